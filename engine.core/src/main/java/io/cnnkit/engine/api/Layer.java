@@ -1,0 +1,58 @@
+package io.cnnkit.engine.api;
+
+import java.util.Map;
+import java.util.Set;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A built layer: immutable configuration, named weights, and a forward pass into a
+ * buffer the engine provides. Layers of a running model are never reconfigured; the
+ * engine builds new ones (weights are carried over by name) instead.
+ */
+@ConsumerType
+public interface Layer {
+    String name();
+
+    String type();
+
+    /** The input shape it was built for (open dimensions allowed). */
+    Shape inputShape();
+
+    /** The output shape for the built input shape (open where the input is open). */
+    default Shape outputShape() {
+        return outputShape(inputShape());
+    }
+
+    /**
+     * Pure shape function: the output shape for a (more) concrete input shape. Throws
+     * {@link ModelException} when the output would be empty or the input does not fit.
+     */
+    Shape outputShape(Shape input);
+
+    /**
+     * Computes {@code output} from {@code input}. Both are batched (N, ...); the output has
+     * the shape {@link #outputShape(Shape)} gives for the input's sample shape. Must not
+     * keep references to either after returning.
+     */
+    void forward(Tensor input, Tensor output, ExecutionContext context);
+
+    /** Weights by name in Keras's order (kernel, bias; gamma, beta, moving_mean, ...). Live tensors. */
+    default Map<String, Tensor> weights() {
+        return Map.of();
+    }
+
+    /** Names of weights that training would not change (Keras's non-trainable params). */
+    default Set<String> nonTrainableWeights() {
+        return Set.of();
+    }
+
+    /** Parameter count as Keras's {@code model.summary()} prints it. */
+    default long parameterCount() {
+        long n = 0;
+        for (Tensor t : weights().values()) {
+            n += t.size();
+        }
+        return n;
+    }
+}

@@ -1,0 +1,19 @@
+package io.cnnkit.engine.api;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a model knows of one of its layers without touching the layer's classes: the data
+ * weight loaders check files against before reading them.
+ *
+ * @param name          layer name
+ * @param type          layer type
+ * @param outputShape   output shape for the model's input shape
+ * @param weightShapes  weight name -> shape, in Keras order
+ * @param nonTrainable  weights that training would not change
+ * @param parameters    parameter count
+ */
+public record LayerInfo(String name, String type, Shape outputShape, Map<String, int[]> weightShapes,
+        List<String> nonTrainable, long parameters) {
+}

@@ -1,0 +1,150 @@
+package io.cnnkit.engine.impl;
+
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.Engine;
+import io.cnnkit.engine.api.LayerProvider;
+import io.cnnkit.engine.api.Model;
+import io.cnnkit.engine.api.ModelDescription;
+
+/**
+ * The engine as a DS service. Layer providers and activations arrive through dynamic,
+ * greedy, multiple references, so a better-ranked provider replaces the current one at
+ * once and a leaving one triggers a rebuild of the models that used it.
+ */
+@Component(service = Engine.class, configurationPid = EngineComponent.PID)
+@Designate(ocd = EngineComponent.Config.class)
+public final class EngineComponent implements Engine {
+    public static final String PID = "cnnkit.engine";
+
+    @ObjectClassDefinition(name = "cnnkit engine", description = "Fork-join scheduler settings")
+    public @interface Config {
+        @AttributeDefinition(description = "Threads per run; 0 = available processors")
+        int parallelism() default 0;
+    }
+
+    /** Created at construction so that references bound before activation are kept. */
+    private final EngineImpl engine = new EngineImpl(Runtime.getRuntime().availableProcessors());
+
+    @Activate
+    void activate(Config config) {
+        applyConfig(config);
+    }
+
+    @Modified
+    void modified(Config config) {
+        applyConfig(config);
+    }
+
+    private void applyConfig(Config config) {
+        int n = config.parallelism() > 0 ? config.parallelism() : Runtime.getRuntime().availableProcessors();
+        if (n != engine.parallelism()) {
+            engine.setParallelism(n);
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        engine.close();
+    }
+
+    @Reference(service = LayerProvider.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            target = "(" + LayerProvider.TYPE + "=*)")
+    void addLayerProvider(ServiceReference<LayerProvider> ref, LayerProvider provider) {
+        engine.addLayerProvider(provider, ranking(ref), serviceId(ref), origin(ref));
+    }
+
+    void updatedLayerProvider(ServiceReference<LayerProvider> ref, LayerProvider provider) {
+        engine.updateLayerRanking(provider, ranking(ref));
+    }
+
+    void removeLayerProvider(LayerProvider provider) {
+        engine.removeLayerProvider(provider);
+    }
+
+    @Reference(service = Activation.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            target = "(" + Activation.NAME + "=*)")
+    void addActivation(ServiceReference<Activation> ref, Activation activation) {
+        engine.addActivation(activation, ranking(ref), serviceId(ref), origin(ref));
+    }
+
+    void updatedActivation(ServiceReference<Activation> ref, Activation activation) {
+        engine.updateActivationRanking(activation, ranking(ref));
+    }
+
+    void removeActivation(Activation activation) {
+        engine.removeActivation(activation);
+    }
+
+    private static int ranking(ServiceReference<?> ref) {
+        return ref.getProperty(Constants.SERVICE_RANKING) instanceof Integer i ? i : 0;
+    }
+
+    private static long serviceId(ServiceReference<?> ref) {
+        return (Long) ref.getProperty(Constants.SERVICE_ID);
+    }
+
+    private static String origin(ServiceReference<?> ref) {
+        Bundle b = ref.getBundle();
+        return b == null ? "unregistered" : b.getSymbolicName() + " " + b.getVersion() + " [" + b.getBundleId() + "]";
+    }
+
+    /** For tests and diagnostics: live fork-join threads. */
+    public int liveThreads() {
+        return engine.liveThreads();
+    }
+
+    @Override
+    public ModelDescription parse(String text) {
+        return engine.parse(text);
+    }
+
+    @Override
+    public Model build(ModelDescription description) {
+        return engine.build(description);
+    }
+
+    @Override
+    public List<String> layerTypes() {
+        return engine.layerTypes();
+    }
+
+    @Override
+    public List<String> activations() {
+        return engine.activations();
+    }
+
+    @Override
+    public Map<String, String> providers() {
+        return engine.providers();
+    }
+
+    @Override
+    public List<Model> models() {
+        return engine.models();
+    }
+
+    @Override
+    public int parallelism() {
+        return engine.parallelism();
+    }
+}

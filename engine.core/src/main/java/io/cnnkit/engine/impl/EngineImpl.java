@@ -1,0 +1,265 @@
+package io.cnnkit.engine.impl;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.LayerProvider;
+import io.cnnkit.engine.api.Model;
+import io.cnnkit.engine.api.ModelDescription;
+import io.cnnkit.engine.api.ModelException;
+import io.cnnkit.engine.api.StandaloneEngine;
+import io.cnnkit.engine.impl.desc.DescriptionParser;
+import io.cnnkit.engine.impl.desc.ProviderLookup;
+
+/**
+ * The engine: registries of layer and activation providers, the models built from them
+ * and kept up to date as providers come and go, and the fork-join scheduler. Used as is
+ * outside OSGi; {@link EngineComponent} wires it to the service registry.
+ */
+public final class EngineImpl implements StandaloneEngine {
+    private static final AtomicLong LOCAL_IDS = new AtomicLong(Long.MAX_VALUE / 2);
+
+    private final Registry<LayerProvider> layerRegistry = new Registry<>("layer type");
+    private final Registry<Activation> activationRegistry = new Registry<>("activation");
+    private final SnapshotBuilder builder = new SnapshotBuilder(layerRegistry, activationRegistry);
+    private final List<ModelHandle> models = new CopyOnWriteArrayList<>();
+    private final Object lock = new Object();
+    private volatile Scheduler scheduler;
+    private volatile boolean closed;
+
+    public EngineImpl(int parallelism) {
+        this.scheduler = new Scheduler(parallelism);
+        layerRegistry.addListener(type -> changed(SnapshotBuilder.LAYER_DEP + type));
+        activationRegistry.addListener(name -> changed(SnapshotBuilder.ACTIVATION_DEP + name));
+    }
+
+    Object lock() {
+        return lock;
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    // ---- registration (plain Java; EngineComponent calls the same methods from DS) ----
+
+    @Override
+    public void register(LayerProvider provider, int ranking) {
+        addLayerProvider(provider, ranking, LOCAL_IDS.incrementAndGet(), provider.getClass().getName());
+    }
+
+    @Override
+    public void register(Activation activation, int ranking) {
+        addActivation(activation, ranking, LOCAL_IDS.incrementAndGet(), activation.getClass().getName());
+    }
+
+    @Override
+    public void unregister(Object providerOrActivation) {
+        if (providerOrActivation instanceof LayerProvider p) {
+            layerRegistry.remove(p);
+        }
+        if (providerOrActivation instanceof Activation a) {
+            activationRegistry.remove(a);
+        }
+    }
+
+    /** Adds a layer provider under {@code type} (the service property; checked against type()). */
+    public void addLayerProvider(LayerProvider p, int ranking, long serviceId, String origin) {
+        String type = p.type();
+        if (type == null || type.isBlank()) {
+            throw new IllegalArgumentException("layer provider " + origin + " has no type");
+        }
+        layerRegistry.add(new Registry.Entry<>(type, p, ranking, serviceId, origin));
+    }
+
+    public void addActivation(Activation a, int ranking, long serviceId, String origin) {
+        String name = a.name();
+        if (name == null || name.isBlank()) {
+            throw new IllegalArgumentException("activation " + origin + " has no name");
+        }
+        activationRegistry.add(new Registry.Entry<>(name, a, ranking, serviceId, origin));
+    }
+
+    public void removeLayerProvider(LayerProvider p) {
+        layerRegistry.remove(p);
+    }
+
+    public void removeActivation(Activation a) {
+        activationRegistry.remove(a);
+    }
+
+    public void updateLayerRanking(LayerProvider p, int ranking) {
+        layerRegistry.updateRanking(p, ranking);
+    }
+
+    public void updateActivationRanking(Activation a, int ranking) {
+        activationRegistry.updateRanking(a, ranking);
+    }
+
+    // ---- Engine ----
+
+    @Override
+    public ModelDescription parse(String text) {
+        return new DescriptionParser(lookup()).parse(text);
+    }
+
+    @Override
+    public Model build(ModelDescription description) {
+        if (closed) {
+            throw new ModelException("the cnnkit engine is stopped");
+        }
+        ModelDescription named = SnapshotBuilder.named(description);
+        synchronized (lock) {
+            Snapshot s = builder.build(named, Map.of());
+            ModelHandle h = new ModelHandle(this, named, s);
+            models.add(h);
+            return h;
+        }
+    }
+
+    @Override
+    public List<String> layerTypes() {
+        return layerRegistry.keys();
+    }
+
+    @Override
+    public List<String> activations() {
+        return activationRegistry.keys();
+    }
+
+    @Override
+    public Map<String, String> providers() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (var e : layerRegistry.bestEntries()) {
+            out.put("layer " + e.key(), e.origin());
+        }
+        for (var e : activationRegistry.bestEntries()) {
+            out.put("activation " + e.key(), e.origin());
+        }
+        return out;
+    }
+
+    @Override
+    public List<Model> models() {
+        return List.copyOf(models);
+    }
+
+    @Override
+    public int parallelism() {
+        return scheduler.parallelism();
+    }
+
+    @Override
+    public void setParallelism(int threads) {
+        Scheduler old;
+        synchronized (lock) {
+            old = scheduler;
+            scheduler = new Scheduler(threads);
+        }
+        old.close();
+    }
+
+    /** Live fork-join threads (leak checks in tests). */
+    public int liveThreads() {
+        return scheduler.liveThreads();
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            for (ModelHandle h : models) {
+                h.markUnavailable("the cnnkit engine is stopped", Set.of("the cnnkit engine"), null);
+            }
+        }
+        scheduler.close();
+    }
+
+    private ProviderLookup lookup() {
+        return new ProviderLookup() {
+            @Override
+            public LayerProvider byType(String type) {
+                var e = layerRegistry.best(type);
+                return e == null ? null : e.service();
+            }
+
+            @Override
+            public LayerProvider byKerasClass(String kerasClass) {
+                for (var e : layerRegistry.bestEntries()) {
+                    if (e.service().kerasClasses().contains(kerasClass)) {
+                        return e.service();
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public boolean isActivation(String name) {
+                return activationRegistry.best(name) != null;
+            }
+
+            @Override
+            public List<String> layerTypes() {
+                return layerRegistry.keys();
+            }
+
+            @Override
+            public List<String> kerasClasses() {
+                java.util.TreeSet<String> all = new java.util.TreeSet<>();
+                for (var e : layerRegistry.bestEntries()) {
+                    all.addAll(e.service().kerasClasses());
+                }
+                return List.copyOf(all);
+            }
+        };
+    }
+
+    // ---- hot swap ----
+
+    void forget(ModelHandle h) {
+        models.remove(h);
+    }
+
+    /** The best provider of {@code dependency} changed: rebuild every model that uses it or misses it. */
+    private void changed(String dependency) {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            for (ModelHandle h : models) {
+                Set<String> deps = h.dependencies();
+                if (deps != null && deps.contains(dependency) || !h.isAvailable()) {
+                    rebuild(h);
+                }
+            }
+        }
+    }
+
+    /** Rebuilds one model from its description and weight store (engine lock held). */
+    void rebuild(ModelHandle h) {
+        if (h.isClosed()) {
+            return;
+        }
+        try {
+            h.install(builder.build(h.description(), h.store()));
+        } catch (MissingServiceException e) {
+            Set<String> deps = new LinkedHashSet<>(h.dependencies());
+            deps.add(e.dependency());
+            h.markUnavailable("missing " + e.dependency(), Set.of(e.dependency()), deps);
+        } catch (ModelException e) {
+            // A new provider version rejects the description: keep the model unusable and say why.
+            h.markUnavailable(e.getMessage(), Set.of(e.getMessage()), null);
+        }
+    }
+
+    List<ModelHandle> handles() {
+        return new ArrayList<>(models);
+    }
+}

@@ -1,0 +1,316 @@
+package io.cnnkit.engine.impl;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.RejectedExecutionException;
+
+import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.api.Layer;
+import io.cnnkit.engine.api.LayerInfo;
+import io.cnnkit.engine.api.Model;
+import io.cnnkit.engine.api.ModelDescription;
+import io.cnnkit.engine.api.ModelException;
+import io.cnnkit.engine.api.ModelUnavailableException;
+import io.cnnkit.engine.api.RunOptions;
+import io.cnnkit.engine.api.Shape;
+import io.cnnkit.engine.api.Stage;
+import io.cnnkit.engine.api.Summary;
+import io.cnnkit.engine.api.Tensor;
+
+/**
+ * A model kept up to date by the engine. The snapshot is swapped atomically; a run reads
+ * it once and finishes on it. The weight store holds engine-owned copies so that weights
+ * survive the snapshot (and the provider bundle) going away.
+ */
+final class ModelHandle implements Model {
+    private final EngineImpl engine;
+    private final ModelDescription description;
+    /** layer -> weight -> tensor; engine-owned copies, replaced wholesale (copy on write). */
+    private volatile Map<String, Map<String, Tensor>> store = Map.of();
+    private volatile Snapshot snapshot;
+    private volatile List<LayerInfo> infos;
+    private volatile Set<String> dependencies;
+    private volatile String unavailable;
+    private volatile Set<String> missing = Set.of();
+    private volatile boolean closed;
+
+    ModelHandle(EngineImpl engine, ModelDescription namedDescription, Snapshot first) {
+        this.engine = engine;
+        this.description = namedDescription;
+        install(first);
+        this.store = copyWeights(first);
+    }
+
+    @Override
+    public String name() {
+        return description.name();
+    }
+
+    @Override
+    public ModelDescription description() {
+        return description;
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return snapshot != null;
+    }
+
+    @Override
+    public String unavailableReason() {
+        return snapshot != null ? null : unavailable;
+    }
+
+    @Override
+    public Shape inputShape() {
+        return description.inputShape();
+    }
+
+    @Override
+    public List<LayerInfo> layers() {
+        return infos;
+    }
+
+    Set<String> dependencies() {
+        return dependencies;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public Tensor predict(Tensor input, RunOptions options) {
+        List<Stage> stages = run(input, options, false);
+        return stages.get(stages.size() - 1).output();
+    }
+
+    @Override
+    public List<Stage> trace(Tensor input, RunOptions options) {
+        return run(input, options, true);
+    }
+
+    private List<Stage> run(Tensor input, RunOptions options, boolean keepAll) {
+        Snapshot s = awaitSnapshot(options.waitMillis());
+        checkInput(input);
+        ExecutionContext ctx;
+        try {
+            ctx = engine.scheduler().context(options.threads());
+        } catch (IllegalStateException e) {
+            throw new ModelException("model '" + name() + "': " + e.getMessage());
+        }
+        int batch = input.dim(0);
+        List<Stage> stages = new ArrayList<>();
+        if (keepAll) {
+            stages.add(new Stage(0, "input", "input", input));
+        }
+        Tensor x = input;
+        int i = 0;
+        for (Layer layer : s.layers()) {
+            i++;
+            Shape out = layer.outputShape(Shape.ofSample(x));
+            Tensor y = Tensor.zeros(out.withBatch(batch));
+            try {
+                layer.forward(x, y, ctx);
+            } catch (RejectedExecutionException | CancellationException e) {
+                throw new ModelException("model '" + name() + "': the engine stopped during the run (layer '"
+                        + layer.name() + "')", e);
+            }
+            if (keepAll) {
+                stages.add(new Stage(i, layer.name(), layer.type(), y));
+            }
+            x = y;
+        }
+        if (!keepAll) {
+            stages.add(new Stage(i, s.layers().isEmpty() ? "input" : s.layers().get(i - 1).name(),
+                    s.layers().isEmpty() ? "input" : s.layers().get(i - 1).type(), x));
+        }
+        return stages;
+    }
+
+    private void checkInput(Tensor input) {
+        Shape want = description.inputShape();
+        if (input.rank() != want.rank() + 1) {
+            throw new ModelException("model '" + name() + "' expects input " + want + " (batch first) but got "
+                    + input.shapeString() + "; images are (1, height, width, channels)");
+        }
+        if (input.dim(0) < 1) {
+            throw new ModelException("model '" + name() + "': the input batch is empty " + input.shapeString());
+        }
+        Shape got = Shape.ofSample(input);
+        if (!want.accepts(got)) {
+            throw new ModelException("model '" + name() + "' expects input " + want + " but got "
+                    + input.shapeString() + (want.dim(-1) != got.dim(-1) ? "; check the channel count (grey vs RGB)"
+                            : "; resize the image to the model's input size"));
+        }
+    }
+
+    private Snapshot awaitSnapshot(long waitMillis) {
+        Snapshot s = snapshot;
+        if (s != null) {
+            return s;
+        }
+        long deadline = System.nanoTime() + waitMillis * 1_000_000L;
+        synchronized (this) {
+            while ((s = snapshot) == null && !closed) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        if (s != null) {
+            return s;
+        }
+        if (closed) {
+            throw new ModelException("model '" + name() + "' is closed");
+        }
+        throw new ModelUnavailableException(name(), missingSet());
+    }
+
+    private Set<String> missingSet() {
+        return missing.isEmpty() ? Set.of(String.valueOf(unavailable)) : missing;
+    }
+
+    @Override
+    public Summary summary() {
+        List<Summary.Row> rows = new ArrayList<>();
+        long total = 0;
+        long trainable = 0;
+        for (LayerInfo li : infos) {
+            rows.add(new Summary.Row(li.name(), li.type(), li.outputShape(), li.parameters()));
+            total += li.parameters();
+            long non = 0;
+            for (String w : li.nonTrainable()) {
+                int[] shape = li.weightShapes().get(w);
+                non += shape == null ? 0 : Tensor.checkedSize(shape);
+            }
+            trainable += li.parameters() - non;
+        }
+        return new Summary(name(), rows, total, trainable);
+    }
+
+    @Override
+    public Map<String, Map<String, Tensor>> weights() {
+        Map<String, Map<String, Tensor>> out = new LinkedHashMap<>();
+        Map<String, Map<String, Tensor>> st = store;
+        for (LayerInfo li : infos) {
+            Map<String, Tensor> w = st.get(li.name());
+            if (w == null || w.isEmpty()) {
+                continue;
+            }
+            Map<String, Tensor> copy = new LinkedHashMap<>();
+            w.forEach((k, v) -> copy.put(k, v.copy()));
+            out.put(li.name(), copy);
+        }
+        return out;
+    }
+
+    @Override
+    public void setWeights(String layer, Map<String, Tensor> weights) {
+        setWeights(Map.of(layer, weights));
+    }
+
+    @Override
+    public void setWeights(Map<String, Map<String, Tensor>> weightsByLayer) {
+        synchronized (engine.lock()) {
+            Map<String, LayerInfo> byName = new LinkedHashMap<>();
+            for (LayerInfo li : infos) {
+                byName.put(li.name(), li);
+            }
+            // Check everything before changing anything.
+            for (var e : weightsByLayer.entrySet()) {
+                LayerInfo li = byName.get(e.getKey());
+                if (li == null) {
+                    throw new ModelException("model '" + name() + "' has no layer named '" + e.getKey() + "'");
+                }
+                for (var w : e.getValue().entrySet()) {
+                    int[] want = li.weightShapes().get(w.getKey());
+                    if (want == null) {
+                        throw new ModelException("model '" + name() + "' layer '" + li.name() + "' (" + li.type()
+                                + ") has no weight '" + w.getKey() + "'; its weights: " + li.weightShapes().keySet());
+                    }
+                    if (!Arrays.equals(want, w.getValue().shape())) {
+                        throw new ModelException("model '" + name() + "' layer '" + li.name() + "' weight '"
+                                + w.getKey() + "': expected shape " + Shape.format(want) + " but got "
+                                + w.getValue().shapeString());
+                    }
+                }
+            }
+            Map<String, Map<String, Tensor>> next = new LinkedHashMap<>(store);
+            for (var e : weightsByLayer.entrySet()) {
+                Map<String, Tensor> lw = new LinkedHashMap<>(next.getOrDefault(e.getKey(), Map.of()));
+                e.getValue().forEach((k, v) -> lw.put(k, v.copy()));
+                next.put(e.getKey(), lw);
+            }
+            store = next;
+            if (snapshot != null) {
+                engine.rebuild(this);
+            }
+        }
+    }
+
+    Map<String, Map<String, Tensor>> store() {
+        return store;
+    }
+
+    /** Installs a freshly built snapshot (called with the engine lock held). */
+    void install(Snapshot s) {
+        synchronized (this) {
+            this.snapshot = s;
+            this.infos = s.infos();
+            this.dependencies = s.dependencies();
+            this.unavailable = null;
+            notifyAll();
+        }
+    }
+
+    /** Drops the snapshot (and with it every reference to provider classes). */
+    void markUnavailable(String reason, Set<String> missingDeps, Set<String> deps) {
+        synchronized (this) {
+            this.snapshot = null;
+            this.unavailable = reason;
+            this.missing = Set.copyOf(missingDeps);
+            if (deps != null) {
+                this.dependencies = deps;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            snapshot = null;
+            unavailable = "closed";
+            notifyAll();
+        }
+        engine.forget(this);
+    }
+
+    private static Map<String, Map<String, Tensor>> copyWeights(Snapshot s) {
+        Map<String, Map<String, Tensor>> out = new LinkedHashMap<>();
+        for (Layer l : s.layers()) {
+            Map<String, Tensor> w = new LinkedHashMap<>();
+            l.weights().forEach((k, v) -> w.put(k, v.copy()));
+            out.put(l.name(), w);
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "Model[" + name() + (isAvailable() ? ", ready" : ", unavailable: " + unavailable) + "]";
+    }
+}

@@ -1,0 +1,181 @@
+package io.cnnkit.engine.impl;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.BuildContext;
+import io.cnnkit.engine.api.Layer;
+import io.cnnkit.engine.api.LayerInfo;
+import io.cnnkit.engine.api.LayerProvider;
+import io.cnnkit.engine.api.LayerSpec;
+import io.cnnkit.engine.api.ModelDescription;
+import io.cnnkit.engine.api.ModelException;
+import io.cnnkit.engine.api.Shape;
+import io.cnnkit.engine.api.Tensor;
+
+/** Builds a {@link Snapshot} from a description against the providers present now. */
+final class SnapshotBuilder {
+    static final String LAYER_DEP = "layer type ";
+    static final String ACTIVATION_DEP = "activation ";
+
+    private final Registry<LayerProvider> layers;
+    private final Registry<Activation> activations;
+
+    SnapshotBuilder(Registry<LayerProvider> layers, Registry<Activation> activations) {
+        this.layers = layers;
+        this.activations = activations;
+    }
+
+    /**
+     * Gives unnamed layers Keras's default names (type, type_1, type_2, ...), skipping names
+     * used anywhere in the model, and rejects duplicate names.
+     */
+    static ModelDescription named(ModelDescription d) {
+        Map<String, Integer> taken = new HashMap<>();
+        for (LayerSpec s : d.layers()) {
+            if (s.name() != null) {
+                if (s.name().isBlank()) {
+                    throw s.error("name must not be blank");
+                }
+                Integer first = taken.putIfAbsent(s.name(), s.position());
+                if (first != null) {
+                    throw s.error("name '" + s.name() + "' is already used by layer " + first
+                            + "; layer names must be unique in a model");
+                }
+            }
+        }
+        Map<String, Integer> counters = new HashMap<>();
+        List<LayerSpec> out = new ArrayList<>();
+        for (LayerSpec s : d.layers()) {
+            if (s.name() != null) {
+                out.add(s);
+                continue;
+            }
+            int n = counters.getOrDefault(s.type(), 0);
+            String candidate;
+            do {
+                candidate = n == 0 ? s.type() : s.type() + "_" + n;
+                n++;
+            } while (taken.containsKey(candidate));
+            counters.put(s.type(), n);
+            taken.put(candidate, s.position());
+            out.add(s.withName(candidate));
+        }
+        return new ModelDescription(d.name(), d.inputShape(), out, d.seed());
+    }
+
+    /**
+     * Builds every layer in order with shape inference, then sets weights found in
+     * {@code weights} (layer -> weight -> tensor) over the initial ones.
+     *
+     * @throws MissingServiceException when a type or activation is not present
+     * @throws ModelException          for any description error
+     */
+    Snapshot build(ModelDescription named, Map<String, Map<String, Tensor>> weights) {
+        Set<String> deps = new LinkedHashSet<>();
+        List<Layer> built = new ArrayList<>();
+        List<LayerInfo> infos = new ArrayList<>();
+        Shape shape = named.inputShape();
+        if (shape.rank() == 0) {
+            throw new ModelException("model '" + named.name() + "': input_shape must have at least one dimension");
+        }
+        for (LayerSpec spec : named.layers()) {
+            Registry.Entry<LayerProvider> entry = layers.best(spec.type());
+            deps.add(LAYER_DEP + spec.type());
+            if (entry == null) {
+                throw new MissingServiceException(spec.label() + ": unknown layer type '" + spec.type()
+                        + "'; available: " + available(layers.keys()), LAYER_DEP + spec.type());
+            }
+            LayerProvider provider = entry.service();
+            Set<String> allowed = new HashSet<>(provider.parameters());
+            spec.checkKnown(allowed);
+            Context ctx = new Context(named, spec, deps);
+            Layer layer;
+            try {
+                layer = provider.create(spec, shape, ctx);
+            } catch (ModelException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new ModelException(spec.label() + ": " + e.getMessage(), e);
+            }
+            Shape out = layer.outputShape(shape);
+            Map<String, Tensor> stored = weights.get(spec.name());
+            Map<String, int[]> weightShapes = new LinkedHashMap<>();
+            for (Map.Entry<String, Tensor> w : layer.weights().entrySet()) {
+                weightShapes.put(w.getKey(), w.getValue().shape());
+                Tensor value = stored == null ? null : stored.get(w.getKey());
+                if (value != null && value.hasShape(w.getValue().shape())) {
+                    w.getValue().copyFrom(value);
+                }
+            }
+            infos.add(new LayerInfo(spec.name(), spec.type(), out, weightShapes,
+                    List.copyOf(layer.nonTrainableWeights()), layer.parameterCount()));
+            built.add(layer);
+            shape = out;
+        }
+        return new Snapshot(List.copyOf(built), List.copyOf(infos), Set.copyOf(deps));
+    }
+
+    private static String available(List<String> keys) {
+        return keys.isEmpty() ? "(none: no provider bundle is active)" : String.join(", ", keys);
+    }
+
+    /** Per-layer build context: records activation dependencies, seeds by layer name. */
+    private final class Context implements BuildContext {
+        private final ModelDescription model;
+        private final LayerSpec spec;
+        private final Set<String> deps;
+
+        Context(ModelDescription model, LayerSpec spec, Set<String> deps) {
+            this.model = model;
+            this.spec = spec;
+            this.deps = deps;
+        }
+
+        @Override
+        public Activation activation(LayerSpec forSpec, Object value) {
+            String name;
+            LayerSpec optionSpec = forSpec;
+            if (value == null) {
+                name = "linear";
+            } else if (value instanceof String s) {
+                name = s;
+            } else if (value instanceof Map<?, ?> m && m.get("class_name") instanceof String cn) {
+                // Keras serialized activation: {"class_name": "ReLU", "config": {...}}
+                name = ActivationNames.fromKerasClass(cn);
+                Map<String, Object> opts = new LinkedHashMap<>();
+                if (m.get("config") instanceof Map<?, ?> c) {
+                    c.forEach((k, v) -> opts.put(String.valueOf(k), v));
+                }
+                optionSpec = new LayerSpec(forSpec.position(), forSpec.type(), forSpec.name(), opts);
+            } else {
+                throw forSpec.paramError("activation", "must name an activation, got " + LayerSpec.describe(value));
+            }
+            deps.add(ACTIVATION_DEP + name);
+            Registry.Entry<Activation> e = activations.best(name);
+            if (e == null) {
+                throw new MissingServiceException(forSpec.label() + ": unknown activation '" + name
+                        + "'; available: " + available(activations.keys()), ACTIVATION_DEP + name);
+            }
+            return e.service().configure(optionSpec);
+        }
+
+        @Override
+        public Random random() {
+            return new Random(model.seed() * 0x9E3779B97F4A7C15L + spec.name().hashCode());
+        }
+
+        @Override
+        public String modelName() {
+            return model.name();
+        }
+    }
+}

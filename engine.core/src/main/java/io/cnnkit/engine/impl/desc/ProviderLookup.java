@@ -1,0 +1,23 @@
+package io.cnnkit.engine.impl.desc;
+
+import java.util.List;
+
+import io.cnnkit.engine.api.LayerProvider;
+
+/** What the description parsers may ask of the services present (no type names are hard-coded). */
+public interface ProviderLookup {
+    /** The best provider of a layer type, or null. */
+    LayerProvider byType(String type);
+
+    /** The best provider that lists {@code kerasClass} in {@link LayerProvider#kerasClasses()}, or null. */
+    LayerProvider byKerasClass(String kerasClass);
+
+    /** Whether an activation function of that name is present. */
+    boolean isActivation(String name);
+
+    /** Layer types present, sorted (for messages). */
+    List<String> layerTypes();
+
+    /** Keras classes the present providers read, sorted (for messages). */
+    List<String> kerasClasses();
+}
