@@ -1,0 +1,17 @@
+package io.cnnkit.io.api;
+
+import java.util.List;
+
+/**
+ * The weights a Keras HDF5 file holds, as {@code ./cnnkit weights show} prints them.
+ *
+ * @param file        the file
+ * @param format      e.g. "keras2 weights", "keras2 full model", "keras3 .weights.h5", "keras1 weights"
+ * @param kerasVersion the keras_version attribute, or null
+ * @param layers      layers in file order
+ */
+public record WeightFileInfo(String file, String format, String kerasVersion, List<LayerWeights> layers) {
+    /** One layer's weights: names as stored and shapes. */
+    public record LayerWeights(String layer, List<String> weightNames, List<int[]> shapes) {
+    }
+}
