@@ -1,0 +1,46 @@
+package io.cnnkit.layers.pool;
+
+import java.util.Map;
+import java.util.List;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Component;
+
+import io.cnnkit.engine.api.BuildContext;
+import io.cnnkit.engine.api.Layer;
+import io.cnnkit.engine.api.LayerProvider;
+import io.cnnkit.engine.api.LayerSpec;
+import io.cnnkit.engine.api.LayerType;
+import io.cnnkit.engine.api.Shape;
+
+/** global_max_pooling2d: Keras GlobalMaxPooling2D, keepdims (default false). */
+@Component(service = LayerProvider.class)
+@LayerType(layer_type = "global_max_pooling2d", keras_class = {"GlobalMaxPooling2D"})
+public class GlobalMaxPooling2dProvider implements LayerProvider {
+    static final Set<String> PARAMETERS = Set.of("keepdims", "data_format");
+
+    @Override
+    public String type() {
+        return "global_max_pooling2d";
+    }
+
+    @Override
+    public Set<String> parameters() {
+        return PARAMETERS;
+    }
+
+    @Override
+    public List<String> kerasClasses() {
+        return List.of("GlobalMaxPooling2D");
+    }
+
+    @Override
+    public Map<String, Object> fromKeras(String kerasClass, Map<String, Object> config) {
+        return PoolSupport.fromKeras(config, PARAMETERS);
+    }
+
+    @Override
+    public Layer create(LayerSpec spec, Shape inputShape, BuildContext context) {
+        return new GlobalPool2d(spec, GlobalPool2d.Config.of(Pool2d.Kind.MAX, spec), inputShape);
+    }
+}

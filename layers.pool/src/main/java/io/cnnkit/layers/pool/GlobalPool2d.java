@@ -1,0 +1,93 @@
+package io.cnnkit.layers.pool;
+
+import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.api.Layer;
+import io.cnnkit.engine.api.LayerSpec;
+import io.cnnkit.engine.api.Shape;
+import io.cnnkit.engine.api.Tensor;
+
+/**
+ * global_average_pooling2d / global_max_pooling2d (Keras GlobalAveragePooling2D /
+ * GlobalMaxPooling2D): one value per channel over height and width; keepdims=false gives
+ * (N, C), keepdims=true (N, 1, 1, C).
+ */
+final class GlobalPool2d implements Layer {
+    /** Configuration: max or average, and whether the spatial axes stay as size 1. */
+    record Config(Pool2d.Kind kind, boolean keepdims) {
+        static Config of(Pool2d.Kind kind, LayerSpec spec) {
+            PoolSupport.requireChannelsLast(spec);
+            return new Config(kind, spec.getBoolean("keepdims", false));
+        }
+    }
+
+    private final String name;
+    private final String type;
+    private final LayerSpec spec;
+    private final Config config;
+    private final Shape inputShape;
+
+    GlobalPool2d(LayerSpec spec, Config config, Shape inputShape) {
+        this.name = spec.name();
+        this.type = spec.type();
+        this.spec = spec;
+        this.config = config;
+        this.inputShape = inputShape;
+        outputShape(inputShape);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String type() {
+        return type;
+    }
+
+    @Override
+    public Shape inputShape() {
+        return inputShape;
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+        PoolSupport.requireImage(spec, input);
+        if (input.isKnown(0) && input.isKnown(1) && input.dim(0) * input.dim(1) == 0) {
+            throw spec.error("input " + input + " has no cells to pool");
+        }
+        return config.keepdims ? Shape.of(1, 1, input.dim(2)) : Shape.of(input.dim(2));
+    }
+
+    @Override
+    public void forward(Tensor input, Tensor output, ExecutionContext context) {
+        int batch = input.dim(0);
+        int cells = input.dim(1) * input.dim(2);
+        int c = input.dim(3);
+        context.parallelFor(batch, (long) cells * c, (from, to) -> {
+            for (int n = from; n < to; n++) {
+                pool(config.kind, input.data(), input.offset() + n * cells * c, cells, c, output.data(),
+                        output.offset() + n * c);
+            }
+        });
+    }
+
+    /** Sums (or maxes) cells in row-major order per channel; average divides once at the end, as TF's mean. */
+    static void pool(Pool2d.Kind kind, float[] x, int xOff, int cells, int c, float[] y, int yOff) {
+        boolean max = kind == Pool2d.Kind.MAX;
+        for (int ch = 0; ch < c; ch++) {
+            y[yOff + ch] = max ? Float.NEGATIVE_INFINITY : 0f;
+        }
+        for (int cell = 0; cell < cells; cell++) {
+            int base = xOff + cell * c;
+            for (int ch = 0; ch < c; ch++) {
+                y[yOff + ch] = max ? Math.max(y[yOff + ch], x[base + ch]) : y[yOff + ch] + x[base + ch];
+            }
+        }
+        if (!max) {
+            for (int ch = 0; ch < c; ch++) {
+                y[yOff + ch] /= cells;
+            }
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package io.cnnkit.layers.pool;
+
+import java.util.Arrays;
+
+import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.api.Layer;
+import io.cnnkit.engine.api.LayerSpec;
+import io.cnnkit.engine.api.ModelException;
+import io.cnnkit.engine.api.Shape;
+import io.cnnkit.engine.api.Tensor;
+
+/**
+ * max_pooling2d and average_pooling2d (Keras MaxPooling2D / AveragePooling2D, channels_last).
+ * Padding {@code same} is TensorFlow's: output = ceil(n / stride), the total padding
+ * max((out - 1) * stride + pool - n, 0) is split with the extra cell at the bottom/right.
+ * Padded cells never take part: max ignores them, average divides by the in-bounds count.
+ */
+final class Pool2d implements Layer {
+    enum Kind {
+        MAX, AVERAGE
+    }
+
+    /** Configuration: kind, pool (ph, pw), strides (sh, sw), same padding or valid. */
+    record Config(Kind kind, int[] pool, int[] strides, boolean same) {
+        static Config of(Kind kind, LayerSpec spec) {
+            PoolSupport.requireChannelsLast(spec);
+            int[] pool = spec.getTuple("pool_size", 2, new int[] {2, 2});
+            int[] strides = spec.getTuple("strides", 2, pool);
+            boolean same = spec.getChoice("padding", "valid", "valid", "same").equals("same");
+            return new Config(kind, pool, strides, same);
+        }
+
+        /** Output length along one axis; 0 when the window does not fit (valid). */
+        int outLength(int n, int axis) {
+            if (same) {
+                return (n + strides[axis] - 1) / strides[axis];
+            }
+            return n < pool[axis] ? 0 : (n - pool[axis]) / strides[axis] + 1;
+        }
+
+        /** Padding before the first cell (top or left); TF puts the odd cell after. */
+        int padBefore(int n, int axis) {
+            if (!same) {
+                return 0;
+            }
+            int total = Math.max((outLength(n, axis) - 1) * strides[axis] + pool[axis] - n, 0);
+            return total / 2;
+        }
+
+        String describe() {
+            return "pool_size " + Shape.format(pool) + ", strides " + Shape.format(strides) + ", padding "
+                    + (same ? "same" : "valid");
+        }
+    }
+
+    private final String name;
+    private final String type;
+    private final LayerSpec spec;
+    private final Config config;
+    private final Shape inputShape;
+
+    Pool2d(LayerSpec spec, Config config, Shape inputShape) {
+        this.name = spec.name();
+        this.type = spec.type();
+        this.spec = spec;
+        this.config = config;
+        this.inputShape = inputShape;
+        PoolSupport.requireImage(spec, inputShape);
+        outputShape(inputShape);
+    }
+
+    Config config() {
+        return config;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String type() {
+        return type;
+    }
+
+    @Override
+    public Shape inputShape() {
+        return inputShape;
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+        if (input.rank() != 3) {
+            throw spec.error("expects an image input (None, height, width, channels) but got " + input);
+        }
+        int[] out = new int[3];
+        for (int axis = 0; axis < 2; axis++) {
+            int n = input.dim(axis);
+            if (n == Shape.UNKNOWN) {
+                out[axis] = Shape.UNKNOWN;
+                continue;
+            }
+            out[axis] = config.outLength(n, axis);
+            if (out[axis] <= 0) {
+                throw new ModelException(spec.label() + ": input " + input.dim(0) + "x" + input.dim(1) + " with "
+                        + config.describe() + " gives an empty output; use padding same or a smaller pool_size");
+            }
+        }
+        out[2] = input.dim(2);
+        return Shape.of(out);
+    }
+
+    @Override
+    public void forward(Tensor input, Tensor output, ExecutionContext context) {
+        int batch = input.dim(0);
+        int h = input.dim(1);
+        int w = input.dim(2);
+        int c = input.dim(3);
+        int oh = output.dim(1);
+        int ow = output.dim(2);
+        long cost = (long) ow * c * config.pool[0] * config.pool[1];
+        // One item = one output row of one sample; items never share output cells.
+        context.parallelFor(batch * oh, cost, (from, to) -> {
+            for (int item = from; item < to; item++) {
+                pooledRow(config, input, output, item / oh, item % oh, h, w, c, ow);
+            }
+        });
+    }
+
+    /** Computes output row {@code oy} of sample {@code n}, channels innermost (contiguous in NHWC). */
+    static void pooledRow(Config cfg, Tensor input, Tensor output, int n, int oy, int h, int w, int c, int ow) {
+        float[] x = input.data();
+        float[] y = output.data();
+        int padTop = cfg.padBefore(h, 0);
+        int padLeft = cfg.padBefore(w, 1);
+        int y0 = Math.max(oy * cfg.strides[0] - padTop, 0);
+        int y1 = Math.min(oy * cfg.strides[0] - padTop + cfg.pool[0], h);
+        boolean max = cfg.kind == Kind.MAX;
+        float[] acc = new float[c];
+        int outBase = output.offset() + ((n * output.dim(1) + oy) * ow) * c;
+        for (int ox = 0; ox < ow; ox++) {
+            int x0 = Math.max(ox * cfg.strides[1] - padLeft, 0);
+            int x1 = Math.min(ox * cfg.strides[1] - padLeft + cfg.pool[1], w);
+            Arrays.fill(acc, max ? Float.NEGATIVE_INFINITY : 0f);
+            for (int iy = y0; iy < y1; iy++) {
+                int rowBase = input.offset() + ((n * h + iy) * w) * c;
+                for (int ix = x0; ix < x1; ix++) {
+                    int base = rowBase + ix * c;
+                    if (max) {
+                        for (int ch = 0; ch < c; ch++) {
+                            acc[ch] = Math.max(acc[ch], x[base + ch]);
+                        }
+                    } else {
+                        for (int ch = 0; ch < c; ch++) {
+                            acc[ch] += x[base + ch];
+                        }
+                    }
+                }
+            }
+            int o = outBase + ox * c;
+            if (max) {
+                System.arraycopy(acc, 0, y, o, c);
+            } else {
+                // Only in-bounds cells count (TF/Keras same-padding average).
+                float count = (float) ((y1 - y0) * (x1 - x0));
+                for (int ch = 0; ch < c; ch++) {
+                    y[o + ch] = acc[ch] / count;
+                }
+            }
+        }
+    }
+
+    /**
+     * Reference kernel for tests: the definition cell by cell through Tensor.get, one
+     * output at a time, without the row/channel loop order of {@link #pooledRow}.
+     */
+    static Tensor reference(Config cfg, Tensor input) {
+        int batch = input.dim(0);
+        int h = input.dim(1);
+        int w = input.dim(2);
+        int c = input.dim(3);
+        int oh = cfg.outLength(h, 0);
+        int ow = cfg.outLength(w, 1);
+        int pt = cfg.padBefore(h, 0);
+        int pl = cfg.padBefore(w, 1);
+        Tensor out = Tensor.zeros(batch, oh, ow, c);
+        for (int n = 0; n < batch; n++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        float m = Float.NEGATIVE_INFINITY;
+                        float sum = 0;
+                        int count = 0;
+                        for (int ky = 0; ky < cfg.pool[0]; ky++) {
+                            for (int kx = 0; kx < cfg.pool[1]; kx++) {
+                                int iy = oy * cfg.strides[0] - pt + ky;
+                                int ix = ox * cfg.strides[1] - pl + kx;
+                                if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                                    continue;
+                                }
+                                float v = input.get(n, iy, ix, ch);
+                                m = Math.max(m, v);
+                                sum += v;
+                                count++;
+                            }
+                        }
+                        out.set(cfg.kind == Kind.MAX ? m : sum / count, n, oy, ox, ch);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}

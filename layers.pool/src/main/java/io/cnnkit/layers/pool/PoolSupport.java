@@ -1,0 +1,56 @@
+package io.cnnkit.layers.pool;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.cnnkit.engine.api.LayerSpec;
+import io.cnnkit.engine.api.Shape;
+
+/** Checks shared by the pooling types: data_format and the NHWC input rank. */
+final class PoolSupport {
+    private PoolSupport() {
+    }
+
+    /** Only channels_last exists in cnnkit; channels_first would silently mean other axes. */
+    static void requireChannelsLast(LayerSpec spec) {
+        String f = spec.getString("data_format", "channels_last");
+        if (!f.equals("channels_last")) {
+            throw spec.paramError("data_format", "must be channels_last (cnnkit tensors are NHWC), got '" + f
+                    + "'; transpose the input to channels_last");
+        }
+    }
+
+    /** Input per sample must be (H, W, C) with a known channel count. */
+    static void requireImage(LayerSpec spec, Shape input) {
+        if (input.rank() != 3) {
+            throw spec.error("expects an image input (None, height, width, channels) but got " + input);
+        }
+    }
+
+    /**
+     * Keras 1 configs: border_mode -> padding, dim_ordering (tf/th) -> data_format; Keras 2
+     * keys pass through when this type accepts them.
+     */
+    static Map<String, Object> fromKeras(Map<String, Object> config, java.util.Set<String> accepted) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        config.forEach((k, v) -> {
+            if (accepted.contains(k)) {
+                out.put(k, v);
+            }
+        });
+        if (config.containsKey("border_mode") && !out.containsKey("padding")) {
+            out.put("padding", config.get("border_mode"));
+        }
+        if (config.get("dim_ordering") instanceof String d && !out.containsKey("data_format")) {
+            out.put("data_format", switch (d) {
+                case "tf" -> "channels_last";
+                case "th" -> "channels_first";
+                default -> d;
+            });
+        }
+        if (out.get("data_format") == null) {
+            out.remove("data_format");
+        }
+        return out;
+    }
+}
