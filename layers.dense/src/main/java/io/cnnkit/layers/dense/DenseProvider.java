@@ -1,0 +1,123 @@
+package io.cnnkit.layers.dense;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Component;
+
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.BuildContext;
+import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.api.Initializers;
+import io.cnnkit.engine.api.Layer;
+import io.cnnkit.engine.api.LayerProvider;
+import io.cnnkit.engine.api.LayerSpec;
+import io.cnnkit.engine.api.LayerType;
+import io.cnnkit.engine.api.Shape;
+import io.cnnkit.engine.api.Tensor;
+
+/**
+ * dense: Keras Dense. kernel (in, units), bias (units); on inputs of rank > 1 per sample it
+ * applies to the last axis, as Keras does (tensordot over the last axis).
+ */
+@Component(service = LayerProvider.class)
+@LayerType(layer_type = "dense", keras_class = {"Dense"})
+public class DenseProvider implements LayerProvider {
+    static final Set<String> PARAMETERS = Set.of("units", "activation", "use_bias", "kernel_initializer",
+            "bias_initializer");
+
+    @Override
+    public String type() {
+        return "dense";
+    }
+
+    @Override
+    public List<String> positionalParameters() {
+        return List.of("units");
+    }
+
+    @Override
+    public Set<String> parameters() {
+        return PARAMETERS;
+    }
+
+    @Override
+    public List<String> kerasClasses() {
+        return List.of("Dense");
+    }
+
+    /** Keras 1: output_dim -> units, init -> kernel_initializer, bias -> use_bias. */
+    @Override
+    public Map<String, Object> fromKeras(String kerasClass, Map<String, Object> config) {
+        Map<String, Object> out = new LinkedHashMap<>(LayerProvider.super.fromKeras(kerasClass, config));
+        if (!out.containsKey("units") && config.containsKey("output_dim")) {
+            out.put("units", config.get("output_dim"));
+        }
+        if (!out.containsKey("kernel_initializer") && config.containsKey("init")) {
+            out.put("kernel_initializer", config.get("init"));
+        }
+        if (!out.containsKey("use_bias") && config.containsKey("bias")) {
+            out.put("use_bias", config.get("bias"));
+        }
+        return out;
+    }
+
+    /** Configuration: units, use_bias, the (fused) activation. */
+    record Config(int units, boolean useBias, Activation activation) {
+        static Config of(LayerSpec spec, BuildContext context) {
+            return new Config(spec.requirePositive("units"), spec.getBoolean("use_bias", true),
+                    context.activation(spec, spec.raw("activation")));
+        }
+    }
+
+    @Override
+    public Layer create(LayerSpec spec, Shape inputShape, BuildContext context) {
+        return new Dense(spec, Config.of(spec, context), inputShape, context);
+    }
+
+    static final class Dense extends BaseLayer {
+        private final Config config;
+        private final int in;
+        private final Tensor kernel;
+        private final Tensor bias;
+
+        Dense(LayerSpec spec, Config config, Shape inputShape, BuildContext context) {
+            super(spec, inputShape);
+            this.config = config;
+            if (inputShape.rank() < 1 || !inputShape.isKnown(-1)) {
+                throw spec.error("the last dimension of the input must be known, got " + inputShape
+                        + "; give the model a fixed input_shape or flatten a fixed-size input");
+            }
+            this.in = inputShape.dim(-1);
+            this.kernel = weights.add("kernel", Initializers.resolve(spec, "kernel_initializer", "glorot_uniform"),
+                    context.random(), in, config.units);
+            this.bias = config.useBias ? weights.add("bias", Initializers.resolve(spec, "bias_initializer", "zeros"),
+                    context.random(), config.units) : null;
+        }
+
+        /** Same shape with the last axis replaced by units. */
+        @Override
+        public Shape outputShape(Shape input) {
+            if (input.rank() < 1 || input.dim(-1) != in) {
+                throw spec.error("expects inputs whose last axis has " + in + " values, got " + input);
+            }
+            int[] d = input.dims();
+            d[d.length - 1] = config.units;
+            return Shape.of(d);
+        }
+
+        @Override
+        public void forward(Tensor input, Tensor output, ExecutionContext context) {
+            int rows = input.size() / in;
+            DenseKernels.tiled(input.data(), input.offset(), rows, in, kernel.data(), kernel.offset(),
+                    bias == null ? null : bias.data(), bias == null ? 0 : bias.offset(), config.units, output.data(),
+                    output.offset(), context);
+            if (!Activations.isLinear(config.activation)) {
+                Activations.applyRows(config.activation, output.data(), output.offset(), output.data(),
+                        output.offset(), rows, config.units, context);
+            }
+        }
+    }
+}
