@@ -1,6 +1,7 @@
 package io.cnnkit.layers.dense;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
@@ -41,6 +42,21 @@ public class BatchNormalizationProvider implements LayerProvider {
     @Override
     public List<String> kerasClasses() {
         return List.of("BatchNormalization");
+    }
+
+    /**
+     * Keras 1 configs carry {@code mode}: only mode 0 (feature-wise, moving statistics at
+     * inference) is Keras 2's layer; modes 1 and 2 normalise with statistics of the data itself.
+     */
+    @Override
+    public Map<String, Object> fromKeras(String kerasClass, Map<String, Object> config) {
+        Object mode = config.get("mode");
+        if (mode instanceof Number n && n.intValue() != 0) {
+            throw new IllegalArgumentException("Keras 1 BatchNormalization mode " + n
+                    + " normalises with per-batch or per-sample statistics; only mode 0 (moving statistics) is "
+                    + "supported");
+        }
+        return LayerProvider.super.fromKeras(kerasClass, config);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.cnnkit.layers.dense;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
@@ -38,6 +40,16 @@ public class PreluProvider implements LayerProvider {
     @Override
     public List<String> kerasClasses() {
         return List.of("PReLU");
+    }
+
+    /** Keras 1 names the initializer {@code init} and has no shared_axes. */
+    @Override
+    public Map<String, Object> fromKeras(String kerasClass, Map<String, Object> config) {
+        Map<String, Object> out = new LinkedHashMap<>(LayerProvider.super.fromKeras(kerasClass, config));
+        if (!out.containsKey("alpha_initializer") && config.get("init") != null) {
+            out.put("alpha_initializer", config.get("init"));
+        }
+        return out;
     }
 
     /** Configuration: which per-sample axes (0-based) share one alpha. */
@@ -113,7 +125,8 @@ public class PreluProvider implements LayerProvider {
                 for (int n = from; n < to; n++) {
                     for (int i = 0; i < per; i++) {
                         float v = x[xo + n * per + i];
-                        y[yo + n * per + i] = v > 0 ? v : a[i] * v;
+                        // + 0f: Keras computes relu(x) - alpha * relu(-x), which gives +0, not -0, for alpha 0
+                        y[yo + n * per + i] = v > 0 ? v : a[i] * v + 0f;
                     }
                 }
             });

@@ -267,6 +267,23 @@ class DenseLayerTest {
     }
 
     @Test
+    void kerasOneConfigs() {
+        assertEquals(Map.of("alpha_initializer", "zero"), new PreluProvider().fromKeras("PReLU",
+                Map.of("name", "prelu_1", "init", "zero", "trainable", true)));
+        BatchNormalizationProvider bn = new BatchNormalizationProvider();
+        assertEquals(Map.of("epsilon", 0.001, "axis", -1, "momentum", 0.99), bn.fromKeras("BatchNormalization",
+                Map.of("name", "bn", "epsilon", 0.001, "mode", 0, "axis", -1, "momentum", 0.99)));
+        String mode = assertThrows(IllegalArgumentException.class,
+                () -> bn.fromKeras("BatchNormalization", Map.of("mode", 2, "axis", -1))).getMessage();
+        assertTrue(mode.contains("mode 2"), mode);
+        // The mapped Keras 1 PReLU builds: "zero" is a Keras 1 initializer name.
+        LayerSpec s = new LayerSpec(1, "prelu", null, new PreluProvider().fromKeras("PReLU", Map.of("init", "zero")));
+        try (Model m = Harness.build(engine, Shape.of(3), s)) {
+            assertTrue(Tensor.zeros(1, 3).contentEquals(m.predict(Tensor.wrap(new float[] {-1, -2, -3}, 1, 3))));
+        }
+    }
+
+    @Test
     void flattenShapes() {
         try (Model m = Harness.build(engine, Shape.of(Shape.UNKNOWN, 4, 3), Harness.spec("flatten"))) {
             assertEquals(Shape.of(Shape.UNKNOWN), m.layers().get(0).outputShape());
