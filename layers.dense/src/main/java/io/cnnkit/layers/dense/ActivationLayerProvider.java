@@ -126,8 +126,9 @@ public class ActivationLayerProvider implements LayerProvider {
             s = alias(s, accepted, "negative_slope", "alpha", probe.name());
             for (String option : OPTIONS) {
                 if (s.has(option) && !accepted.contains(option)) {
-                    if (option.equals("axis")) {
-                        // axis -1 is what every row-wise function does already.
+                    if (option.equals("axis") && !probe.elementWise()) {
+                        // A row-wise function (softmax) without an axis option works on the last
+                        // axis, which is the axis checked above.
                         s = s.withParam("axis", null);
                         continue;
                     }

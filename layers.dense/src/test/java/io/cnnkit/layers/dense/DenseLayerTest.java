@@ -369,6 +369,9 @@ class DenseLayerTest {
         String axis = assertThrows(ModelException.class, () -> Harness.build(engine, Shape.of(3, 4),
                 Harness.spec("activation", "activation", "softmax", "axis", 1L))).getMessage();
         assertTrue(axis.contains("'axis'") && axis.contains("last axis"), axis);
+        String reluAxis = assertThrows(ModelException.class, () -> Harness.build(engine, Shape.of(4),
+                Harness.spec("activation", "activation", "relu", "axis", -1L))).getMessage();
+        assertTrue(reluAxis.contains("'axis'") && reluAxis.contains("'relu'"), reluAxis);
         String missing = assertThrows(ModelException.class, () -> Harness.build(engine, Shape.of(4),
                 Harness.spec("activation"))).getMessage();
         assertTrue(missing.contains("'activation'") && missing.contains("required"), missing);
