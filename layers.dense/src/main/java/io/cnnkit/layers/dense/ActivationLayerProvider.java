@@ -162,10 +162,6 @@ public class ActivationLayerProvider implements LayerProvider {
             this.config = config;
         }
 
-        Activation function() {
-            return config.function;
-        }
-
         @Override
         public Shape outputShape(Shape input) {
             return input;
