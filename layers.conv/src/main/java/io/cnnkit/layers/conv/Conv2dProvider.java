@@ -1,5 +1,6 @@
 package io.cnnkit.layers.conv;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ public final class Conv2dProvider implements LayerProvider {
         Map<String, Object> out = new LinkedHashMap<>();
         putIfPresent(out, "filters", config.get("nb_filter"));
         if (config.get("nb_row") != null || config.get("nb_col") != null) {
-            out.put("kernel_size", java.util.Arrays.asList(config.get("nb_row"), config.get("nb_col")));
+            out.put("kernel_size", Arrays.asList(config.get("nb_row"), config.get("nb_col")));
         }
         putIfPresent(out, "strides", config.get("subsample"));
         putIfPresent(out, "padding", config.get("border_mode"));
@@ -198,10 +199,6 @@ public final class Conv2dProvider implements LayerProvider {
         @Override
         public Shape outputShape(Shape input) {
             return config.outputShape(spec, input);
-        }
-
-        Config config() {
-            return config;
         }
 
         @Override

@@ -3,6 +3,7 @@ package io.cnnkit.layers.conv;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.ModelException;
 import io.cnnkit.engine.api.Shape;
+import io.cnnkit.engine.api.Tensor;
 
 /**
  * The sliding window of a 2-D convolution and TensorFlow's size rules for it: kernel
@@ -46,7 +47,7 @@ record Window(int kh, int kw, int sh, int sw, int dh, int dw, boolean same) {
     }
 
     /** A run's input must be a batch of images (N, H, W, C). */
-    static void checkBatch(LayerSpec spec, io.cnnkit.engine.api.Tensor input) {
+    static void checkBatch(LayerSpec spec, Tensor input) {
         if (input.rank() != 4) {
             throw spec.error("expects a batch of images (N, H, W, C) but got a tensor of shape "
                     + input.shapeString());
