@@ -66,8 +66,9 @@ public final class Conv2dProvider implements LayerProvider {
         if (!"Convolution2D".equals(kerasClass)) {
             return LayerProvider.super.fromKeras(kerasClass, config);
         }
-        // Keras 1: Convolution2D(nb_filter, nb_row, nb_col, init, activation, border_mode, subsample, dim_ordering, bias)
-        Map<String, Object> out = new LinkedHashMap<>();
+        // Keras 1: Convolution2D(nb_filter, nb_row, nb_col, init, activation, border_mode, subsample, dim_ordering,
+        // bias). Keras 2 keys are kept too: there Convolution2D is an alias of Conv2D.
+        Map<String, Object> out = new LinkedHashMap<>(LayerProvider.super.fromKeras(kerasClass, config));
         putIfPresent(out, "filters", config.get("nb_filter"));
         if (config.get("nb_row") != null || config.get("nb_col") != null) {
             out.put("kernel_size", Arrays.asList(config.get("nb_row"), config.get("nb_col")));

@@ -314,6 +314,10 @@ class ConvLayersTest {
         assertEquals("random_uniform", q.get("kernel_initializer"));
         assertEquals("same", q.get("padding"));
         assertEquals(List.of(2, 2), q.get("strides"));
+        // Keras 2 kept Convolution2D as an alias of Conv2D: its keys pass through
+        Map<String, Object> alias = p.fromKeras("Convolution2D", map("name", "c", "filters", 2, "kernel_size", 3,
+                "padding", "same", "kernel_regularizer", null));
+        assertEquals(map("filters", 2, "kernel_size", 3, "padding", "same"), alias);
     }
 
     @Test
