@@ -128,6 +128,28 @@ final class SnapshotBuilder {
         return keys.isEmpty() ? "(none: no provider bundle is active)" : String.join(", ", keys);
     }
 
+    /** The identity for layers without an activation; "linear" by name goes through its service. */
+    private enum Identity implements Activation {
+        INSTANCE;
+
+        @Override
+        public String name() {
+            return "linear";
+        }
+
+        @Override
+        public float apply(float x) {
+            return x;
+        }
+
+        @Override
+        public void apply(float[] src, int srcOff, float[] dst, int dstOff, int length, int lastAxis) {
+            if (src != dst || srcOff != dstOff) {
+                System.arraycopy(src, srcOff, dst, dstOff, length);
+            }
+        }
+    }
+
     /** Per-layer build context: records activation dependencies, seeds by layer name. */
     private final class Context implements BuildContext {
         private final ModelDescription model;
@@ -145,7 +167,8 @@ final class SnapshotBuilder {
             String name;
             LayerSpec optionSpec = forSpec;
             if (value == null) {
-                name = "linear";
+                // No activation given (Keras activation=None): identity, no service needed.
+                return Identity.INSTANCE;
             } else if (value instanceof String s) {
                 name = s;
             } else if (value instanceof Map<?, ?> m && m.get("class_name") instanceof String cn) {
