@@ -55,7 +55,7 @@ public final class Gelu implements Activation {
         return a == approximate ? this : new Gelu(a);
     }
 
-    /** erfc(z) for z >= 0, relative error below 1e-12 (GeluTest checks it against Python's math.erfc). */
+    /** erfc(z) for z &ge; 0, relative error below 1e-12 (GeluTest checks it against Python's math.erfc). */
     static double erfc(double z) {
         if (z < 2) {
             // erf(z) = 2/√π e^(-z²) Σ 2^n z^(2n+1) / (1·3·…·(2n+1)): positive terms, no

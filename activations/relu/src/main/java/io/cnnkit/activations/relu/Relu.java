@@ -10,9 +10,9 @@ import io.cnnkit.engine.api.LayerSpec;
 
 /**
  * Keras {@code relu} with the ReLU layer's options max_value (default none), negative_slope
- * (0) and threshold (0), computed as keras.backend.relu does: x when x > threshold (clipped
+ * (0) and threshold (0), computed as keras.backend.relu does: x when x &gt; threshold (clipped
  * to max_value), else negative_slope * (x - threshold). Like Keras, x exactly at a non-zero
- * threshold gives 0, and a threshold above max_value gives max_value only for x > threshold.
+ * threshold gives 0, and a threshold above max_value gives max_value only for x &gt; threshold.
  */
 @Component(service = Activation.class)
 @ActivationName(activation = "relu")

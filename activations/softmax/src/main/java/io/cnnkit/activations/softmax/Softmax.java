@@ -10,7 +10,7 @@ import io.cnnkit.engine.api.LayerSpec;
 
 /**
  * Keras {@code softmax} over the last axis: e<sup>x<sub>i</sub> - max</sup> / Σ e<sup>x<sub>j</sub> - max</sup>
- * per row. Subtracting the row maximum keeps every exponent <= 0, so no magnitude overflows.
+ * per row. Subtracting the row maximum keeps every exponent &le; 0, so no magnitude overflows.
  */
 @Component(service = Activation.class)
 @ActivationName(activation = "softmax")
