@@ -129,8 +129,8 @@ final class SnapshotBuilder {
     }
 
     /** The identity for layers without an activation; "linear" by name goes through its service. */
-    private enum Identity implements Activation {
-        INSTANCE;
+    private static final class Identity implements Activation {
+        static final Identity INSTANCE = new Identity();
 
         @Override
         public String name() {
