@@ -206,6 +206,11 @@ public final class EngineImpl implements StandaloneEngine {
             }
 
             @Override
+            public List<String> activations() {
+                return activationRegistry.keys();
+            }
+
+            @Override
             public List<String> layerTypes() {
                 return layerRegistry.keys();
             }

@@ -26,6 +26,26 @@ final class SnapshotBuilder {
     static final String LAYER_DEP = "layer type ";
     static final String ACTIVATION_DEP = "activation ";
 
+    /** The identity, used for a missing or "linear" activation when no linear service is present. */
+    static final Activation LINEAR = new Activation() {
+        @Override
+        public String name() {
+            return "linear";
+        }
+
+        @Override
+        public float apply(float x) {
+            return x;
+        }
+
+        @Override
+        public void apply(float[] src, int srcOff, float[] dst, int dstOff, int length, int lastAxis) {
+            if (src != dst || srcOff != dstOff) {
+                System.arraycopy(src, srcOff, dst, dstOff, length);
+            }
+        }
+    };
+
     private final Registry<LayerProvider> layers;
     private final Registry<Activation> activations;
 
@@ -106,7 +126,14 @@ final class SnapshotBuilder {
             } catch (RuntimeException e) {
                 throw new ModelException(spec.label() + ": " + e.getMessage(), e);
             }
-            Shape out = layer.outputShape(shape);
+            Shape out;
+            try {
+                out = layer.outputShape(shape);
+            } catch (ModelException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new ModelException(spec.label() + ": " + e.getMessage(), e);
+            }
             Map<String, Tensor> stored = weights.get(spec.name());
             Map<String, int[]> weightShapes = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> w : layer.weights().entrySet()) {
@@ -159,8 +186,12 @@ final class SnapshotBuilder {
             } else {
                 throw forSpec.paramError("activation", "must name an activation, got " + LayerSpec.describe(value));
             }
-            deps.add(ACTIVATION_DEP + name);
             Registry.Entry<Activation> e = activations.best(name);
+            if (e == null && LINEAR.name().equals(name)) {
+                // BuildContext promises the identity for null/"linear" even without a linear bundle.
+                return LINEAR;
+            }
+            deps.add(ACTIVATION_DEP + name);
             if (e == null) {
                 throw new MissingServiceException(forSpec.label() + ": unknown activation '" + name
                         + "'; available: " + available(activations.keys()), ACTIVATION_DEP + name);
