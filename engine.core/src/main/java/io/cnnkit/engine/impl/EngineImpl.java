@@ -44,6 +44,10 @@ public final class EngineImpl implements StandaloneEngine {
         return lock;
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
     Scheduler scheduler() {
         return scheduler;
     }

@@ -155,6 +155,10 @@ final class ModelHandle implements Model {
         if (s != null) {
             return s;
         }
+        if (engine.isClosed()) {
+            throw new ModelException("model '" + name() + "': the cnnkit engine is stopped; build the model again "
+                    + "on a running engine");
+        }
         long deadline = System.nanoTime() + waitMillis * 1_000_000L;
         synchronized (this) {
             while ((s = snapshot) == null && !closed) {
