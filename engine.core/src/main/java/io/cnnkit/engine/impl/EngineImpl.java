@@ -164,6 +164,9 @@ public final class EngineImpl implements StandaloneEngine {
     public void setParallelism(int threads) {
         Scheduler old;
         synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("the cnnkit engine is stopped");
+            }
             old = scheduler;
             scheduler = new Scheduler(threads);
         }

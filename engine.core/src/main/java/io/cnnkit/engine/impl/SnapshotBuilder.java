@@ -160,6 +160,7 @@ final class SnapshotBuilder {
         private final ModelDescription model;
         private final LayerSpec spec;
         private final Set<String> deps;
+        private Random random;
 
         Context(ModelDescription model, LayerSpec spec, Set<String> deps) {
             this.model = model;
@@ -199,9 +200,16 @@ final class SnapshotBuilder {
             return e.service().configure(optionSpec);
         }
 
+        /**
+         * One stream per layer build: each call used to return a new Random with the same seed,
+         * so a kernel and a bias drawn one after the other got the same numbers.
+         */
         @Override
         public Random random() {
-            return new Random(model.seed() * 0x9E3779B97F4A7C15L + spec.name().hashCode());
+            if (random == null) {
+                random = new Random(model.seed() * 0x9E3779B97F4A7C15L + spec.name().hashCode());
+            }
+            return random;
         }
 
         @Override

@@ -155,6 +155,16 @@ class BuildTest {
     }
 
     @Test
+    void oneRandomStreamPerLayer() {
+        try (Model m = engine.build(engine.parse("input(1) | dense(3, kernel_initializer=random_normal, "
+                + "bias_initializer=random_normal)"))) {
+            Tensor k = m.weights().get("dense").get("kernel");
+            Tensor b = m.weights().get("dense").get("bias");
+            assertTrue(!k.reshape(3).contentEquals(b), "kernel and bias must not repeat the same random numbers");
+        }
+    }
+
+    @Test
     void linearActivationNeedsNoService() {
         try (Model m = engine.build(engine.parse("input(1) | dense(1, activation=linear, kernel_initializer=ones, "
                 + "bias_initializer=constant(-5))"))) {
