@@ -38,7 +38,8 @@ final class OneLineParser {
 
     OneLineParser(ProviderLookup lookup, String src) {
         this.lookup = lookup;
-        this.src = src;
+        // One column per character, also when a shell pasted tabs or line breaks.
+        this.src = src.replace('\t', ' ').replace('\r', ' ').replace('\n', ' ');
     }
 
     ModelDescription parse() {
