@@ -250,6 +250,19 @@ class KerasJsonTest {
     }
 
     @Test
+    void nestedModelAndMissingShape() {
+        var e = assertThrows(ModelException.class, () -> engine.parse("""
+                {"class_name": "Sequential", "config": {"name": "outer", "layers": [
+                  {"class_name": "Sequential", "config": {"name": "inner", "layers": [
+                    {"class_name": "Flatten", "config": {"name": "f"}}]}}]}}"""));
+        assertContains(e.getMessage(), "layer 1 'inner' (Sequential) is a nested model");
+        ModelDescription d = engine.parse("""
+                {"class_name": "Sequential", "config": {"name": "open", "layers": [
+                  {"class_name": "Conv2D", "config": {"name": "c", "filters": 1, "kernel_size": 1}}]}}""");
+        assertEquals(ModelDescription.DEFAULT_INPUT, d.inputShape(), "unbuilt Keras model: open RGB input");
+    }
+
+    @Test
     void parsedKerasChainBuildsAndRuns() {
         String json = """
                 {"class_name": "Sequential", "config": {"name": "tiny", "layers": [

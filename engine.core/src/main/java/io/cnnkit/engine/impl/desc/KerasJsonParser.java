@@ -132,6 +132,10 @@ final class KerasJsonParser {
         String where = "Keras model '" + model + "' layer " + kerasPos + (layerName == null ? "" : " '" + layerName + "'")
                 + " (" + cls + ")";
         LayerProvider p = lookup.byKerasClass(cls);
+        if (p == null && c != null && c.get("layers") != null && c.get("layers").isArray()) {
+            throw new ModelException(where + " is a nested model; cnnkit reads flat chains (save the inner model's "
+                    + "layers in the outer Sequential, or parse the inner model on its own)");
+        }
         if (p == null) {
             List<String> known = lookup.kerasClasses();
             throw new ModelException(where + ": no layer type present reads Keras class '" + cls + "'; "
