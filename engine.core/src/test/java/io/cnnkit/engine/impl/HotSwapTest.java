@@ -127,6 +127,20 @@ class HotSwapTest {
     }
 
     @Test
+    void aRankingChangeSwitchesProvider() {
+        Model m = engine.build(engine.parse(LINE));
+        Tensor before = m.predict(x);
+        NaiveConv2d other = new NaiveConv2d();
+        engine.register(other, -1);
+        assertEquals(0, other.created.get());
+        ((EngineImpl) engine).updateLayerRanking(other, 3); // what DS's updated callback does
+        assertEquals(1, other.created.get(), "the re-ranked provider now builds the model");
+        assertTrue(before.contentEquals(m.predict(x)));
+        ((EngineImpl) engine).updateLayerRanking(other, -3);
+        assertEquals(2, conv.created.get(), "ranked down again: back to the first provider");
+    }
+
+    @Test
     void anUnregisteredProvidersLayersCanBeCollected() throws InterruptedException {
         Model m = engine.build(engine.parse(LINE));
         NaiveConv2d fresh = new NaiveConv2d();

@@ -149,7 +149,7 @@ final class KerasJsonParser {
         }
         Map<String, Object> params;
         try {
-            params = p.fromKeras(cls, java.util.Collections.unmodifiableMap(config));
+            params = p.fromKeras(cls, config); // a fresh map: the provider may edit it
         } catch (ModelException e) {
             throw new ModelException(where + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
