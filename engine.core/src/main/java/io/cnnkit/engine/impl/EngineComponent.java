@@ -69,6 +69,7 @@ public final class EngineComponent implements Engine {
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             target = "(" + LayerProvider.TYPE + "=*)")
     void addLayerProvider(ServiceReference<LayerProvider> ref, LayerProvider provider) {
+        checkKey(ref, LayerProvider.TYPE, provider.type());
         engine.addLayerProvider(provider, ranking(ref), serviceId(ref), origin(ref));
     }
 
@@ -84,6 +85,7 @@ public final class EngineComponent implements Engine {
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             target = "(" + Activation.NAME + "=*)")
     void addActivation(ServiceReference<Activation> ref, Activation activation) {
+        checkKey(ref, Activation.NAME, activation.name());
         engine.addActivation(activation, ranking(ref), serviceId(ref), origin(ref));
     }
 
@@ -93,6 +95,15 @@ public final class EngineComponent implements Engine {
 
     void removeActivation(Activation activation) {
         engine.removeActivation(activation);
+    }
+
+    /** The registry keys by type()/name(); a service property saying otherwise is a packaging error. */
+    private static void checkKey(ServiceReference<?> ref, String property, String key) {
+        Object p = ref.getProperty(property);
+        if (p != null && !String.valueOf(p).equals(key)) {
+            throw new IllegalArgumentException("service " + origin(ref) + " has " + property + "=" + p
+                    + " but its object says '" + key + "'; the two must be equal");
+        }
     }
 
     private static int ranking(ServiceReference<?> ref) {
