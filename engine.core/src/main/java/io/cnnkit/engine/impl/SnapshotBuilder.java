@@ -26,7 +26,7 @@ final class SnapshotBuilder {
     static final String LAYER_DEP = "layer type ";
     static final String ACTIVATION_DEP = "activation ";
 
-    /** The identity, used for a missing or "linear" activation when no linear service is present. */
+    /** The identity: for layers without an activation, and for "linear" when no linear service is present. */
     static final Activation LINEAR = new Activation() {
         @Override
         public String name() {
@@ -155,28 +155,6 @@ final class SnapshotBuilder {
         return keys.isEmpty() ? "(none: no provider bundle is active)" : String.join(", ", keys);
     }
 
-    /** The identity for layers without an activation; "linear" by name goes through its service. */
-    private static final class Identity implements Activation {
-        static final Identity INSTANCE = new Identity();
-
-        @Override
-        public String name() {
-            return "linear";
-        }
-
-        @Override
-        public float apply(float x) {
-            return x;
-        }
-
-        @Override
-        public void apply(float[] src, int srcOff, float[] dst, int dstOff, int length, int lastAxis) {
-            if (src != dst || srcOff != dstOff) {
-                System.arraycopy(src, srcOff, dst, dstOff, length);
-            }
-        }
-    }
-
     /** Per-layer build context: records activation dependencies, seeds by layer name. */
     private final class Context implements BuildContext {
         private final ModelDescription model;
@@ -196,7 +174,7 @@ final class SnapshotBuilder {
             LayerSpec optionSpec = forSpec;
             if (value == null) {
                 // No activation given (Keras activation=None): identity, no service needed.
-                return Identity.INSTANCE;
+                return LINEAR;
             } else if (value instanceof String s) {
                 name = s;
             } else if (value instanceof Map<?, ?> m && m.get("class_name") instanceof String cn) {
