@@ -4,6 +4,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 import io.cnnkit.engine.api.Model;
+import io.cnnkit.io.h5.WeightFile;
+import io.cnnkit.io.h5.WeightLoader;
+import io.cnnkit.io.h5.WeightWriter;
 
 /** Keras HDF5 weight files: save as {@code model.save_weights('x.h5')} does, load by name or order. */
 public final class KerasWeights {
@@ -12,7 +15,7 @@ public final class KerasWeights {
 
     /** Saves every layer's weights in the Keras 2 layout, atomically (temp file, then rename). */
     public static void save(Model model, Path file) {
-        throw new UnsupportedOperationException("not implemented yet");
+        WeightWriter.save(model, file);
     }
 
     /**
@@ -20,16 +23,20 @@ public final class KerasWeights {
      * .weights.h5). Shapes are checked before any data is read.
      */
     public static LoadReport load(Model model, Path file, LoadOptions options) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return WeightLoader.load(model, file, options);
     }
 
     /** Lists a file's layers, weight names and shapes. */
     public static WeightFileInfo inspect(Path file) {
-        throw new UnsupportedOperationException("not implemented yet");
+        try (WeightFile wf = WeightFile.open(file)) {
+            return wf.info();
+        }
     }
 
     /** The architecture JSON of a full-model .h5 (root attribute model_config), if present. */
     public static Optional<String> modelConfig(Path file) {
-        throw new UnsupportedOperationException("not implemented yet");
+        try (WeightFile wf = WeightFile.open(file)) {
+            return Optional.ofNullable(wf.modelConfig());
+        }
     }
 }
