@@ -39,6 +39,9 @@ public final class WeightLoader {
     }
 
     public static LoadReport load(Model model, Path file, LoadOptions options) {
+        java.util.Objects.requireNonNull(model, "model");
+        java.util.Objects.requireNonNull(file, "file");
+        java.util.Objects.requireNonNull(options, "options");
         if (!options.byName() && options.skipMismatch()) {
             // Keras: "skip_mismatch can only be set to True when by_name is True".
             throw new IllegalArgumentException("skipMismatch needs byName (as in Keras); loading by order "
@@ -193,10 +196,21 @@ public final class WeightLoader {
             int[] have = e.getValue().shape();
             if (!Arrays.equals(want, have)) {
                 bad.add("weight '" + e.getKey() + "' (stored as '" + e.getValue().storedName() + "') has shape "
-                        + Shape.format(have) + " in the file but " + Shape.format(want) + " in the model");
+                        + Shape.format(have) + " in the file but " + Shape.format(want) + " in the model"
+                        + theanoHint(want, have));
             }
         }
         return bad.isEmpty() ? null : "shape mismatch: " + String.join("; ", bad);
+    }
+
+    /** Keras 1 Theano-ordered files store conv kernels as (out, in, kh, kw); say so rather than guess. */
+    private static String theanoHint(int[] want, int[] have) {
+        if (want.length == 4 && have.length == 4 && have[0] == want[3] && have[1] == want[2] && have[2] == want[0]
+                && have[3] == want[1]) {
+            return " (the file's looks like a Theano-ordered Keras 1 kernel (out, in, kh, kw); cnnkit loads Keras's "
+                    + "(kh, kw, in, out) layout and does not convert it)";
+        }
+        return "";
     }
 
     private static String storedNames(StoredLayer sl) {

@@ -52,6 +52,8 @@ public final class WeightWriter {
     }
 
     public static void save(Model model, Path file, BeforeCommit hook) {
+        java.util.Objects.requireNonNull(model, "model");
+        java.util.Objects.requireNonNull(file, "file");
         Path target = file.toAbsolutePath().normalize();
         Path dir = target.getParent();
         List<LayerInfo> layers = model.layers();

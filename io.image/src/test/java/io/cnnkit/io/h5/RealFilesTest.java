@@ -139,6 +139,19 @@ class RealFilesTest {
         checkValues(layers, m, true);
     }
 
+    @org.junit.jupiter.api.Test
+    void theanoOrderedKernelsAreReportedNotConverted() {
+        // k1-th-mnist-cnn stores convolution2d_1_W as (4, 1, 3, 3); a Keras-layout conv wants (3, 3, 1, 4).
+        Model m = engine.build(engine.parse("""
+                {"name": "mnist", "input_shape": [28, 28, 1], "layers": [
+                  {"type": "conv2d", "name": "convolution2d_1", "filters": 4, "kernel_size": 3}]}"""));
+        io.cnnkit.io.api.CnnIoException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.cnnkit.io.api.CnnIoException.class,
+                () -> KerasWeights.load(m, file("k1-th-mnist-cnn.h5"), LoadOptions.BY_NAME));
+        assertTrue(e.getMessage().contains("(4, 1, 3, 3) in the file but (3, 3, 1, 4) in the model")
+                && e.getMessage().contains("Theano-ordered"), e.getMessage());
+    }
+
     /**
      * A model of "declared" layers with the file's shapes and Keras's weight names, derived
      * here independently of the loader: the last path segment without ":0"; Keras 1
