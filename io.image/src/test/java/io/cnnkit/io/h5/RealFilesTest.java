@@ -139,6 +139,24 @@ class RealFilesTest {
         checkValues(layers, m, true);
     }
 
+    /** The .json beside each full-model file in shared/keras-real is its model_config, written out unchanged. */
+    @ParameterizedTest
+    @ValueSource(strings = {"k1-tf-conv2d-reshape.h5", "k2-mtcnn-12net.h5", "k2-conv-avgpool-gap.h5",
+            "k2-conv2d-sigmoid.h5", "k2-resnet8-cifar10.h5", "k2-vww96-mobilenet.h5", "k3-resnet8-cifar10.h5"})
+    void modelConfigIsTheArchitectureJson(String name) throws IOException {
+        Path json = H5Fixtures.moduleDir().getParent().resolveSibling("shared").resolve("keras-real")
+                .resolve(name.replace(".h5", ".json"));
+        Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(json), json + " is absent (shared/keras-real beside the "
+                + "repository)");
+        assertEquals(java.nio.file.Files.readString(json), KerasWeights.modelConfig(file(name)).orElseThrow());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"k1-th-mnist-cnn.h5", "k2-jettagger-conv2d-bn.h5", "k3-nested-dense.weights.h5"})
+    void weightsOnlyFilesHaveNoModelConfig(String name) {
+        assertTrue(KerasWeights.modelConfig(file(name)).isEmpty());
+    }
+
     @org.junit.jupiter.api.Test
     void theanoOrderedKernelsAreReportedNotConverted() {
         // k1-th-mnist-cnn stores convolution2d_1_W as (4, 1, 3, 3); a Keras-layout conv wants (3, 3, 1, 4).
