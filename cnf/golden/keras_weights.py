@@ -154,6 +154,16 @@ def write_fixtures():
         f.attrs["keras_version"] = "2.4.0"
         keras2_group(f, fixed, override={("conv_1", "kernel"): value(0, 0, (3, 3, 3, 5)),
                                          ("conv_1", "bias"): value(0, 1, (5,))})
+    # Broken layouts: weight_names naming a dataset that does not exist, and numbers where
+    # weight_names should hold strings.
+    with h5py.File(path("h5py-bad-layout.h5"), "w") as f:
+        f.attrs["keras_version"] = "2.4.0"
+        keras2_group(f, fixed)
+        f["dw_1"].attrs["weight_names"] = fixed(["dw_1/depthwise_kernel:0", "dw_1/missing:0"])
+    with h5py.File(path("h5py-bad-attribute.h5"), "w") as f:
+        f.attrs["keras_version"] = "2.4.0"
+        keras2_group(f, fixed)
+        f["bn_1"].attrs["weight_names"] = np.array([1, 2, 3, 4], dtype=np.int32)
     for p in written:
         print("wrote", os.path.relpath(p, ROOT), os.path.getsize(p), "bytes")
 

@@ -27,7 +27,9 @@ final class H5Support {
         try {
             return action.get();
         } catch (CnnIoException e) {
-            throw e;
+            // Decoding helpers know the node, not the file: make sure every message names it.
+            throw e.getMessage() != null && e.getMessage().contains(file.toString()) ? e
+                    : new CnnIoException(file + ": " + e.getMessage(), e);
         } catch (RuntimeException | StackOverflowError e) {
             throw new CnnIoException("cannot " + what + " " + file + ": not a readable HDF5 file (truncated, corrupt or "
                     + "not HDF5): " + describe(e), e);

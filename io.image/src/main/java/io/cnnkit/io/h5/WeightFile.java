@@ -111,7 +111,7 @@ public final class WeightFile implements AutoCloseable {
         for (String name : names) {
             if (!(root.getChild(name) instanceof Group g)) {
                 throw new CnnIoException(file + ": 'layer_names' lists layer '" + name + "' but there is no group "
-                        + root.getPath() + (root.getPath().endsWith("/") ? "" : "/") + name);
+                        + join(root.getPath(), name));
             }
             List<String> weightNames = H5Support.stringList(g, "weight_names");
             List<StoredWeight> ws = new ArrayList<>();
@@ -125,7 +125,7 @@ public final class WeightFile implements AutoCloseable {
                     }
                     if (!(n instanceof Dataset d)) {
                         throw new CnnIoException(file + ": layer '" + name + "' lists weight '" + wn
-                                + "' in weight_names but there is no dataset " + g.getPath() + "/" + wn);
+                                + "' in weight_names but there is no dataset " + join(g.getPath(), wn));
                     }
                     ws.add(weight(wn, d));
                 }
@@ -133,6 +133,11 @@ public final class WeightFile implements AutoCloseable {
             out.add(new StoredLayer(name, g.getPath(), List.copyOf(ws)));
         }
         return List.copyOf(out);
+    }
+
+    /** jHDF group paths end with '/'. */
+    private static String join(String groupPath, String child) {
+        return (groupPath.endsWith("/") ? groupPath : groupPath + "/") + child;
     }
 
     private void collectVars(Group g, List<StoredLayer> out) {

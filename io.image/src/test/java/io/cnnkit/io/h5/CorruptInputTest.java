@@ -91,6 +91,24 @@ class CorruptInputTest {
     }
 
     @Test
+    void weightNamesListingAMissingDataset() {
+        Path f = H5Fixtures.resource("h5py-bad-layout.h5");
+        CnnIoException e = assertThrows(CnnIoException.class, () -> KerasWeights.inspect(f));
+        assertTrue(e.getMessage().contains("layer 'dw_1' lists weight 'dw_1/missing:0' in weight_names but there is no "
+                + "dataset /dw_1/dw_1/missing:0"), e.getMessage());
+        assertClean(e, f);
+    }
+
+    @Test
+    void weightNamesHoldingNumbers() {
+        Path f = H5Fixtures.resource("h5py-bad-attribute.h5");
+        CnnIoException e = assertThrows(CnnIoException.class, () -> KerasWeights.inspect(f));
+        assertTrue(e.getMessage().contains("attribute 'weight_names' of /bn_1") && e.getMessage().contains("int32"),
+                e.getMessage());
+        assertClean(e, f);
+    }
+
+    @Test
     void hdf5ThatIsNotAKerasFile() {
         Path f = dir.resolve("other.h5");
         try (WritableHdfFile w = HdfFile.write(f)) {
