@@ -65,9 +65,9 @@ public final class WeightFile implements AutoCloseable {
                 v = H5Support.string(weightsRoot, "keras_version");
             }
             this.kerasVersion = v;
-            // Keras 1.0/1.1 wrote no keras_version; every later release does.
-            String major = v == null ? "1" : v.substring(0, Math.max(1, v.indexOf('.') < 0 ? v.length() : v.indexOf('.')));
-            this.format = "keras" + major + " " + kind;
+            // Keras 1.0/1.1 wrote no keras_version; every later release does ("2.2.4-tf", "3.7.0").
+            java.util.regex.Matcher major = java.util.regex.Pattern.compile("^\\s*(\\d+)").matcher(v == null ? "1" : v);
+            this.format = (major.find() ? "keras" + major.group(1) : "keras (version '" + v + "')") + " " + kind;
             this.keras3Native = false;
             this.layers = legacyLayers(weightsRoot);
         } else if (hdf.getChild("layers") instanceof Group lg) {
