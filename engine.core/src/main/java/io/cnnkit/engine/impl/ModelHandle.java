@@ -113,12 +113,19 @@ final class ModelHandle implements Model {
         for (Layer layer : s.layers()) {
             i++;
             Shape out = layer.outputShape(Shape.ofSample(x));
-            Tensor y = Tensor.zeros(out.withBatch(batch));
+            Tensor y = allocate(layer, out, batch);
             try {
                 layer.forward(x, y, ctx);
-            } catch (RejectedExecutionException | CancellationException e) {
-                throw new ModelException("model '" + name() + "': the engine stopped during the run (layer '"
-                        + layer.name() + "')", e);
+            } catch (ModelException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // A stopped scheduler shows up as RejectedExecution, Cancellation or (a pool asked
+                // for after close) IllegalState, from the caller's thread or a worker's.
+                if (engine.isClosed() || e instanceof RejectedExecutionException || e instanceof CancellationException) {
+                    throw new ModelException("model '" + name() + "': the engine stopped during the run (layer '"
+                            + layer.name() + "')", e);
+                }
+                throw e;
             }
             if (keepAll) {
                 stages.add(new Stage(i, layer.name(), layer.type(), y));
@@ -130,6 +137,35 @@ final class ModelHandle implements Model {
                     s.layers().isEmpty() ? "input" : s.layers().get(i - 1).type(), x));
         }
         return stages;
+    }
+
+    /**
+     * The output buffer of one stage, refused with a message (not an OutOfMemoryError or an
+     * IllegalArgumentException) when it cannot exist: beyond 2^31-1 elements or the heap.
+     */
+    private Tensor allocate(Layer layer, Shape out, int batch) {
+        int[] shape = out.withBatch(batch);
+        long n = 1;
+        for (int d : shape) {
+            n = d == 0 ? 0 : (n > Long.MAX_VALUE / d ? Long.MAX_VALUE : n * d);
+        }
+        String what = "model '" + name() + "' layer '" + layer.name() + "' (" + layer.type() + "): its output "
+                + Shape.format(shape);
+        if (n > Integer.MAX_VALUE) {
+            throw new ModelException(what + " would have " + (n == Long.MAX_VALUE ? "more than 2^63" : n)
+                    + " elements, more than the 2^31-1 a tensor can hold; use a smaller input or batch");
+        }
+        long heap = Runtime.getRuntime().maxMemory();
+        if (heap != Long.MAX_VALUE && 4 * n > heap) {
+            throw new ModelException(what + " needs " + (4 * n >> 20) + " MiB but the Java heap is " + (heap >> 20)
+                    + " MiB; use a smaller input or batch, or raise -Xmx");
+        }
+        try {
+            return Tensor.zeros(shape);
+        } catch (OutOfMemoryError e) {
+            throw new ModelException(what + " (" + (4 * n >> 20) + " MiB) does not fit in the free Java heap; use a "
+                    + "smaller input or batch, or raise -Xmx", e);
+        }
     }
 
     private void checkInput(Tensor input) {

@@ -53,7 +53,7 @@ public final class Scheduler implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the cnnkit engine is stopped; its scheduler is closed");
         }
-        return pools.computeIfAbsent(n, k -> {
+        ForkJoinPool pool = pools.computeIfAbsent(n, k -> {
             int id = POOL_IDS.incrementAndGet();
             AtomicInteger thread = new AtomicInteger();
             return new ForkJoinPool(k, p -> {
@@ -63,6 +63,14 @@ public final class Scheduler implements AutoCloseable {
                 return t;
             }, null, false);
         });
+        if (closed) {
+            // close() ran between the check above and computeIfAbsent and may not have seen this
+            // pool: shut it down here so that no cnnkit-fj thread outlives the engine.
+            pool.shutdownNow();
+            pools.remove(n, pool);
+            throw new IllegalStateException("the cnnkit engine is stopped; its scheduler is closed");
+        }
+        return pool;
     }
 
     /** Number of live pool threads (for leak checks). */

@@ -125,6 +125,11 @@ final class SnapshotBuilder {
                 throw e;
             } catch (RuntimeException e) {
                 throw new ModelException(spec.label() + ": " + e.getMessage(), e);
+            } catch (OutOfMemoryError e) {
+                // One oversized allocation (weights of a typo'd size) that WeightSet's limits let
+                // through: it failed before anything was filled, so the engine can go on.
+                throw new ModelException(spec.label() + ": out of memory while creating its weights for input "
+                        + shape + "; check the layer's sizes or raise -Xmx", e);
             }
             Shape out;
             try {

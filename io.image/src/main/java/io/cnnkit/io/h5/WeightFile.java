@@ -226,9 +226,21 @@ public final class WeightFile implements AutoCloseable {
     }
 
     private StoredWeight weight(String storedName, Dataset d) {
-        int[] dims = d.getDimensions();
-        return new StoredWeight(storedName, d.getPath(), dims == null ? new int[0] : dims.clone(),
-                H5Support.dtypeName(d.getDataType()), d);
+        int[] dims;
+        String dtype;
+        try {
+            dims = d.getDimensions();
+            dtype = H5Support.dtypeName(d.getDataType());
+        } catch (ArithmeticException e) {
+            // jHDF keeps dimensions as int: a declared size beyond 2^31-1 overflows while reading them.
+            throw new CnnIoException(file + ": dataset " + d.getPath() + " declares a dimension larger than 2^31-1 "
+                    + "(" + H5Support.describe(e) + "); no Keras weight is that large, the file is damaged or not "
+                    + "a weight file");
+        } catch (RuntimeException e) {
+            throw new CnnIoException(file + ": cannot read the shape and dtype of dataset " + d.getPath() + ": "
+                    + H5Support.describe(e), e);
+        }
+        return new StoredWeight(storedName, d.getPath(), dims == null ? new int[0] : dims.clone(), dtype, d);
     }
 
     public Path file() {
