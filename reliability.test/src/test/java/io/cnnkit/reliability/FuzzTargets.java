@@ -27,7 +27,7 @@ import io.cnnkit.io.api.LoadOptions;
  * expected outcome of bad input; anything else (NullPointerException, index errors,
  * ClassCastException, OutOfMemoryError, StackOverflowError, a hang) is a finding.
  */
-class FuzzTargets {
+public class FuzzTargets {
     private static StandaloneEngine engine;
     private static Path dir;
 
@@ -62,7 +62,7 @@ class FuzzTargets {
         try {
             Shape in = m.inputShape();
             // Run only what is cheap: a fully known input of at most 4096 values and few parameters.
-            if (in.isFullyKnown() && in.elementCount() <= 4096 && m.summary().totalParams() <= 100_000) {
+            if (small(in) && m.summary().totalParams() <= 100_000) {
                 try {
                     m.predict(Tensor.zeros(in.withBatch(1)));
                 } catch (ModelException e) {
@@ -96,6 +96,54 @@ class FuzzTargets {
         } finally {
             m.close();
         }
+    }
+
+    /**
+     * Entry points for the standalone Jazzer driver, which takes any libFuzzer flag
+     * (-max_total_time, -jobs, -dict): {@code java -cp <test class path>
+     * com.code_intelligence.jazzer.Jazzer --target_class=io.cnnkit.reliability.FuzzTargets$Description ...}
+     */
+    public static final class Description {
+        private static final FuzzTargets T = new FuzzTargets();
+
+        public static void fuzzerInitialize() throws IOException {
+            start();
+        }
+
+        public static void fuzzerTestOneInput(byte[] data) {
+            T.description(data);
+        }
+    }
+
+    /** See {@link Description}. */
+    public static final class WeightFile {
+        private static final FuzzTargets T = new FuzzTargets();
+
+        public static void fuzzerInitialize() throws IOException {
+            start();
+        }
+
+        public static void fuzzerTestOneInput(byte[] data) throws IOException {
+            T.weightFile(data);
+        }
+    }
+
+    /**
+     * At most 4096 values. Not Shape.elementCount(): it multiplies without overflow checks, so
+     * (2000000000, 2000000000, 3) came out negative (the first finding of this target).
+     */
+    static boolean small(Shape in) {
+        long n = 1;
+        for (int d : in.dims()) {
+            if (d < 0) {
+                return false;
+            }
+            n *= d;
+            if (n > 4096) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A message is part of the contract: an expected failure without one is a finding too. */

@@ -121,10 +121,18 @@ public final class EngineImpl implements StandaloneEngine {
         }
         ModelDescription named = SnapshotBuilder.named(description);
         synchronized (lock) {
-            Snapshot s = builder.build(named, Map.of());
-            ModelHandle h = new ModelHandle(this, named, s);
-            models.add(h);
-            return h;
+            try {
+                Snapshot s = builder.build(named, Map.of());
+                ModelHandle h = new ModelHandle(this, named, s);
+                models.add(h);
+                return h;
+            } catch (OutOfMemoryError e) {
+                // Weights under every size limit that still do not fit (with the engine's copy) in
+                // the heap left: the allocation that failed was never made, so say so and go on.
+                throw new ModelException("model '" + named.name() + "': out of memory while creating its weights "
+                        + "(the Java heap is " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); check the "
+                        + "layers' sizes or raise -Xmx", e);
+            }
         }
     }
 
@@ -268,6 +276,9 @@ public final class EngineImpl implements StandaloneEngine {
         } catch (ModelException e) {
             // A new provider version rejects the description: keep the model unusable and say why.
             h.markUnavailable(e.getMessage(), Set.of(e.getMessage()), null);
+        } catch (OutOfMemoryError e) {
+            String why = "out of memory while rebuilding model '" + h.name() + "'";
+            h.markUnavailable(why, Set.of(why), null);
         }
     }
 
