@@ -56,8 +56,8 @@ public final class Images {
      * A constant tensor gives mid-grey 128. For C other than 1 and 3 the maps are laid out
      * in a grid of ceil(sqrt(C)) columns, each labelled with its channel index. Vectors
      * (1, N) become a bar chart from a zero line (up to 800 bars; longer vectors are drawn as
-     * 800 min..max columns). Maps smaller than 32 pixels are enlarged by nearest neighbour
-     * unless {@link PictureOptions#scale()} says otherwise.
+     * 800 columns showing the largest and smallest value of their slice). Maps smaller than
+     * 32 pixels are enlarged by nearest neighbour unless {@link PictureOptions#scale()} says otherwise.
      */
     public static void writePicture(Tensor stage, Path file, PictureOptions options) {
         Pictures.write(stage, file, options);

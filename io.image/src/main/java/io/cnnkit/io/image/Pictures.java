@@ -261,8 +261,8 @@ public final class Pictures {
 
     /**
      * (1, N) as bars from a zero line: positive blue upwards, negative red downwards. Up to
-     * 800 values each get a bar; longer vectors are drawn as 800 columns each spanning the
-     * min..max of its slice of units. The top label is the largest value, the bottom label
+     * 800 values each get a bar; longer vectors are drawn as 800 columns, each showing the
+     * largest and the smallest value of its slice of units as bars from the zero line. The top label is the largest value, the bottom label
      * the smallest, the right label the last unit index.
      */
     private static BufferedImage bars(Tensor t) {
@@ -310,15 +310,13 @@ public final class Pictures {
                 }
                 if (vmax > 0) {
                     int yTop = top + (int) Math.round((hi - vmax) * perUnit);
-                    int yBottom = vmin > 0 ? top + (int) Math.round((hi - vmin) * perUnit) : zeroY;
                     gr.setColor(new Color(POSITIVE));
-                    gr.fillRect(x, yTop, bw, Math.max(1, yBottom - yTop));
+                    gr.fillRect(x, yTop, bw, Math.max(1, zeroY - yTop));
                 }
                 if (vmin < 0) {
-                    int yTop = vmax < 0 ? top + (int) Math.round((hi - vmax) * perUnit) : zeroY;
                     int yBottom = top + (int) Math.round((hi - vmin) * perUnit);
                     gr.setColor(new Color(NEGATIVE));
-                    gr.fillRect(x, yTop, bw, Math.max(1, yBottom - yTop));
+                    gr.fillRect(x, zeroY, bw, Math.max(1, yBottom - zeroY));
                 }
             }
             gr.setColor(new Color(AXIS));
