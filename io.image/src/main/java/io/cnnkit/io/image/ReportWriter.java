@@ -11,9 +11,11 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Stage;
@@ -67,6 +69,13 @@ public final class ReportWriter {
         if (pictures == null) {
             throw new IllegalArgumentException("picture options are null; use PictureOptions.DEFAULT");
         }
+        Set<String> stems = new HashSet<>();
+        for (Stage s : stages) {
+            if (!stems.add(stem(s))) {
+                throw new IllegalArgumentException("two stages map to the file name " + stem(s)
+                        + "; stage index and name pairs must be unique");
+            }
+        }
         Path target = dir.toAbsolutePath().normalize();
         Path parent = target.getParent();
         if (parent == null) {
@@ -106,12 +115,8 @@ public final class ReportWriter {
             }
         }
         StringBuilder body = new StringBuilder();
-        java.util.Set<String> stems = new java.util.HashSet<>();
         for (Stage s : stages) {
             String stem = stem(s);
-            if (!stems.add(stem)) {
-                throw new IllegalArgumentException("two stages map to the file name " + stem + "; stage names must be unique");
-            }
             Path png = tmp.resolve(stem + ".png");
             try {
                 Pictures.write(s.output(), png, pictures);
