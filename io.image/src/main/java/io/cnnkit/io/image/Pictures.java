@@ -41,10 +41,12 @@ public final class Pictures {
     private Pictures() {
     }
 
-    public static void write(Tensor stage, Path file, PictureOptions options) {
+    /** Renders and writes the picture; returns its {width, height}. */
+    public static int[] write(Tensor stage, Path file, PictureOptions options) {
         String format = formatOf(file);
         BufferedImage img = render(stage, options);
         save(img, file, format);
+        return new int[] {img.getWidth(), img.getHeight()};
     }
 
     public static void writeKernels(Tensor kernel, Path file, PictureOptions options) {

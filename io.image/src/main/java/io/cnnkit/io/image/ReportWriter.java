@@ -118,8 +118,9 @@ public final class ReportWriter {
         for (Stage s : stages) {
             String stem = stem(s);
             Path png = tmp.resolve(stem + ".png");
+            int[] size;
             try {
-                Pictures.write(s.output(), png, pictures);
+                size = Pictures.write(s.output(), png, pictures);
             } catch (IllegalArgumentException e) {
                 throw new CnnIoException("stage " + s.index() + " '" + s.name() + "': " + e.getMessage(), e);
             }
@@ -129,7 +130,7 @@ public final class ReportWriter {
                 NpyCodec.write(s.output(), n);
                 hook.written(n);
             }
-            body.append(section(s, stem, rows.get(s.name()), npy));
+            body.append(section(s, stem, rows.get(s.name()), npy, size));
         }
         String html = page(title, summary, body.toString());
         Path report = tmp.resolve(REPORT);
@@ -137,7 +138,9 @@ public final class ReportWriter {
         hook.written(report);
     }
 
-    private static String section(Stage s, String stem, Summary.Row row, boolean npy) {
+    private static String section(Stage s, String stem, Summary.Row row, boolean npy, int[] size) {
+        // Small pictures are shown enlarged by a whole factor (pixelated) so maps stay readable.
+        int zoom = Math.max(1, Math.min(4, 320 / Math.max(1, size[0])));
         StageStats st = StageStats.of(s.output());
         String params;
         if (row != null) {
@@ -163,7 +166,8 @@ public final class ReportWriter {
         row(b, "Files", files);
         b.append("</table>\n");
         b.append("<a href=\"").append(esc(stem)).append(".png\"><img src=\"").append(esc(stem))
-                .append(".png\" alt=\"").append(esc(s.name())).append(" output\"></a>\n");
+                .append(".png\" width=\"").append(size[0] * zoom).append("\" height=\"").append(size[1] * zoom)
+                .append("\" alt=\"").append(esc(s.name())).append(" output\"></a>\n");
         b.append("</section>\n");
         return b.toString();
     }
@@ -188,7 +192,7 @@ public final class ReportWriter {
                 .append("table.facts{border-collapse:collapse;margin-bottom:.6em}\n")
                 .append("table.facts th{text-align:left;padding:.1em 1em .1em 0;font-weight:600}\n")
                 .append("table.facts td{font-family:ui-monospace,monospace}\n")
-                .append("img{max-width:100%;image-rendering:pixelated;border:1px solid #ddd}\n")
+                .append("img{max-width:100%;height:auto;image-rendering:pixelated;border:1px solid #ddd}\n")
                 .append("pre{background:#f6f6f6;padding:.8em;overflow-x:auto}\n")
                 .append("</style>\n</head>\n<body>\n<h1>").append(t).append("</h1>\n");
         if (summary != null) {
