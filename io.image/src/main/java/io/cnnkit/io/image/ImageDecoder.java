@@ -6,6 +6,7 @@ import java.awt.image.ColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 import io.cnnkit.engine.api.Tensor;
 import io.cnnkit.io.api.CnnIoException;
@@ -29,7 +31,8 @@ import io.cnnkit.io.api.ImageOptions;
  * <p>Samples are read from the raster, not through {@code getRGB}: {@code getRGB} treats
  * grey images as linear light and gamma-converts them, and it drops 16-bit precision.
  * Any warning the reader reports (a truncated JPEG is only a warning in ImageIO) is an
- * error, so a half-decoded picture never becomes a tensor.
+ * error, so a half-decoded picture never becomes a tensor. Embedded JPEG ICC profiles are
+ * ignored ({@link JpegIcc}), as PIL and OpenCV do.
  */
 public final class ImageDecoder {
     /** ITU-R BT.601 luma weights, as OpenCV's cvtColor(BGR2GRAY) and PIL's convert('L'). */
@@ -50,6 +53,10 @@ public final class ImageDecoder {
         if ((options.width() == 0) != (options.height() == 0) || options.width() < 0 || options.height() < 0) {
             throw new IllegalArgumentException("resize needs both width and height > 0 (or both 0 to keep the size), got "
                     + options.width() + "x" + options.height());
+        }
+        if ((long) options.width() * options.height() > options.maxPixels()) {
+            throw new IllegalArgumentException("resize to " + options.width() + "x" + options.height()
+                    + " is more than the limit of " + options.maxPixels() + " pixels; raise it with withMaxPixels(n)");
         }
         if (!(options.rescale() > 0) || Double.isInfinite(options.rescale())) {
             throw new IllegalArgumentException("ImageOptions.rescale must be a positive finite number, got " + options.rescale());
@@ -152,7 +159,17 @@ public final class ImageDecoder {
     static Decoded decode(Path file, long maxPixels) {
         BufferedImage img;
         String format = "image";
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        ImageInputStream opened;
+        InputStream stripped;
+        try {
+            stripped = JpegIcc.withoutProfile(file);
+            // MemoryCacheImageInputStream: no temporary files for the filtered stream.
+            opened = stripped != null ? new MemoryCacheImageInputStream(stripped) : ImageIO.createImageInputStream(file.toFile());
+        } catch (IOException e) {
+            throw new CnnIoException(file + ": cannot read: " + describe(e), e);
+        }
+        // MemoryCacheImageInputStream does not close its source, hence both resources.
+        try (InputStream source = stripped; ImageInputStream in = opened) {
             ImageReader reader = readerFor(file, in);
             try {
                 format = reader.getFormatName().toUpperCase(Locale.ROOT);

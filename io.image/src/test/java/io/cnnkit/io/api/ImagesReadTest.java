@@ -66,6 +66,29 @@ class ImagesReadTest {
     }
 
     @Test
+    void embeddedJpegColourProfilesAreIgnoredAsPilDoes() throws IOException {
+        // rgb.jpg with a linear-RGB ICC profile inserted after SOI: the JDK alone would convert
+        // linear to sRGB (brightening everything); PIL, OpenCV and Keras return stored values.
+        byte[] jpg = TestFiles.bytes("rgb.jpg");
+        byte[] icc = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.write(jpg, 0, 2);
+        int len = 2 + 14 + icc.length;
+        b.write(new byte[] {(byte) 0xFF, (byte) 0xE2, (byte) (len >> 8), (byte) len});
+        b.write("ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        b.write(new byte[] {1, 1});
+        b.write(icc);
+        b.write(jpg, 2, jpg.length - 2);
+        Path withProfile = Files.write(dir.resolve("profiled.jpg"), b.toByteArray());
+        Tensor plain = Images.read(TestFiles.copy("rgb.jpg", dir));
+        assertTrue(plain.contentEquals(Images.read(withProfile)), "profile must not change the values");
+        // The JDK really does colour-manage such a file (so the test above is meaningful).
+        BufferedImage jdk = ImageIO.read(withProfile.toFile());
+        assertTrue(Math.abs(((jdk.getRaster().getSample(0, 0, 0)) - plain.get(0, 0, 0, 0))) > 10,
+                "JDK value " + jdk.getRaster().getSample(0, 0, 0) + " vs " + plain.get(0, 0, 0, 0));
+    }
+
+    @Test
     void greyIsItu601Luma() {
         Approx.assertClose("rgb8 grey", Npy.read(TestFiles.copy("rgb8.grey.npy", dir)),
                 Images.read(TestFiles.copy("rgb8.png", dir), ImageOptions.DEFAULT.withGrey(true)), 1e-6);
