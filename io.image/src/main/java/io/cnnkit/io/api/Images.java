@@ -17,7 +17,8 @@ import io.cnnkit.io.image.Pictures;
  * first frame is read. CMYK JPEGs are converted without a colour profile,
  * R = 255 (1 - C) (1 - K) etc., as PIL's {@code convert('RGB')}; JPEG colour types the JDK
  * cannot decode are refused with an error saying so. Any decoder warning, e.g. a truncated JPEG, is an error: a partly decoded image
- * never becomes a tensor. EXIF orientation is not applied (as PIL's {@code Image.open};
+ * never becomes a tensor. Embedded JPEG ICC profiles are ignored (as PIL, OpenCV and
+ * Keras's {@code load_img}; the JDK alone would colour-convert). EXIF orientation is not applied (as PIL's {@code Image.open};
  * OpenCV's imread does rotate). The header is checked against {@link ImageOptions#maxPixels()}
  * before any pixel is decoded.
  */

@@ -264,8 +264,9 @@ public final class Pictures {
     /**
      * (1, N) as bars from a zero line: positive blue upwards, negative red downwards. Up to
      * 800 values each get a bar; longer vectors are drawn as 800 columns, each showing the
-     * largest and the smallest value of its slice of units as bars from the zero line. The top label is the largest value, the bottom label
-     * the smallest, the right label the last unit index.
+     * largest and the smallest value of its slice of units as bars from the zero line. The top and bottom labels are the values at the plot's
+     * edges (the largest and smallest value, widened to include 0), the right label the last
+     * unit index.
      */
     private static BufferedImage bars(Tensor t) {
         int n = t.dim(1);
@@ -325,8 +326,8 @@ public final class Pictures {
             gr.fillRect(BAR_MARGIN, Math.min(zeroY, top + BAR_PLOT_HEIGHT - 1), g[1], 1);
             gr.setColor(Color.BLACK);
             int textY = (BAR_TEXT - PixelFont.height(FONT_PX)) / 2;
-            PixelFont.draw(gr, number(r[1] >= r[0] ? r[1] : 0), BAR_MARGIN, textY, FONT_PX);
-            PixelFont.draw(gr, number(r[1] >= r[0] ? r[0] : 0), BAR_MARGIN, top + BAR_PLOT_HEIGHT + textY, FONT_PX);
+            PixelFont.draw(gr, number(hi), BAR_MARGIN, textY, FONT_PX);
+            PixelFont.draw(gr, number(lo), BAR_MARGIN, top + BAR_PLOT_HEIGHT + textY, FONT_PX);
             String last = Integer.toString(n - 1);
             PixelFont.draw(gr, last, g[2] - BAR_MARGIN - PixelFont.width(last, FONT_PX), top + BAR_PLOT_HEIGHT + textY, FONT_PX);
         } finally {
