@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkUtil;
@@ -65,6 +66,17 @@ public final class Osgi {
 
     public static Engine engine() {
         return service(Engine.class);
+    }
+
+    /** The installed bundle with this symbolic name (e.g. io.cnnkit.layers.conv), for stop/start/update tests. */
+    public static Bundle bundle(String symbolicName) {
+        for (Bundle b : context().getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("no bundle " + symbolicName + " in the run; is it listed in cnf/ext/testrun.bnd"
+                + " (cnnkit.bundles) and a dependency of osgi.test/pom.xml?");
     }
 
     /** Polls {@code condition} until it holds or {@link #TIMEOUT} passes; the message says what was expected. */
