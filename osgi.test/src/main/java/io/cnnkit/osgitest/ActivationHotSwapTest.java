@@ -16,6 +16,8 @@ import org.osgi.framework.ServiceRegistration;
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.ModelUnavailableException;
+import io.cnnkit.osgitest.plugin.TestGain;
+import io.cnnkit.osgitest.plugin.TestScaleProvider;
 
 /** An activation function registered, removed, re-registered and outranked while a model uses it. */
 class ActivationHotSwapTest {

@@ -10,6 +10,7 @@ import io.cnnkit.engine.api.Engine;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.RunOptions;
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.osgitest.plugin.TestScaleProvider;
 
 /** Shared model and data for the hot-swap tests; remembers what to clean up. */
 final class Fixtures implements AutoCloseable {

@@ -16,6 +16,7 @@ import org.osgi.framework.ServiceRegistration;
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.ModelUnavailableException;
+import io.cnnkit.osgitest.plugin.TestScaleProvider;
 
 /** A layer provider registered, removed, re-registered and outranked while a model uses it. */
 class LayerHotSwapTest {

@@ -17,6 +17,8 @@ import org.osgi.framework.ServiceRegistration;
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.Model;
+import io.cnnkit.osgitest.plugin.TestGain;
+import io.cnnkit.osgitest.plugin.TestScaleProvider;
 
 /**
  * After a provider and an activation leave, nothing (engine, model handle, SCR, framework)

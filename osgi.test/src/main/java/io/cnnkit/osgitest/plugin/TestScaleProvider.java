@@ -1,4 +1,4 @@
-package io.cnnkit.osgitest;
+package io.cnnkit.osgitest.plugin;
 
 import java.lang.ref.WeakReference;
 import java.util.LinkedHashMap;
