@@ -44,6 +44,9 @@ class FrameworkTest {
         assertNotNull(expected, "cnf/ext/testrun.bnd must pass cnnkit.test.bundles in -runproperties");
         for (String bsn : expected.split(",")) {
             bsn = bsn.strip();
+            if (bsn.isEmpty()) {
+                continue;
+            }
             assertTrue(cnnkit.containsKey(bsn), bsn + " is not in the run; present: " + cnnkit.keySet()
                     + " (is it a dependency of osgi.test/pom.xml and listed in cnf/ext/testrun.bnd?)");
         }
