@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import io.cnnkit.engine.api.ModelException;
+import io.cnnkit.engine.api.ModelUnavailableException;
 import io.cnnkit.io.api.CnnIoException;
 
 /**
@@ -115,6 +116,18 @@ public final class CliRunner {
         }
         if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).startsWith("Cannot coerce")) {
             return "wrong arguments; ./cnnkit help COMMAND shows the usage";
+        }
+        if (e instanceof ModelUnavailableException) {
+            return "./cnnkit types lists the layer types and activations present";
+        }
+        if (e instanceof ModelException) {
+            String m = String.valueOf(e.getMessage());
+            return m.contains("unknown layer type") || m.contains("activation")
+                    ? "./cnnkit types lists the layer types and activations present"
+                    : "check the model description (parameter names follow Keras)";
+        }
+        if (e instanceof CnnIoException) {
+            return "check the file named above";
         }
         if (isUserError(e)) {
             return "./cnnkit help COMMAND shows the usage";
