@@ -1,5 +1,7 @@
 package io.cnnkit.launcher.shell;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
@@ -48,9 +50,13 @@ public final class CliRunner {
         // stops the framework and would wait for this component's activation to finish.
         Thread t = new Thread(() -> {
             awaitStartup(context);
-            int code = execute(processor, command, script, debug, System.out, System.err);
-            System.out.flush();
-            System.err.flush();
+            // The process's own streams: System.out is Gogo's per-thread stream, which
+            // forwards to the session's output and would loop back into itself.
+            PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
+            PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
+            int code = execute(processor, command, script, debug, out, err);
+            out.flush();
+            err.flush();
             System.exit(code);
         }, "cnnkit cli");
         t.start();

@@ -64,7 +64,7 @@ final class Demo {
         CnnCommands.requireFile(input, "image");
         Tensor img = Images.read(input, ImageOptions.DEFAULT);
         Shape shape = Shape.ofSample(img);
-        stepCount = 3 + 1 + 12 + 2 + 3;
+        stepCount = 1 + 3 + 1 + 12 + 2 + 3; // input, kernels, seed, truncated models, sigmoid+tanh, sizes
         progress("input " + input + " " + img.shapeString());
         Path inPicture = out.resolve("input.png");
         if (!inPicture.toAbsolutePath().equals(input.toAbsolutePath())) {
