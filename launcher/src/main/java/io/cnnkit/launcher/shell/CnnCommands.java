@@ -146,7 +146,8 @@ public final class CnnCommands implements AutoCloseable {
         LoadReport report = null;
         try {
             if (wfile != null) {
-                report = KerasWeights.load(m, wfile, options == null ? LoadOptions.BY_NAME : options);
+                report = KerasWeights.load(m, wfile, options == null ? LoadOptions.BY_ORDER : options);
+                warnSkipped(report);
             }
         } catch (RuntimeException e) {
             m.close();
@@ -301,7 +302,18 @@ public final class CnnCommands implements AutoCloseable {
     public Results.WeightsLoaded weightsLoad(String name, Path file, LoadOptions options) {
         Model m = model(name);
         requireFile(file, "weights file");
-        return new Results.WeightsLoaded(name, KerasWeights.load(m, file, options));
+        LoadReport r = KerasWeights.load(m, file, options);
+        warnSkipped(r);
+        return new Results.WeightsLoaded(name, r);
+    }
+
+    /** As Keras with skip_mismatch: a warning per skipped layer, also when only the last result is printed. */
+    private void warnSkipped(LoadReport r) {
+        for (LoadReport.Entry e : r.entries()) {
+            if (e.status() == LoadReport.Status.SKIPPED_MISMATCH) {
+                progress.println("warning: layer " + e.layer() + " skipped: " + e.detail());
+            }
+        }
     }
 
     public Results.WeightFile weightsShow(Path file) {
