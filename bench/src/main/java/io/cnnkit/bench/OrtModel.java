@@ -32,30 +32,68 @@ public final class OrtModel implements AutoCloseable {
     private final Map<String, OnnxTensor> weights = new LinkedHashMap<>();
     private final int threads;
 
+    /** How the model's weights reach ONNX Runtime. */
+    public enum Weights {
+        /** As graph inputs fed on every run (the graph file as written). */
+        INPUTS,
+        /**
+         * As initializers embedded in memory before the session is created ({@link OnnxConstants}):
+         * constants that ONNX Runtime can pre-pack, as in a deployed model.
+         */
+        CONSTANTS
+    }
+
+    /** Weights fed as graph inputs; see {@link #OrtModel(byte[], Model, int, Weights)}. */
+    public OrtModel(byte[] onnx, Model model, int threads) throws OrtException {
+        this(onnx, model, threads, Weights.INPUTS);
+    }
+
     /**
      * @param onnx    the graph
-     * @param model   the cnnkit model whose weights to feed
+     * @param model   the cnnkit model whose weights to use
      * @param threads ONNX Runtime intra-op threads (inter-op threads: 1, sequential execution)
+     * @param mode    weights as inputs or as embedded constants
      */
-    public OrtModel(byte[] onnx, Model model, int threads) throws OrtException {
+    public OrtModel(byte[] onnx, Model model, int threads, Weights mode) throws OrtException {
         this.threads = threads;
+        Map<String, Tensor> onnxWeights;
+        try (OrtSession plain = session(onnx, threads)) {
+            onnxWeights = matchWeights(plain, model);
+        }
+        if (mode == Weights.CONSTANTS) {
+            session = session(OnnxConstants.embed(onnx, onnxWeights), threads);
+            if (!session.getInputNames().equals(java.util.Set.of(INPUT))) {
+                session.close();
+                throw new IllegalStateException("embedding the weights left inputs " + session.getInputNames());
+            }
+        } else {
+            session = session(onnx, threads);
+            try {
+                for (Map.Entry<String, Tensor> e : onnxWeights.entrySet()) {
+                    weights.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue().toArray()),
+                            toLong(e.getValue().shape())));
+                }
+            } catch (OrtException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+    }
+
+    private OrtSession session(byte[] onnx, int threads) throws OrtException {
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setIntraOpNumThreads(threads);
             so.setInterOpNumThreads(1);
             so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = env.createSession(onnx, so);
-        }
-        try {
-            feedWeights(model);
-        } catch (OrtException | RuntimeException e) {
-            close();
-            throw e;
+            return env.createSession(onnx, so);
         }
     }
 
-    private void feedWeights(Model model) throws OrtException {
+    /** Graph weight input name -> the model's weight in ONNX layout; every input and every weight matched. */
+    private static Map<String, Tensor> matchWeights(OrtSession session, Model model) throws OrtException {
         Map<String, Map<String, Tensor>> all = model.weights();
+        Map<String, Tensor> out = new LinkedHashMap<>();
         var unused = new TreeSet<String>();
         all.forEach((layer, ws) -> ws.keySet().forEach(w -> unused.add(layer + "/" + w)));
         for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
@@ -77,13 +115,14 @@ public final class OrtModel implements AutoCloseable {
                         + Arrays.toString(expected) + " but model '" + model.name() + "' gives "
                         + Arrays.toString(onnxW.shape()) + " (Keras " + w.shapeString() + ")");
             }
-            weights.put(name, OnnxTensor.createTensor(env, FloatBuffer.wrap(onnxW.toArray()), expected));
+            out.put(name, onnxW);
             unused.remove(name);
         }
         if (!unused.isEmpty()) {
             throw new IllegalArgumentException("model '" + model.name() + "' weights " + unused
                     + " are not inputs of the ONNX graph; regenerate it with cnf/bench/make_onnx.py");
         }
+        return out;
     }
 
     /**
@@ -184,7 +223,9 @@ public final class OrtModel implements AutoCloseable {
         weights.values().forEach(OnnxTensor::close);
         weights.clear();
         try {
-            session.close();
+            if (session != null) {
+                session.close();
+            }
         } catch (OrtException e) {
             throw new IllegalStateException("closing the ONNX Runtime session: " + e.getMessage(), e);
         }

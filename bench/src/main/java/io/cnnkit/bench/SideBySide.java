@@ -21,7 +21,9 @@ import io.cnnkit.engine.api.Tensor;
  * warm-up / timed-run scheme, and prints median times, their ratio, GFLOP/s and how each
  * scales from the first to the last thread count.
  *
- * <p>{@code SideBySide [--runs N] [--warmup N] [--threads 1,2] [--workloads W1,W2,W3,W4] [--seed N]}.
+ * <p>{@code SideBySide [--runs N] [--warmup N] [--threads 1,2] [--workloads W1,W2,W3,W4] [--seed N]
+ * [--tolerance X] [--ort-weights inputs|constants]}: ONNX Runtime gets the weights as graph inputs
+ * (default) or embedded as constants ({@link OnnxConstants}), which it can pre-pack.
  * Exit code 1 when any output disagrees.
  */
 public final class SideBySide {
@@ -46,10 +48,10 @@ public final class SideBySide {
      * seeded input of {@code batch} samples.
      */
     public static Row compare(Model model, String workload, byte[] onnx, int batch, int threads, int runs, int warmup,
-            long seed) throws OrtException {
+            long seed, OrtModel.Weights weights) throws OrtException {
         Tensor input = Bench.randomInput(model.inputShape(), batch, seed);
         Bench.Options o = new Bench.Options(batch, threads, runs, warmup, seed);
-        try (OrtModel ort = new OrtModel(onnx, model, threads)) {
+        try (OrtModel ort = new OrtModel(onnx, model, threads, weights)) {
             Tensor expected = ort.predict(input);
             Tensor actual = model.predict(input, RunOptions.DEFAULT.withThreads(threads));
             Agreement agreement = Agreement.of(expected, actual);
@@ -61,7 +63,7 @@ public final class SideBySide {
 
     /** Runs the workloads at each thread count, printing as it goes; returns every row. */
     public static List<Row> run(Engine engine, List<Workload> workloads, int[] threads, int runs, int warmup,
-            long seed, double tolerance, PrintStream out) throws OrtException {
+            long seed, double tolerance, OrtModel.Weights weights, PrintStream out) throws OrtException {
         out.println(header());
         List<Row> rows = new ArrayList<>();
         for (Workload w : workloads) {
@@ -69,7 +71,7 @@ public final class SideBySide {
             try {
                 List<Row> mine = new ArrayList<>();
                 for (int t : threads) {
-                    Row r = compare(model, w.name(), w.onnx(), w.batch(), t, runs, warmup, seed);
+                    Row r = compare(model, w.name(), w.onnx(), w.batch(), t, runs, warmup, seed, weights);
                     out.println(format(r, tolerance));
                     mine.add(r);
                 }
@@ -115,6 +117,7 @@ public final class SideBySide {
         long seed = 42;
         double tolerance = Agreement.TOLERANCE;
         List<Workload> workloads = Workload.ALL;
+        OrtModel.Weights weights = OrtModel.Weights.INPUTS;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -127,9 +130,10 @@ public final class SideBySide {
                     case "--workloads" -> workloads = Arrays.stream(value(args, ++i, a).split(","))
                             .map(Workload::named).toList();
                     case "--tolerance" -> tolerance = Double.parseDouble(value(args, ++i, a));
+                    case "--ort-weights" -> weights = ortWeights(value(args, ++i, a));
                     default -> throw new IllegalArgumentException("unknown argument " + a + "; usage: SideBySide"
                             + " [--runs N] [--warmup N] [--threads 1,2] [--workloads W1,W2,W3,W4] [--seed N]"
-                            + " [--tolerance X]");
+                            + " [--tolerance X] [--ort-weights inputs|constants]");
                 }
             }
             if (runs < 1 || warmup < 0 || threads.length == 0 || Arrays.stream(threads).anyMatch(t -> t < 1)) {
@@ -141,11 +145,12 @@ public final class SideBySide {
             return;
         }
         System.out.printf(Locale.ROOT, "side-by-side: cnnkit vs ONNX Runtime, runs=%d warmup=%d threads=%s,"
-                + " %d cores; medians in ms; weights copied from cnnkit into the ONNX graph inputs%n", runs, warmup,
-                Arrays.toString(threads), Runtime.getRuntime().availableProcessors());
+                + " %d cores; medians in ms; cnnkit's weights copied into the ONNX graph as %s%n", runs, warmup,
+                Arrays.toString(threads), Runtime.getRuntime().availableProcessors(),
+                weights == OrtModel.Weights.INPUTS ? "inputs fed each run" : "constants (initializers)");
         int bad;
         try (StandaloneEngine engine = Engines.fromServiceLoader(SideBySide.class.getClassLoader())) {
-            List<Row> rows = run(engine, workloads, threads, runs, warmup, seed, tolerance, System.out);
+            List<Row> rows = run(engine, workloads, threads, runs, warmup, seed, tolerance, weights, System.out);
             for (Row r : rows) {
                 System.out.println(r.cnnkit().line());
             }
@@ -163,6 +168,14 @@ public final class SideBySide {
             return;
         }
         System.exit(bad == 0 ? 0 : 1);
+    }
+
+    private static OrtModel.Weights ortWeights(String v) {
+        return switch (v) {
+            case "inputs" -> OrtModel.Weights.INPUTS;
+            case "constants" -> OrtModel.Weights.CONSTANTS;
+            default -> throw new IllegalArgumentException("--ort-weights is inputs or constants, got '" + v + "'");
+        };
     }
 
     private static String value(String[] args, int i, String opt) {

@@ -21,7 +21,7 @@ class SideBySideTest {
     void tinyDenseModelAgreesWithOnnxRuntime() throws Exception {
         try (StandaloneEngine e = TestEngines.engine(); Model m = e.build(e.parse(FlopsTest.tiny("tiny_dense")))) {
             SideBySide.Row r = SideBySide.compare(m, "tiny_dense", Workload.resource("onnx/tiny_dense.onnx"), 4, 1, 2,
-                    0, 11);
+                    0, 11, OrtModel.Weights.INPUTS);
             assertTrue(r.agreement().ok(Agreement.TOLERANCE), r.agreement().toString());
             assertTrue(r.agreement().nonZero() > 0);
             assertEquals(4 * (2L * 32 * 6 + 2L * 6 * 3), r.flops());
@@ -39,9 +39,13 @@ class SideBySideTest {
                 byte[] onnx = Workload.resource("onnx/tiny_conv.onnx");
                 for (int threads : new int[] {1, 2}) {
                     // same padding with an even kernel (asymmetric, TensorFlow style), pooling, valid conv, dense
-                    SideBySide.Row r = SideBySide.compare(m, "tiny_conv", onnx, 3, threads, 1, 0, 5);
+                    SideBySide.Row r = SideBySide.compare(m, "tiny_conv", onnx, 3, threads, 1, 0, 5,
+                            OrtModel.Weights.INPUTS);
                     assertTrue(r.agreement().ok(Agreement.TOLERANCE), r.agreement().toString());
                 }
+                // the same weights embedded as ONNX initializers give the same output
+                SideBySide.Row r = SideBySide.compare(m, "tiny_conv", onnx, 3, 1, 1, 0, 5, OrtModel.Weights.CONSTANTS);
+                assertTrue(r.agreement().ok(Agreement.TOLERANCE), r.agreement().toString());
             }
         }
     }
@@ -79,6 +83,20 @@ class SideBySideTest {
             m.setWeights("dense_2", Map.of("bias", bias));
             Agreement a = Agreement.of(ort.predict(input), m.predict(input, RunOptions.DEFAULT.withThreads(1)));
             assertFalse(a.ok(Agreement.TOLERANCE), a.toString());
+        }
+    }
+
+    @Test
+    void weightsEmbeddedAsConstantsLeaveOnlyTheImageInput() throws Exception {
+        try (StandaloneEngine e = TestEngines.engine(); Model m = e.build(e.parse(FlopsTest.tiny("tiny_dense")));
+                OrtModel inputs = new OrtModel(Workload.resource("onnx/tiny_dense.onnx"), m, 1, OrtModel.Weights.INPUTS);
+                OrtModel constants = new OrtModel(Workload.resource("onnx/tiny_dense.onnx"), m, 1,
+                        OrtModel.Weights.CONSTANTS)) {
+            Tensor input = Bench.randomInput(m.inputShape(), 2, 9);
+            Tensor a = inputs.predict(input);
+            Tensor b = constants.predict(input);
+            assertTrue(a.contentEquals(b) || Agreement.of(a, b).maxRelDiff() < 1e-6, Agreement.of(a, b).toString());
+            assertTrue(Agreement.of(a, m.predict(input, RunOptions.DEFAULT.withThreads(1))).ok(Agreement.TOLERANCE));
         }
     }
 
