@@ -101,6 +101,14 @@ class SideBySideTest {
     }
 
     @Test
+    void embeddingAWeightTheGraphDoesNotTakeIsAnError() {
+        var ex = assertThrows(IllegalArgumentException.class, () -> OnnxConstants.embed(
+                Workload.resource("onnx/tiny_dense.onnx"), Map.of("dense_9/kernel", Tensor.zeros(2, 2))));
+        assertTrue(ex.getMessage().contains("dense_9/kernel"), ex.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> OnnxConstants.embed(new byte[] {8, 8}, Map.of()));
+    }
+
+    @Test
     void convKernelsAreTransposedToOnnxLayout() {
         int kh = 2;
         int kw = 3;
