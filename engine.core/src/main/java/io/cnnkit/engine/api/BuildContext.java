@@ -9,8 +9,8 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface BuildContext {
     /**
      * The activation function a parameter names: a Keras name ({@code "relu"}), or a Keras
-     * serialized object ({@code {"class_name": "ReLU", "config": {...}}}); null or
-     * {@code "linear"} give the identity. Unknown names are errors listing those present.
+     * serialized object ({@code {"class_name": "ReLU", "config": {...}}}); null (no
+     * activation) gives the identity without depending on any service. Unknown names are errors listing those present.
      * The model then depends on that activation service (hot swap).
      *
      * @param spec  the layer being built, for messages and options

@@ -43,7 +43,6 @@ final class ModelHandle implements Model {
         this.engine = engine;
         this.description = namedDescription;
         install(first);
-        this.store = copyWeights(first);
     }
 
     @Override
@@ -154,6 +153,10 @@ final class ModelHandle implements Model {
         Snapshot s = snapshot;
         if (s != null) {
             return s;
+        }
+        if (engine.isClosed()) {
+            throw new ModelException("model '" + name() + "': the cnnkit engine is stopped; build the model again "
+                    + "on a running engine");
         }
         long deadline = System.nanoTime() + waitMillis * 1_000_000L;
         synchronized (this) {
@@ -268,6 +271,7 @@ final class ModelHandle implements Model {
     /** Installs a freshly built snapshot (called with the engine lock held). */
     void install(Snapshot s) {
         synchronized (this) {
+            this.store = adopt(store, s);
             this.snapshot = s;
             this.infos = s.infos();
             this.dependencies = s.dependencies();
@@ -299,14 +303,33 @@ final class ModelHandle implements Model {
         engine.forget(this);
     }
 
-    private static Map<String, Map<String, Tensor>> copyWeights(Snapshot s) {
-        Map<String, Map<String, Tensor>> out = new LinkedHashMap<>();
+    /**
+     * The store plus copies of the weights a snapshot runs with that the store lacks or holds
+     * in another shape (first build; a new provider version declaring other weights), so that
+     * {@link #weights()} always shows what runs and the next rebuild keeps it.
+     */
+    private static Map<String, Map<String, Tensor>> adopt(Map<String, Map<String, Tensor>> store, Snapshot s) {
+        Map<String, Map<String, Tensor>> out = null;
         for (Layer l : s.layers()) {
-            Map<String, Tensor> w = new LinkedHashMap<>();
-            l.weights().forEach((k, v) -> w.put(k, v.copy()));
-            out.put(l.name(), w);
+            Map<String, Tensor> have = store.getOrDefault(l.name(), Map.of());
+            Map<String, Tensor> merged = null;
+            for (Map.Entry<String, Tensor> w : l.weights().entrySet()) {
+                Tensor old = have.get(w.getKey());
+                if (old == null || !old.hasShape(w.getValue().shape())) {
+                    if (merged == null) {
+                        merged = new LinkedHashMap<>(have);
+                    }
+                    merged.put(w.getKey(), w.getValue().copy());
+                }
+            }
+            if (merged != null) {
+                if (out == null) {
+                    out = new LinkedHashMap<>(store);
+                }
+                out.put(l.name(), merged);
+            }
         }
-        return out;
+        return out == null ? store : out;
     }
 
     @Override

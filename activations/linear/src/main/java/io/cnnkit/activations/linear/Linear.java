@@ -1,0 +1,21 @@
+package io.cnnkit.activations.linear;
+
+import org.osgi.service.component.annotations.Component;
+
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.ActivationName;
+
+/** Keras {@code linear}: the identity (what a layer without an activation applies). */
+@Component(service = Activation.class)
+@ActivationName(activation = "linear")
+public final class Linear implements Activation {
+    @Override
+    public String name() {
+        return "linear";
+    }
+
+    @Override
+    public float apply(float x) {
+        return x;
+    }
+}

@@ -1,0 +1,22 @@
+package io.cnnkit.activations.mish;
+
+import org.osgi.service.component.annotations.Component;
+
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.ActivationName;
+
+/** Keras {@code mish}: x tanh(softplus(x)), softplus in its overflow-free form. */
+@Component(service = Activation.class)
+@ActivationName(activation = "mish")
+public final class Mish implements Activation {
+    @Override
+    public String name() {
+        return "mish";
+    }
+
+    @Override
+    public float apply(float x) {
+        double softplus = Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+        return (float) (x * Math.tanh(softplus));
+    }
+}

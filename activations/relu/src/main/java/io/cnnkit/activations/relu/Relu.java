@@ -1,0 +1,73 @@
+package io.cnnkit.activations.relu;
+
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Component;
+
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.ActivationName;
+import io.cnnkit.engine.api.LayerSpec;
+
+/**
+ * Keras {@code relu} with the ReLU layer's options max_value (default none), negative_slope
+ * (0) and threshold (0), computed as keras.backend.relu does: x when x &gt; threshold (clipped
+ * to max_value), else negative_slope * (x - threshold). Like Keras, x exactly at a non-zero
+ * threshold gives 0, and a threshold above max_value gives max_value only for x &gt; threshold.
+ */
+@Component(service = Activation.class)
+@ActivationName(activation = "relu")
+public final class Relu implements Activation {
+    private final Double maxValue;
+    private final double negativeSlope;
+    private final double threshold;
+
+    public Relu() {
+        this(null, 0, 0);
+    }
+
+    private Relu(Double maxValue, double negativeSlope, double threshold) {
+        this.maxValue = maxValue;
+        this.negativeSlope = negativeSlope;
+        this.threshold = threshold;
+    }
+
+    @Override
+    public String name() {
+        return "relu";
+    }
+
+    @Override
+    public float apply(float x) {
+        double y = x <= threshold ? 0 : x; // NaN passes through
+        if (maxValue != null) {
+            y = Math.min(y, maxValue); // y >= 0 already: the lower clip bound 0 never acts
+        }
+        if (negativeSlope != 0) {
+            y -= negativeSlope * Math.max(threshold - x, 0);
+        }
+        return (float) y;
+    }
+
+    @Override
+    public Set<String> options() {
+        return Set.of("max_value", "negative_slope", "threshold");
+    }
+
+    @Override
+    public Activation configure(LayerSpec spec) {
+        Double max = spec.getNullableDouble("max_value");
+        double slope = spec.getDouble("negative_slope", 0);
+        double thr = spec.getDouble("threshold", 0);
+        // the Keras ReLU layer refuses negative values the same way
+        if (max != null && !(max >= 0)) {
+            throw spec.paramError("max_value", "must be >= 0 or null (no bound), got " + max);
+        }
+        if (!(slope >= 0)) {
+            throw spec.paramError("negative_slope", "must be >= 0, got " + slope);
+        }
+        if (!(thr >= 0)) {
+            throw spec.paramError("threshold", "must be >= 0, got " + thr);
+        }
+        return max == null && slope == 0 && thr == 0 ? this : new Relu(max, slope, thr);
+    }
+}

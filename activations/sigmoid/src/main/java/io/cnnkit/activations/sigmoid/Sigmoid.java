@@ -1,0 +1,24 @@
+package io.cnnkit.activations.sigmoid;
+
+import org.osgi.service.component.annotations.Component;
+
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.ActivationName;
+
+/**
+ * Keras {@code sigmoid}: 1 / (1 + e<sup>-x</sup>). Computed in double, e<sup>-x</sup> overflows only
+ * below x = -709, where infinity gives the correct limit 0: finite (no NaN) for every float.
+ */
+@Component(service = Activation.class)
+@ActivationName(activation = "sigmoid")
+public final class Sigmoid implements Activation {
+    @Override
+    public String name() {
+        return "sigmoid";
+    }
+
+    @Override
+    public float apply(float x) {
+        return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+}

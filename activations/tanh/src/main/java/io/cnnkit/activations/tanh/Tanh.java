@@ -1,0 +1,21 @@
+package io.cnnkit.activations.tanh;
+
+import org.osgi.service.component.annotations.Component;
+
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.ActivationName;
+
+/** Keras {@code tanh}. */
+@Component(service = Activation.class)
+@ActivationName(activation = "tanh")
+public final class Tanh implements Activation {
+    @Override
+    public String name() {
+        return "tanh";
+    }
+
+    @Override
+    public float apply(float x) {
+        return (float) Math.tanh(x);
+    }
+}

@@ -1,0 +1,218 @@
+package io.cnnkit.layers.conv;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Component;
+
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.BuildContext;
+import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.api.Initializers;
+import io.cnnkit.engine.api.Layer;
+import io.cnnkit.engine.api.LayerProvider;
+import io.cnnkit.engine.api.LayerSpec;
+import io.cnnkit.engine.api.LayerType;
+import io.cnnkit.engine.api.Shape;
+import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.api.WeightSet;
+
+/**
+ * Keras's Conv2D (and Keras 1's Convolution2D): NHWC input, kernel (kh, kw, in/groups,
+ * filters), bias (filters), TensorFlow's padding rules, the activation fused after the bias.
+ */
+@Component(service = LayerProvider.class)
+@LayerType(layer_type = Conv2dProvider.TYPE, keras_class = {"Conv2D", "Convolution2D"})
+public final class Conv2dProvider implements LayerProvider {
+    static final String TYPE = "conv2d";
+
+    private static final Set<String> PARAMS = Set.of("filters", "kernel_size", "strides", "padding", "dilation_rate",
+            "groups", "use_bias", "activation", "kernel_initializer", "bias_initializer", "data_format");
+
+    /** Keras 1 initializer names that Keras 2 renamed. */
+    private static final Map<String, String> KERAS1_INIT = Map.of("uniform", "random_uniform", "normal",
+            "random_normal", "zero", "zeros", "one", "ones");
+
+    public Conv2dProvider() {
+        // DS and ServiceLoader need a public no-arg constructor.
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public List<String> positionalParameters() {
+        return List.of("filters", "kernel_size");
+    }
+
+    @Override
+    public Set<String> parameters() {
+        return PARAMS;
+    }
+
+    @Override
+    public List<String> kerasClasses() {
+        return List.of("Conv2D", "Convolution2D");
+    }
+
+    @Override
+    public Map<String, Object> fromKeras(String kerasClass, Map<String, Object> config) {
+        if (!"Convolution2D".equals(kerasClass)) {
+            return LayerProvider.super.fromKeras(kerasClass, config);
+        }
+        // Keras 1: Convolution2D(nb_filter, nb_row, nb_col, init, activation, border_mode, subsample, dim_ordering,
+        // bias). Keras 2 keys are kept too: there Convolution2D is an alias of Conv2D.
+        Map<String, Object> out = new LinkedHashMap<>(LayerProvider.super.fromKeras(kerasClass, config));
+        putIfPresent(out, "filters", config.get("nb_filter"));
+        if (config.get("nb_row") != null || config.get("nb_col") != null) {
+            out.put("kernel_size", Arrays.asList(config.get("nb_row"), config.get("nb_col")));
+        }
+        putIfPresent(out, "strides", config.get("subsample"));
+        putIfPresent(out, "padding", config.get("border_mode"));
+        putIfPresent(out, "use_bias", config.get("bias"));
+        Object init = config.get("init");
+        putIfPresent(out, "kernel_initializer", init instanceof String s ? KERAS1_INIT.getOrDefault(s, s) : init);
+        putIfPresent(out, "activation", config.get("activation"));
+        putIfPresent(out, "data_format", keras1DataFormat(config.get("dim_ordering")));
+        return out;
+    }
+
+    /** Keras 1's dim_ordering "tf" is channels_last, "th" channels_first (then rejected with advice). */
+    static Object keras1DataFormat(Object dimOrdering) {
+        if ("tf".equals(dimOrdering)) {
+            return "channels_last";
+        }
+        if ("th".equals(dimOrdering)) {
+            return "channels_first";
+        }
+        return dimOrdering;
+    }
+
+    static void putIfPresent(Map<String, Object> out, String key, Object value) {
+        if (value != null) {
+            out.put(key, value);
+        }
+    }
+
+    @Override
+    public Layer create(LayerSpec spec, Shape inputShape, BuildContext context) {
+        Config config = Config.of(spec, inputShape);
+        // Check the output size now so an empty output fails at build time with the layer named.
+        config.outputShape(spec, inputShape);
+        Activation act = context.activation(spec, spec.raw("activation"));
+        WeightSet weights = new WeightSet();
+        Random random = context.random();
+        Tensor kernel = weights.add("kernel", Initializers.resolve(spec, "kernel_initializer", "glorot_uniform"),
+                random, config.kernelShape());
+        Tensor bias = null;
+        if (config.useBias()) {
+            bias = weights.add("bias", Initializers.resolve(spec, "bias_initializer", "zeros"), random,
+                    config.filters());
+        }
+        return new Conv2d(spec, inputShape, config, "linear".equals(act.name()) ? null : act, weights, kernel, bias);
+    }
+
+    /**
+     * Everything a conv2d layer is: required filters and kernel (inside the window), optional
+     * strides/padding/dilation/groups/use_bias, and the input channels taken from the input.
+     */
+    record Config(int filters, Window window, int groups, boolean useBias, int inChannels) {
+        static Config of(LayerSpec spec, Shape input) {
+            Window.checkDataFormat(spec);
+            Window.checkImageInput(spec, input);
+            int filters = spec.requirePositive("filters");
+            Window window = Window.parse(spec);
+            int groups = spec.getPositive("groups", 1);
+            boolean useBias = spec.getBoolean("use_bias", true);
+            int c = input.dim(2);
+            if (c == Shape.UNKNOWN) {
+                throw spec.error("the input's channel axis must be known to size the kernel, but the input is " + input
+                        + "; give input_shape a channel count such as [null, null, 3]");
+            }
+            if (filters % groups != 0) {
+                throw spec.paramError("groups", "must divide filters: " + filters + " filters cannot be split into "
+                        + groups + " groups; choose filters divisible by groups");
+            }
+            if (c % groups != 0) {
+                throw spec.paramError("groups", "must divide the input channels: the input " + input + " has " + c
+                        + " channels, not divisible by " + groups + " groups");
+            }
+            return new Config(filters, window, groups, useBias, c);
+        }
+
+        int[] kernelShape() {
+            return new int[] {window.kh(), window.kw(), inChannels / groups, filters};
+        }
+
+        /** Pure shape function: (None, outH, outW, filters). */
+        Shape outputShape(LayerSpec spec, Shape input) {
+            Window.checkImageInput(spec, input);
+            if (input.dim(2) != inChannels) {
+                throw spec.error("was built for " + inChannels + " input channels but got " + input
+                        + "; rebuild the model for this input");
+            }
+            return window.outputShape(spec, input, filters);
+        }
+    }
+
+    /** A built conv2d layer: immutable config, live weights, forward through the tiled kernel. */
+    static final class Conv2d implements Layer {
+        private final LayerSpec spec;
+        private final Shape inputShape;
+        private final Config config;
+        private final Activation activation;
+        private final WeightSet weights;
+        private final Tensor kernel;
+        private final Tensor bias;
+
+        Conv2d(LayerSpec spec, Shape inputShape, Config config, Activation activation, WeightSet weights,
+                Tensor kernel, Tensor bias) {
+            this.spec = spec;
+            this.inputShape = inputShape;
+            this.config = config;
+            this.activation = activation;
+            this.weights = weights;
+            this.kernel = kernel;
+            this.bias = bias;
+        }
+
+        @Override
+        public String name() {
+            return spec.name();
+        }
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public Shape inputShape() {
+            return inputShape;
+        }
+
+        @Override
+        public Shape outputShape(Shape input) {
+            return config.outputShape(spec, input);
+        }
+
+        @Override
+        public void forward(Tensor input, Tensor output, ExecutionContext context) {
+            Window.checkBatch(spec, input);
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(config.window(), input.dim(1), input.dim(2),
+                    config.groups());
+            ConvKernels.conv2d(input, kernel, bias, output, g, activation, context);
+        }
+
+        @Override
+        public Map<String, Tensor> weights() {
+            return weights.asMap();
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package io.cnnkit.layers.conv;
+
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.api.Tensor;
+
+/**
+ * Convolution kernels on NHWC tensors with Keras's kernel layout (kh, kw, in/groups, out):
+ * a naive reference (the test oracle) and a tiled one run through
+ * {@link ExecutionContext#parallelFor}.
+ *
+ * <p>Both sum every output element in the same fixed order (kernel row, kernel column,
+ * input channel; the bias last; taps outside the input are skipped, not added as zero),
+ * so the fast kernel gives bit-identical results to the naive one and for every thread
+ * count: each work item (batch x output row x output-channel block) is computed by exactly
+ * one task.
+ */
+final class ConvKernels {
+    /** Output channels per work item: a contiguous inner loop long enough to vectorise. */
+    static final int CHANNEL_BLOCK = 64;
+
+    /**
+     * Where the windows sit: strides, dilation, padding before (top/left; the rest of the
+     * padding is implied by the output size) and groups.
+     */
+    record Geometry(int sh, int sw, int dh, int dw, int padTop, int padLeft, int groups) {
+        Geometry {
+            if (sh < 1 || sw < 1 || dh < 1 || dw < 1 || groups < 1 || padTop < 0 || padLeft < 0) {
+                throw new IllegalArgumentException("strides, dilation and groups must be >= 1 and padding >= 0, got "
+                        + this);
+            }
+        }
+
+        static Geometry of(Window w, int inH, int inW, int groups) {
+            return new Geometry(w.sh(), w.sw(), w.dh(), w.dw(), w.padTop(inH), w.padLeft(inW), groups);
+        }
+    }
+
+    private ConvKernels() {
+    }
+
+    // ---------------------------------------------------------------- conv2d
+
+    /** Reference conv2d: seven plain nested loops, then the activation over the whole output. */
+    static void conv2dNaive(Tensor x, Tensor kernel, Tensor bias, Tensor y, Geometry g, Activation act) {
+        checkConv2d(x, kernel, bias, y, g);
+        int n = x.dim(0), h = x.dim(1), w = x.dim(2), c = x.dim(3);
+        int kh = kernel.dim(0), kw = kernel.dim(1), cg = kernel.dim(2), f = kernel.dim(3);
+        int oh = y.dim(1), ow = y.dim(2);
+        int fg = f / g.groups();
+        float[] xd = x.data(), kd = kernel.data(), yd = y.data();
+        int xo = x.offset(), ko = kernel.offset(), yo = y.offset();
+        for (int b = 0; b < n; b++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    for (int fo = 0; fo < f; fo++) {
+                        int c0 = (fo / fg) * cg;
+                        float acc = 0f;
+                        for (int ky = 0; ky < kh; ky++) {
+                            for (int kx = 0; kx < kw; kx++) {
+                                for (int ci = 0; ci < cg; ci++) {
+                                    int iy = oy * g.sh() - g.padTop() + ky * g.dh();
+                                    int ix = ox * g.sw() - g.padLeft() + kx * g.dw();
+                                    if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                                        continue;
+                                    }
+                                    float xv = xd[xo + ((b * h + iy) * w + ix) * c + c0 + ci];
+                                    float kv = kd[ko + ((ky * kw + kx) * cg + ci) * f + fo];
+                                    acc += xv * kv;
+                                }
+                            }
+                        }
+                        if (bias != null) {
+                            acc += bias.data()[bias.offset() + fo];
+                        }
+                        yd[yo + ((b * oh + oy) * ow + ox) * f + fo] = acc;
+                    }
+                }
+            }
+        }
+        if (act != null) {
+            act.apply(yd, yo, yd, yo, y.size(), f);
+        }
+    }
+
+    /**
+     * Tiled conv2d. Work items are (batch, output row, block of up to {@link #CHANNEL_BLOCK}
+     * output channels inside one group); per output pixel the block's accumulators live in
+     * the output row and the innermost loop runs over contiguous output channels, reading the
+     * kernel's (kh, kw, in, out) layout in order. An element-wise activation is applied in
+     * the same task right after the bias; others (softmax) in a second pass over whole rows.
+     */
+    static void conv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, Geometry g, Activation act,
+            ExecutionContext ctx) {
+        checkConv2d(x, kernel, bias, y, g);
+        final int h = x.dim(1), w = x.dim(2), c = x.dim(3);
+        final int kh = kernel.dim(0), kw = kernel.dim(1), cg = kernel.dim(2), f = kernel.dim(3);
+        final int oh = y.dim(1), ow = y.dim(2);
+        final int groups = g.groups();
+        final int fg = f / groups;
+        final int block = Math.min(fg, CHANNEL_BLOCK);
+        final int blocksPerGroup = (fg + block - 1) / block;
+        final int blocks = groups * blocksPerGroup;
+        final int sh = g.sh(), sw = g.sw(), dh = g.dh(), dw = g.dw(), pt = g.padTop(), pl = g.padLeft();
+        final float[] xd = x.data(), kd = kernel.data(), yd = y.data();
+        final float[] bd = bias == null ? null : bias.data();
+        final int xo = x.offset(), ko = kernel.offset(), yo = y.offset(), bo = bias == null ? 0 : bias.offset();
+        final boolean fuse = act != null && act.elementWise();
+        int items = x.dim(0) * oh * blocks;
+        long cost = 2L * ow * kh * kw * cg * block;
+        ctx.parallelFor(items, cost, (from, to) -> {
+            for (int item = from; item < to; item++) {
+                int blk = item % blocks;
+                int row = item / blocks;
+                int oy = row % oh;
+                int b = row / oh;
+                int grp = blk / blocksPerGroup;
+                int f0 = grp * fg + (blk % blocksPerGroup) * block;
+                int f1 = Math.min(f0 + block, (grp + 1) * fg);
+                int c0 = grp * cg;
+                // Kernel rows whose input row is inside the image, hoisted out of the pixel loop.
+                int iy0 = oy * sh - pt;
+                int kyLo = firstInside(iy0, dh);
+                int kyHi = endInside(iy0, dh, h, kh);
+                for (int ox = 0; ox < ow; ox++) {
+                    int yb = yo + ((b * oh + oy) * ow + ox) * f;
+                    for (int fo = f0; fo < f1; fo++) {
+                        yd[yb + fo] = 0f;
+                    }
+                    int ix0 = ox * sw - pl;
+                    int kxLo = firstInside(ix0, dw);
+                    int kxHi = endInside(ix0, dw, w, kw);
+                    for (int ky = kyLo; ky < kyHi; ky++) {
+                        int xrow = xo + ((b * h + iy0 + ky * dh) * w) * c + c0;
+                        for (int kx = kxLo; kx < kxHi; kx++) {
+                            int xb = xrow + (ix0 + kx * dw) * c;
+                            int wb = ko + ((ky * kw + kx) * cg) * f;
+                            for (int ci = 0; ci < cg; ci++) {
+                                float xv = xd[xb + ci];
+                                int wr = wb + ci * f;
+                                for (int fo = f0; fo < f1; fo++) {
+                                    yd[yb + fo] += xv * kd[wr + fo];
+                                }
+                            }
+                        }
+                    }
+                    if (bd != null) {
+                        for (int fo = f0; fo < f1; fo++) {
+                            yd[yb + fo] += bd[bo + fo];
+                        }
+                    }
+                    if (fuse) {
+                        act.apply(yd, yb + f0, yd, yb + f0, f1 - f0, f1 - f0);
+                    }
+                }
+            }
+        });
+        if (act != null && !fuse) {
+            activateRows(y, act, ctx);
+        }
+    }
+
+    /** First kernel tap k (>= 0) with start + k*d >= 0. */
+    static int firstInside(int start, int d) {
+        return start >= 0 ? 0 : (-start + d - 1) / d;
+    }
+
+    /** One past the last kernel tap k (< taps) with start + k*d < size; may be <= firstInside. */
+    static int endInside(int start, int d, int size, int taps) {
+        if (start >= size) {
+            return 0;
+        }
+        return Math.min(taps, (size - 1 - start) / d + 1);
+    }
+
+    /** A non-element-wise activation (softmax over channels) on whole output rows, in parallel. */
+    static void activateRows(Tensor y, Activation act, ExecutionContext ctx) {
+        final int rows = y.dim(0) * y.dim(1);
+        final int rowLen = y.dim(2) * y.dim(3);
+        final int channels = y.dim(3);
+        final float[] yd = y.data();
+        final int yo = y.offset();
+        ctx.parallelFor(rows, 8L * rowLen, (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int off = yo + r * rowLen;
+                act.apply(yd, off, yd, off, rowLen, channels);
+            }
+        });
+    }
+
+    static void checkConv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, Geometry g) {
+        if (x.rank() != 4) {
+            throw new IllegalArgumentException("conv2d: the input must be NHWC (N, H, W, C), got shape "
+                    + x.shapeString());
+        }
+        if (kernel.rank() != 4) {
+            throw new IllegalArgumentException("conv2d: the kernel must be (kh, kw, in/groups, filters), got shape "
+                    + kernel.shapeString());
+        }
+        int c = x.dim(3), cg = kernel.dim(2), f = kernel.dim(3);
+        if (cg * g.groups() != c) {
+            throw new IllegalArgumentException("conv2d: kernel " + kernel.shapeString() + " with groups " + g.groups()
+                    + " expects " + (cg * g.groups()) + " input channels but the input " + x.shapeString() + " has " + c
+                    + "; the kernel's third axis must be channels/groups");
+        }
+        if (f % g.groups() != 0) {
+            throw new IllegalArgumentException("conv2d: " + f + " filters cannot be split into " + g.groups()
+                    + " groups; use a filter count divisible by groups");
+        }
+        if (bias != null && !bias.hasShape(f)) {
+            throw new IllegalArgumentException("conv2d: bias " + bias.shapeString() + " does not fit " + f
+                    + " filters; it must have shape (" + f + ",)");
+        }
+        checkOutput("conv2d", x, y, f, kernel.dim(0), kernel.dim(1), g);
+        checkNoAlias("conv2d", y, x, kernel, bias);
+    }
+
+    /**
+     * The output must be (N, OH, OW, channels) with every window overlapping the input: the
+     * first window may start at most span-1 cells before it, the last must start inside it.
+     */
+    static void checkOutput(String op, Tensor x, Tensor y, int channels, int kh, int kw, Geometry g) {
+        if (y.rank() != 4 || y.dim(0) != x.dim(0) || y.dim(3) != channels || y.dim(1) < 1 || y.dim(2) < 1) {
+            throw new IllegalArgumentException(op + ": output " + y.shapeString() + " does not fit input "
+                    + x.shapeString() + "; it must be (" + x.dim(0) + ", out_h, out_w, " + channels
+                    + ") as the layer's outputShape gives");
+        }
+        int spanH = (kh - 1) * g.dh() + 1, spanW = (kw - 1) * g.dw() + 1;
+        boolean rowsFit = g.padTop() < spanH && (y.dim(1) - 1) * g.sh() - g.padTop() < x.dim(1);
+        boolean colsFit = g.padLeft() < spanW && (y.dim(2) - 1) * g.sw() - g.padLeft() < x.dim(2);
+        if (!rowsFit || !colsFit) {
+            throw new IllegalArgumentException(op + ": output " + y.shapeString() + " with padding top/left "
+                    + g.padTop() + "/" + g.padLeft() + " and strides " + g.sh() + "x" + g.sw()
+                    + " needs windows outside the input " + x.shapeString()
+                    + "; size the output with the layer's outputShape");
+        }
+    }
+
+    static void checkNoAlias(String op, Tensor y, Tensor... inputs) {
+        for (Tensor t : inputs) {
+            if (t != null && y.overlaps(t)) {
+                throw new IllegalArgumentException(op + ": the output " + y.shapeString() + " shares memory with an "
+                        + "input " + t.shapeString() + "; give the kernel a separate output tensor (it does not "
+                        + "work in place)");
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package io.cnnkit.layers.conv;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Component;
+
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.BuildContext;
+import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.api.Initializers;
+import io.cnnkit.engine.api.Layer;
+import io.cnnkit.engine.api.LayerProvider;
+import io.cnnkit.engine.api.LayerSpec;
+import io.cnnkit.engine.api.LayerType;
+import io.cnnkit.engine.api.Shape;
+import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.api.WeightSet;
+
+/**
+ * Keras's DepthwiseConv2D: each input channel filtered on its own by depth_multiplier
+ * kernels; weights "depthwise_kernel" (kh, kw, C, M) and "bias" (C*M); output channel
+ * {@code c*M + m}.
+ */
+@Component(service = LayerProvider.class)
+@LayerType(layer_type = DepthwiseConv2dProvider.TYPE, keras_class = "DepthwiseConv2D")
+public final class DepthwiseConv2dProvider implements LayerProvider {
+    static final String TYPE = "depthwise_conv2d";
+
+    private static final Set<String> PARAMS = Set.of("kernel_size", "strides", "padding", "depth_multiplier",
+            "dilation_rate", "use_bias", "activation", "depthwise_initializer", "bias_initializer", "data_format");
+
+    public DepthwiseConv2dProvider() {
+        // DS and ServiceLoader need a public no-arg constructor.
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public List<String> positionalParameters() {
+        return List.of("kernel_size");
+    }
+
+    @Override
+    public Set<String> parameters() {
+        return PARAMS;
+    }
+
+    @Override
+    public List<String> kerasClasses() {
+        return List.of("DepthwiseConv2D");
+    }
+
+    @Override
+    public Layer create(LayerSpec spec, Shape inputShape, BuildContext context) {
+        Config config = Config.of(spec, inputShape);
+        config.outputShape(spec, inputShape);
+        Activation act = context.activation(spec, spec.raw("activation"));
+        WeightSet weights = new WeightSet();
+        Random random = context.random();
+        Tensor kernel = weights.add("depthwise_kernel",
+                Initializers.resolve(spec, "depthwise_initializer", "glorot_uniform"), random, config.kernelShape());
+        Tensor bias = null;
+        if (config.useBias()) {
+            bias = weights.add("bias", Initializers.resolve(spec, "bias_initializer", "zeros"), random,
+                    config.outChannels());
+        }
+        return new DepthwiseConv2d(spec, inputShape, config, "linear".equals(act.name()) ? null : act, weights,
+                kernel, bias);
+    }
+
+    /** kernel window, depth_multiplier, use_bias, and the channel count of the input. */
+    record Config(Window window, int multiplier, boolean useBias, int channels) {
+        static Config of(LayerSpec spec, Shape input) {
+            Window.checkDataFormat(spec);
+            Window.checkImageInput(spec, input);
+            Window window = Window.parse(spec);
+            int multiplier = spec.getPositive("depth_multiplier", 1);
+            boolean useBias = spec.getBoolean("use_bias", true);
+            int c = input.dim(2);
+            if (c == Shape.UNKNOWN) {
+                throw spec.error("the input's channel axis must be known to size the kernel, but the input is " + input
+                        + "; give input_shape a channel count such as [null, null, 3]");
+            }
+            return new Config(window, multiplier, useBias, c);
+        }
+
+        int outChannels() {
+            return channels * multiplier;
+        }
+
+        int[] kernelShape() {
+            return new int[] {window.kh(), window.kw(), channels, multiplier};
+        }
+
+        /** Pure shape function: (None, outH, outW, C * depth_multiplier). */
+        Shape outputShape(LayerSpec spec, Shape input) {
+            Window.checkImageInput(spec, input);
+            if (input.dim(2) != channels) {
+                throw spec.error("was built for " + channels + " input channels but got " + input
+                        + "; rebuild the model for this input");
+            }
+            return window.outputShape(spec, input, outChannels());
+        }
+    }
+
+    /** A built depthwise_conv2d layer. */
+    static final class DepthwiseConv2d implements Layer {
+        private final LayerSpec spec;
+        private final Shape inputShape;
+        private final Config config;
+        private final Activation activation;
+        private final WeightSet weights;
+        private final Tensor kernel;
+        private final Tensor bias;
+
+        DepthwiseConv2d(LayerSpec spec, Shape inputShape, Config config, Activation activation, WeightSet weights,
+                Tensor kernel, Tensor bias) {
+            this.spec = spec;
+            this.inputShape = inputShape;
+            this.config = config;
+            this.activation = activation;
+            this.weights = weights;
+            this.kernel = kernel;
+            this.bias = bias;
+        }
+
+        @Override
+        public String name() {
+            return spec.name();
+        }
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public Shape inputShape() {
+            return inputShape;
+        }
+
+        @Override
+        public Shape outputShape(Shape input) {
+            return config.outputShape(spec, input);
+        }
+
+        @Override
+        public void forward(Tensor input, Tensor output, ExecutionContext context) {
+            Window.checkBatch(spec, input);
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(config.window(), input.dim(1), input.dim(2), 1);
+            DepthwiseKernels.depthwise(input, kernel, bias, output, g, activation, context);
+        }
+
+        @Override
+        public Map<String, Tensor> weights() {
+            return weights.asMap();
+        }
+    }
+}

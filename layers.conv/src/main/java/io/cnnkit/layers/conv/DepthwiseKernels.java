@@ -1,0 +1,154 @@
+package io.cnnkit.layers.conv;
+
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.api.Tensor;
+
+/**
+ * Depthwise convolution kernels (TensorFlow's depthwise_conv2d): kernel (kh, kw, C, M);
+ * output channel {@code c*M + m} filters input channel {@code c} with kernel[:, :, c, m].
+ * Naive reference and tiled kernel sum in the same order (kernel row, kernel column, then
+ * the bias), so they agree bit for bit and for every thread count.
+ */
+final class DepthwiseKernels {
+    private DepthwiseKernels() {
+    }
+
+    /** Reference: plain nested loops, then the activation over the whole output. */
+    static void depthwiseNaive(Tensor x, Tensor kernel, Tensor bias, Tensor y, ConvKernels.Geometry g,
+            Activation act) {
+        check(x, kernel, bias, y, g);
+        int n = x.dim(0), h = x.dim(1), w = x.dim(2), c = x.dim(3);
+        int kh = kernel.dim(0), kw = kernel.dim(1), m = kernel.dim(3);
+        int oh = y.dim(1), ow = y.dim(2), cm = c * m;
+        float[] xd = x.data(), kd = kernel.data(), yd = y.data();
+        int xo = x.offset(), ko = kernel.offset(), yo = y.offset();
+        for (int b = 0; b < n; b++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    for (int ci = 0; ci < c; ci++) {
+                        for (int mi = 0; mi < m; mi++) {
+                            float acc = 0f;
+                            for (int ky = 0; ky < kh; ky++) {
+                                for (int kx = 0; kx < kw; kx++) {
+                                    int iy = oy * g.sh() - g.padTop() + ky * g.dh();
+                                    int ix = ox * g.sw() - g.padLeft() + kx * g.dw();
+                                    if (iy < 0 || iy >= h || ix < 0 || ix >= w) {
+                                        continue;
+                                    }
+                                    acc += xd[xo + ((b * h + iy) * w + ix) * c + ci]
+                                            * kd[ko + ((ky * kw + kx) * c + ci) * m + mi];
+                                }
+                            }
+                            if (bias != null) {
+                                acc += bias.data()[bias.offset() + ci * m + mi];
+                            }
+                            yd[yo + ((b * oh + oy) * ow + ox) * cm + ci * m + mi] = acc;
+                        }
+                    }
+                }
+            }
+        }
+        if (act != null) {
+            act.apply(yd, yo, yd, yo, y.size(), cm);
+        }
+    }
+
+    /**
+     * Tiled depthwise conv. Work items are (batch, output row, block of input channels with
+     * all their M outputs). Per tap the kernel slice (C, M) is contiguous in output-channel
+     * order, so the inner loop walks output channels with unit stride.
+     */
+    static void depthwise(Tensor x, Tensor kernel, Tensor bias, Tensor y, ConvKernels.Geometry g, Activation act,
+            ExecutionContext ctx) {
+        check(x, kernel, bias, y, g);
+        final int h = x.dim(1), w = x.dim(2), c = x.dim(3);
+        final int kh = kernel.dim(0), kw = kernel.dim(1), m = kernel.dim(3);
+        final int oh = y.dim(1), ow = y.dim(2), cm = c * m;
+        final int blockC = Math.max(1, Math.min(c, ConvKernels.CHANNEL_BLOCK / m));
+        final int blocks = (c + blockC - 1) / blockC;
+        final int sh = g.sh(), sw = g.sw(), dh = g.dh(), dw = g.dw(), pt = g.padTop(), pl = g.padLeft();
+        final float[] xd = x.data(), kd = kernel.data(), yd = y.data();
+        final float[] bd = bias == null ? null : bias.data();
+        final int xo = x.offset(), ko = kernel.offset(), yo = y.offset(), bo = bias == null ? 0 : bias.offset();
+        final boolean fuse = act != null && act.elementWise();
+        int items = x.dim(0) * oh * blocks;
+        long cost = 2L * ow * kh * kw * blockC * m;
+        ctx.parallelFor(items, cost, (from, to) -> {
+            for (int item = from; item < to; item++) {
+                int blk = item % blocks;
+                int row = item / blocks;
+                int oy = row % oh;
+                int b = row / oh;
+                int c0 = blk * blockC;
+                int c1 = Math.min(c0 + blockC, c);
+                int o0 = c0 * m, o1 = c1 * m;
+                int iy0 = oy * sh - pt;
+                int kyLo = ConvKernels.firstInside(iy0, dh);
+                int kyHi = ConvKernels.endInside(iy0, dh, h, kh);
+                for (int ox = 0; ox < ow; ox++) {
+                    int yb = yo + ((b * oh + oy) * ow + ox) * cm;
+                    for (int o = o0; o < o1; o++) {
+                        yd[yb + o] = 0f;
+                    }
+                    int ix0 = ox * sw - pl;
+                    int kxLo = ConvKernels.firstInside(ix0, dw);
+                    int kxHi = ConvKernels.endInside(ix0, dw, w, kw);
+                    for (int ky = kyLo; ky < kyHi; ky++) {
+                        int xrow = xo + ((b * h + iy0 + ky * dh) * w) * c;
+                        for (int kx = kxLo; kx < kxHi; kx++) {
+                            int xb = xrow + (ix0 + kx * dw) * c;
+                            int wb = ko + (ky * kw + kx) * cm;
+                            if (m == 1) {
+                                for (int o = o0; o < o1; o++) {
+                                    yd[yb + o] += xd[xb + o] * kd[wb + o];
+                                }
+                            } else {
+                                for (int ci = c0; ci < c1; ci++) {
+                                    float xv = xd[xb + ci];
+                                    int base = ci * m;
+                                    for (int mi = 0; mi < m; mi++) {
+                                        yd[yb + base + mi] += xv * kd[wb + base + mi];
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    if (bd != null) {
+                        for (int o = o0; o < o1; o++) {
+                            yd[yb + o] += bd[bo + o];
+                        }
+                    }
+                    if (fuse) {
+                        act.apply(yd, yb + o0, yd, yb + o0, o1 - o0, o1 - o0);
+                    }
+                }
+            }
+        });
+        if (act != null && !fuse) {
+            ConvKernels.activateRows(y, act, ctx);
+        }
+    }
+
+    static void check(Tensor x, Tensor kernel, Tensor bias, Tensor y, ConvKernels.Geometry g) {
+        if (x.rank() != 4) {
+            throw new IllegalArgumentException("depthwise_conv2d: the input must be NHWC (N, H, W, C), got shape "
+                    + x.shapeString());
+        }
+        if (kernel.rank() != 4 || kernel.dim(2) != x.dim(3)) {
+            throw new IllegalArgumentException("depthwise_conv2d: the kernel must be (kh, kw, " + x.dim(3)
+                    + ", depth_multiplier) for the input " + x.shapeString() + ", got " + kernel.shapeString());
+        }
+        if (g.groups() != 1) {
+            throw new IllegalArgumentException("depthwise_conv2d: groups must be 1 (every channel is its own group), "
+                    + "got " + g.groups());
+        }
+        int cm = kernel.dim(2) * kernel.dim(3);
+        if (bias != null && !bias.hasShape(cm)) {
+            throw new IllegalArgumentException("depthwise_conv2d: bias " + bias.shapeString() + " must have shape ("
+                    + cm + ",) = channels x depth_multiplier");
+        }
+        ConvKernels.checkOutput("depthwise_conv2d", x, y, cm, kernel.dim(0), kernel.dim(1), g);
+        ConvKernels.checkNoAlias("depthwise_conv2d", y, x, kernel, bias);
+    }
+}

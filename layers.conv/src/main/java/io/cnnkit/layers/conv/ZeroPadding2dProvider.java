@@ -1,0 +1,169 @@
+package io.cnnkit.layers.conv;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Component;
+
+import io.cnnkit.engine.api.BuildContext;
+import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.api.Layer;
+import io.cnnkit.engine.api.LayerProvider;
+import io.cnnkit.engine.api.LayerSpec;
+import io.cnnkit.engine.api.LayerType;
+import io.cnnkit.engine.api.Shape;
+import io.cnnkit.engine.api.Tensor;
+
+/**
+ * Keras's ZeroPadding2D: padding {@code n}, {@code [h, w]} (symmetric) or
+ * {@code [[top, bottom], [left, right]]}; default 1 on every side. No weights.
+ */
+@Component(service = LayerProvider.class)
+@LayerType(layer_type = ZeroPadding2dProvider.TYPE, keras_class = "ZeroPadding2D")
+public final class ZeroPadding2dProvider implements LayerProvider {
+    static final String TYPE = "zero_padding2d";
+
+    private static final Set<String> PARAMS = Set.of("padding", "data_format");
+
+    public ZeroPadding2dProvider() {
+        // DS and ServiceLoader need a public no-arg constructor.
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public List<String> positionalParameters() {
+        return List.of("padding");
+    }
+
+    @Override
+    public Set<String> parameters() {
+        return PARAMS;
+    }
+
+    @Override
+    public List<String> kerasClasses() {
+        return List.of("ZeroPadding2D");
+    }
+
+    @Override
+    public Map<String, Object> fromKeras(String kerasClass, Map<String, Object> config) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Object padding = config.get("padding");
+        // Keras 1.2 also wrote {"top_pad": t, "bottom_pad": b, "left_pad": l, "right_pad": r}.
+        if (padding instanceof Map<?, ?> m) {
+            padding = List.of(List.of(m.get("top_pad"), m.get("bottom_pad")), List.of(m.get("left_pad"),
+                    m.get("right_pad")));
+        }
+        Conv2dProvider.putIfPresent(out, "padding", padding);
+        Object format = config.containsKey("data_format") ? config.get("data_format")
+                : Conv2dProvider.keras1DataFormat(config.get("dim_ordering"));
+        Conv2dProvider.putIfPresent(out, "data_format", format);
+        return out;
+    }
+
+    @Override
+    public Layer create(LayerSpec spec, Shape inputShape, BuildContext context) {
+        Config config = Config.of(spec);
+        config.outputShape(spec, inputShape);
+        return new ZeroPadding2d(spec, inputShape, config);
+    }
+
+    /** Rows added on top and bottom, columns added left and right. */
+    record Config(int top, int bottom, int left, int right) {
+        static Config of(LayerSpec spec) {
+            Window.checkDataFormat(spec);
+            if (!spec.has("padding")) {
+                return new Config(1, 1, 1, 1);
+            }
+            Object v = spec.raw("padding");
+            if (v instanceof List<?> l && l.size() == 2) {
+                if (l.get(0) instanceof List<?> hs && l.get(1) instanceof List<?> ws && hs.size() == 2
+                        && ws.size() == 2) {
+                    return new Config(amount(spec, hs.get(0)), amount(spec, hs.get(1)), amount(spec, ws.get(0)),
+                            amount(spec, ws.get(1)));
+                }
+                int h = amount(spec, l.get(0));
+                int w = amount(spec, l.get(1));
+                return new Config(h, h, w, w);
+            }
+            if (v instanceof List<?>) {
+                throw bad(spec, v);
+            }
+            int n = amount(spec, v);
+            return new Config(n, n, n, n);
+        }
+
+        private static int amount(LayerSpec spec, Object v) {
+            if (v instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())
+                    && num.doubleValue() >= 0 && num.doubleValue() <= Integer.MAX_VALUE) {
+                return num.intValue();
+            }
+            if (v instanceof String s && s.trim().matches("\\d+")) {
+                return Integer.parseInt(s.trim());
+            }
+            throw bad(spec, spec.raw("padding"));
+        }
+
+        private static RuntimeException bad(LayerSpec spec, Object v) {
+            return spec.paramError("padding", "must be a non-negative integer, [rows, columns] or "
+                    + "[[top, bottom], [left, right]], got " + LayerSpec.describe(v));
+        }
+
+        /** Pure shape function: (None, H + top + bottom, W + left + right, C); open sizes stay open. */
+        Shape outputShape(LayerSpec spec, Shape input) {
+            Window.checkImageInput(spec, input);
+            int h = input.dim(0), w = input.dim(1);
+            long oh = h == Shape.UNKNOWN ? Shape.UNKNOWN : (long) h + top + bottom;
+            long ow = w == Shape.UNKNOWN ? Shape.UNKNOWN : (long) w + left + right;
+            if (oh > Integer.MAX_VALUE || ow > Integer.MAX_VALUE) {
+                throw spec.paramError("padding", "makes the output too large: " + oh + "x" + ow);
+            }
+            return Shape.of((int) oh, (int) ow, input.dim(2));
+        }
+    }
+
+    /** A built zero_padding2d layer. */
+    static final class ZeroPadding2d implements Layer {
+        private final LayerSpec spec;
+        private final Shape inputShape;
+        private final Config config;
+
+        ZeroPadding2d(LayerSpec spec, Shape inputShape, Config config) {
+            this.spec = spec;
+            this.inputShape = inputShape;
+            this.config = config;
+        }
+
+        @Override
+        public String name() {
+            return spec.name();
+        }
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public Shape inputShape() {
+            return inputShape;
+        }
+
+        @Override
+        public Shape outputShape(Shape input) {
+            return config.outputShape(spec, input);
+        }
+
+        @Override
+        public void forward(Tensor input, Tensor output, ExecutionContext context) {
+            Window.checkBatch(spec, input);
+            PaddingKernels.pad(input, output, config.top(), config.left(), context);
+        }
+    }
+}

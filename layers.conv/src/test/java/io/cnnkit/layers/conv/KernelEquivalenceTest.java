@@ -1,0 +1,241 @@
+package io.cnnkit.layers.conv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.api.Model;
+import io.cnnkit.engine.api.RunOptions;
+import io.cnnkit.engine.api.StandaloneEngine;
+import io.cnnkit.engine.api.Tensor;
+
+/**
+ * The tiled kernels against the naive ones (bit for bit: both sum in the same fixed order)
+ * on random shapes, under arbitrary chunkings, and the engine's 1 / 2 / 7 thread runs.
+ */
+class KernelEquivalenceTest {
+    /** Runs parallelFor chunks of random size in random order on the caller's thread. */
+    static final class ShuffledContext implements ExecutionContext {
+        private final Random random;
+        int calls;
+
+        ShuffledContext(long seed) {
+            random = new Random(seed);
+        }
+
+        @Override
+        public int parallelism() {
+            return 3;
+        }
+
+        @Override
+        public void parallelFor(int count, long costPerItem, RangeBody body) {
+            calls++;
+            List<int[]> chunks = new ArrayList<>();
+            for (int from = 0; from < count;) {
+                int to = Math.min(count, from + 1 + random.nextInt(4));
+                chunks.add(new int[] {from, to});
+                from = to;
+            }
+            Collections.shuffle(chunks, random);
+            for (int[] c : chunks) {
+                body.run(c[0], c[1]);
+            }
+        }
+    }
+
+    private static void assertBitIdentical(String what, Tensor expected, Tensor actual) {
+        assertTrue(expected.contentEquals(actual), what + ": tiled kernel differs from the naive one");
+    }
+
+    /** A random window that gives a non-empty output for (h, w). */
+    private static Window randomWindow(Random r, int h, int w) {
+        boolean same = r.nextBoolean();
+        int kh = 1 + r.nextInt(Math.min(4, h) + (same ? 2 : 0));
+        int kw = 1 + r.nextInt(Math.min(4, w) + (same ? 2 : 0));
+        int sh = 1, sw = 1, dh = 1, dw = 1;
+        if (r.nextBoolean()) {
+            sh = 1 + r.nextInt(3);
+            sw = 1 + r.nextInt(3);
+        } else {
+            dh = 1 + r.nextInt(2);
+            dw = 1 + r.nextInt(3);
+        }
+        if (!same) {
+            // shrink dilation until the dilated kernel fits
+            while ((kh - 1) * dh + 1 > h) {
+                if (dh > 1) dh--; else kh--;
+            }
+            while ((kw - 1) * dw + 1 > w) {
+                if (dw > 1) dw--; else kw--;
+            }
+        }
+        return new Window(kh, kw, sh, sw, dh, dw, same);
+    }
+
+    @Test
+    void conv2dTiledEqualsNaiveOnRandomShapes() {
+        Random r = new Random(11);
+        Activation[] acts = {null, new TestActivations.Relu(), new TestActivations.Tanh(),
+            new TestActivations.Softmax()};
+        for (int trial = 0; trial < 60; trial++) {
+            int n = 1 + r.nextInt(2), h = 1 + r.nextInt(9), w = 1 + r.nextInt(9);
+            int groups = 1 + r.nextInt(3);
+            int c = groups * (1 + r.nextInt(4));
+            int f = groups * (r.nextInt(6) == 0 ? 30 + r.nextInt(20) : 1 + r.nextInt(5));
+            Window win = randomWindow(r, h, w);
+            int oh = win.outH(h), ow = win.outW(w);
+            Tensor x = TestModels.random(r, n, h, w, c);
+            Tensor k = TestModels.random(r, win.kh(), win.kw(), c / groups, f);
+            Tensor b = r.nextBoolean() ? TestModels.random(r, f) : null;
+            Activation act = acts[r.nextInt(acts.length)];
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, groups);
+            Tensor naive = Tensor.zeros(n, oh, ow, f);
+            Tensor fast = Tensor.zeros(n, oh, ow, f);
+            // garbage in the output must be overwritten
+            java.util.Arrays.fill(fast.data(), Float.NaN);
+            ConvKernels.conv2dNaive(x, k, b, naive, g, act);
+            ConvKernels.conv2d(x, k, b, fast, g, act, new ShuffledContext(trial));
+            assertBitIdentical("trial " + trial + " x" + x.shapeString() + " k" + k.shapeString() + " groups "
+                    + groups + " " + win.describe(), naive, fast);
+        }
+    }
+
+    @Test
+    void depthwiseTiledEqualsNaiveOnRandomShapes() {
+        Random r = new Random(12);
+        Activation[] acts = {null, new TestActivations.Relu(), new TestActivations.Softmax()};
+        for (int trial = 0; trial < 60; trial++) {
+            int n = 1 + r.nextInt(2), h = 1 + r.nextInt(9), w = 1 + r.nextInt(9);
+            int c = r.nextInt(6) == 0 ? 60 + r.nextInt(20) : 1 + r.nextInt(6);
+            int m = r.nextInt(5) == 0 ? 20 + r.nextInt(30) : 1 + r.nextInt(3);
+            Window win = randomWindow(r, h, w);
+            int oh = win.outH(h), ow = win.outW(w);
+            Tensor x = TestModels.random(r, n, h, w, c);
+            Tensor k = TestModels.random(r, win.kh(), win.kw(), c, m);
+            Tensor b = r.nextBoolean() ? TestModels.random(r, c * m) : null;
+            Activation act = acts[r.nextInt(acts.length)];
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, 1);
+            Tensor naive = Tensor.zeros(n, oh, ow, c * m);
+            Tensor fast = Tensor.zeros(n, oh, ow, c * m);
+            java.util.Arrays.fill(fast.data(), Float.NaN);
+            DepthwiseKernels.depthwiseNaive(x, k, b, naive, g, act);
+            DepthwiseKernels.depthwise(x, k, b, fast, g, act, new ShuffledContext(trial));
+            assertBitIdentical("trial " + trial + " x" + x.shapeString() + " k" + k.shapeString() + " "
+                    + win.describe(), naive, fast);
+        }
+    }
+
+    @Test
+    void paddingRowCopyEqualsNaive() {
+        Random r = new Random(13);
+        for (int trial = 0; trial < 30; trial++) {
+            int n = 1 + r.nextInt(2), h = 1 + r.nextInt(6), w = 1 + r.nextInt(6), c = 1 + r.nextInt(4);
+            int t = r.nextInt(3), bo = r.nextInt(3), l = r.nextInt(3), ri = r.nextInt(3);
+            Tensor x = TestModels.random(r, n, h, w, c);
+            Tensor naive = Tensor.zeros(n, h + t + bo, w + l + ri, c);
+            Tensor fast = Tensor.zeros(n, h + t + bo, w + l + ri, c);
+            java.util.Arrays.fill(fast.data(), Float.NaN);
+            PaddingKernels.padNaive(x, naive, t, l);
+            PaddingKernels.pad(x, fast, t, l, new ShuffledContext(trial));
+            assertBitIdentical("padding trial " + trial, naive, fast);
+        }
+    }
+
+    @Test
+    void kernelsWorkOnViewsWithOffsets() {
+        Random r = new Random(14);
+        // inputs and outputs that start inside larger arrays (Tensor.sample views)
+        Tensor xs = TestModels.random(r, 3, 6, 5, 4);
+        Tensor x = xs.sample(1);
+        Tensor k = TestModels.random(r, 3, 3, 4, 5);
+        Tensor ys = Tensor.zeros(2, 6, 5, 5);
+        Tensor y = ys.sample(1);
+        Tensor naive = Tensor.zeros(1, 6, 5, 5);
+        ConvKernels.Geometry g = ConvKernels.Geometry.of(new Window(3, 3, 1, 1, 1, 1, true), 6, 5, 1);
+        ConvKernels.conv2dNaive(x.copy(), k, null, naive, g, null);
+        ConvKernels.conv2d(x, k, null, y, g, null, new ShuffledContext(1));
+        assertBitIdentical("views", naive, y.copy());
+        for (int i = 0; i < ys.size() / 2; i++) {
+            assertEquals(0f, ys.data()[i], "the kernel wrote outside its output view");
+        }
+    }
+
+    @Test
+    void kernelsRefuseAliasingAndWrongShapes() {
+        Tensor x = Tensor.zeros(1, 5, 5, 3);
+        Tensor k = Tensor.zeros(3, 3, 3, 3);
+        ConvKernels.Geometry g = new ConvKernels.Geometry(1, 1, 1, 1, 1, 1, 1);
+        IllegalArgumentException alias = assertThrows(IllegalArgumentException.class,
+                () -> ConvKernels.conv2d(x, k, null, x, g, null, new ShuffledContext(0)));
+        assertTrue(alias.getMessage().contains("shares memory") && alias.getMessage().contains("separate output"),
+                alias.getMessage());
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+                () -> ConvKernels.conv2d(x, k, null, Tensor.zeros(1, 5, 5, 4), g, null, new ShuffledContext(0)));
+        assertTrue(shape.getMessage().contains("(1, out_h, out_w, 3)"), shape.getMessage());
+        IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class,
+                () -> ConvKernels.conv2d(x, k, null, Tensor.zeros(1, 9, 5, 3), g, null, new ShuffledContext(0)));
+        assertTrue(tooBig.getMessage().contains("outside the input"), tooBig.getMessage());
+        IllegalArgumentException channels = assertThrows(IllegalArgumentException.class,
+                () -> ConvKernels.conv2d(x, Tensor.zeros(3, 3, 2, 3), null, Tensor.zeros(1, 5, 5, 3), g, null,
+                        new ShuffledContext(0)));
+        assertTrue(channels.getMessage().contains("expects 2 input channels"), channels.getMessage());
+        IllegalArgumentException bias = assertThrows(IllegalArgumentException.class,
+                () -> ConvKernels.conv2d(x, k, Tensor.zeros(4), Tensor.zeros(1, 5, 5, 3), g, null,
+                        new ShuffledContext(0)));
+        assertTrue(bias.getMessage().contains("must have shape (3,)"), bias.getMessage());
+        IllegalArgumentException dw = assertThrows(IllegalArgumentException.class,
+                () -> DepthwiseKernels.depthwise(x, Tensor.zeros(3, 3, 2, 1), null, Tensor.zeros(1, 5, 5, 2), g,
+                        null, new ShuffledContext(0)));
+        assertTrue(dw.getMessage().contains("(kh, kw, 3, depth_multiplier)"), dw.getMessage());
+        Tensor big = Tensor.zeros(2, 5, 5, 3);
+        IllegalArgumentException padAlias = assertThrows(IllegalArgumentException.class,
+                () -> PaddingKernels.pad(big.sample(0), big.reshape(1, 10, 5, 3), 0, 0, new ShuffledContext(0)));
+        assertTrue(padAlias.getMessage().contains("shares memory"), padAlias.getMessage());
+    }
+
+    @Test
+    void oneTwoAndSevenThreadsAreBitIdentical() {
+        Random r = new Random(15);
+        try (StandaloneEngine e = TestModels.engine()) {
+            // Big enough that the scheduler really splits it: 48 rows of ~110k flops each.
+            Model m = TestModels.build(e, List.of(48, 48, 8), TestModels.layer("conv2d", "name", "conv",
+                    "filters", 16, "kernel_size", 3, "padding", "same", "activation", "relu"));
+            Tensor kernel = TestModels.random(r, 3, 3, 8, 16);
+            Tensor bias = TestModels.random(r, 16);
+            m.setWeights("conv", Map.of("kernel", kernel, "bias", bias));
+            Tensor x = TestModels.random(r, 2, 48, 48, 8);
+            Tensor y1 = m.predict(x, RunOptions.DEFAULT.withThreads(1));
+            Tensor y2 = m.predict(x, RunOptions.DEFAULT.withThreads(2));
+            Tensor y7 = m.predict(x, RunOptions.DEFAULT.withThreads(7));
+            assertTrue(y1.contentEquals(y2), "1 vs 2 threads differ");
+            assertTrue(y1.contentEquals(y7), "1 vs 7 threads differ");
+            Tensor naive = Tensor.zeros(2, 48, 48, 16);
+            ConvKernels.conv2dNaive(x, kernel, bias, naive, new ConvKernels.Geometry(1, 1, 1, 1, 1, 1, 1),
+                    new TestActivations.Relu());
+            assertBitIdentical("engine run vs naive kernel", naive, y7);
+            assertNotEquals(0f, y7.get(1, 20, 20, 3) + y7.get(1, 20, 21, 3) + y7.get(0, 5, 5, 0),
+                    "the output should not be all zeros");
+
+            Model dw = TestModels.build(e, List.of(40, 40, 32), TestModels.layer("depthwise_conv2d", "name", "dw",
+                    "kernel_size", 3, "depth_multiplier", 2, "padding", "same"));
+            Tensor dk = TestModels.random(r, 3, 3, 32, 2);
+            dw.setWeights("dw", Map.of("depthwise_kernel", dk, "bias", TestModels.random(r, 64)));
+            Tensor dx = TestModels.random(r, 2, 40, 40, 32);
+            Tensor d1 = dw.predict(dx, RunOptions.DEFAULT.withThreads(1));
+            assertTrue(d1.contentEquals(dw.predict(dx, RunOptions.DEFAULT.withThreads(2))), "depthwise 1 vs 2");
+            assertTrue(d1.contentEquals(dw.predict(dx, RunOptions.DEFAULT.withThreads(7))), "depthwise 1 vs 7");
+        }
+    }
+}
