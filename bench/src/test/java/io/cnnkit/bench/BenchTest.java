@@ -51,6 +51,29 @@ class BenchTest {
     }
 
     @Test
+    void oneLineDescriptionsAndFilesWithAnInputShape() throws Exception {
+        try (StandaloneEngine e = TestEngines.engine()) {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+            // open input shape, fixed with --input: conv 2*3*3*3*4 per position on 6x5 outputs
+            assertEquals(0, Bench.cli(new String[] {"conv2d(4, 3, name=c) | relu | max_pooling2d(2)", "--input", "8x7x3",
+                "--threads", "1", "--runs", "1", "--warmup", "0"}, out, e));
+            java.nio.file.Path f = java.nio.file.Files.createTempFile("bench-model", ".json");
+            try {
+                java.nio.file.Files.writeString(f, FlopsTest.tiny("tiny_conv"));
+                assertEquals(0, Bench.cli(new String[] {f.toString(), "--threads", "2", "--runs", "1", "--warmup", "0"},
+                        out, e));
+            } finally {
+                java.nio.file.Files.delete(f);
+            }
+            String[] lines = buf.toString(StandardCharsets.UTF_8).split("\\R");
+            assertTrue(lines[0].contains("batch 1, threads 1, 6.480e-06 GFLOP per run"), lines[0]);
+            assertTrue(lines[4].startsWith("bench: model batch=1 threads=1 "), lines[4]);
+            assertTrue(lines[lines.length - 1].startsWith("bench: tiny_conv batch=1 threads=2 "), lines[lines.length - 1]);
+        }
+    }
+
+    @Test
     void badArgumentsAreErrorsThatShowUsage() {
         try (StandaloneEngine e = TestEngines.engine()) {
             PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);

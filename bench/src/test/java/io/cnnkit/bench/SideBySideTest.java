@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Map;
 
@@ -34,7 +33,6 @@ class SideBySideTest {
     @Test
     void tinyConvModelAgreesWithOnnxRuntimeAtOneAndTwoThreads() throws Exception {
         try (StandaloneEngine e = TestEngines.engine()) {
-            assumeTrue(TestEngines.hasConv(e), "conv2d bundle not on the class path yet");
             try (Model m = e.build(e.parse(FlopsTest.tiny("tiny_conv")))) {
                 byte[] onnx = Workload.resource("onnx/tiny_conv.onnx");
                 for (int threads : new int[] {1, 2}) {
@@ -54,7 +52,6 @@ class SideBySideTest {
     @Test
     void workloadGraphsMatchTheirDescriptions() throws Exception {
         try (StandaloneEngine e = TestEngines.engine()) {
-            assumeTrue(TestEngines.hasConv(e), "conv2d bundle not on the class path yet");
             for (Workload w : Workload.ALL) {
                 try (Model m = e.build(e.parse(w.description())); OrtModel ort = new OrtModel(w.onnx(), m, 1)) {
                     assertFalse(m.weights().isEmpty(), w.name());
