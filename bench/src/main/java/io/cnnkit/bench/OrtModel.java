@@ -20,7 +20,7 @@ import io.cnnkit.engine.api.Tensor;
  * An ONNX Runtime session on a weightless graph from cnf/bench/make_onnx.py, fed with a cnnkit
  * model's own weights: graph input {@code "<layer>/<weight>"} gets {@code model.weights()}'s
  * tensor, conv kernels transposed from Keras (kh, kw, in, out) to ONNX (out, in, kh, kw). Every
- * weight input must match a model weight of the same element count and every model weight must
+ * weight input must match a model weight of the same shape (after the transpose) and every model weight must
  * be used, so a graph that drifted from its description fails here instead of comparing
  * different models. The input is {@code "input"} (NHWC), the output {@code "output"}.
  */
@@ -62,9 +62,10 @@ public final class OrtModel implements AutoCloseable {
         }
         if (mode == Weights.CONSTANTS) {
             session = session(OnnxConstants.embed(onnx, onnxWeights), threads);
-            if (!session.getInputNames().equals(java.util.Set.of(INPUT))) {
+            java.util.Set<String> left = session.getInputNames();
+            if (!left.equals(java.util.Set.of(INPUT))) {
                 session.close();
-                throw new IllegalStateException("embedding the weights left inputs " + session.getInputNames());
+                throw new IllegalStateException("embedding the weights left graph inputs " + left);
             }
         } else {
             session = session(onnx, threads);
