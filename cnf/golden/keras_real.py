@@ -98,8 +98,9 @@ def short(weight_name):
     return n
 
 
-def keras_param_count(weights):
-    return int(sum(a.size for ws in weights.values() for _, a in ws))
+def keras_param_count(weights, only=None):
+    """Sum of weight sizes (Keras's Total params); only: weight names to count (non-trainable ones)."""
+    return int(sum(a.size for ws in weights.values() for n, a in ws if only is None or n in only))
 
 
 def chain(model):
@@ -241,6 +242,10 @@ def case(file, name, hw, drop=(), through=None):
         "dropped_layers": list(drop),
         "keras_params": keras_param_count(kept),
         "keras_params_file": keras_param_count(weights),
+        # BatchNormalization's moving statistics are Keras's non-trainable params.
+        "keras_non_trainable": keras_param_count(kept, ("moving_mean", "moving_variance")),
+        # The whole tensor before the last layer (pre-softmax features of the classifiers).
+        "penultimate": dict(name=stages[-2][0], **tensor(stages[-2][2])) if len(stages) > 1 else None,
         "torch_float32_rel_diff": rel32,
         "expected": tensor(out),
         "stages": [dict(name=n, keras_class=cls, **summary(a)) for n, cls, a in stages],

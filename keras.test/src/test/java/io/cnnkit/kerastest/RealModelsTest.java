@@ -143,6 +143,8 @@ class RealModelsTest {
         }
         assertEquals(golden.get("keras_params").asLong(), m.summary().totalParams(),
                 name + ": parameter count as Keras's (sum of the file's weight sizes)\n" + m.summary().format());
+        assertEquals(golden.get("keras_non_trainable").asLong(), m.summary().nonTrainableParams(),
+                name + ": non-trainable params (BatchNormalization moving statistics)\n" + m.summary().format());
 
         JsonNode shape = golden.get("input_shape");
         Tensor x = KerasReal.input(shape.get(0).asInt(), shape.get(1).asInt(), shape.get(2).asInt());
@@ -159,13 +161,24 @@ class RealModelsTest {
             assertTrue(KerasReal.allFinite(s.output()), where + ": non-finite values");
             worstStage = Math.max(worstStage, compareStats(where, w, s.output()));
         }
+        double worstPenultimate = 0;
+        if (!golden.get("penultimate").isNull()) {
+            JsonNode p = golden.get("penultimate");
+            Stage s = stages.get(stages.size() - 2);
+            assertEquals(p.get("name").asText(), s.name());
+            Tensor e = Golden.tensor(p);
+            Approx.assertClose(name + " stage '" + s.name() + "' (whole tensor)", e, s.output(), RTOL);
+            worstPenultimate = Approx.maxRelDiff(e, s.output());
+        }
         Tensor expected = Golden.tensor(golden.get("expected"));
         Tensor got = stages.get(stages.size() - 1).output();
         Approx.assertClose(name + " output", expected, got, RTOL);
         Tensor predicted = m.predict(x);
         assertTrue(predicted.contentEquals(got), name + ": predict and trace differ");
-        RESULTS.put(name, String.format("output %s, largest rel diff output %.3g, stages %.3g; params %,d",
-                got.shapeString(), Approx.maxRelDiff(expected, got), worstStage, m.summary().totalParams()));
+        RESULTS.put(name, String.format("output %s, largest rel diff: output %.3g, '%s' %.3g, stage summaries %.3g;"
+                + " params %,d (non-trainable %,d)", got.shapeString(), Approx.maxRelDiff(expected, got),
+                golden.get("penultimate").isNull() ? "-" : stages.get(stages.size() - 2).name(), worstPenultimate, worstStage, m.summary().totalParams(),
+                m.summary().nonTrainableParams()));
         System.out.printf("[keras-real] %-24s %s%n", name, RESULTS.get(name));
         return m;
     }
