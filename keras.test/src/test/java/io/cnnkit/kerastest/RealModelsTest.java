@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.cnnkit.engine.api.LayerInfo;
 import io.cnnkit.engine.api.Model;
+import io.cnnkit.engine.api.RunOptions;
 import io.cnnkit.engine.api.Stage;
 import io.cnnkit.engine.api.StandaloneEngine;
 import io.cnnkit.engine.api.Tensor;
@@ -58,6 +59,12 @@ class RealModelsTest {
         assertEquals(55, m.layers().stream().filter(l -> !l.weightShapes().isEmpty()).count());
         assertEquals("depthwise_conv2d", m.layers().stream().filter(l -> l.name().equals("depthwise_conv2d"))
                 .findFirst().orElseThrow().type());
+        // Each output element has one fixed summation order: bit-identical for 1, 2 and 3 threads.
+        Tensor x = KerasReal.input(96, 96, 3);
+        Tensor one = m.predict(x, RunOptions.DEFAULT.withThreads(1));
+        for (int threads : new int[] {2, 3}) {
+            assertTrue(one.contentEquals(m.predict(x, RunOptions.DEFAULT.withThreads(threads))), threads + " threads");
+        }
     }
 
     @Test
