@@ -29,7 +29,8 @@ import io.cnnkit.engine.api.ModelDescription;
  * greedy, multiple references, so a better-ranked provider replaces the current one at
  * once and a leaving one triggers a rebuild of the models that used it.
  */
-@Component(service = Engine.class, configurationPid = EngineComponent.PID)
+// Immediate: a delayed component would be deactivated (dropping every model) whenever its last user lets go.
+@Component(service = Engine.class, configurationPid = EngineComponent.PID, immediate = true)
 @Designate(ocd = EngineComponent.Config.class)
 public final class EngineComponent implements Engine {
     public static final String PID = "cnnkit.engine";
