@@ -89,6 +89,10 @@ def images():
     zero = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 0, 0, 8, 2, 0, 0, 0)) + chunk(b"IEND", b"")
     put("images/zero_size.png", zero)
 
+    # A decompression bomb under the default 50-megapixel limit: 7000 x 7000 1-bit pixels in a
+    # few kilobytes, 49 M pixels = 588 MB as a float32 RGB tensor.
+    put("images/bomb_1bit.png", png_bytes(Image.new("1", (7000, 7000)), optimize=True))
+
     jpg = io.BytesIO()
     rgb.resize((16, 12)).save(jpg, format="JPEG", quality=90)
     put("images/ok_rgb.jpg", jpg.getvalue())
@@ -97,7 +101,9 @@ def images():
     # Must work: 16-bit grey, 16-bit RGB, palette, grey+alpha, RGBA.
     grey16 = (rng.integers(0, 65536, (5, 7))).astype(np.uint16)
     put("images/grey16.png", png_bytes(Image.fromarray(grey16, "I;16")))
-    put("images/rgb16.png", rgb16_png(rng.integers(0, 65536, (4, 5, 3)).astype(np.uint16)))
+    global RGB16
+    RGB16 = rng.integers(0, 65536, (4, 5, 3)).astype(np.uint16)
+    put("images/rgb16.png", rgb16_png(RGB16))
     put("images/palette.png", png_bytes(rgb.convert("P", palette=Image.ADAPTIVE, colors=8)))
     la = Image.fromarray(rng.integers(0, 256, (6, 8, 2), dtype=np.uint8), "LA")
     put("images/grey_alpha.png", png_bytes(la))
@@ -106,6 +112,18 @@ def images():
     cmyk = io.BytesIO()
     Image.fromarray(rng.integers(0, 256, (6, 8, 4), dtype=np.uint8), "CMYK").save(cmyk, format="JPEG", quality=90)
     put("images/cmyk.jpg", cmyk.getvalue())
+
+    # What the images that must work decode to (RGB 0..255 floats, HWC): PIL's convert('RGB') for
+    # 8-bit sources (alpha dropped, palette looked up), v * 255 / 65535 for 16-bit ones.
+    expected = {}
+    for fn in ("ok_rgb.png", "palette.png", "grey_alpha.png", "rgba.png"):
+        a = np.asarray(Image.open(os.path.join(OUT, "images", fn)).convert("RGB"), dtype=np.float64)
+        expected[fn] = a
+    expected["grey16.png"] = np.repeat(grey16[:, :, None].astype(np.float64) * 255 / 65535, 3, axis=2)
+    expected["rgb16.png"] = RGB16.astype(np.float64) * 255 / 65535
+    expected["cmyk.jpg"] = np.asarray(Image.open(os.path.join(OUT, "images", "cmyk.jpg")).convert("RGB"), dtype=np.float64)
+    put("images/expected.json", json.dumps({k: {"shape": list(v.shape), "values": [round(x, 4) for x in v.ravel().tolist()]}
+                                            for k, v in expected.items()}).encode())
 
 
 def rgb16_png(a):
@@ -261,8 +279,11 @@ def models():
 def seeds():
     """Seed corpora in Jazzer's layout: <package>/<TestClass>Inputs/<method>/<file>."""
     base = os.path.join(SEEDS, "FuzzTargetsInputs")
-    if os.path.isdir(base):
-        shutil.rmtree(base)
+    # Findings of fuzzing runs (crash-*, timeout-*) are regression inputs: keep them.
+    for dirpath, _, files in os.walk(base):
+        for f in files:
+            if not f.startswith(("crash-", "timeout-")):
+                os.remove(os.path.join(dirpath, f))
 
     def seed(method, name, data):
         p = os.path.join(base, method, name)
@@ -279,7 +300,7 @@ def seeds():
     for fn in ("ok.h5", "truncated.h5", "int32_kernel.h5", "no_weight_names.h5", "absurd_dims.h5",
                "missing_dataset.h5", "scalar_weight.h5"):
         seed("weightFile", fn, open(os.path.join(OUT, "h5", fn), "rb").read())
-    for fn in ("ok_rgb.png", "palette.png", "grey_alpha.png", "huge_ihdr.png", "truncated.png", "ok_rgb.jpg",
+    for fn in ("ok_rgb.png", "palette.png", "rgb16.png", "corrupt_idat.png", "zero_size.png", "random.jpg", "grey_alpha.png", "huge_ihdr.png", "truncated.png", "ok_rgb.jpg",
                "cmyk.jpg", "grey16.png"):
         seed("image", fn, open(os.path.join(OUT, "images", fn), "rb").read())
 

@@ -16,6 +16,8 @@ import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.StandaloneEngine;
 import io.cnnkit.engine.api.Tensor;
 import io.cnnkit.io.api.CnnIoException;
+import io.cnnkit.io.api.ImageOptions;
+import io.cnnkit.io.api.Images;
 import io.cnnkit.io.api.KerasWeights;
 import io.cnnkit.io.api.LoadOptions;
 
@@ -98,6 +100,19 @@ public class FuzzTargets {
         }
     }
 
+    /** Image files (PNG, JPEG, BMP, GIF by content): decode with a small pixel limit, then grey and resized. */
+    @FuzzTest(maxDuration = "3m")
+    void image(byte[] data) throws IOException {
+        Path file = Files.write(dir.resolve("fuzz.img"), data);
+        ImageOptions small = ImageOptions.DEFAULT.withMaxPixels(1 << 20);
+        try {
+            Images.read(file, small);
+            Images.read(file, small.withGrey(true).withResize(5, 3));
+        } catch (CnnIoException e) {
+            expected(e);
+        }
+    }
+
     /**
      * Entry points for the standalone Jazzer driver, which takes any libFuzzer flag
      * (-max_total_time, -jobs, -dict): {@code java -cp <test class path>
@@ -144,6 +159,19 @@ public class FuzzTargets {
             }
         }
         return true;
+    }
+
+    /** See {@link Description}. */
+    public static final class Image {
+        private static final FuzzTargets T = new FuzzTargets();
+
+        public static void fuzzerInitialize() throws IOException {
+            start();
+        }
+
+        public static void fuzzerTestOneInput(byte[] data) throws IOException {
+            T.image(data);
+        }
     }
 
     /** A message is part of the contract: an expected failure without one is a finding too. */

@@ -30,6 +30,11 @@ final class H5Support {
             // Decoding helpers know the node, not the file: make sure every message names it.
             throw e.getMessage() != null && e.getMessage().contains(file.toString()) ? e
                     : new CnnIoException(file + ": " + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            // jHDF allocates buffers of sizes read from the file (object header, heap, chunk
+            // sizes): a damaged file asks for gigabytes. That allocation failed and left nothing.
+            throw new CnnIoException("cannot " + what + " " + file + ": not a readable HDF5 file (corrupt: a "
+                    + "structure in it declares a size that does not fit in memory): " + describe(e), e);
         } catch (RuntimeException | StackOverflowError e) {
             throw new CnnIoException("cannot " + what + " " + file + ": not a readable HDF5 file (truncated, corrupt or "
                     + "not HDF5): " + describe(e), e);

@@ -92,7 +92,23 @@ public final class WeightFile implements AutoCloseable {
             throw new CnnIoException("weight file " + file + " does not exist or is not a regular file");
         }
         return H5Support.guarded(file, "read", () -> {
-            HdfFile hdf = new HdfFile(file);
+            StrictChannel channel;
+            try {
+                channel = StrictChannel.open(file);
+            } catch (java.io.IOException e) {
+                throw new CnnIoException("cannot read " + file + ": " + H5Support.describe(e), e);
+            }
+            HdfFile hdf;
+            try {
+                hdf = new HdfFile(channel);
+            } catch (RuntimeException | Error e) {
+                try {
+                    channel.close();
+                } catch (java.io.IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
             try {
                 return new WeightFile(file, hdf);
             } catch (RuntimeException e) {
