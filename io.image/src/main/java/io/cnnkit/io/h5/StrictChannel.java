@@ -39,8 +39,14 @@ final class StrictChannel extends FileChannel {
         return in.read(dst, position);
     }
 
+    /** jHDF's channel adapter reads at {@link #position()}: the same check. */
     @Override
     public int read(ByteBuffer dst) throws IOException {
+        long position = in.position();
+        if (position + dst.remaining() > size) {
+            throw new IOException("a structure of " + dst.remaining() + " bytes at offset " + position
+                    + " runs past the end of the file (" + size + " bytes): truncated or corrupt");
+        }
         return in.read(dst);
     }
 

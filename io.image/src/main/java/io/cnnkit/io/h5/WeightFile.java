@@ -100,7 +100,7 @@ public final class WeightFile implements AutoCloseable {
             }
             HdfFile hdf;
             try {
-                hdf = new HdfFile(channel);
+                hdf = new HdfFile(channel, file.toUri()); // the URI keeps the backing path jHDF asks for
             } catch (RuntimeException | Error e) {
                 try {
                     channel.close();
