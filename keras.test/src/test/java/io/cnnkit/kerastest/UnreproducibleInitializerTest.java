@@ -19,8 +19,9 @@ import io.cnnkit.engine.api.Tensor;
 /**
  * A Keras initializer that is a plain Python function is saved by name only (Keras 2.13:
  * {"class_name": "function", "config": "random_kernel"}). cnnkit builds such a model so its
- * weights can be loaded, but fills the weight with NaN: run without loading, every output is
- * NaN rather than a result from made-up weights. Initializers cnnkit merely lacks stay errors.
+ * weights can be loaded, but fills the weight with NaN: a run before loading fails with an error
+ * asking for the weights, never a result from made-up numbers. Initializers cnnkit merely lacks
+ * stay build errors.
  */
 class UnreproducibleInitializerTest {
     private static StandaloneEngine engine;
@@ -43,14 +44,13 @@ class UnreproducibleInitializerTest {
     }
 
     @Test
-    void pythonFunctionIsNaNUntilLoaded() {
+    void pythonFunctionNeedsLoadedWeights() {
         Model m = engine.build(engine.parse(conv("{\"module\": \"builtins\", \"class_name\": \"function\","
                 + " \"config\": \"my_init\", \"registered_name\": \"function\"}")));
         assertTrue(Initializers.isUnreproducible(Map.of("class_name", "function", "config", "my_init")));
-        Tensor out = m.predict(KerasReal.input(4, 4, 1));
-        for (float v : out.toArray()) {
-            assertTrue(Float.isNaN(v), "unloaded: NaN, not made-up numbers: " + out);
-        }
+        ModelException unloaded = assertThrows(ModelException.class, () -> m.predict(KerasReal.input(4, 4, 1)));
+        assertTrue(unloaded.getMessage().contains("'c/kernel'") && unloaded.getMessage().contains("load the model's weights"),
+                unloaded.getMessage());
         Tensor kernel = Tensor.zeros(3, 3, 1, 2);
         for (int i = 0; i < kernel.size(); i++) {
             kernel.data()[i] = (i % 5 - 2) / 4f;

@@ -20,8 +20,8 @@ import java.util.TreeSet;
  * it as {@code {"module": "builtins", "class_name": "function", "config": "random_kernel"}}: the
  * function's name only, not its code. cnnkit cannot reproduce it, yet such a model is still
  * buildable because its weights come from the file. The weight is therefore filled with NaN
- * ({@link #isUnreproducible}): loaded weights replace it; a model run without loading them
- * computes NaN everywhere instead of running on made-up numbers. Any other unknown name is an
+ * ({@link #isUnreproducible}): loaded weights replace it; a run before that fails with an
+ * error asking for the weights, instead of running on made-up numbers. Any other unknown name is an
  * error at build time.
  */
 public final class Initializers {

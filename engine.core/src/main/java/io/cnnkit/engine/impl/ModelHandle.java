@@ -38,6 +38,8 @@ final class ModelHandle implements Model {
     private volatile String unavailable;
     private volatile Set<String> missing = Set.of();
     private volatile boolean closed;
+    /** First weight ("layer/weight") still holding NaN from an unreproducible initializer, or null. */
+    private volatile String unsetWeights;
 
     ModelHandle(EngineImpl engine, ModelDescription namedDescription, Snapshot first) {
         this.engine = engine;
@@ -97,6 +99,11 @@ final class ModelHandle implements Model {
     private List<Stage> run(Tensor input, RunOptions options, boolean keepAll) {
         Snapshot s = awaitSnapshot(options.waitMillis());
         checkInput(input);
+        String unset = unsetWeights;
+        if (unset != null) {
+            throw new ModelException("model '" + name() + "': weight " + unset + " has no values (its Keras initializer"
+                    + " cannot be reproduced); load the model's weights first (--weights FILE or cnn:weights load)");
+        }
         ExecutionContext ctx;
         try {
             ctx = engine.scheduler().context(options.threads());
@@ -306,7 +313,9 @@ final class ModelHandle implements Model {
 
     /** Installs a freshly built snapshot (called with the engine lock held). */
     void install(Snapshot s) {
+        String unset = firstNaNWeight(s);
         synchronized (this) {
+            this.unsetWeights = unset;
             this.store = adopt(store, s);
             this.snapshot = s;
             this.infos = s.infos();
@@ -371,5 +380,21 @@ final class ModelHandle implements Model {
     @Override
     public String toString() {
         return "Model[" + name() + (isAvailable() ? ", ready" : ", unavailable: " + unavailable) + "]";
+    }
+
+    /** Initializers.isUnreproducible fills with NaN: such a weight must be loaded before any run. */
+    private static String firstNaNWeight(Snapshot s) {
+        for (Layer l : s.layers()) {
+            for (var w : l.weights().entrySet()) {
+                Tensor t = w.getValue();
+                float[] a = t.data();
+                for (int i = t.offset(), end = t.offset() + t.size(); i < end; i++) {
+                    if (Float.isNaN(a[i])) {
+                        return "'" + l.name() + "/" + w.getKey() + "'";
+                    }
+                }
+            }
+        }
+        return null;
     }
 }

@@ -28,6 +28,7 @@ import io.cnnkit.io.api.KerasWeights;
 import io.cnnkit.io.api.LoadOptions;
 import io.cnnkit.io.api.LoadReport;
 import io.cnnkit.io.api.Reports;
+import io.cnnkit.io.api.StageStats;
 
 /**
  * The logic behind the {@code cnn:*} Gogo commands and the {@code ./cnnkit} CLI, usable
@@ -271,14 +272,7 @@ public final class CnnCommands implements AutoCloseable {
         List<Results.Step> out = new ArrayList<>();
         for (Stage s : stages) {
             Tensor t = s.output();
-            float min = Float.POSITIVE_INFINITY;
-            float max = Float.NEGATIVE_INFINITY;
-            float[] a = t.data();
-            for (int i = t.offset(), e = t.offset() + t.size(); i < e; i++) {
-                min = Math.min(min, a[i]);
-                max = Math.max(max, a[i]);
-            }
-            out.add(new Results.Step(s.index(), s.name(), s.type(), t.shapeString(), min, max));
+            out.add(new Results.Step(s.index(), s.name(), s.type(), t.shapeString(), StageStats.of(t)));
         }
         return out;
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Summary;
 import io.cnnkit.io.api.LoadReport;
+import io.cnnkit.io.api.StageStats;
 import io.cnnkit.io.api.WeightFileInfo;
 
 /**
@@ -83,11 +84,12 @@ final class Results {
         }
     }
 
-    /** One traced stage: index, layer name, type, output shape, value range. */
-    record Step(int index, String name, String type, String shape, float min, float max) {
+    /** One traced stage: index, layer name, type, output shape, statistics. */
+    record Step(int index, String name, String type, String shape, StageStats stats) {
         @Override
         public String toString() {
-            return String.format("%3d  %-14s %-16s %-20s %11.4g .. %.4g", index, name, type, shape, min, max);
+            return String.format("%3d  %-14s %-16s %-20s %10.4g %10.4g %10.4g %6.1f%%", index, name, type, shape,
+                    stats.min(), stats.max(), stats.mean(), 100 * stats.zeroFraction());
         }
     }
 
@@ -97,7 +99,8 @@ final class Results {
         public String toString() {
             StringBuilder b = new StringBuilder();
             b.append("ran '").append(model).append("' on ").append(image).append(" in ").append(millis).append(" ms\n");
-            b.append(String.format("%3s  %-14s %-16s %-20s %s%n", "#", "LAYER", "TYPE", "OUTPUT", "RANGE"));
+            b.append(String.format("%3s  %-14s %-16s %-20s %10s %10s %10s %7s%n", "#", "LAYER", "TYPE", "OUTPUT",
+                    "MIN", "MAX", "MEAN", "ZEROS"));
             for (Step s : steps) {
                 b.append(s).append('\n');
             }

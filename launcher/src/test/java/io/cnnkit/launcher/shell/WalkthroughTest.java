@@ -115,7 +115,7 @@ class WalkthroughTest {
                 false, false, false));
         assertEquals(4, r.steps().size());
         assertEquals("(1, 4, 7, 3)", r.steps().get(3).shape());
-        assertTrue(r.steps().get(3).min() >= 0, "relu output");
+        assertTrue(r.steps().get(3).stats().min() >= 0, "relu output");
         assertTrue(Files.isRegularFile(r.report()));
 
         Path w = dir.resolve("w.h5");
