@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,9 +53,6 @@ class ImageBadInputTest {
      * OutOfMemoryError; a lower pixel limit refuses it from the header.
      */
     @Test
-    @Disabled("finding for io.image (outside this module's paths): ImageDecoder allocates the float RGB array "
-            + "(and the BufferedImage) without checking them against the heap, so this file throws "
-            + "OutOfMemoryError under -Xmx512m and kills the surefire fork. Enable once ImageDecoder refuses it.")
     void decompressionBombUnderThePixelLimit() {
         Path p = Corpus.file("images/bomb_1bit.png");
         CnnIoException limited = assertThrows(CnnIoException.class,

@@ -156,6 +156,24 @@ public final class ImageDecoder {
         return names;
     }
 
+    /**
+     * Bytes per pixel a decode may need at worst: the decoded raster (up to 8, 16-bit RGBA)
+     * plus the float RGB tensor (12). A small file can declare a big image (a decompression
+     * bomb), so this is checked against the free heap before anything is decoded.
+     */
+    private static final long BYTES_PER_PIXEL = 8 + 12;
+
+    private static void checkHeap(Path file, String format, int w, int h) {
+        Runtime rt = Runtime.getRuntime();
+        long need = (long) w * h * BYTES_PER_PIXEL;
+        long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+        if (need > available) {
+            throw new CnnIoException(file + ": " + format + " header declares " + w + "x" + h + " pixels, which needs about "
+                    + (need >> 20) + " MB of heap to decode but only " + (available >> 20)
+                    + " MB are free; give the JVM more memory (-Xmx) or use a smaller image");
+        }
+    }
+
     static Decoded decode(Path file, long maxPixels) {
         BufferedImage img;
         String format = "image";
@@ -190,6 +208,7 @@ public final class ImageDecoder {
                             + " pixels, more than the limit of " + maxPixels
                             + "; raise it with ImageOptions.withMaxPixels(n) if the image is trusted");
                 }
+                checkHeap(file, format, w, h);
                 if (format.equals("GIF")) {
                     GifCheck.firstFrameComplete(file);
                 }
