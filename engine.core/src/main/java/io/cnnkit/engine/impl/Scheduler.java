@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,11 +50,13 @@ public final class Scheduler implements AutoCloseable {
         return new Context(n);
     }
 
+    // RejectedExecutionException (not IllegalStateException): a run whose engine stops between two
+    // layers must fail as ModelHandle reports a stop mid-layer, with a ModelException.
     private ForkJoinPool pool(int n) {
         if (closed) {
-            throw new IllegalStateException("the cnnkit engine is stopped; its scheduler is closed");
+            throw new RejectedExecutionException("the cnnkit engine is stopped; its scheduler is closed");
         }
-        return pools.computeIfAbsent(n, k -> {
+        ForkJoinPool pool = pools.computeIfAbsent(n, k -> {
             int id = POOL_IDS.incrementAndGet();
             AtomicInteger thread = new AtomicInteger();
             return new ForkJoinPool(k, p -> {
@@ -63,6 +66,12 @@ public final class Scheduler implements AutoCloseable {
                 return t;
             }, null, false);
         });
+        // close() may have run since the check above and missed this pool: never leave its threads behind
+        if (closed) {
+            pool.shutdownNow();
+            throw new RejectedExecutionException("the cnnkit engine is stopped; its scheduler is closed");
+        }
+        return pool;
     }
 
     /** Number of live pool threads (for leak checks). */
