@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -49,9 +50,11 @@ public final class Scheduler implements AutoCloseable {
         return new Context(n);
     }
 
+    // RejectedExecutionException (not IllegalStateException): a run whose engine stops between two
+    // layers must fail as ModelHandle reports a stop mid-layer, with a ModelException.
     private ForkJoinPool pool(int n) {
         if (closed) {
-            throw new IllegalStateException("the cnnkit engine is stopped; its scheduler is closed");
+            throw new RejectedExecutionException("the cnnkit engine is stopped; its scheduler is closed");
         }
         ForkJoinPool pool = pools.computeIfAbsent(n, k -> {
             int id = POOL_IDS.incrementAndGet();
@@ -68,7 +71,7 @@ public final class Scheduler implements AutoCloseable {
             // pool: shut it down here so that no cnnkit-fj thread outlives the engine.
             pool.shutdownNow();
             pools.remove(n, pool);
-            throw new IllegalStateException("the cnnkit engine is stopped; its scheduler is closed");
+            throw new RejectedExecutionException("the cnnkit engine is stopped; its scheduler is closed");
         }
         return pool;
     }

@@ -73,6 +73,17 @@ class SchedulerTest {
         assertThrows(IllegalStateException.class, () -> s.context(2));
     }
 
+    @Test
+    void aRunWhoseSchedulerClosesBetweenTwoLayersIsRejected() {
+        Scheduler s = new Scheduler(2);
+        ExecutionContext ctx = s.context(2); // taken at the start of a run, before the engine stops
+        s.close();
+        // ModelHandle turns RejectedExecutionException into a ModelException; no new pool is made
+        assertThrows(java.util.concurrent.RejectedExecutionException.class,
+                () -> ctx.parallelFor(64, 100_000, (from, to) -> { }));
+        assertEquals(0, s.liveThreads());
+    }
+
     private static void join(Thread t) {
         try {
             t.join(5000);
