@@ -6,10 +6,10 @@ import io.cnnkit.engine.api.Tensor;
 
 /**
  * Convolution kernels on NHWC tensors with Keras's kernel layout (kh, kw, in/groups, out):
- * a naive reference (the test oracle) and a tiled one run through
- * {@link ExecutionContext#parallelFor}.
+ * a naive reference (the test oracle), a tiled one run through
+ * {@link ExecutionContext#parallelFor} and {@link FewFilterConv} for few filters.
  *
- * <p>Both sum every output element in the same fixed order (kernel row, kernel column,
+ * <p>All of them sum every output element in the same fixed order (kernel row, kernel column,
  * input channel; the bias last; taps outside the input are skipped, not added as zero),
  * so the fast kernel gives bit-identical results to the naive one and for every thread
  * count: each work item (batch x output row x output-channel block) is computed by exactly
@@ -84,13 +84,27 @@ final class ConvKernels {
     }
 
     /**
+     * The scalar fast path: {@link FewFilterConv} when a group has at most
+     * {@link FewFilterConv#MAX_FILTERS} filters (the walkthrough's 3-filter convs, memory-bound),
+     * else {@link #conv2dTiled}. Both are exact (bit-identical to {@link #conv2dNaive}).
+     */
+    static void conv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, Geometry g, Activation act,
+            ExecutionContext ctx) {
+        if (FewFilterConv.applies(kernel, g)) {
+            FewFilterConv.conv2d(x, kernel, bias, y, g, act, ctx);
+        } else {
+            conv2dTiled(x, kernel, bias, y, g, act, ctx);
+        }
+    }
+
+    /**
      * Tiled conv2d. Work items are (batch, output row, block of up to {@link #CHANNEL_BLOCK}
      * output channels inside one group); per output pixel the block's accumulators live in
      * the output row and the innermost loop runs over contiguous output channels, reading the
      * kernel's (kh, kw, in, out) layout in order. An element-wise activation is applied in
      * the same task right after the bias; others (softmax) in a second pass over whole rows.
      */
-    static void conv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, Geometry g, Activation act,
+    static void conv2dTiled(Tensor x, Tensor kernel, Tensor bias, Tensor y, Geometry g, Activation act,
             ExecutionContext ctx) {
         checkConv2d(x, kernel, bias, y, g);
         final int h = x.dim(1), w = x.dim(2), c = x.dim(3);

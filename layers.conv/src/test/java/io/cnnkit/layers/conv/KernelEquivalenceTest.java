@@ -21,7 +21,8 @@ import io.cnnkit.engine.api.StandaloneEngine;
 import io.cnnkit.engine.api.Tensor;
 
 /**
- * The tiled kernels against the naive ones (bit for bit: both sum in the same fixed order)
+ * The scalar fast kernels (tiled, few-filter) against the naive ones (bit for bit: they sum in
+ * the same fixed order)
  * on random shapes, under arbitrary chunkings, and the engine's 1 / 2 / 7 thread runs.
  */
 class KernelEquivalenceTest {
@@ -87,6 +88,7 @@ class KernelEquivalenceTest {
     @Test
     void conv2dTiledEqualsNaiveOnRandomShapes() {
         Random r = new Random(11);
+        int fewFilterCases = 0;
         Activation[] acts = {null, new TestActivations.Relu(), new TestActivations.Tanh(),
             new TestActivations.Softmax()};
         for (int trial = 0; trial < 60; trial++) {
@@ -106,10 +108,33 @@ class KernelEquivalenceTest {
             // garbage in the output must be overwritten
             java.util.Arrays.fill(fast.data(), Float.NaN);
             ConvKernels.conv2dNaive(x, k, b, naive, g, act);
+            String what = "trial " + trial + " x" + x.shapeString() + " k" + k.shapeString() + " groups " + groups
+                    + " " + win.describe();
             ConvKernels.conv2d(x, k, b, fast, g, act, new ShuffledContext(trial));
-            assertBitIdentical("trial " + trial + " x" + x.shapeString() + " k" + k.shapeString() + " groups "
-                    + groups + " " + win.describe(), naive, fast);
+            assertBitIdentical(what, naive, fast);
+            // each scalar kernel on its own, not only the one the dispatcher picks
+            java.util.Arrays.fill(fast.data(), Float.NaN);
+            ConvKernels.conv2dTiled(x, k, b, fast, g, act, new ShuffledContext(trial + 100));
+            assertBitIdentical("tiled " + what, naive, fast);
+            if (FewFilterConv.applies(k, g)) {
+                fewFilterCases++;
+                java.util.Arrays.fill(fast.data(), Float.NaN);
+                FewFilterConv.conv2d(x, k, b, fast, g, act, new ShuffledContext(trial + 200));
+                assertBitIdentical("few-filter " + what, naive, fast);
+            }
         }
+        assertTrue(fewFilterCases > 10, "the random shapes should exercise the few-filter kernel, got "
+                + fewFilterCases);
+    }
+
+    @Test
+    void fewFilterKernelRefusesManyFilters() {
+        Tensor x = Tensor.zeros(1, 4, 4, 2);
+        ConvKernels.Geometry g = new ConvKernels.Geometry(1, 1, 1, 1, 0, 0, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FewFilterConv.conv2d(x, Tensor.zeros(1, 1, 2, 5), null, Tensor.zeros(1, 4, 4, 5), g, null,
+                        new ShuffledContext(0)));
+        assertTrue(e.getMessage().contains("at most 4 filters per group"), e.getMessage());
     }
 
     @Test
