@@ -42,8 +42,14 @@ public final class KernelTiming {
                 new Case("W4 56x56x256 -> 3x3x256", 56, 56, 256, 256, 3),
                 new Case("W1 575x607x3 -> 3x3x3", 575, 607, 3, 3, 3),
                 new Case("1x1 56x56x256 -> 64", 56, 56, 256, 64, 1));
-        List<String> names = List.of("tiled", "dispatch");
-        List<Kernel> kernels = List.of(ConvKernels::conv2dTiled, ConvKernels::conv2d);
+        List<String> names = List.of("scalar", "gemm-scalar", "few-filter");
+        List<Kernel> kernels = List.of(ConvKernels::conv2d,
+                (x, k, b, y, g, act, ctx) -> GemmConv.conv2d(x, k, b, y, g, act, ctx, ScalarMicroKernel.INSTANCE),
+                (x, k, b, y, g, act, ctx) -> {
+                    if (FewFilterConv.applies(k, g)) {
+                        FewFilterConv.conv2d(x, k, b, y, g, act, ctx);
+                    }
+                });
         Random r = new Random(1);
         try (Scheduler s = new Scheduler(2)) {
             for (Case cs : cases) {
