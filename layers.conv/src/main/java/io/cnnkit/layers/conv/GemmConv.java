@@ -5,18 +5,18 @@ import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Tensor;
 
 /**
- * conv2d as an implicit GEMM: output pixels are the rows (M), kernel taps x input channels the
- * reduction (K), filters the columns (N). Keras's kernel layout (kh, kw, cin, cout) already is
- * K x N with contiguous rows, so it is read in place; the "A" rows are never materialised:
- * for each micro-tile of {@link #MR} pixels the driver lists, per kernel tap, where that tap's
- * {@code cg} input channels sit (or a shared zero row for taps in the padding) and a
- * {@link MicroKernel} runs the whole reduction with its accumulators in registers.
+ * conv2d as a GEMM: output pixels are the rows (M), kernel taps x input channels the reduction
+ * (K = kh*kw*cin/groups), filters the columns (N). Keras's kernel layout (kh, kw, cin, cout)
+ * already is K x N with contiguous rows, so it is read in place. For each micro-tile of
+ * {@link #MR} output pixels the driver packs their K input values (im2col, zeros for padding
+ * taps) into one small buffer, row after row, and a {@link MicroKernel} runs the whole
+ * reduction in one loop with its accumulators in registers. The buffer (MR x K floats) is the
+ * only allocation, once per chunk.
  *
  * <p>Determinism: work items are (image, output row, group, block of {@link #NB} filters);
  * their boundaries depend on the shapes only, each output element belongs to one item and its
- * sum runs over taps and channels in a fixed order (padding taps add zero products), then the
- * bias. So results are bit-identical for every thread count and chunking. They differ from the
- * naive kernel in rounding only (it skips padding taps; a micro-kernel may fuse multiply-add).
+ * sum runs over k = 0..K-1 in order (padding taps add zero products), then the bias. So results
+ * are bit-identical for every thread count and chunking.
  */
 final class GemmConv {
     /** Output pixels per micro-tile. */
@@ -27,13 +27,12 @@ final class GemmConv {
     /** Computes one micro-tile: {@link #MR} pixel rows by up to {@link #NB} filters. */
     interface MicroKernel {
         /**
-         * For r < MR and n in [n0, n0+nw): {@code y[yOff[r] + n] = sum over taps t (in order) and
-         * channels ci < cg of src[t*MR+r][off[t*MR+r] + ci] * kd[wOff + (t*cg + ci)*f + n]}, plus
-         * {@code bd[bo + n]} when bd is not null. Only rows r < rows are stored (the driver
-         * repeats the last pixel in the unused rows).
+         * For r < MR and n in [n0, n0+nw): {@code y[yOff[r] + n] = sum over k < kLen (in order) of
+         * a[r*kLen + k] * kd[kOff + k*f + n]} plus {@code bd[bo + n]} (never null). Only
+         * rows r < rows are stored (the driver repeats the last pixel in unused rows).
          */
-        void tile(float[][] src, int[] off, int taps, int cg, float[] kd, int wOff, int f, int n0, int nw,
-                float[] bd, int bo, float[] yd, int[] yOff, int rows);
+        void tile(float[] a, int kLen, float[] kd, int kOff, int f, int n0, int nw, float[] bd, int bo, float[] yd,
+                int[] yOff, int rows);
     }
 
     private GemmConv() {
@@ -51,15 +50,15 @@ final class GemmConv {
         final int taps = kh * kw;
         final int sh = g.sh(), sw = g.sw(), dh = g.dh(), dw = g.dw(), pt = g.padTop(), pl = g.padLeft();
         final float[] xd = x.data(), kd = kernel.data(), yd = y.data();
-        final float[] bd = bias == null ? null : bias.data();
+        // Without a bias the kernels add zeros: exact (a sum starting at +0 never becomes -0) and
+        // it keeps a branch out of the micro-kernels.
+        final float[] bd = bias == null ? new float[f] : bias.data();
         final int xo = x.offset(), ko = kernel.offset(), yo = y.offset(), bo = bias == null ? 0 : bias.offset();
         final boolean fuse = act != null && act.elementWise();
-        // Read-only zeros standing in for padding taps, shared by all tasks.
-        final float[] zeros = new float[cg];
-        long cost = 2L * ow * taps * cg * Math.min(fg, NB);
+        final int kLen = taps * cg;
+        long cost = 2L * ow * kLen * Math.min(fg, NB);
         ctx.parallelFor(x.dim(0) * oh * blocks, cost, (from, to) -> {
-            float[][] src = new float[taps * MR][];
-            int[] off = new int[taps * MR];
+            float[] a = new float[MR * kLen];
             int[] yOff = new int[MR];
             for (int item = from; item < to; item++) {
                 int blk = item % blocks, row = item / blocks;
@@ -73,17 +72,20 @@ final class GemmConv {
                     for (int r = 0; r < MR; r++) {
                         int ox = ox0 + Math.min(r, rows - 1);
                         yOff[r] = yo + ((b * oh + oy) * ow + ox) * f;
-                        for (int ky = 0, t = 0; ky < kh; ky++) {
+                        int ap = r * kLen;
+                        for (int ky = 0; ky < kh; ky++) {
                             int iy = oy * sh - pt + ky * dh;
-                            for (int kx = 0; kx < kw; kx++, t++) {
+                            for (int kx = 0; kx < kw; kx++, ap += cg) {
                                 int ix = ox * sw - pl + kx * dw;
-                                boolean inside = iy >= 0 && iy < h && ix >= 0 && ix < w;
-                                src[t * MR + r] = inside ? xd : zeros;
-                                off[t * MR + r] = inside ? xo + ((b * h + iy) * w + ix) * c + c0 : 0;
+                                if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                    System.arraycopy(xd, xo + ((b * h + iy) * w + ix) * c + c0, a, ap, cg);
+                                } else {
+                                    java.util.Arrays.fill(a, ap, ap + cg, 0f);
+                                }
                             }
                         }
                     }
-                    mk.tile(src, off, taps, cg, kd, ko, f, n0, nw, bd, bo, yd, yOff, rows);
+                    mk.tile(a, kLen, kd, ko, f, n0, nw, bd, bo, yd, yOff, rows);
                     if (fuse) {
                         for (int r = 0; r < rows; r++) {
                             act.apply(yd, yOff[r] + n0, yd, yOff[r] + n0, nw, nw);
