@@ -1,37 +1,47 @@
 package io.cnnkit.layers.conv;
 
+import java.util.Arrays;
+
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Tensor;
 
 /**
- * conv2d as a GEMM: output pixels are the rows (M), kernel taps x input channels the reduction
- * (K = kh*kw*cin/groups), filters the columns (N). Keras's kernel layout (kh, kw, cin, cout)
- * already is K x N with contiguous rows, so it is read in place. For each micro-tile of
- * {@link #MR} output pixels the driver packs their K input values (im2col, zeros for padding
- * taps) into one small buffer, row after row, and a {@link MicroKernel} runs the whole
- * reduction in one loop with its accumulators in registers. The buffer (MR x K floats) is the
- * only allocation, once per chunk.
+ * conv2d as a blocked GEMM: output pixels are the rows (M), kernel taps x input channels the
+ * reduction (K = kh*kw*cin/groups), filters the columns (N). Keras's kernel layout (kh, kw,
+ * cin, cout) already is K x N with contiguous rows, so it is read in place.
  *
- * <p>Determinism: work items are (image, output row, group, block of {@link #NB} filters);
- * their boundaries depend on the shapes only, each output element belongs to one item and its
- * sum runs over k = 0..K-1 in order (padding taps add zero products), then the bias. So results
- * are bit-identical for every thread count and chunking.
+ * <p>A work item is a segment of up to {@link #SEG} output pixels of one output row (one
+ * group). It packs the segment's input windows (im2col, zeros for padding taps) into one
+ * buffer, SEG x K floats, the only allocation (once per chunk). Then, per block of
+ * {@link #NB} filters and per slice of {@link #KC} k values (a K-slice of the kernel, KC x NB,
+ * stays in L1), a {@link MicroKernel} adds the slice's products into {@link #MR} pixels x NB
+ * outputs at a time, keeping its accumulators in registers. Last, bias and an element-wise
+ * activation run over the segment's outputs while they are in cache.
+ *
+ * <p>Determinism: item boundaries depend on the shapes only; each output element belongs to one
+ * item and is summed over k = 0..K-1 in order (partial sums are stored and reloaded exactly;
+ * padding taps add zero products), then the bias. So results are bit-identical for every
+ * thread count and chunking.
  */
 final class GemmConv {
     /** Output pixels per micro-tile. */
     static final int MR = 4;
-    /** Filters per work item: the item's kernel panel (K x NB) stays in L2 across its pixels. */
+    /** Filters per micro-tile pass. */
     static final int NB = 64;
+    /** k values per pass: a KC x NB kernel slice (32 KB) stays in L1 across the segment. */
+    static final int KC = 128;
+    /** Output pixels per work item (a multiple of MR). */
+    static final int SEG = 64;
 
-    /** Computes one micro-tile: {@link #MR} pixel rows by up to {@link #NB} filters. */
+    /** Adds one K-slice of products into a micro-tile of {@link #MR} pixels by up to {@link #NB} filters. */
     interface MicroKernel {
         /**
-         * For r < MR and n in [n0, n0+nw): {@code y[yOff[r] + n] = sum over k < kLen (in order) of
-         * a[r*kLen + k] * kd[kOff + k*f + n]} plus {@code bd[bo + n]} (never null). Only
-         * rows r < rows are stored (the driver repeats the last pixel in unused rows).
+         * For r < rows and n in [n0, n0+nw): {@code y[yOff[r] + n] += a[aOff[r] + k] * kd[kOff + k*f + n]}
+         * for k = 0..kLen-1 in order, accumulating in registers from the stored value. Rows
+         * r >= rows repeat row rows-1 (the driver fills aOff/yOff so) and are not stored.
          */
-        void tile(float[] a, int kLen, float[] kd, int kOff, int f, int n0, int nw, float[] bd, int bo, float[] yd,
+        void tile(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int f, int n0, int nw, float[] yd,
                 int[] yOff, int rows);
     }
 
@@ -45,57 +55,81 @@ final class GemmConv {
         final int kh = kernel.dim(0), kw = kernel.dim(1), cg = kernel.dim(2), f = kernel.dim(3);
         final int oh = y.dim(1), ow = y.dim(2);
         final int groups = g.groups(), fg = f / groups;
-        final int blocksPerGroup = (fg + NB - 1) / NB;
-        final int blocks = groups * blocksPerGroup;
-        final int taps = kh * kw;
+        final int segs = (ow + SEG - 1) / SEG;
         final int sh = g.sh(), sw = g.sw(), dh = g.dh(), dw = g.dw(), pt = g.padTop(), pl = g.padLeft();
         final float[] xd = x.data(), kd = kernel.data(), yd = y.data();
-        // Without a bias the kernels add zeros: exact (a sum starting at +0 never becomes -0) and
-        // it keeps a branch out of the micro-kernels.
-        final float[] bd = bias == null ? new float[f] : bias.data();
+        final float[] bd = bias == null ? null : bias.data();
         final int xo = x.offset(), ko = kernel.offset(), yo = y.offset(), bo = bias == null ? 0 : bias.offset();
         final boolean fuse = act != null && act.elementWise();
-        final int kLen = taps * cg;
-        long cost = 2L * ow * kLen * Math.min(fg, NB);
-        ctx.parallelFor(x.dim(0) * oh * blocks, cost, (from, to) -> {
-            float[] a = new float[MR * kLen];
+        final int kLen = kh * kw * cg;
+        final int segLen = Math.min(SEG, ow);
+        long cost = 2L * segLen * kLen * fg;
+        ctx.parallelFor(x.dim(0) * oh * groups * segs, cost, (from, to) -> {
+            float[] a = new float[segLen * kLen];
+            int[] aOff = new int[MR];
             int[] yOff = new int[MR];
             for (int item = from; item < to; item++) {
-                int blk = item % blocks, row = item / blocks;
+                int seg = item % segs, rest = item / segs;
+                int grp = rest % groups, row = rest / groups;
                 int oy = row % oh, b = row / oh;
-                int grp = blk / blocksPerGroup;
-                int n0 = grp * fg + (blk % blocksPerGroup) * NB;
-                int nw = Math.min(NB, (grp + 1) * fg - n0);
-                int c0 = grp * cg;
-                for (int ox0 = 0; ox0 < ow; ox0 += MR) {
-                    int rows = Math.min(MR, ow - ox0);
-                    for (int r = 0; r < MR; r++) {
-                        int ox = ox0 + Math.min(r, rows - 1);
-                        yOff[r] = yo + ((b * oh + oy) * ow + ox) * f;
-                        int ap = r * kLen;
-                        for (int ky = 0; ky < kh; ky++) {
-                            int iy = oy * sh - pt + ky * dh;
-                            for (int kx = 0; kx < kw; kx++, ap += cg) {
-                                int ix = ox * sw - pl + kx * dw;
-                                if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-                                    System.arraycopy(xd, xo + ((b * h + iy) * w + ix) * c + c0, a, ap, cg);
-                                } else {
-                                    java.util.Arrays.fill(a, ap, ap + cg, 0f);
-                                }
+                int ox0 = seg * SEG, px = Math.min(SEG, ow - ox0);
+                int f0 = grp * fg, c0 = grp * cg;
+                int yRow = yo + ((b * oh + oy) * ow) * f;
+                pack(xd, xo, h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, pt, pl, b, oy, ox0, px, a, kLen);
+                for (int p = 0; p < px; p++) {
+                    int yb = yRow + (ox0 + p) * f + f0;
+                    Arrays.fill(yd, yb, yb + fg, 0f);
+                }
+                for (int n0 = f0; n0 < f0 + fg; n0 += NB) {
+                    int nw = Math.min(NB, f0 + fg - n0);
+                    for (int k0 = 0; k0 < kLen; k0 += KC) {
+                        int kc = Math.min(KC, kLen - k0);
+                        for (int p0 = 0; p0 < px; p0 += MR) {
+                            int rows = Math.min(MR, px - p0);
+                            for (int r = 0; r < MR; r++) {
+                                int p = p0 + Math.min(r, rows - 1);
+                                aOff[r] = p * kLen + k0;
+                                yOff[r] = yRow + (ox0 + p) * f;
                             }
+                            mk.tile(a, aOff, kc, kd, ko + k0 * f, f, n0, nw, yd, yOff, rows);
                         }
                     }
-                    mk.tile(a, kLen, kd, ko, f, n0, nw, bd, bo, yd, yOff, rows);
-                    if (fuse) {
-                        for (int r = 0; r < rows; r++) {
-                            act.apply(yd, yOff[r] + n0, yd, yOff[r] + n0, nw, nw);
+                }
+                for (int p = 0; p < px; p++) {
+                    int yb = yRow + (ox0 + p) * f + f0;
+                    if (bd != null) {
+                        for (int j = 0; j < fg; j++) {
+                            yd[yb + j] += bd[bo + f0 + j];
                         }
+                    }
+                    if (fuse) {
+                        act.apply(yd, yb, yd, yb, fg, fg);
                     }
                 }
             }
         });
         if (act != null && !fuse) {
             ConvKernels.activateRows(y, act, ctx);
+        }
+    }
+
+    /** im2col of pixels ox0..ox0+px-1 of output row oy: row p holds its kh*kw taps of cg channels. */
+    private static void pack(float[] xd, int xo, int h, int w, int c, int c0, int cg, int kh, int kw, int sh, int sw,
+            int dh, int dw, int pt, int pl, int b, int oy, int ox0, int px, float[] a, int kLen) {
+        for (int p = 0; p < px; p++) {
+            int ox = ox0 + p;
+            int ap = p * kLen;
+            for (int ky = 0; ky < kh; ky++) {
+                int iy = oy * sh - pt + ky * dh;
+                for (int kx = 0; kx < kw; kx++, ap += cg) {
+                    int ix = ox * sw - pl + kx * dw;
+                    if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                        System.arraycopy(xd, xo + ((b * h + iy) * w + ix) * c + c0, a, ap, cg);
+                    } else {
+                        Arrays.fill(a, ap, ap + cg, 0f);
+                    }
+                }
+            }
         }
     }
 }
