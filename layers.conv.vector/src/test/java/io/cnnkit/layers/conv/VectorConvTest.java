@@ -127,6 +127,26 @@ class VectorConvTest {
     }
 
     @Test
+    void vectorGemmCoversSegmentsKSlicesAndTails() {
+        Random r = new Random(25);
+        // 150 output columns: pixel segments 64, 64, 22 (a 2-pixel tile tail); K = 360: three K
+        // slices; 70 filters: a 4-vector tile, then a masked one-vector tail
+        Tensor x = random(r, 2, 5, 150, 40);
+        Tensor k = random(r, 3, 3, 40, 70);
+        Tensor b = random(r, 70);
+        ConvKernels.Geometry g = ConvKernels.Geometry.of(new Window(3, 3, 1, 1, 1, 1, true), 5, 150, 1);
+        Tensor naive = Tensor.zeros(2, 5, 150, 70);
+        ConvKernels.conv2dNaive(x, k, b, naive, g, new Relu());
+        Tensor fast = Tensor.zeros(naive.shape());
+        Arrays.fill(fast.data(), Float.NaN);
+        VectorConv2d.Backend.INSTANCE.conv2d(x, k, b, fast, g, new Relu(), new ShuffledContext(1));
+        Approx.assertClose("segments/slices/tails", naive, fast, RTOL);
+        Tensor again = Tensor.zeros(naive.shape());
+        VectorConv2d.Backend.INSTANCE.conv2d(x, k, b, again, g, new Relu(), new ShuffledContext(2));
+        assertTrue(fast.contentEquals(again), "another chunking changed bits");
+    }
+
+    @Test
     void fewFiltersUseTheExactScalarKernel() {
         Random r = new Random(22);
         Tensor x = random(r, 1, 11, 13, 3);

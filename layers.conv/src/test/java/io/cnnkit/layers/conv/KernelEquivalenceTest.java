@@ -130,6 +130,26 @@ class KernelEquivalenceTest {
     }
 
     @Test
+    void scalarGemmCoversSegmentsKSlicesAndTails() {
+        Random r = new Random(16);
+        // 150 output columns: segments of 64, 64, 22 (a 2-pixel micro-tile tail); K = 3*3*40 = 360:
+        // three K slices; 70 filters: a 64-filter block and a 6-filter tail (4x4 then 4x1 tiles)
+        Tensor x = TestModels.random(r, 2, 5, 150, 40);
+        Tensor k = TestModels.random(r, 3, 3, 40, 70);
+        Tensor b = TestModels.random(r, 70);
+        for (Window win : List.of(new Window(3, 3, 1, 1, 1, 1, true), new Window(3, 3, 2, 1, 1, 2, false))) {
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(win, 5, 150, 1);
+            Tensor naive = Tensor.zeros(2, win.outH(5), win.outW(150), 70);
+            Tensor fast = Tensor.zeros(naive.shape());
+            java.util.Arrays.fill(fast.data(), Float.NaN);
+            ConvKernels.conv2dNaive(x, k, b, naive, g, new TestActivations.Relu());
+            GemmConv.conv2d(x, k, b, fast, g, new TestActivations.Relu(), new ShuffledContext(3),
+                    ScalarMicroKernel.INSTANCE);
+            assertBitIdentical("segments/slices/tails " + win.describe(), naive, fast);
+        }
+    }
+
+    @Test
     void fewFilterKernelRefusesManyFilters() {
         Tensor x = Tensor.zeros(1, 4, 4, 2);
         ConvKernels.Geometry g = new ConvKernels.Geometry(1, 1, 1, 1, 0, 0, 1);
