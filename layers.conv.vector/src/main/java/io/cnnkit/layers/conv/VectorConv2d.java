@@ -60,7 +60,10 @@ public final class VectorConv2d {
         return new Conv2dProvider(Backend.INSTANCE);
     }
 
-    /** Few filters per group: the exact scalar kernel (memory-bound); else implicit GEMM on vectors. */
+    /**
+     * Few filters: vectorised across pixels (one group, horizontal stride 1) or the exact scalar
+     * kernel; else the blocked GEMM with the vector micro-kernel.
+     */
     static final class Backend implements ConvBackend {
         static final Backend INSTANCE = new Backend();
 
@@ -72,7 +75,9 @@ public final class VectorConv2d {
         @Override
         public void conv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, ConvKernels.Geometry g, Activation act,
                 ExecutionContext ctx) {
-            if (FewFilterConv.applies(kernel, g)) {
+            if (FewFilterVectorConv.applies(kernel, g)) {
+                FewFilterVectorConv.conv2d(x, kernel, bias, y, g, act, ctx);
+            } else if (FewFilterConv.applies(kernel, g)) {
                 FewFilterConv.conv2d(x, kernel, bias, y, g, act, ctx);
             } else {
                 GemmConv.conv2d(x, kernel, bias, y, g, act, ctx, VectorMicroKernel.INSTANCE);

@@ -147,17 +147,42 @@ class VectorConvTest {
     }
 
     @Test
-    void fewFiltersUseTheExactScalarKernel() {
-        Random r = new Random(22);
-        Tensor x = random(r, 1, 11, 13, 3);
-        Tensor k = random(r, 3, 3, 3, 3);
-        Tensor b = random(r, 3);
-        ConvKernels.Geometry g = ConvKernels.Geometry.of(new Window(3, 3, 1, 1, 1, 1, true), 11, 13, 1);
-        Tensor naive = Tensor.zeros(1, 11, 13, 3);
-        Tensor fast = Tensor.zeros(1, 11, 13, 3);
-        ConvKernels.conv2dNaive(x, k, b, naive, g, null);
-        VectorConv2d.Backend.INSTANCE.conv2d(x, k, b, fast, g, null, new ShuffledContext(1));
-        assertTrue(naive.contentEquals(fast), "3 filters: bit-identical to the naive kernel");
+    void fewFilterVectorKernelMatchesNaiveOnRandomShapes() {
+        Random r = new Random(26);
+        int vectorCases = 0;
+        for (int trial = 0; trial < 60; trial++) {
+            int n = 1 + r.nextInt(2), h = 1 + r.nextInt(12), w = 1 + r.nextInt(40);
+            int c = 1 + r.nextInt(5), f = 1 + r.nextInt(4);
+            boolean same = r.nextBoolean();
+            int dh = 1 + r.nextInt(2), dw = 1 + r.nextInt(2), sh = 1 + r.nextInt(2), sw = r.nextInt(4) == 0 ? 2 : 1;
+            int kh = 1 + r.nextInt(3), kw = 1 + r.nextInt(3);
+            if (!same && ((kh - 1) * dh + 1 > h || (kw - 1) * dw + 1 > w)) {
+                kh = 1;
+                kw = 1;
+            }
+            Window win = new Window(kh, kw, sh, sw, dh, dw, same);
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, 1);
+            Tensor x = random(r, n, h, w, c);
+            Tensor k = random(r, kh, kw, c, f);
+            Tensor b = r.nextBoolean() ? random(r, f) : null;
+            Activation act = r.nextBoolean() ? new Relu() : null;
+            Tensor naive = Tensor.zeros(n, win.outH(h), win.outW(w), f);
+            ConvKernels.conv2dNaive(x, k, b, naive, g, act);
+            Tensor fast = Tensor.zeros(naive.shape());
+            Arrays.fill(fast.data(), Float.NaN);
+            VectorConv2d.Backend.INSTANCE.conv2d(x, k, b, fast, g, act, new ShuffledContext(trial));
+            String what = "trial " + trial + " x" + x.shapeString() + " k" + k.shapeString() + " " + win.describe();
+            if (FewFilterVectorConv.applies(k, g)) {
+                vectorCases++;
+                Approx.assertClose(what, naive, fast, RTOL);
+                Tensor again = Tensor.zeros(naive.shape());
+                FewFilterVectorConv.conv2d(x, k, b, again, g, act, new ShuffledContext(trial + 1000));
+                assertTrue(fast.contentEquals(again), "another chunking changed bits: " + what);
+            } else {
+                assertTrue(naive.contentEquals(fast), "horizontal stride 2 takes the exact scalar kernel: " + what);
+            }
+        }
+        assertTrue(vectorCases > 30, "the vector few-filter kernel should run often, got " + vectorCases);
     }
 
     private static String convModel(int c, int filters) {
