@@ -57,6 +57,8 @@ final class FewFilterVectorConv {
             float[] planes = new float[kh * c * pw];
             float[] tmp = new float[NF * L];
             boolean[] rowInside = new boolean[kh];
+            int[] tapPlane = new int[kh * kw * c];
+            int[] tapWeight = new int[kh * kw * c];
             for (int row = from; row < to; row++) {
                 int oy = row % oh, b = row / oh;
                 for (int ky = 0; ky < kh; ky++) {
@@ -73,25 +75,31 @@ final class FewFilterVectorConv {
                         }
                     }
                 }
+                // The in-bounds taps as one flat list: nested loops around vector accumulators
+                // would make JDK 17's C2 box them.
+                int taps = 0;
+                for (int ky = 0; ky < kh; ky++) {
+                    if (!rowInside[ky]) {
+                        continue;
+                    }
+                    for (int kx = 0; kx < kw; kx++) {
+                        for (int ci = 0; ci < c; ci++, taps++) {
+                            tapPlane[taps] = (ky * c + ci) * pw + kx * dw;
+                            tapWeight[taps] = ((ky * kw + kx) * c + ci) * NF;
+                        }
+                    }
+                }
                 int yr = yo + row * rowLen;
                 for (int t = 0; t < tiles; t++) {
                     int ox0 = t * L;
                     FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                    for (int ky = 0; ky < kh; ky++) {
-                        if (!rowInside[ky]) {
-                            continue;
-                        }
-                        for (int kx = 0; kx < kw; kx++) {
-                            int pb = ky * c * pw + ox0 + kx * dw;
-                            int wb = ((ky * kw + kx) * c) * NF;
-                            for (int ci = 0; ci < c; ci++, pb += pw, wb += NF) {
-                                FloatVector xv = FloatVector.fromArray(S, planes, pb);
-                                a0 = xv.fma(FloatVector.broadcast(S, wp[wb]), a0);
-                                a1 = xv.fma(FloatVector.broadcast(S, wp[wb + 1]), a1);
-                                a2 = xv.fma(FloatVector.broadcast(S, wp[wb + 2]), a2);
-                                a3 = xv.fma(FloatVector.broadcast(S, wp[wb + 3]), a3);
-                            }
-                        }
+                    for (int i = 0; i < taps; i++) {
+                        FloatVector xv = FloatVector.fromArray(S, planes, tapPlane[i] + ox0);
+                        int wb = tapWeight[i];
+                        a0 = xv.fma(FloatVector.broadcast(S, wp[wb]), a0);
+                        a1 = xv.fma(FloatVector.broadcast(S, wp[wb + 1]), a1);
+                        a2 = xv.fma(FloatVector.broadcast(S, wp[wb + 2]), a2);
+                        a3 = xv.fma(FloatVector.broadcast(S, wp[wb + 3]), a3);
                     }
                     a0.intoArray(tmp, 0);
                     a1.intoArray(tmp, L);

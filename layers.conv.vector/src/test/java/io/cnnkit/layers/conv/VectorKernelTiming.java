@@ -38,10 +38,12 @@ public final class VectorKernelTiming {
 
     public static void main(String[] args) {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
-        List<Case> cases = List.of(new Case("W2 224x224x64 -> 3x3x64", 224, 224, 64, 64, 3),
+        List<Case> all = List.of(new Case("W2 224x224x64 -> 3x3x64", 224, 224, 64, 64, 3),
                 new Case("W4 56x56x256 -> 3x3x256", 56, 56, 256, 256, 3),
                 new Case("W1 575x607x3 -> 3x3x3", 575, 607, 3, 3, 3),
                 new Case("1x1 56x56x256 -> 64", 56, 56, 256, 64, 1));
+        // optional second argument: only cases whose name starts with it (W1, W2, W4, 1x1)
+        List<Case> cases = args.length > 1 ? all.stream().filter(c -> c.name().startsWith(args[1])).toList() : all;
         List<String> names = List.of("scalar", "vector");
         List<Kernel> kernels = List.of(ConvKernels::conv2d, VectorConv2d.Backend.INSTANCE::conv2d);
         Random r = new Random(1);
