@@ -54,7 +54,8 @@ final class FewFilterVectorConv {
         final int pw = tiles * L + (kw - 1) * dw;
         final int rowLen = ow * f;
         ctx.parallelFor(x.dim(0) * oh, 2L * ow * kh * kw * c * f + rowLen, (from, to) -> {
-            float[] planes = new float[kh * c * pw];
+            // zeroed once per chunk: only the input columns are rewritten per row, the padding stays 0
+            float[] planes = PackBuffers.zeroed(kh * c * pw);
             float[] tmp = new float[NF * L];
             boolean[] rowInside = new boolean[kh];
             int[] tapPlane = new int[kh * kw * c];

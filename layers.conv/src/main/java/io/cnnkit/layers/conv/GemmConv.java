@@ -13,7 +13,7 @@ import io.cnnkit.engine.api.Tensor;
  *
  * <p>A work item is a segment of up to {@link #SEG} output pixels of one output row (one
  * group). It packs the segment's input windows (im2col, zeros for padding taps) into one
- * buffer, SEG x K floats, the only allocation (once per chunk). Then, per block of
+ * buffer of SEG x K floats (one per thread, {@link PackBuffers}). Then, per block of
  * {@link #NB} filters and per slice of {@link #KC} k values (a K-slice of the kernel, KC x NB,
  * stays in L1), a {@link MicroKernel} adds the slice's products into {@link #MR} pixels x NB
  * outputs at a time, keeping its accumulators in registers. Last, bias and an element-wise
@@ -65,7 +65,7 @@ final class GemmConv {
         final int segLen = Math.min(SEG, ow);
         long cost = 2L * segLen * kLen * fg;
         ctx.parallelFor(x.dim(0) * oh * groups * segs, cost, (from, to) -> {
-            float[] a = new float[segLen * kLen];
+            float[] a = PackBuffers.get(segLen * kLen);
             int[] aOff = new int[MR];
             int[] yOff = new int[MR];
             for (int item = from; item < to; item++) {
