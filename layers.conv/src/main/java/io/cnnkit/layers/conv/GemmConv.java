@@ -31,8 +31,10 @@ final class GemmConv {
     static final int NB = 64;
     /** k values per pass: a KC x NB kernel slice (32 KB) stays in L1 across the segment. */
     static final int KC = 128;
-    /** Output pixels per work item (a multiple of MR). */
+    /** Output pixels per work item (a multiple of MR), fewer when K is huge. */
     static final int SEG = 64;
+    /** Floats of im2col per work item that K may claim before items get fewer pixels. */
+    static final int PACK_BUDGET = 1 << 18;
 
     /** Adds one K-slice of products into a micro-tile of {@link #MR} pixels by up to {@link #NB} filters. */
     interface MicroKernel {
@@ -55,24 +57,26 @@ final class GemmConv {
         final int kh = kernel.dim(0), kw = kernel.dim(1), cg = kernel.dim(2), f = kernel.dim(3);
         final int oh = y.dim(1), ow = y.dim(2);
         final int groups = g.groups(), fg = f / groups;
-        final int segs = (ow + SEG - 1) / SEG;
+        final int kLen = kh * kw * cg;
+        // Fewer pixels per item when K is huge, so the packing buffer stays about 1 MB.
+        final int seg = Math.max(MR, Math.min(SEG, PACK_BUDGET / kLen / MR * MR));
+        final int segs = (ow + seg - 1) / seg;
         final int sh = g.sh(), sw = g.sw(), dh = g.dh(), dw = g.dw(), pt = g.padTop(), pl = g.padLeft();
         final float[] xd = x.data(), kd = kernel.data(), yd = y.data();
         final float[] bd = bias == null ? null : bias.data();
         final int xo = x.offset(), ko = kernel.offset(), yo = y.offset(), bo = bias == null ? 0 : bias.offset();
         final boolean fuse = act != null && act.elementWise();
-        final int kLen = kh * kw * cg;
-        final int segLen = Math.min(SEG, ow);
+        final int segLen = Math.min(seg, ow);
         long cost = 2L * segLen * kLen * fg;
         ctx.parallelFor(x.dim(0) * oh * groups * segs, cost, (from, to) -> {
             float[] a = PackBuffers.get(segLen * kLen);
             int[] aOff = new int[MR];
             int[] yOff = new int[MR];
             for (int item = from; item < to; item++) {
-                int seg = item % segs, rest = item / segs;
+                int rest = item / segs;
                 int grp = rest % groups, row = rest / groups;
                 int oy = row % oh, b = row / oh;
-                int ox0 = seg * SEG, px = Math.min(SEG, ow - ox0);
+                int ox0 = (item % segs) * seg, px = Math.min(seg, ow - ox0);
                 int f0 = grp * fg, c0 = grp * cg;
                 int yRow = yo + ((b * oh + oy) * ow) * f;
                 pack(xd, xo, h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, pt, pl, b, oy, ox0, px, a, kLen);
