@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link GemmConv.MicroKernel} on jdk.incubator.vector: 4 pixels x 4 vectors of filters (64
  * filters with AVX-512) in 16 vector accumulators, one broadcast per pixel and k, one
- * fused multiply-add per accumulator; then 4 x 1 vector, the last one masked. Every output
+ * fused multiply-add per accumulator; then 4 x 2 and 4 x 1 vectors, the last one masked. Every output
  * element is the same fused multiply-add chain over k in order, whichever variant computes it.
  */
 final class VectorMicroKernel implements GemmConv.MicroKernel {
@@ -25,8 +25,54 @@ final class VectorMicroKernel implements GemmConv.MicroKernel {
         for (; n + 4 * L <= end; n += 4 * L) {
             tile4x4(a, aOff, kLen, kd, kOff, f, n, yd, yOff, rows);
         }
+        if (n + 2 * L <= end) {
+            tile4x2(a, aOff, kLen, kd, kOff, f, n, yd, yOff, rows);
+            n += 2 * L;
+        }
         for (; n < end; n += L) {
             tile4x1(a, aOff, kLen, kd, kOff, f, n, S.indexInRange(n, end), yd, yOff, rows);
+        }
+    }
+
+    /** 4 pixels x 2 vectors (32 filters with AVX-512, e.g. CIFAR-sized layers). */
+    private static void tile4x2(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int f, int n, float[] yd,
+            int[] yOff, int rows) {
+        int y0 = yOff[0] + n, y1 = yOff[1] + n, y2 = yOff[2] + n, y3 = yOff[3] + n;
+        FloatVector c00 = FloatVector.fromArray(S, yd, y0), c01 = FloatVector.fromArray(S, yd, y0 + L);
+        FloatVector c10 = FloatVector.fromArray(S, yd, y1), c11 = FloatVector.fromArray(S, yd, y1 + L);
+        FloatVector c20 = FloatVector.fromArray(S, yd, y2), c21 = FloatVector.fromArray(S, yd, y2 + L);
+        FloatVector c30 = FloatVector.fromArray(S, yd, y3), c31 = FloatVector.fromArray(S, yd, y3 + L);
+        int a0 = aOff[0], a1 = aOff[1], a2 = aOff[2], a3 = aOff[3];
+        int wb = kOff + n;
+        for (int k = 0; k < kLen; k++, wb += f) {
+            FloatVector b0 = FloatVector.fromArray(S, kd, wb);
+            FloatVector b1 = FloatVector.fromArray(S, kd, wb + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+        }
+        c00.intoArray(yd, y0);
+        c01.intoArray(yd, y0 + L);
+        if (rows > 1) {
+            c10.intoArray(yd, y1);
+            c11.intoArray(yd, y1 + L);
+        }
+        if (rows > 2) {
+            c20.intoArray(yd, y2);
+            c21.intoArray(yd, y2 + L);
+        }
+        if (rows > 3) {
+            c30.intoArray(yd, y3);
+            c31.intoArray(yd, y3 + L);
         }
     }
 

@@ -147,6 +147,15 @@ class KernelEquivalenceTest {
                     ScalarMicroKernel.INSTANCE);
             assertBitIdentical("segments/slices/tails " + win.describe(), naive, fast);
         }
+        // K = 4*4*300 = 4800: items shrink to 52 pixels (PACK_BUDGET), so 60 columns make 2 segments
+        Tensor bx = TestModels.random(r, 1, 4, 60, 300);
+        Tensor bk = TestModels.random(r, 4, 4, 300, 8);
+        ConvKernels.Geometry g = ConvKernels.Geometry.of(new Window(4, 4, 1, 1, 1, 1, true), 4, 60, 1);
+        Tensor naive = Tensor.zeros(1, 4, 60, 8);
+        Tensor fast = Tensor.zeros(1, 4, 60, 8);
+        ConvKernels.conv2dNaive(bx, bk, null, naive, g, null);
+        GemmConv.conv2d(bx, bk, null, fast, g, null, new ShuffledContext(4), ScalarMicroKernel.INSTANCE);
+        assertBitIdentical("huge K", naive, fast);
     }
 
     @Test
