@@ -25,9 +25,9 @@ public final class KernelTiming {
     private KernelTiming() {
     }
 
-    record Case(String name, int h, int w, int c, int f, int k) {
+    record Case(String name, int n, int h, int w, int c, int f, int k) {
         double gflop() {
-            return 2.0 * h * w * f * k * k * c / 1e9;
+            return 2.0 * n * h * w * f * k * k * c / 1e9;
         }
     }
 
@@ -38,10 +38,11 @@ public final class KernelTiming {
 
     public static void main(String[] args) {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
-        List<Case> cases = List.of(new Case("W2 224x224x64 -> 3x3x64", 224, 224, 64, 64, 3),
-                new Case("W4 56x56x256 -> 3x3x256", 56, 56, 256, 256, 3),
-                new Case("W1 575x607x3 -> 3x3x3", 575, 607, 3, 3, 3),
-                new Case("1x1 56x56x256 -> 64", 56, 56, 256, 64, 1));
+        List<Case> cases = List.of(new Case("W2 224x224x64 -> 3x3x64", 1, 224, 224, 64, 64, 3),
+                new Case("W4 56x56x256 -> 3x3x256", 1, 56, 56, 256, 256, 3),
+                new Case("W1 575x607x3 -> 3x3x3", 1, 575, 607, 3, 3, 3),
+                new Case("1x1 56x56x256 -> 64", 1, 56, 56, 256, 64, 1),
+                new Case("W3 64x32x32x32 -> 3x3x32", 64, 32, 32, 32, 32, 3));
         List<String> names = List.of("scalar", "gemm-scalar", "few-filter");
         List<Kernel> kernels = List.of(ConvKernels::conv2d,
                 (x, k, b, y, g, act, ctx) -> GemmConv.conv2d(x, k, b, y, g, act, ctx, ScalarMicroKernel.INSTANCE),
@@ -53,10 +54,10 @@ public final class KernelTiming {
         Random r = new Random(1);
         try (Scheduler s = new Scheduler(2)) {
             for (Case cs : cases) {
-                Tensor x = random(r, 1, cs.h(), cs.w(), cs.c());
+                Tensor x = random(r, cs.n(), cs.h(), cs.w(), cs.c());
                 Tensor k = random(r, cs.k(), cs.k(), cs.c(), cs.f());
                 Tensor b = random(r, cs.f());
-                Tensor y = Tensor.zeros(1, cs.h(), cs.w(), cs.f());
+                Tensor y = Tensor.zeros(cs.n(), cs.h(), cs.w(), cs.f());
                 ConvKernels.Geometry g = ConvKernels.Geometry.of(new Window(cs.k(), cs.k(), 1, 1, 1, 1, true),
                         cs.h(), cs.w(), 1);
                 for (int threads : new int[] {1, 2}) {
