@@ -8,12 +8,14 @@ import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.Tensor;
 
 /**
- * The Vector API conv2d backend and its provider. In OSGi {@link VectorConvRegistrar} registers
- * it; on a plain class path register it yourself with a ranking above the scalar provider:
+ * The Vector API conv2d backend and its providers (conv2d, and dense on the same GEMM). In OSGi
+ * {@link VectorConvRegistrar} registers them; on a plain class path register them yourself with
+ * a ranking above the scalar providers:
  *
  * <pre>
  * if (VectorConv2d.available()) {
  *     engine.register(VectorConv2d.provider(), VectorConv2d.RANKING);
+ *     engine.register(VectorConv2d.denseProvider(), VectorConv2d.RANKING);
  * }
  * </pre>
  *
@@ -50,6 +52,14 @@ public final class VectorConv2d {
                     + "org.osgi.framework.system.packages.extra=" + MODULE);
         }
         return Optional.empty();
+    }
+
+    /** A dense provider computing with the vector GEMM; requires {@link #available()}. */
+    public static LayerProvider denseProvider() {
+        unavailableReason().ifPresent(reason -> {
+            throw new IllegalStateException("the vector dense backend is unavailable: " + reason);
+        });
+        return io.cnnkit.layers.dense.VectorDense.provider();
     }
 
     /** A conv2d provider computing with the vector backend; requires {@link #available()}. */
