@@ -10,10 +10,10 @@ import io.cnnkit.engine.api.Tensor;
  * {@link FewFilterConv}) run through {@link ExecutionContext#parallelFor}.
  *
  * <p>All of them sum every output element in the same fixed order (kernel row, kernel column,
- * input channel; the bias last; taps outside the input are skipped, not added as zero),
- * so the fast kernel gives bit-identical results to the naive one and for every thread
- * count: each work item (batch x output row x output-channel block) is computed by exactly
- * one task.
+ * input channel; the bias last), so the scalar fast kernels give bit-identical results to the
+ * naive one and for every thread count: each work item is computed by exactly one task. (The
+ * naive kernel skips taps outside the input; the GEMM adds their zero products, which leaves
+ * a float sum that starts at +0 unchanged.)
  */
 final class ConvKernels {
     /** Channels per depthwise work item: a contiguous inner loop long enough to vectorise. */
