@@ -15,6 +15,14 @@ import java.util.TreeSet;
  * <p>A parameter value may be a name ({@code "he_normal"}), a Keras serialized object
  * ({@code {"class_name": "Constant", "config": {"value": 0.12}}}, Keras 2 and 3), or the
  * one-line form's call ({@code constant(0.12)}: class_name plus positional {@code args}).
+ *
+ * <p>A Keras file may name a plain Python function as initializer; Keras 2.13 and later store
+ * it as {@code {"module": "builtins", "class_name": "function", "config": "random_kernel"}}: the
+ * function's name only, not its code. cnnkit cannot reproduce it, yet such a model is still
+ * buildable because its weights come from the file. The weight is therefore filled with NaN
+ * ({@link #isUnreproducible}): loaded weights replace it; a run before that fails with an
+ * error asking for the weights, instead of running on made-up numbers. Any other unknown name is an
+ * error at build time.
  */
 public final class Initializers {
     private static final double TRUNCATED_STDDEV_FIX = 0.87962566103423978;
@@ -67,9 +75,21 @@ public final class Initializers {
         return List.copyOf(new TreeSet<>(KERNELS.keySet()));
     }
 
+    /**
+     * Whether {@code value} is a Keras serialized Python function ({@code class_name "function"}),
+     * which {@link #resolve} turns into a NaN fill that only loaded weights replace.
+     */
+    public static boolean isUnreproducible(Object value) {
+        return value instanceof Map<?, ?> m && "function".equals(m.get("class_name"));
+    }
+
     /** The initializer a layer parameter names, or {@code defaultName} when absent. */
     public static Initializer resolve(LayerSpec spec, String param, String defaultName) {
         Object v = spec.has(param) ? spec.raw(param) : defaultName;
+        if (isUnreproducible(v)) {
+            // Only the function's name was saved: no numbers to draw. NaN until weights are loaded.
+            return (t, r) -> fillConst(t, Float.NaN);
+        }
         String name;
         Map<?, ?> config = Map.of();
         List<?> args = List.of();

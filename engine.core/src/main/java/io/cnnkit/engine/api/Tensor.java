@@ -165,7 +165,8 @@ public final class Tensor {
 
     /** Whether the two tensors' element ranges overlap in one array (kernels refuse aliasing). */
     public boolean overlaps(Tensor other) {
-        return data == other.data && offset < other.offset + other.size && other.offset < offset + size;
+        return data == other.data && size > 0 && other.size > 0 && offset < other.offset + other.size
+                && other.offset < offset + size;
     }
 
     /** Shape in Python tuple notation, e.g. {@code (1, 5, 5, 3)}. */

@@ -29,7 +29,8 @@ import io.cnnkit.engine.api.ModelDescription;
  * greedy, multiple references, so a better-ranked provider replaces the current one at
  * once and a leaving one triggers a rebuild of the models that used it.
  */
-@Component(service = Engine.class, configurationPid = EngineComponent.PID)
+// Immediate: a delayed component would be deactivated (dropping every model) whenever its last user lets go.
+@Component(service = Engine.class, configurationPid = EngineComponent.PID, immediate = true)
 @Designate(ocd = EngineComponent.Config.class)
 public final class EngineComponent implements Engine {
     public static final String PID = "cnnkit.engine";
@@ -69,6 +70,7 @@ public final class EngineComponent implements Engine {
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             target = "(" + LayerProvider.TYPE + "=*)")
     void addLayerProvider(ServiceReference<LayerProvider> ref, LayerProvider provider) {
+        checkKey(ref, LayerProvider.TYPE, provider.type());
         engine.addLayerProvider(provider, ranking(ref), serviceId(ref), origin(ref));
     }
 
@@ -84,6 +86,7 @@ public final class EngineComponent implements Engine {
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             target = "(" + Activation.NAME + "=*)")
     void addActivation(ServiceReference<Activation> ref, Activation activation) {
+        checkKey(ref, Activation.NAME, activation.name());
         engine.addActivation(activation, ranking(ref), serviceId(ref), origin(ref));
     }
 
@@ -93,6 +96,15 @@ public final class EngineComponent implements Engine {
 
     void removeActivation(Activation activation) {
         engine.removeActivation(activation);
+    }
+
+    /** The registry keys by type()/name(); a service property saying otherwise is a packaging error. */
+    private static void checkKey(ServiceReference<?> ref, String property, String key) {
+        Object p = ref.getProperty(property);
+        if (p != null && !String.valueOf(p).equals(key)) {
+            throw new IllegalArgumentException("service " + origin(ref) + " has " + property + "=" + p
+                    + " but its object says '" + key + "'; the two must be equal");
+        }
     }
 
     private static int ranking(ServiceReference<?> ref) {

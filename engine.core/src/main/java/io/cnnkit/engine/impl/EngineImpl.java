@@ -44,6 +44,10 @@ public final class EngineImpl implements StandaloneEngine {
         return lock;
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
     Scheduler scheduler() {
         return scheduler;
     }
@@ -160,6 +164,9 @@ public final class EngineImpl implements StandaloneEngine {
     public void setParallelism(int threads) {
         Scheduler old;
         synchronized (lock) {
+            if (closed) {
+                throw new IllegalStateException("the cnnkit engine is stopped");
+            }
             old = scheduler;
             scheduler = new Scheduler(threads);
         }
@@ -203,6 +210,11 @@ public final class EngineImpl implements StandaloneEngine {
             @Override
             public boolean isActivation(String name) {
                 return activationRegistry.best(name) != null;
+            }
+
+            @Override
+            public List<String> activations() {
+                return activationRegistry.keys();
             }
 
             @Override

@@ -38,12 +38,13 @@ final class ModelHandle implements Model {
     private volatile String unavailable;
     private volatile Set<String> missing = Set.of();
     private volatile boolean closed;
+    /** First weight ("layer/weight") still holding NaN from an unreproducible initializer, or null. */
+    private volatile String unsetWeights;
 
     ModelHandle(EngineImpl engine, ModelDescription namedDescription, Snapshot first) {
         this.engine = engine;
         this.description = namedDescription;
         install(first);
-        this.store = copyWeights(first);
     }
 
     @Override
@@ -98,6 +99,11 @@ final class ModelHandle implements Model {
     private List<Stage> run(Tensor input, RunOptions options, boolean keepAll) {
         Snapshot s = awaitSnapshot(options.waitMillis());
         checkInput(input);
+        String unset = unsetWeights;
+        if (unset != null) {
+            throw new ModelException("model '" + name() + "': weight " + unset + " has no values (its Keras initializer"
+                    + " cannot be reproduced); load the model's weights first (--weights FILE or cnn:weights load)");
+        }
         ExecutionContext ctx;
         try {
             ctx = engine.scheduler().context(options.threads());
@@ -154,6 +160,10 @@ final class ModelHandle implements Model {
         Snapshot s = snapshot;
         if (s != null) {
             return s;
+        }
+        if (engine.isClosed()) {
+            throw new ModelException("model '" + name() + "': the cnnkit engine is stopped; build the model again "
+                    + "on a running engine");
         }
         long deadline = System.nanoTime() + waitMillis * 1_000_000L;
         synchronized (this) {
@@ -267,7 +277,10 @@ final class ModelHandle implements Model {
 
     /** Installs a freshly built snapshot (called with the engine lock held). */
     void install(Snapshot s) {
+        String unset = firstNaNWeight(s);
         synchronized (this) {
+            this.unsetWeights = unset;
+            this.store = adopt(store, s);
             this.snapshot = s;
             this.infos = s.infos();
             this.dependencies = s.dependencies();
@@ -299,18 +312,53 @@ final class ModelHandle implements Model {
         engine.forget(this);
     }
 
-    private static Map<String, Map<String, Tensor>> copyWeights(Snapshot s) {
-        Map<String, Map<String, Tensor>> out = new LinkedHashMap<>();
+    /**
+     * The store plus copies of the weights a snapshot runs with that the store lacks or holds
+     * in another shape (first build; a new provider version declaring other weights), so that
+     * {@link #weights()} always shows what runs and the next rebuild keeps it.
+     */
+    private static Map<String, Map<String, Tensor>> adopt(Map<String, Map<String, Tensor>> store, Snapshot s) {
+        Map<String, Map<String, Tensor>> out = null;
         for (Layer l : s.layers()) {
-            Map<String, Tensor> w = new LinkedHashMap<>();
-            l.weights().forEach((k, v) -> w.put(k, v.copy()));
-            out.put(l.name(), w);
+            Map<String, Tensor> have = store.getOrDefault(l.name(), Map.of());
+            Map<String, Tensor> merged = null;
+            for (Map.Entry<String, Tensor> w : l.weights().entrySet()) {
+                Tensor old = have.get(w.getKey());
+                if (old == null || !old.hasShape(w.getValue().shape())) {
+                    if (merged == null) {
+                        merged = new LinkedHashMap<>(have);
+                    }
+                    merged.put(w.getKey(), w.getValue().copy());
+                }
+            }
+            if (merged != null) {
+                if (out == null) {
+                    out = new LinkedHashMap<>(store);
+                }
+                out.put(l.name(), merged);
+            }
         }
-        return out;
+        return out == null ? store : out;
     }
 
     @Override
     public String toString() {
         return "Model[" + name() + (isAvailable() ? ", ready" : ", unavailable: " + unavailable) + "]";
+    }
+
+    /** Initializers.isUnreproducible fills with NaN: such a weight must be loaded before any run. */
+    private static String firstNaNWeight(Snapshot s) {
+        for (Layer l : s.layers()) {
+            for (var w : l.weights().entrySet()) {
+                Tensor t = w.getValue();
+                float[] a = t.data();
+                for (int i = t.offset(), end = t.offset() + t.size(); i < end; i++) {
+                    if (Float.isNaN(a[i])) {
+                        return "'" + l.name() + "/" + w.getKey() + "'";
+                    }
+                }
+            }
+        }
+        return null;
     }
 }

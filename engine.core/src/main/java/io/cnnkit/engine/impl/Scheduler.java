@@ -42,6 +42,9 @@ public final class Scheduler implements AutoCloseable {
 
     /** The context a run with {@code threads} (0 = default) uses. */
     public ExecutionContext context(int threads) {
+        if (closed) {
+            throw new IllegalStateException("the cnnkit engine is stopped; its scheduler is closed");
+        }
         int n = threads <= 0 ? parallelism : threads;
         return new Context(n);
     }

@@ -26,6 +26,26 @@ final class SnapshotBuilder {
     static final String LAYER_DEP = "layer type ";
     static final String ACTIVATION_DEP = "activation ";
 
+    /** The identity: for layers without an activation, and for "linear" when no linear service is present. */
+    static final Activation LINEAR = new Activation() {
+        @Override
+        public String name() {
+            return "linear";
+        }
+
+        @Override
+        public float apply(float x) {
+            return x;
+        }
+
+        @Override
+        public void apply(float[] src, int srcOff, float[] dst, int dstOff, int length, int lastAxis) {
+            if (src != dst || srcOff != dstOff) {
+                System.arraycopy(src, srcOff, dst, dstOff, length);
+            }
+        }
+    };
+
     private final Registry<LayerProvider> layers;
     private final Registry<Activation> activations;
 
@@ -106,7 +126,14 @@ final class SnapshotBuilder {
             } catch (RuntimeException e) {
                 throw new ModelException(spec.label() + ": " + e.getMessage(), e);
             }
-            Shape out = layer.outputShape(shape);
+            Shape out;
+            try {
+                out = layer.outputShape(shape);
+            } catch (ModelException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new ModelException(spec.label() + ": " + e.getMessage(), e);
+            }
             Map<String, Tensor> stored = weights.get(spec.name());
             Map<String, int[]> weightShapes = new LinkedHashMap<>();
             for (Map.Entry<String, Tensor> w : layer.weights().entrySet()) {
@@ -128,33 +155,12 @@ final class SnapshotBuilder {
         return keys.isEmpty() ? "(none: no provider bundle is active)" : String.join(", ", keys);
     }
 
-    /** The identity for layers without an activation; "linear" by name goes through its service. */
-    private static final class Identity implements Activation {
-        static final Identity INSTANCE = new Identity();
-
-        @Override
-        public String name() {
-            return "linear";
-        }
-
-        @Override
-        public float apply(float x) {
-            return x;
-        }
-
-        @Override
-        public void apply(float[] src, int srcOff, float[] dst, int dstOff, int length, int lastAxis) {
-            if (src != dst || srcOff != dstOff) {
-                System.arraycopy(src, srcOff, dst, dstOff, length);
-            }
-        }
-    }
-
     /** Per-layer build context: records activation dependencies, seeds by layer name. */
     private final class Context implements BuildContext {
         private final ModelDescription model;
         private final LayerSpec spec;
         private final Set<String> deps;
+        private Random random;
 
         Context(ModelDescription model, LayerSpec spec, Set<String> deps) {
             this.model = model;
@@ -168,7 +174,7 @@ final class SnapshotBuilder {
             LayerSpec optionSpec = forSpec;
             if (value == null) {
                 // No activation given (Keras activation=None): identity, no service needed.
-                return Identity.INSTANCE;
+                return LINEAR;
             } else if (value instanceof String s) {
                 name = s;
             } else if (value instanceof Map<?, ?> m && m.get("class_name") instanceof String cn) {
@@ -182,8 +188,12 @@ final class SnapshotBuilder {
             } else {
                 throw forSpec.paramError("activation", "must name an activation, got " + LayerSpec.describe(value));
             }
-            deps.add(ACTIVATION_DEP + name);
             Registry.Entry<Activation> e = activations.best(name);
+            if (e == null && LINEAR.name().equals(name)) {
+                // BuildContext promises the identity for null/"linear" even without a linear bundle.
+                return LINEAR;
+            }
+            deps.add(ACTIVATION_DEP + name);
             if (e == null) {
                 throw new MissingServiceException(forSpec.label() + ": unknown activation '" + name
                         + "'; available: " + available(activations.keys()), ACTIVATION_DEP + name);
@@ -191,9 +201,16 @@ final class SnapshotBuilder {
             return e.service().configure(optionSpec);
         }
 
+        /**
+         * One stream per layer build: each call used to return a new Random with the same seed,
+         * so a kernel and a bias drawn one after the other got the same numbers.
+         */
         @Override
         public Random random() {
-            return new Random(model.seed() * 0x9E3779B97F4A7C15L + spec.name().hashCode());
+            if (random == null) {
+                random = new Random(model.seed() * 0x9E3779B97F4A7C15L + spec.name().hashCode());
+            }
+            return random;
         }
 
         @Override

@@ -1,12 +1,16 @@
 package io.cnnkit.engine.impl.desc;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -17,10 +21,15 @@ import io.cnnkit.engine.api.Shape;
 
 /**
  * Parses the three description forms. Detection: text starting with '{' is JSON (Keras
- * when it has "class_name", cnnkit otherwise); anything else is the one-line form.
+ * when it has "class_name" or "model_config", cnnkit otherwise); anything else is the
+ * one-line form.
  */
 public final class DescriptionParser {
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    private static final Set<String> TOP_KEYS = Set.of("name", "input_shape", "seed", "layers");
 
     private final ProviderLookup lookup;
 
@@ -30,44 +39,94 @@ public final class DescriptionParser {
 
     public ModelDescription parse(String text) {
         if (text == null || text.isBlank()) {
-            throw new ModelException("empty model description");
+            throw new ModelException("empty model description: give cnnkit JSON ({\"layers\": [...]}), a Keras "
+                    + "model.to_json(), or the one-line form (conv2d(3, 3) | max_pooling2d(2) | relu)");
         }
         String t = text.strip();
+        ModelDescription d;
         if (t.startsWith("{")) {
-            JsonNode root;
-            try {
-                root = JSON.readTree(t);
-            } catch (JsonProcessingException e) {
-                throw new ModelException("malformed JSON model description at line " + e.getLocation().getLineNr()
-                        + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage());
+            JsonNode root = readJson(t);
+            if (root.has("class_name") || root.has("model_config")) {
+                d = new KerasJsonParser(lookup).parse(root);
+            } else {
+                d = parseCnnkit(root);
             }
-            if (root.has("class_name")) {
-                throw new ModelException("Keras model JSON is not supported yet");
-            }
-            return parseCnnkit(root);
+        } else {
+            d = new OneLineParser(lookup, t).parse();
         }
-        throw new ModelException("the one-line form is not supported yet");
+        checkUniqueNames(d);
+        return d;
+    }
+
+    static JsonNode readJson(String t) {
+        try {
+            return JSON.readTree(t);
+        } catch (JsonProcessingException e) {
+            var loc = e.getLocation();
+            String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+            throw new ModelException("malformed JSON model description" + where + ": " + e.getOriginalMessage());
+        }
+    }
+
+    /** Explicit layer names must be unique (defaults are chosen later around them). */
+    static void checkUniqueNames(ModelDescription d) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (LayerSpec s : d.layers()) {
+            if (s.name() == null) {
+                continue;
+            }
+            if (s.name().isBlank()) {
+                throw s.error("name must not be blank");
+            }
+            Integer first = seen.putIfAbsent(s.name(), s.position());
+            if (first != null) {
+                throw s.error("name '" + s.name() + "' is already used by layer " + first
+                        + "; layer names must be unique in a model");
+            }
+        }
     }
 
     ModelDescription parseCnnkit(JsonNode root) {
+        for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
+            String k = it.next();
+            if (!TOP_KEYS.contains(k)) {
+                throw new ModelException("cnnkit JSON: unknown top-level field \"" + k
+                        + "\"; a model has name, input_shape, seed and layers");
+            }
+        }
         String name = root.has("name") ? text(root.get("name"), "name") : "model";
-        Shape input = root.has("input_shape") ? shape(root.get("input_shape"), "input_shape")
+        if (name.isBlank()) {
+            throw new ModelException("cnnkit JSON: \"name\" must not be blank");
+        }
+        Shape input = root.has("input_shape") ? shape(root.get("input_shape"), "input_shape", false)
                 : ModelDescription.DEFAULT_INPUT;
-        long seed = root.has("seed") ? root.get("seed").asLong() : 0L;
+        long seed = 0L;
+        if (root.has("seed")) {
+            JsonNode s = root.get("seed");
+            if (!s.isIntegralNumber() || !s.canConvertToLong()) {
+                throw new ModelException("model '" + name + "': \"seed\" must be an integer, got " + s);
+            }
+            seed = s.asLong();
+        }
         JsonNode layers = root.get("layers");
         if (layers == null || !layers.isArray()) {
-            throw new ModelException("model '" + name + "': \"layers\" must be a JSON array of layers");
+            throw new ModelException("model '" + name + "': \"layers\" must be a JSON array of layers, got "
+                    + (layers == null ? "nothing" : layers.toString()));
         }
         List<LayerSpec> specs = new ArrayList<>();
         int pos = 0;
         for (JsonNode l : layers) {
             pos++;
             if (!l.isObject()) {
-                throw new ModelException("layer " + pos + ": must be a JSON object with \"type\", got " + l);
+                throw new ModelException("model '" + name + "' layer " + pos
+                        + ": must be a JSON object with \"type\", got " + l);
             }
             JsonNode type = l.get("type");
             if (type == null || !type.isTextual() || type.asText().isBlank()) {
-                throw new ModelException("layer " + pos + ": \"type\" is required (a layer type such as conv2d)");
+                throw new ModelException("model '" + name + "' layer " + pos
+                        + ": field \"type\" is required and must be a layer type name such as \"conv2d\""
+                        + (type == null ? "" : ", got " + type)
+                        + (lookup.layerTypes().isEmpty() ? "" : " (present: " + String.join(", ", lookup.layerTypes()) + ")"));
             }
             String layerName = null;
             Map<String, Object> params = new LinkedHashMap<>();
@@ -75,7 +134,14 @@ public final class DescriptionParser {
                 var f = it.next();
                 switch (f.getKey()) {
                     case "type" -> { }
-                    case "name" -> layerName = f.getValue().isNull() ? null : f.getValue().asText();
+                    case "name" -> {
+                        JsonNode n = f.getValue();
+                        if (!n.isNull() && !n.isTextual()) {
+                            throw new ModelException("model '" + name + "' layer " + pos + " (" + type.asText()
+                                    + "): field \"name\" must be a string, got " + n);
+                        }
+                        layerName = n.isNull() ? null : n.asText();
+                    }
                     default -> params.put(f.getKey(), value(f.getValue()));
                 }
             }
@@ -91,20 +157,26 @@ public final class DescriptionParser {
         return n.asText();
     }
 
-    /** [null, null, 3] -> (None, None, 3); sizes must be positive. */
-    static Shape shape(JsonNode n, String what) {
-        if (!n.isArray() || n.isEmpty()) {
-            throw new ModelException("\"" + what + "\" must be a list such as [null, null, 3], got " + n);
+    /**
+     * [null, null, 3] -> (None, None, 3); sizes must be positive. With {@code batch}, the
+     * first entry is Keras's batch axis and is dropped.
+     */
+    static Shape shape(JsonNode n, String what, boolean batch) {
+        String example = batch ? "[null, null, null, 3]" : "[null, null, 3]";
+        if (!n.isArray() || n.size() < (batch ? 2 : 1)) {
+            throw new ModelException("\"" + what + "\" must be a list such as " + example + ", got " + n);
         }
-        int[] dims = new int[n.size()];
+        int skip = batch ? 1 : 0;
+        int[] dims = new int[n.size() - skip];
         for (int i = 0; i < dims.length; i++) {
-            JsonNode d = n.get(i);
+            JsonNode d = n.get(i + skip);
             if (d.isNull()) {
                 dims[i] = Shape.UNKNOWN;
-            } else if (d.canConvertToInt() && d.isIntegralNumber() && d.asInt() > 0) {
+            } else if (d.isIntegralNumber() && d.canConvertToInt() && d.asInt() > 0) {
                 dims[i] = d.asInt();
             } else {
-                throw new ModelException("\"" + what + "\" must hold positive integers or null, got " + n);
+                throw new ModelException("\"" + what + "\" must hold positive integers or null (an open size), got "
+                        + d + " in " + n);
             }
         }
         return Shape.of(dims);
@@ -116,7 +188,7 @@ public final class DescriptionParser {
             return null;
         }
         if (n.isIntegralNumber()) {
-            return n.asLong();
+            return n.canConvertToLong() ? (Object) n.asLong() : (Object) n.asDouble();
         }
         if (n.isNumber()) {
             return n.asDouble();

@@ -15,6 +15,9 @@ public interface ProviderLookup {
     /** Whether an activation function of that name is present. */
     boolean isActivation(String name);
 
+    /** Activation functions present, sorted (for messages). */
+    List<String> activations();
+
     /** Layer types present, sorted (for messages). */
     List<String> layerTypes();
 

@@ -1,0 +1,234 @@
+package io.cnnkit.bench;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeSet;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import io.cnnkit.engine.api.Model;
+import io.cnnkit.engine.api.Tensor;
+
+/**
+ * An ONNX Runtime session on a weightless graph from cnf/bench/make_onnx.py, fed with a cnnkit
+ * model's own weights: graph input {@code "<layer>/<weight>"} gets {@code model.weights()}'s
+ * tensor, conv kernels transposed from Keras (kh, kw, in, out) to ONNX (out, in, kh, kw). Every
+ * weight input must match a model weight of the same shape (after the transpose) and every model weight must
+ * be used, so a graph that drifted from its description fails here instead of comparing
+ * different models. The input is {@code "input"} (NHWC), the output {@code "output"}.
+ */
+public final class OrtModel implements AutoCloseable {
+    static final String INPUT = "input";
+
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtSession session;
+    private final Map<String, OnnxTensor> weights = new LinkedHashMap<>();
+    private final int threads;
+
+    /** How the model's weights reach ONNX Runtime. */
+    public enum Weights {
+        /** As graph inputs fed on every run (the graph file as written). */
+        INPUTS,
+        /**
+         * As initializers embedded in memory before the session is created ({@link OnnxConstants}):
+         * constants that ONNX Runtime can pre-pack, as in a deployed model.
+         */
+        CONSTANTS
+    }
+
+    /** Weights fed as graph inputs; see {@link #OrtModel(byte[], Model, int, Weights)}. */
+    public OrtModel(byte[] onnx, Model model, int threads) throws OrtException {
+        this(onnx, model, threads, Weights.INPUTS);
+    }
+
+    /**
+     * @param onnx    the graph
+     * @param model   the cnnkit model whose weights to use
+     * @param threads ONNX Runtime intra-op threads (inter-op threads: 1, sequential execution)
+     * @param mode    weights as inputs or as embedded constants
+     */
+    public OrtModel(byte[] onnx, Model model, int threads, Weights mode) throws OrtException {
+        this.threads = threads;
+        Map<String, Tensor> onnxWeights;
+        try (OrtSession plain = session(onnx, threads)) {
+            onnxWeights = matchWeights(plain, model);
+        }
+        if (mode == Weights.CONSTANTS) {
+            session = session(OnnxConstants.embed(onnx, onnxWeights), threads);
+            java.util.Set<String> left = session.getInputNames();
+            if (!left.equals(java.util.Set.of(INPUT))) {
+                session.close();
+                throw new IllegalStateException("embedding the weights left graph inputs " + left);
+            }
+        } else {
+            session = session(onnx, threads);
+            try {
+                for (Map.Entry<String, Tensor> e : onnxWeights.entrySet()) {
+                    weights.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue().toArray()),
+                            toLong(e.getValue().shape())));
+                }
+            } catch (OrtException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+    }
+
+    private OrtSession session(byte[] onnx, int threads) throws OrtException {
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            so.setIntraOpNumThreads(threads);
+            so.setInterOpNumThreads(1);
+            so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            return env.createSession(onnx, so);
+        }
+    }
+
+    /** Graph weight input name -> the model's weight in ONNX layout; every input and every weight matched. */
+    private static Map<String, Tensor> matchWeights(OrtSession session, Model model) throws OrtException {
+        Map<String, Map<String, Tensor>> all = model.weights();
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        var unused = new TreeSet<String>();
+        all.forEach((layer, ws) -> ws.keySet().forEach(w -> unused.add(layer + "/" + w)));
+        for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
+            String name = e.getKey();
+            if (name.equals(INPUT)) {
+                continue;
+            }
+            int slash = name.lastIndexOf('/');
+            Tensor w = slash < 0 ? null : all.getOrDefault(name.substring(0, slash), Map.of())
+                    .get(name.substring(slash + 1));
+            if (w == null) {
+                throw new IllegalArgumentException("ONNX graph input '" + name + "' has no weight in model '"
+                        + model.name() + "'; model weights: " + unused + ". Regenerate with cnf/bench/make_onnx.py");
+            }
+            Tensor onnxW = toOnnxLayout(w);
+            long[] expected = ((TensorInfo) e.getValue().getInfo()).getShape();
+            if (!Arrays.equals(expected, toLong(onnxW.shape()))) {
+                throw new IllegalArgumentException("ONNX graph input '" + name + "' has shape "
+                        + Arrays.toString(expected) + " but model '" + model.name() + "' gives "
+                        + Arrays.toString(onnxW.shape()) + " (Keras " + w.shapeString() + ")");
+            }
+            out.put(name, onnxW);
+            unused.remove(name);
+        }
+        if (!unused.isEmpty()) {
+            throw new IllegalArgumentException("model '" + model.name() + "' weights " + unused
+                    + " are not inputs of the ONNX graph; regenerate it with cnf/bench/make_onnx.py");
+        }
+        return out;
+    }
+
+    /**
+     * A weight in ONNX layout: rank-4 conv kernels (kh, kw, in, out) become (out, in, kh, kw);
+     * dense kernels (in, units) stay (the graph multiplies with MatMul) and so do biases.
+     */
+    public static Tensor toOnnxLayout(Tensor keras) {
+        if (keras.rank() != 4) {
+            return keras.copy();
+        }
+        int kh = keras.dim(0);
+        int kw = keras.dim(1);
+        int cin = keras.dim(2);
+        int cout = keras.dim(3);
+        float[] src = keras.data();
+        int off = keras.offset();
+        float[] dst = new float[keras.size()];
+        for (int y = 0; y < kh; y++) {
+            for (int x = 0; x < kw; x++) {
+                for (int i = 0; i < cin; i++) {
+                    for (int o = 0; o < cout; o++) {
+                        dst[((o * cin + i) * kh + y) * kw + x] = src[off + ((y * kw + x) * cin + i) * cout + o];
+                    }
+                }
+            }
+        }
+        return Tensor.wrap(dst, cout, cin, kh, kw);
+    }
+
+    /** Runs the graph once and copies the output into a cnnkit tensor. */
+    public Tensor predict(Tensor input) throws OrtException {
+        try (OnnxTensor in = inputTensor(input); OrtSession.Result r = session.run(inputs(in))) {
+            OnnxTensor out = (OnnxTensor) r.get(0);
+            long[] shape = out.getInfo().getShape();
+            int[] s = new int[shape.length];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = Math.toIntExact(shape[i]);
+            }
+            FloatBuffer fb = out.getFloatBuffer();
+            float[] data = new float[fb.remaining()];
+            fb.get(data);
+            return Tensor.wrap(data, s);
+        }
+    }
+
+    /** Times: one cold run, {@code warmup} untimed runs, {@code runs} timed runs (output left in native memory). */
+    public Timing time(Tensor input, int warmup, int runs) throws OrtException {
+        double[] times = new double[runs];
+        double cold;
+        try (OnnxTensor in = inputTensor(input)) {
+            Map<String, OnnxTensor> feed = inputs(in);
+            long t0 = System.nanoTime();
+            session.run(feed).close();
+            cold = (System.nanoTime() - t0) / 1e6;
+            for (int i = 0; i < warmup; i++) {
+                session.run(feed).close();
+            }
+            for (int i = 0; i < runs; i++) {
+                long t = System.nanoTime();
+                session.run(feed).close();
+                times[i] = (System.nanoTime() - t) / 1e6;
+            }
+        }
+        return new Timing(threads, cold, times);
+    }
+
+    /** ONNX Runtime's times in milliseconds. */
+    public record Timing(int threads, double coldMs, double[] timesMs) {
+        public double medianMs() {
+            return Stats.median(timesMs);
+        }
+
+        public double p90Ms() {
+            return Stats.percentile(timesMs, 90);
+        }
+    }
+
+    private OnnxTensor inputTensor(Tensor input) throws OrtException {
+        return OnnxTensor.createTensor(env, FloatBuffer.wrap(input.toArray()), toLong(input.shape()));
+    }
+
+    private Map<String, OnnxTensor> inputs(OnnxTensor in) {
+        Map<String, OnnxTensor> m = new HashMap<>(weights);
+        m.put(INPUT, in);
+        return m;
+    }
+
+    private static long[] toLong(int[] s) {
+        long[] l = new long[s.length];
+        for (int i = 0; i < s.length; i++) {
+            l[i] = s[i];
+        }
+        return l;
+    }
+
+    @Override
+    public void close() {
+        weights.values().forEach(OnnxTensor::close);
+        weights.clear();
+        try {
+            if (session != null) {
+                session.close();
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("closing the ONNX Runtime session: " + e.getMessage(), e);
+        }
+    }
+}

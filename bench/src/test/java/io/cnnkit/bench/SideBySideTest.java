@@ -1,0 +1,144 @@
+package io.cnnkit.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.cnnkit.engine.api.Model;
+import io.cnnkit.engine.api.RunOptions;
+import io.cnnkit.engine.api.StandaloneEngine;
+import io.cnnkit.engine.api.Tensor;
+
+/** ONNX Runtime (native code from its jar) against cnnkit on tiny models made by cnf/bench/make_onnx.py. */
+class SideBySideTest {
+    @Test
+    void tinyDenseModelAgreesWithOnnxRuntime() throws Exception {
+        try (StandaloneEngine e = TestEngines.engine(); Model m = e.build(e.parse(FlopsTest.tiny("tiny_dense")))) {
+            SideBySide.Row r = SideBySide.compare(m, "tiny_dense", Workload.resource("onnx/tiny_dense.onnx"), 4, 1, 2,
+                    0, 11, OrtModel.Weights.INPUTS);
+            assertTrue(r.agreement().ok(Agreement.TOLERANCE), r.agreement().toString());
+            assertTrue(r.agreement().nonZero() > 0);
+            assertEquals(4 * (2L * 32 * 6 + 2L * 6 * 3), r.flops());
+            String line = SideBySide.format(r, Agreement.TOLERANCE);
+            assertTrue(line.startsWith("tiny_dense ") || line.startsWith("tiny"), line);
+            assertTrue(line.contains(" ok "), line);
+        }
+    }
+
+    @Test
+    void tinyConvModelAgreesWithOnnxRuntimeAtOneAndTwoThreads() throws Exception {
+        try (StandaloneEngine e = TestEngines.engine()) {
+            try (Model m = e.build(e.parse(FlopsTest.tiny("tiny_conv")))) {
+                byte[] onnx = Workload.resource("onnx/tiny_conv.onnx");
+                for (int threads : new int[] {1, 2}) {
+                    // same padding with an even kernel (asymmetric, TensorFlow style), pooling, valid conv, dense
+                    SideBySide.Row r = SideBySide.compare(m, "tiny_conv", onnx, 3, threads, 1, 0, 5,
+                            OrtModel.Weights.INPUTS);
+                    assertTrue(r.agreement().ok(Agreement.TOLERANCE), r.agreement().toString());
+                }
+                // the same weights embedded as ONNX initializers give the same output
+                SideBySide.Row r = SideBySide.compare(m, "tiny_conv", onnx, 3, 1, 1, 0, 5, OrtModel.Weights.CONSTANTS);
+                assertTrue(r.agreement().ok(Agreement.TOLERANCE), r.agreement().toString());
+            }
+        }
+    }
+
+    /** The ONNX graphs of W1..W4 take exactly the weights of their descriptions (no runs). */
+    @Test
+    void workloadGraphsMatchTheirDescriptions() throws Exception {
+        try (StandaloneEngine e = TestEngines.engine()) {
+            for (Workload w : Workload.ALL) {
+                try (Model m = e.build(e.parse(w.description())); OrtModel ort = new OrtModel(w.onnx(), m, 1)) {
+                    assertFalse(m.weights().isEmpty(), w.name());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aGraphOfAnotherModelIsRefused() throws Exception {
+        try (StandaloneEngine e = TestEngines.engine();
+                Model m = e.build(e.parse(FlopsTest.tiny("tiny_dense").replace("\"units\": 6", "\"units\": 7")))) {
+            var ex = assertThrows(IllegalArgumentException.class,
+                    () -> new OrtModel(Workload.resource("onnx/tiny_dense.onnx"), m, 1));
+            assertTrue(ex.getMessage().contains("dense_1/kernel") && ex.getMessage().contains("shape"), ex.getMessage());
+        }
+    }
+
+    @Test
+    void aWrongWeightIsCaught() throws Exception {
+        try (StandaloneEngine e = TestEngines.engine(); Model m = e.build(e.parse(FlopsTest.tiny("tiny_dense")));
+                OrtModel ort = new OrtModel(Workload.resource("onnx/tiny_dense.onnx"), m, 1)) {
+            Tensor input = Bench.randomInput(m.inputShape(), 2, 3);
+            Tensor bias = m.weights().get("dense_2").get("bias");
+            bias.data()[0] += 1f;
+            m.setWeights("dense_2", Map.of("bias", bias));
+            Agreement a = Agreement.of(ort.predict(input), m.predict(input, RunOptions.DEFAULT.withThreads(1)));
+            assertFalse(a.ok(Agreement.TOLERANCE), a.toString());
+        }
+    }
+
+    @Test
+    void weightsEmbeddedAsConstantsLeaveOnlyTheImageInput() throws Exception {
+        try (StandaloneEngine e = TestEngines.engine(); Model m = e.build(e.parse(FlopsTest.tiny("tiny_dense")));
+                OrtModel inputs = new OrtModel(Workload.resource("onnx/tiny_dense.onnx"), m, 1, OrtModel.Weights.INPUTS);
+                OrtModel constants = new OrtModel(Workload.resource("onnx/tiny_dense.onnx"), m, 1,
+                        OrtModel.Weights.CONSTANTS)) {
+            Tensor input = Bench.randomInput(m.inputShape(), 2, 9);
+            Tensor a = inputs.predict(input);
+            Tensor b = constants.predict(input);
+            assertTrue(a.contentEquals(b) || Agreement.of(a, b).maxRelDiff() < 1e-6, Agreement.of(a, b).toString());
+            assertTrue(Agreement.of(a, m.predict(input, RunOptions.DEFAULT.withThreads(1))).ok(Agreement.TOLERANCE));
+        }
+    }
+
+    @Test
+    void embeddingAWeightTheGraphDoesNotTakeIsAnError() {
+        var ex = assertThrows(IllegalArgumentException.class, () -> OnnxConstants.embed(
+                Workload.resource("onnx/tiny_dense.onnx"), Map.of("dense_9/kernel", Tensor.zeros(2, 2))));
+        assertTrue(ex.getMessage().contains("dense_9/kernel"), ex.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> OnnxConstants.embed(new byte[] {8, 8}, Map.of()));
+    }
+
+    @Test
+    void convKernelsAreTransposedToOnnxLayout() {
+        int kh = 2;
+        int kw = 3;
+        int cin = 4;
+        int cout = 5;
+        Tensor k = Tensor.zeros(kh, kw, cin, cout);
+        for (int i = 0; i < k.size(); i++) {
+            k.data()[i] = i;
+        }
+        Tensor o = OrtModel.toOnnxLayout(k);
+        assertTrue(o.hasShape(cout, cin, kh, kw), o.shapeString());
+        for (int y = 0; y < kh; y++) {
+            for (int x = 0; x < kw; x++) {
+                for (int i = 0; i < cin; i++) {
+                    for (int c = 0; c < cout; c++) {
+                        assertEquals(k.get(y, x, i, c), o.get(c, i, y, x));
+                    }
+                }
+            }
+        }
+        Tensor dense = Tensor.wrap(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        assertTrue(OrtModel.toOnnxLayout(dense).contentEquals(dense));
+    }
+
+    @Test
+    void agreementIsRelativeToTheLargestOutputAndRejectsAllZero() {
+        Tensor r = Tensor.wrap(new float[] {10f, -2f, 0f}, 3);
+        Agreement a = Agreement.of(r, Tensor.wrap(new float[] {10f, -2.005f, 0.001f}, 3));
+        assertEquals(0.005 / 10, a.maxRelDiff(), 1e-6);
+        assertTrue(a.ok(1e-3));
+        assertFalse(Agreement.of(r, Tensor.wrap(new float[] {10f, -2.5f, 0f}, 3)).ok(1e-3));
+        Tensor zeros = Tensor.zeros(3);
+        assertFalse(Agreement.of(zeros, zeros.copy()).ok(1e-3), "an all-zero reference proves nothing");
+        assertThrows(IllegalArgumentException.class, () -> Agreement.of(r, Tensor.zeros(4)));
+    }
+}

@@ -1,0 +1,175 @@
+package io.cnnkit.engine.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.cnnkit.engine.api.LayerInfo;
+import io.cnnkit.engine.api.Model;
+import io.cnnkit.engine.api.ModelDescription;
+import io.cnnkit.engine.api.ModelException;
+import io.cnnkit.engine.api.Shape;
+import io.cnnkit.engine.api.Stage;
+import io.cnnkit.engine.api.StandaloneEngine;
+import io.cnnkit.engine.api.Summary;
+import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.fakes.Fakes;
+
+class BuildTest {
+    private static final int U = Shape.UNKNOWN;
+    private final StandaloneEngine engine = Fakes.engine();
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    static Tensor random(long seed, int... shape) {
+        Tensor t = Tensor.zeros(shape);
+        Random r = new Random(seed);
+        for (int i = 0; i < t.size(); i++) {
+            t.data()[i] = (float) r.nextGaussian();
+        }
+        return t;
+    }
+
+    private static List<String> names(Model m) {
+        return m.layers().stream().map(LayerInfo::name).toList();
+    }
+
+    @Test
+    void kerasDefaultNamesSkipExplicitOnes() {
+        try (Model m = engine.build(engine.parse("conv2d(1, 1) | conv2d(1, 1, name=conv2d_1) | conv2d(1, 1) "
+                + "| relu | relu(name=activation) | conv2d(1, 1) | sigmoid"))) {
+            assertEquals(List.of("conv2d", "conv2d_1", "conv2d_2", "activation_1", "activation", "conv2d_3",
+                    "activation_2"), names(m));
+            assertEquals(m.description().layers().stream().map(s -> s.name()).toList(), names(m),
+                    "the model's description carries the chosen names");
+        }
+    }
+
+    @Test
+    void shapeInferenceWithOpenHeightAndWidth() {
+        try (Model m = engine.build(engine.parse(
+                "conv2d(4, 3) | max_pooling2d(2) | relu | conv2d(2, (3, 1), strides=(1, 2), padding=same)"))) {
+            assertEquals(Shape.of(U, U, 3), m.inputShape());
+            assertEquals(List.of(Shape.of(U, U, 4), Shape.of(U, U, 4), Shape.of(U, U, 4), Shape.of(U, U, 2)),
+                    m.layers().stream().map(LayerInfo::outputShape).toList());
+            assertEquals("(None, None, None, 2)", m.layers().get(3).outputShape().toString());
+            // A concrete input: 11x13 -> valid 3x3 -> 9x11 -> pool 2 -> 4x5 -> same, strides (1, 2) -> 4x3
+            List<Stage> trace = m.trace(random(1, 1, 11, 13, 3));
+            assertEquals(5, trace.size());
+            assertEquals("input", trace.get(0).name());
+            assertTrue(trace.get(1).output().hasShape(1, 9, 11, 4));
+            assertTrue(trace.get(2).output().hasShape(1, 4, 5, 4));
+            assertTrue(trace.get(4).output().hasShape(1, 4, 3, 2));
+            assertTrue(m.predict(random(2, 2, 7, 7, 3)).hasShape(2, 2, 1, 2),
+                    "7x7 -> 5x5 -> 2x2 -> 2x1, batch of 2");
+            var small = assertThrows(ModelException.class, () -> m.predict(random(3, 1, 2, 9, 3)));
+            assertTrue(small.getMessage().contains("input 2x9 with kernel 3x3"), small.getMessage());
+            var grey = assertThrows(ModelException.class, () -> m.predict(random(3, 1, 9, 9, 1)));
+            assertTrue(grey.getMessage().contains("channel count"), grey.getMessage());
+        }
+    }
+
+    @Test
+    void summaryCountsParametersAsKeras() {
+        try (Model m = engine.build(engine.parse(
+                "input(32, 32, 3) | flatten | dense(1024) | dense(512) | dense(10)"))) {
+            Summary s = m.summary();
+            assertEquals(List.of(0L, 3_146_752L, 524_800L, 5_130L), s.rows().stream().map(Summary.Row::params).toList());
+            assertEquals(3_676_682L, s.totalParams());
+            assertEquals(3_676_682L, s.trainableParams());
+            assertEquals(0L, s.nonTrainableParams());
+            String text = s.format();
+            assertTrue(text.contains("Total params: 3,676,682"), text);
+            assertTrue(text.contains("dense (dense)"), text);
+            assertTrue(text.contains("(None, 3072)"), text);
+            assertEquals(Map.of("kernel", List.of(3072, 1024), "bias", List.of(1024)),
+                    Map.of("kernel", asList(m.layers().get(1).weightShapes().get("kernel")),
+                            "bias", asList(m.layers().get(1).weightShapes().get("bias"))));
+        }
+    }
+
+    private static List<Integer> asList(int[] a) {
+        return java.util.Arrays.stream(a).boxed().toList();
+    }
+
+    @Test
+    void prefixAndExtendReuseWeightsByName() {
+        ModelDescription full = engine.parse("input(12, 12, 3, seed=5) | conv2d(3, 3, name=conv_1) | max_pooling2d(2) "
+                + "| relu | conv2d(3, 3, name=conv_2) | relu | flatten | dense(8, name=dens_1, activation=relu)");
+        try (Model m = engine.build(full)) {
+            Tensor x = random(9, 1, 12, 12, 3);
+            List<Stage> stages = m.trace(x);
+
+            ModelDescription first = m.description().prefixThrough("conv_2");
+            assertEquals(4, first.layers().size());
+            assertEquals("conv_2", first.layers().get(3).name());
+            assertEquals(m.description().prefix(4), first);
+            try (Model p = engine.build(first.withName("truncated"))) {
+                p.setWeights(Map.of("conv_1", m.weights().get("conv_1"), "conv_2", m.weights().get("conv_2")));
+                assertTrue(p.predict(x).contentEquals(stages.get(4).output()),
+                        "the truncated model with the full model's weights gives the full model's stage 4");
+            }
+
+            ModelDescription extended = first.extend(engine.parse("relu | flatten | dense(8, name=dens_1, "
+                    + "activation=relu)").layers());
+            assertEquals(7, extended.layers().size());
+            assertEquals(List.of(1, 2, 3, 4, 5, 6, 7), extended.layers().stream().map(s -> s.position()).toList());
+            try (Model e = engine.build(extended)) {
+                e.setWeights(m.weights());
+                assertTrue(e.predict(x).contentEquals(stages.get(7).output()));
+            }
+            assertEquals(0, full.prefix(0).layers().size());
+            assertThrows(ModelException.class, () -> full.prefix(8));
+            assertThrows(ModelException.class, () -> full.prefix(-1));
+            var none = assertThrows(ModelException.class, () -> full.prefixThrough("conv_9"));
+            assertTrue(none.getMessage().contains("no layer named 'conv_9'"));
+        }
+    }
+
+    @Test
+    void sameSeedSameWeightsAndSetWeightsChecksShapes() {
+        String line = "input(6, 6, 3, seed=3) | conv2d(2, 3, name=c) | flatten | dense(2, name=d)";
+        try (Model a = engine.build(engine.parse(line)); Model b = engine.build(engine.parse(line))) {
+            assertTrue(a.weights().get("c").get("kernel").contentEquals(b.weights().get("c").get("kernel")));
+            var bad = assertThrows(ModelException.class,
+                    () -> a.setWeights("c", Map.of("kernel", Tensor.zeros(3, 3, 3, 3))));
+            assertTrue(bad.getMessage().contains("expected shape (3, 3, 3, 2) but got (3, 3, 3, 3)"), bad.getMessage());
+            var noWeight = assertThrows(ModelException.class,
+                    () -> a.setWeights("c", Map.of("gamma", Tensor.zeros(2))));
+            assertTrue(noWeight.getMessage().contains("no weight 'gamma'"), noWeight.getMessage());
+            var noLayer = assertThrows(ModelException.class, () -> a.setWeights("x", Map.of()));
+            assertTrue(noLayer.getMessage().contains("no layer named 'x'"), noLayer.getMessage());
+            // Nothing changed by the failed calls:
+            assertTrue(a.weights().get("c").get("kernel").contentEquals(b.weights().get("c").get("kernel")));
+        }
+    }
+
+    @Test
+    void oneRandomStreamPerLayer() {
+        try (Model m = engine.build(engine.parse("input(1) | dense(3, kernel_initializer=random_normal, "
+                + "bias_initializer=random_normal)"))) {
+            Tensor k = m.weights().get("dense").get("kernel");
+            Tensor b = m.weights().get("dense").get("bias");
+            assertTrue(!k.reshape(3).contentEquals(b), "kernel and bias must not repeat the same random numbers");
+        }
+    }
+
+    @Test
+    void linearActivationNeedsNoService() {
+        try (Model m = engine.build(engine.parse("input(1) | dense(1, activation=linear, kernel_initializer=ones, "
+                + "bias_initializer=constant(-5))"))) {
+            Tensor y = m.predict(Tensor.wrap(new float[] {2f}, 1, 1));
+            assertEquals(-3f, y.get(0, 0), "linear keeps negatives: no relu sneaked in");
+        }
+    }
+}

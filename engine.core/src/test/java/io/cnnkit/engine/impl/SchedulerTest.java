@@ -1,0 +1,151 @@
+package io.cnnkit.engine.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
+import org.junit.jupiter.api.Test;
+
+import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.api.Tensor;
+
+class SchedulerTest {
+    /** A naive valid 3x3 conv, one parallel item per (batch, output row), fixed summation order. */
+    private static Tensor conv(ExecutionContext ctx, Tensor x, Tensor k, Set<Thread> seen) {
+        int n = x.dim(0), h = x.dim(1), w = x.dim(2), c = x.dim(3);
+        int kh = k.dim(0), kw = k.dim(1), f = k.dim(3);
+        int oh = h - kh + 1, ow = w - kw + 1;
+        Tensor y = Tensor.zeros(n, oh, ow, f);
+        ctx.parallelFor(n * oh, (long) ow * f * kh * kw * c, (from, to) -> {
+            seen.add(Thread.currentThread());
+            for (int row = from; row < to; row++) {
+                int b = row / oh, oy = row % oh;
+                for (int ox = 0; ox < ow; ox++) {
+                    for (int o = 0; o < f; o++) {
+                        float s = 0;
+                        for (int dy = 0; dy < kh; dy++) {
+                            for (int dx = 0; dx < kw; dx++) {
+                                for (int ci = 0; ci < c; ci++) {
+                                    s += x.get(b, oy + dy, ox + dx, ci) * k.get(dy, dx, ci, o);
+                                }
+                            }
+                        }
+                        y.set(s, b, oy, ox, o);
+                    }
+                }
+            }
+        });
+        return y;
+    }
+
+    @Test
+    void bitIdenticalAtOneTwoAndSevenThreads() {
+        Tensor x = BuildTest.random(1, 2, 24, 21, 8);
+        Tensor k = BuildTest.random(2, 3, 3, 8, 8);
+        Set<Thread> seen = ConcurrentHashMap.newKeySet();
+        Scheduler s = new Scheduler(7);
+        try {
+            Tensor one = conv(s.context(1), x, k, seen);
+            assertEquals(Set.of(Thread.currentThread()), seen, "one thread runs inline");
+            Tensor two = conv(s.context(2), x, k, seen);
+            Tensor seven = conv(s.context(0), x, k, seen);
+            assertEquals(7, s.context(0).parallelism());
+            assertTrue(one.contentEquals(two), "2 threads");
+            assertTrue(one.contentEquals(seven), "7 threads");
+            long workers = seen.stream().filter(t -> t.getName().startsWith("cnnkit-fj-")).count();
+            assertTrue(workers >= 2, "the work really ran on pool threads: " + seen);
+            assertTrue(s.liveThreads() >= 2);
+        } finally {
+            s.close();
+        }
+        assertEquals(0, s.liveThreads());
+        for (Thread t : seen) {
+            if (t.getName().startsWith("cnnkit-fj-")) {
+                join(t);
+                assertFalse(t.isAlive(), t.getName() + " is still alive after close()");
+            }
+        }
+        assertThrows(IllegalStateException.class, () -> s.context(2));
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void everyItemExactlyOnceAndSmallWorkInline() {
+        try (Scheduler s = new Scheduler(3)) {
+            AtomicIntegerArray hits = new AtomicIntegerArray(1000);
+            s.context(3).parallelFor(1000, 10_000, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    hits.incrementAndGet(i);
+                }
+            });
+            for (int i = 0; i < 1000; i++) {
+                assertEquals(1, hits.get(i), "item " + i);
+            }
+            Set<Thread> seen = ConcurrentHashMap.newKeySet();
+            s.context(3).parallelFor(10, 1, (from, to) -> seen.add(Thread.currentThread()));
+            assertEquals(Set.of(Thread.currentThread()), seen, "tiny work is not worth a task");
+            s.context(3).parallelFor(0, 1, (from, to) -> {
+                throw new AssertionError("no items, no call");
+            });
+        }
+    }
+
+    @Test
+    void anExceptionInOneTileReachesTheCaller() {
+        try (Scheduler s = new Scheduler(4)) {
+            var e = assertThrows(IllegalStateException.class, () -> s.context(4).parallelFor(64, 100_000,
+                    (from, to) -> {
+                        if (from <= 37 && 37 < to) {
+                            throw new IllegalStateException("tile with item 37 failed");
+                        }
+                    }));
+            assertTrue(e.getMessage().contains("tile with item 37 failed")
+                    || e.getCause() != null && e.getCause().getMessage().contains("tile with item 37 failed"),
+                    String.valueOf(e));
+            // The pool still works afterwards.
+            AtomicIntegerArray hits = new AtomicIntegerArray(64);
+            s.context(4).parallelFor(64, 100_000, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    hits.incrementAndGet(i);
+                }
+            });
+            assertEquals(64, java.util.stream.IntStream.range(0, 64).map(hits::get).sum());
+        }
+    }
+
+    @Test
+    void engineCloseStopsItsThreads() {
+        EngineImpl engine = new EngineImpl(3);
+        io.cnnkit.engine.fakes.NaiveConv2d conv = new io.cnnkit.engine.fakes.NaiveConv2d();
+        engine.register(conv);
+        var m = engine.build(engine.parse("input(30, 30, 8) | conv2d(16, 3)"));
+        Set<Thread> seen = ConcurrentHashMap.newKeySet();
+        m.predict(BuildTest.random(1, 1, 30, 30, 8));
+        Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("cnnkit-fj-"))
+                .forEach(seen::add);
+        assertTrue(engine.liveThreads() > 0, "the conv ran on the pool");
+        engine.close();
+        assertEquals(0, engine.liveThreads());
+        for (Thread t : seen) {
+            join(t);
+            assertFalse(t.isAlive(), t.getName() + " is still alive after the engine closed");
+        }
+        assertFalse(m.isAvailable());
+        var e = assertThrows(io.cnnkit.engine.api.ModelException.class,
+                () -> m.predict(BuildTest.random(1, 1, 30, 30, 8), io.cnnkit.engine.api.RunOptions.DEFAULT.withWaitMillis(0)));
+        assertTrue(e.getMessage().contains("stopped"), e.getMessage());
+        assertThrows(io.cnnkit.engine.api.ModelException.class, () -> engine.build(engine.parse("conv2d(1, 1)")));
+    }
+}

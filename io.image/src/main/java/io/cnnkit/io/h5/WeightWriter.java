@@ -1,0 +1,201 @@
+package io.cnnkit.io.h5;
+
+import java.io.IOException;
+import java.lang.reflect.Array;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.cnnkit.engine.api.LayerInfo;
+import io.cnnkit.engine.api.Model;
+import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.io.api.CnnIoException;
+import io.jhdf.HdfFile;
+import io.jhdf.WritableHdfFile;
+import io.jhdf.api.WritableGroup;
+import io.jhdf.api.WritableNode;
+
+/**
+ * Writes the Keras 2 layout of {@code model.save_weights('x.h5')}: root attributes
+ * {@code layer_names} (fixed-length byte strings, every layer), {@code backend},
+ * {@code keras_version}; per layer a group with {@code weight_names} and the datasets at
+ * {@code <layer>/<layer>/<weight>:0}. Atomic: a temp file in the target's folder, fsync, then
+ * one rename over the target; on failure the temp file is deleted and the target untouched.
+ */
+public final class WeightWriter {
+    static final String KERAS_VERSION = "2.13.1";
+    static final String BACKEND = "tensorflow";
+    /** Keras's HDF5_OBJECT_HEADER_LIMIT: longer string lists are split into name0, name1, ... */
+    static final int HEADER_LIMIT = 64512;
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** Test seam: called with the finished temp file before it replaces the target. */
+    @FunctionalInterface
+    public interface BeforeCommit {
+        void check(Path temp) throws IOException;
+    }
+
+    private WeightWriter() {
+    }
+
+    public static void save(Model model, Path file) {
+        save(model, file, t -> {
+        });
+    }
+
+    public static void save(Model model, Path file, BeforeCommit hook) {
+        java.util.Objects.requireNonNull(model, "model");
+        java.util.Objects.requireNonNull(file, "file");
+        Path target = file.toAbsolutePath().normalize();
+        Path dir = target.getParent();
+        List<LayerInfo> layers = model.layers();
+        Map<String, Map<String, Tensor>> weights = model.weights();
+        checkNames(model, layers);
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new CnnIoException("cannot save weights to " + target + ": folder " + dir + " does not exist");
+        }
+        Path temp;
+        try {
+            // Not createTempFile: that makes the file owner-only (0600); a plain create gets the
+            // permissions any new file in this folder gets, as the replaced file most likely had.
+            temp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
+            Files.createFile(temp);
+        } catch (IOException | RuntimeException e) {
+            throw new CnnIoException("cannot save weights to " + target + ": cannot create a temporary file in " + dir
+                    + " (" + H5Support.describe(e) + ")", e);
+        }
+        try {
+            write(layers, weights, temp);
+            hook.check(temp);
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            if (e instanceof Error err && !(e instanceof StackOverflowError)) {
+                throw err;
+            }
+            String why = e instanceof AtomicMoveNotSupportedException ? "the file system cannot rename atomically"
+                    : H5Support.describe(e);
+            throw new CnnIoException("cannot save weights to " + target + ": " + why
+                    + "; the previous file, if any, is unchanged", e);
+        }
+        syncDirectory(dir);
+    }
+
+    /** Makes the rename durable; not every platform can open a directory (Windows), which is fine there. */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            // The file itself is complete and renamed; only the directory entry's durability is best effort.
+        }
+    }
+
+    private static void checkNames(Model model, List<LayerInfo> layers) {
+        Set<String> seen = new HashSet<>();
+        for (LayerInfo li : layers) {
+            String n = li.name();
+            if (n == null || n.isEmpty() || n.contains("/") || n.equals(".") || !seen.add(n)) {
+                throw new CnnIoException("cannot save model '" + model.name() + "': layer name '" + n
+                        + "' cannot be an HDF5 group name (empty, '.', duplicate or containing '/')");
+            }
+        }
+    }
+
+    static void write(List<LayerInfo> layers, Map<String, Map<String, Tensor>> weights, Path out) {
+        try (WritableHdfFile h5 = HdfFile.write(out)) {
+            // jHDF tags files with a "_jHDF" attribute; Keras files carry only Keras's own.
+            h5.removeAttribute("_jHDF");
+            List<String> names = new ArrayList<>();
+            for (LayerInfo li : layers) {
+                names.add(li.name());
+            }
+            putStrings(h5, "layer_names", names);
+            h5.putAttribute("backend", BACKEND);
+            h5.putAttribute("keras_version", KERAS_VERSION);
+            for (LayerInfo li : layers) {
+                WritableGroup g = h5.putGroup(li.name());
+                Map<String, Tensor> w = weights.getOrDefault(li.name(), Map.of());
+                List<String> weightNames = new ArrayList<>();
+                for (String wn : w.keySet()) {
+                    weightNames.add(li.name() + "/" + wn + ":0");
+                }
+                putStrings(g, "weight_names", weightNames);
+                if (!w.isEmpty()) {
+                    WritableGroup inner = g.putGroup(li.name());
+                    for (var e : w.entrySet()) {
+                        inner.putDataset(e.getKey() + ":0", nested(li.name(), e.getKey(), e.getValue()));
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A list of fixed-length byte strings (numpy |S), split like Keras's
+     * {@code save_attributes_to_hdf5_group} when it would exceed the object header limit.
+     */
+    static void putStrings(WritableNode node, String name, List<String> values) {
+        if (values.isEmpty()) {
+            node.getAttributes().put(name, new EmptyListAttribute(name, node));
+            return;
+        }
+        int width = 1;
+        for (String v : values) {
+            width = Math.max(width, v.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1);
+        }
+        long bytes = (long) width * values.size();
+        int chunks = (int) ((bytes + HEADER_LIMIT - 1) / HEADER_LIMIT);
+        if (chunks <= 1) {
+            node.putAttribute(name, values.toArray(String[]::new));
+            return;
+        }
+        // numpy.array_split: the first (n % chunks) parts get one element more.
+        int n = values.size();
+        int from = 0;
+        for (int c = 0; c < chunks; c++) {
+            int len = n / chunks + (c < n % chunks ? 1 : 0);
+            node.putAttribute(name + c, values.subList(from, from + len).toArray(String[]::new));
+            from += len;
+        }
+    }
+
+    /** jHDF writes datasets from nested Java arrays: float[kh][kw][in][out] for a conv kernel. */
+    static Object nested(String layer, String weight, Tensor t) {
+        int[] shape = t.shape();
+        if (shape.length == 0 || t.size() == 0) {
+            throw new CnnIoException("layer '" + layer + "' weight '" + weight + "' has shape " + t.shapeString()
+                    + "; empty and scalar weights cannot be written");
+        }
+        Object arr = Array.newInstance(float.class, shape);
+        fill(arr, t.data(), t.offset(), shape, 0);
+        return arr;
+    }
+
+    private static int fill(Object arr, float[] src, int pos, int[] shape, int axis) {
+        if (axis == shape.length - 1) {
+            float[] row = (float[]) arr;
+            System.arraycopy(src, pos, row, 0, row.length);
+            return pos + row.length;
+        }
+        Object[] sub = (Object[]) arr;
+        for (Object s : sub) {
+            pos = fill(s, src, pos, shape, axis + 1);
+        }
+        return pos;
+    }
+}

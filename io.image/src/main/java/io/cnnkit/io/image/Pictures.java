@@ -1,0 +1,483 @@
+package io.cnnkit.io.image;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import javax.imageio.ImageIO;
+
+import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.io.api.CnnIoException;
+import io.cnnkit.io.api.PictureOptions;
+
+/**
+ * Stage outputs and kernels to pictures. Values become levels 0..255 by min-max
+ * normalisation ({@code round((v - min) * 255 / (max - min))}); a constant map becomes
+ * mid-grey 128; NaN and -Infinity draw as 0, +Infinity as 255 (min and max come from the
+ * finite values).
+ */
+public final class Pictures {
+    /** Gap around and between grid tiles, in pixels. */
+    public static final int PAD = 4;
+    /** Height of the label strip above each grid tile. */
+    public static final int LABEL = 14;
+    /** Pixel size of label glyphs. */
+    static final int FONT_PX = 2;
+    /** Bar chart plot area. */
+    public static final int BAR_PLOT_HEIGHT = 200;
+    public static final int BAR_MAX_WIDTH = 800;
+    public static final int BAR_MARGIN = 8;
+    public static final int BAR_TEXT = 20;
+    static final int BACKGROUND = 0xffffff;
+    static final int POSITIVE = 0x3b6ea5;
+    static final int NEGATIVE = 0xd1495b;
+    static final int AXIS = 0x808080;
+
+    private Pictures() {
+    }
+
+    /** Renders and writes the picture; returns its {width, height}. */
+    public static int[] write(Tensor stage, Path file, PictureOptions options) {
+        String format = formatOf(file);
+        BufferedImage img = render(stage, options);
+        save(img, file, format);
+        return new int[] {img.getWidth(), img.getHeight()};
+    }
+
+    public static void writeKernels(Tensor kernel, Path file, PictureOptions options) {
+        String format = formatOf(file);
+        save(renderKernels(kernel, options), file, format);
+    }
+
+    /** The picture of a stage: (1,H,W,1) grey/colour-mapped, (1,H,W,3) colour, (1,H,W,C) grid, (1,N) bars. */
+    public static BufferedImage render(Tensor stage, PictureOptions options) {
+        if (options == null) {
+            throw new IllegalArgumentException("picture options are null; use PictureOptions.DEFAULT");
+        }
+        int[] s = stage.shape();
+        if (stage.size() == 0) {
+            throw new IllegalArgumentException("cannot draw an empty tensor of shape " + stage.shapeString());
+        }
+        if (s.length == 4) {
+            if (s[0] != 1) {
+                throw new IllegalArgumentException("a picture shows one sample, got a batch of shape "
+                        + stage.shapeString() + "; pass tensor.sample(n)");
+            }
+            int h = s[1];
+            int w = s[2];
+            int c = s[3];
+            if (c == 1) {
+                return single(stage, h, w, options);
+            }
+            if (c == 3) {
+                return colour(stage, h, w, options);
+            }
+            return grid(stage, h, w, c, options);
+        }
+        if (s.length == 2) {
+            if (s[0] != 1) {
+                throw new IllegalArgumentException("a picture shows one sample, got a batch of shape "
+                        + stage.shapeString() + "; pass tensor.sample(n)");
+            }
+            return bars(stage);
+        }
+        throw new IllegalArgumentException("cannot draw a tensor of shape " + stage.shapeString()
+                + ": pictures are made of (1, H, W, C) feature maps and (1, N) vectors");
+    }
+
+    /** Enlargement factor for maps of h x w. */
+    public static int scaleFor(int h, int w, PictureOptions o) {
+        if (o.scale() > 0) {
+            return o.scale();
+        }
+        int m = Math.min(h, w);
+        return m >= 32 ? 1 : Math.min(16, (32 + m - 1) / m);
+    }
+
+    /** Grid columns for {@code c} maps: ceil(sqrt(c)). */
+    public static int gridColumns(int c) {
+        int cols = (int) Math.ceil(Math.sqrt(c));
+        while (cols * cols < c) {
+            cols++;
+        }
+        return cols;
+    }
+
+    // ---- normalisation -------------------------------------------------------------------
+
+    /** Min and max over the finite elements {@code off, off+stride, ...} (count elements). */
+    static double[] range(float[] d, int off, int count, int stride) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < count; i++) {
+            float v = d[off + i * stride];
+            if (Float.isFinite(v)) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        return new double[] {lo, hi};
+    }
+
+    /** Level 0..255 of v in [lo, hi]; constant (or no finite values) gives 128. */
+    static int level(float v, double[] r) {
+        if (Float.isNaN(v) || v == Float.NEGATIVE_INFINITY) {
+            return 0;
+        }
+        if (v == Float.POSITIVE_INFINITY) {
+            return 255;
+        }
+        double lo = r[0];
+        double hi = r[1];
+        if (!(hi > lo)) {
+            return 128;
+        }
+        long l = Math.round((v - lo) * 255.0 / (hi - lo));
+        return (int) Math.max(0, Math.min(255, l));
+    }
+
+    private static int mapped(int level, PictureOptions o) {
+        return o.colormap() == PictureOptions.Colormap.VIRIDIS ? Viridis.rgb(level) : level * 0x010101;
+    }
+
+    // ---- single, colour, grid ------------------------------------------------------------
+
+    private static BufferedImage single(Tensor t, int h, int w, PictureOptions o) {
+        int sc = scaleFor(h, w, o);
+        double[] r = range(t.data(), t.offset(), h * w, 1);
+        boolean grey = o.colormap() == PictureOptions.Colormap.GREY;
+        BufferedImage img = new BufferedImage(w * sc, h * sc, grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+        float[] d = t.data();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int lv = level(d[t.offset() + y * w + x], r);
+                if (grey) {
+                    fill(img.getRaster(), x * sc, y * sc, sc, lv);
+                } else {
+                    fillRgb(img, x * sc, y * sc, sc, Viridis.rgb(lv));
+                }
+            }
+        }
+        return img;
+    }
+
+    private static void fill(java.awt.image.WritableRaster r, int x0, int y0, int sc, int level) {
+        for (int y = y0; y < y0 + sc; y++) {
+            for (int x = x0; x < x0 + sc; x++) {
+                r.setSample(x, y, 0, level);
+            }
+        }
+    }
+
+    private static void fillRgb(BufferedImage img, int x0, int y0, int sc, int rgb) {
+        for (int y = y0; y < y0 + sc; y++) {
+            for (int x = x0; x < x0 + sc; x++) {
+                img.setRGB(x, y, rgb);
+            }
+        }
+    }
+
+    private static BufferedImage colour(Tensor t, int h, int w, PictureOptions o) {
+        int sc = scaleFor(h, w, o);
+        float[] d = t.data();
+        int off = t.offset();
+        double[][] r = new double[3][];
+        for (int k = 0; k < 3; k++) {
+            r[k] = o.perChannel() ? range(d, off + k, h * w, 3) : range(d, off, h * w * 3, 1);
+        }
+        BufferedImage img = new BufferedImage(w * sc, h * sc, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = off + (y * w + x) * 3;
+                int c0 = level(d[i], r[0]);
+                int c1 = level(d[i + 1], r[1]);
+                int c2 = level(d[i + 2], r[2]);
+                int rgb = o.bgr() ? (c2 << 16) | (c1 << 8) | c0 : (c0 << 16) | (c1 << 8) | c2;
+                fillRgb(img, x * sc, y * sc, sc, rgb);
+            }
+        }
+        return img;
+    }
+
+    /** Geometry of a grid of c maps of h x w: {columns, rows, scale, width, height}. */
+    public static int[] gridGeometry(int h, int w, int c, PictureOptions o) {
+        int sc = scaleFor(h, w, o);
+        int cols = gridColumns(c);
+        int rows = (c + cols - 1) / cols;
+        int width = PAD + cols * (w * sc + PAD);
+        int height = PAD + rows * (LABEL + h * sc + PAD);
+        return new int[] {cols, rows, sc, width, height};
+    }
+
+    /** Top-left corner of map {@code k}'s pixels in the grid. */
+    public static int[] tileOrigin(int k, int h, int w, int c, PictureOptions o) {
+        int[] g = gridGeometry(h, w, c, o);
+        int col = k % g[0];
+        int row = k / g[0];
+        return new int[] {PAD + col * (w * g[2] + PAD), PAD + row * (LABEL + h * g[2] + PAD) + LABEL};
+    }
+
+    private static BufferedImage grid(Tensor t, int h, int w, int c, PictureOptions o) {
+        int[] g = gridGeometry(h, w, c, o);
+        int sc = g[2];
+        BufferedImage img = new BufferedImage(g[3], g[4], BufferedImage.TYPE_INT_RGB);
+        Graphics2D gr = img.createGraphics();
+        try {
+            gr.setColor(new Color(BACKGROUND));
+            gr.fillRect(0, 0, g[3], g[4]);
+            float[] d = t.data();
+            int off = t.offset();
+            double[] global = range(d, off, h * w * c, 1);
+            for (int k = 0; k < c; k++) {
+                double[] r = o.perChannel() ? range(d, off + k, h * w, c) : global;
+                int[] at = tileOrigin(k, h, w, c, o);
+                gr.setColor(Color.BLACK);
+                PixelFont.draw(gr, Integer.toString(k), at[0], at[1] - LABEL + 2, FONT_PX);
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < w; x++) {
+                        fillRgb(img, at[0] + x * sc, at[1] + y * sc, sc, mapped(level(d[off + (y * w + x) * c + k], r), o));
+                    }
+                }
+            }
+        } finally {
+            gr.dispose();
+        }
+        return img;
+    }
+
+    // ---- bar chart -----------------------------------------------------------------------
+
+    /** Bar chart geometry for n values: {bar width (0 = aggregated columns), plot width, image width, image height}. */
+    public static int[] barGeometry(int n) {
+        int barW = n <= BAR_MAX_WIDTH ? Math.max(1, Math.min(16, BAR_MAX_WIDTH / n)) : 0;
+        int plotW = barW > 0 ? n * barW : BAR_MAX_WIDTH;
+        int width = Math.max(plotW + 2 * BAR_MARGIN, 160);
+        int height = BAR_PLOT_HEIGHT + 2 * BAR_TEXT;
+        return new int[] {barW, plotW, width, height};
+    }
+
+    /**
+     * (1, N) as bars from a zero line: positive blue upwards, negative red downwards. Up to
+     * 800 values each get a bar; longer vectors are drawn as 800 columns, each showing the
+     * largest and the smallest value of its slice of units as bars from the zero line. The top and bottom labels are the values at the plot's
+     * edges (the largest and smallest value, widened to include 0), the right label the last
+     * unit index.
+     */
+    private static BufferedImage bars(Tensor t) {
+        int n = t.dim(1);
+        int[] g = barGeometry(n);
+        BufferedImage img = new BufferedImage(g[2], g[3], BufferedImage.TYPE_INT_RGB);
+        float[] d = t.data();
+        int off = t.offset();
+        double[] r = range(d, off, n, 1);
+        double lo = Math.min(0, r[0] > r[1] ? 0 : r[0]);
+        double hi = Math.max(0, r[0] > r[1] ? 0 : r[1]);
+        if (!(hi > lo)) {
+            hi = lo + 1;
+        }
+        int top = BAR_TEXT;
+        double perUnit = BAR_PLOT_HEIGHT / (hi - lo);
+        int zeroY = top + (int) Math.round(hi * perUnit);
+        Graphics2D gr = img.createGraphics();
+        try {
+            gr.setColor(new Color(BACKGROUND));
+            gr.fillRect(0, 0, g[2], g[3]);
+            int columns = g[0] > 0 ? n : BAR_MAX_WIDTH;
+            for (int col = 0; col < columns; col++) {
+                double vmin;
+                double vmax;
+                int x;
+                int bw;
+                if (g[0] > 0) {
+                    float v = d[off + col];
+                    vmin = vmax = clampFinite(v, lo, hi);
+                    x = BAR_MARGIN + col * g[0];
+                    bw = g[0];
+                } else {
+                    int a = (int) ((long) col * n / BAR_MAX_WIDTH);
+                    int b = (int) ((long) (col + 1) * n / BAR_MAX_WIDTH);
+                    vmin = Double.POSITIVE_INFINITY;
+                    vmax = Double.NEGATIVE_INFINITY;
+                    for (int i = a; i < b; i++) {
+                        double v = clampFinite(d[off + i], lo, hi);
+                        vmin = Math.min(vmin, v);
+                        vmax = Math.max(vmax, v);
+                    }
+                    x = BAR_MARGIN + col;
+                    bw = 1;
+                }
+                if (vmax > 0) {
+                    int yTop = top + (int) Math.round((hi - vmax) * perUnit);
+                    gr.setColor(new Color(POSITIVE));
+                    gr.fillRect(x, yTop, bw, Math.max(1, zeroY - yTop));
+                }
+                if (vmin < 0) {
+                    int yBottom = top + (int) Math.round((hi - vmin) * perUnit);
+                    gr.setColor(new Color(NEGATIVE));
+                    gr.fillRect(x, zeroY, bw, Math.max(1, yBottom - zeroY));
+                }
+            }
+            gr.setColor(new Color(AXIS));
+            gr.fillRect(BAR_MARGIN, Math.min(zeroY, top + BAR_PLOT_HEIGHT - 1), g[1], 1);
+            gr.setColor(Color.BLACK);
+            int textY = (BAR_TEXT - PixelFont.height(FONT_PX)) / 2;
+            PixelFont.draw(gr, number(hi), BAR_MARGIN, textY, FONT_PX);
+            PixelFont.draw(gr, number(lo), BAR_MARGIN, top + BAR_PLOT_HEIGHT + textY, FONT_PX);
+            String last = Integer.toString(n - 1);
+            PixelFont.draw(gr, last, g[2] - BAR_MARGIN - PixelFont.width(last, FONT_PX), top + BAR_PLOT_HEIGHT + textY, FONT_PX);
+        } finally {
+            gr.dispose();
+        }
+        return img;
+    }
+
+    private static double clampFinite(float v, double lo, double hi) {
+        if (Float.isNaN(v)) {
+            return 0;
+        }
+        return Math.max(lo, Math.min(hi, v));
+    }
+
+    static String number(double v) {
+        String s = String.format(Locale.ROOT, "%.4g", v);
+        if (s.contains("e")) {
+            return s;
+        }
+        if (s.contains(".")) {
+            s = s.replaceAll("0+$", "");
+            if (s.endsWith(".")) {
+                s = s.substring(0, s.length() - 1);
+            }
+        }
+        return s;
+    }
+
+    // ---- kernels -------------------------------------------------------------------------
+
+    /**
+     * Geometry of a kernel picture for (kh, kw, in, out): one row per filter, one column per
+     * input channel, plus a colour column when in == 3. Returns {columns, scale, cell width,
+     * cell height, width, height, left label width}.
+     */
+    public static int[] kernelGeometry(int kh, int kw, int in, int out, PictureOptions o) {
+        int sc = scaleFor(kh, kw, o);
+        int cols = in + (in == 3 ? 1 : 0);
+        int left = PixelFont.width(Integer.toString(out - 1), FONT_PX) + 2 * PAD;
+        int cellW = kw * sc + PAD;
+        int cellH = kh * sc + PAD;
+        int width = left + cols * cellW;
+        int height = PAD + LABEL + out * cellH;
+        return new int[] {cols, sc, cellW, cellH, width, height, left};
+    }
+
+    /** Top-left pixel of the tile for filter f, column col. */
+    public static int[] kernelTileOrigin(int f, int col, int[] geo) {
+        return new int[] {geo[6] + col * geo[2], PAD + LABEL + f * geo[3]};
+    }
+
+    public static BufferedImage renderKernels(Tensor k, PictureOptions o) {
+        if (o == null) {
+            throw new IllegalArgumentException("picture options are null; use PictureOptions.DEFAULT");
+        }
+        if (k.rank() != 4 || k.size() == 0) {
+            throw new IllegalArgumentException("a conv kernel has shape (kh, kw, in, out) (Keras layout), got "
+                    + k.shapeString());
+        }
+        int kh = k.dim(0);
+        int kw = k.dim(1);
+        int in = k.dim(2);
+        int out = k.dim(3);
+        int[] g = kernelGeometry(kh, kw, in, out, o);
+        int sc = g[1];
+        float[] d = k.data();
+        int off = k.offset();
+        double[] global = range(d, off, k.size(), 1);
+        BufferedImage img = new BufferedImage(g[4], g[5], BufferedImage.TYPE_INT_RGB);
+        Graphics2D gr = img.createGraphics();
+        try {
+            gr.setColor(new Color(BACKGROUND));
+            gr.fillRect(0, 0, g[4], g[5]);
+            gr.setColor(Color.BLACK);
+            for (int c = 0; c < in; c++) {
+                PixelFont.draw(gr, Integer.toString(c), g[6] + c * g[2], PAD, FONT_PX);
+            }
+            for (int f = 0; f < out; f++) {
+                int[] row = kernelTileOrigin(f, 0, g);
+                gr.setColor(Color.BLACK);
+                PixelFont.draw(gr, Integer.toString(f), PAD, row[1], FONT_PX);
+                double[][] ranges = new double[in][];
+                for (int c = 0; c < in; c++) {
+                    ranges[c] = o.perChannel() ? tileRange(d, off, kh, kw, in, out, c, f) : global;
+                    int[] at = kernelTileOrigin(f, c, g);
+                    for (int y = 0; y < kh; y++) {
+                        for (int x = 0; x < kw; x++) {
+                            float v = d[off + ((y * kw + x) * in + c) * out + f];
+                            fillRgb(img, at[0] + x * sc, at[1] + y * sc, sc, mapped(level(v, ranges[c]), o));
+                        }
+                    }
+                }
+                if (in == 3) {
+                    int[] at = kernelTileOrigin(f, 3, g);
+                    for (int y = 0; y < kh; y++) {
+                        for (int x = 0; x < kw; x++) {
+                            int base = off + (y * kw + x) * in * out + f;
+                            int c0 = level(d[base], ranges[0]);
+                            int c1 = level(d[base + out], ranges[1]);
+                            int c2 = level(d[base + 2 * out], ranges[2]);
+                            int rgb = o.bgr() ? (c2 << 16) | (c1 << 8) | c0 : (c0 << 16) | (c1 << 8) | c2;
+                            fillRgb(img, at[0] + x * sc, at[1] + y * sc, sc, rgb);
+                        }
+                    }
+                }
+            }
+        } finally {
+            gr.dispose();
+        }
+        return img;
+    }
+
+    private static double[] tileRange(float[] d, int off, int kh, int kw, int in, int out, int c, int f) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int p = 0; p < kh * kw; p++) {
+            float v = d[off + (p * in + c) * out + f];
+            if (Float.isFinite(v)) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        return new double[] {lo, hi};
+    }
+
+    // ---- files ---------------------------------------------------------------------------
+
+    /** ImageIO format name for the file's extension. */
+    static String formatOf(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = name.lastIndexOf('.');
+        String ext = dot < 0 ? "" : name.substring(dot + 1);
+        return switch (ext) {
+            case "png" -> "png";
+            case "jpg", "jpeg" -> "jpeg";
+            case "bmp" -> "bmp";
+            case "gif" -> "gif";
+            default -> throw new CnnIoException(file + ": unknown picture extension '" + ext
+                    + "'; use .png (lossless, recommended), .jpg, .bmp or .gif");
+        };
+    }
+
+    static void save(BufferedImage img, Path file, String format) {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            if (!ImageIO.write(img, format, out)) {
+                throw new CnnIoException(file + ": the JDK has no " + format + " writer for this picture");
+            }
+        } catch (IOException e) {
+            throw new CnnIoException(file + ": cannot write the picture: " + e.getMessage(), e);
+        }
+    }
+}

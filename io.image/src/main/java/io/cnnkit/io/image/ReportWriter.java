@@ -1,0 +1,274 @@
+package io.cnnkit.io.image;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.cnnkit.engine.api.Shape;
+import io.cnnkit.engine.api.Stage;
+import io.cnnkit.engine.api.Summary;
+import io.cnnkit.io.api.CnnIoException;
+import io.cnnkit.io.api.PictureOptions;
+import io.cnnkit.io.api.StageStats;
+
+/**
+ * Writes a traced run as a self-contained folder: {@code NN_<layer>.png} per stage,
+ * optional {@code NN_<layer>.npy}, and {@code report.html} (relative links, inline CSS, no
+ * scripts). Everything is written into a hidden temporary sibling folder first; only
+ * when all files exist is it moved into place (an existing folder is moved aside, the new
+ * one moved in, the old one deleted), so a failure never leaves a partial report and never
+ * damages the previous one.
+ */
+public final class ReportWriter {
+    /** Called after every file is written into the temporary folder; tests inject failures here. */
+    @FunctionalInterface
+    public interface FileHook {
+        void written(Path file) throws IOException;
+    }
+
+    public static final String REPORT = "report.html";
+
+    private final FileHook hook;
+
+    public ReportWriter() {
+        this(f -> {
+        });
+    }
+
+    public ReportWriter(FileHook hook) {
+        this.hook = hook;
+    }
+
+    /** The file name stem of a stage: two-digit index and the layer name made file-safe. */
+    public static String stem(Stage s) {
+        String safe = s.name().replaceAll("[^A-Za-z0-9._-]", "_");
+        if (safe.isEmpty() || safe.startsWith(".")) {
+            safe = "_" + safe;
+        }
+        return String.format(Locale.ROOT, "%02d_%s", s.index(), safe);
+    }
+
+    public Path write(String title, List<Stage> stages, Summary summary, Path dir, boolean npy,
+            PictureOptions pictures) {
+        if (stages == null || stages.isEmpty()) {
+            throw new IllegalArgumentException("no stages to report; pass model.trace(input)");
+        }
+        if (pictures == null) {
+            throw new IllegalArgumentException("picture options are null; use PictureOptions.DEFAULT");
+        }
+        Set<String> stems = new HashSet<>();
+        for (Stage s : stages) {
+            if (!stems.add(stem(s))) {
+                throw new IllegalArgumentException("two stages map to the file name " + stem(s)
+                        + "; stage index and name pairs must be unique");
+            }
+        }
+        Path target = dir.toAbsolutePath().normalize();
+        Path parent = target.getParent();
+        if (parent == null) {
+            throw new CnnIoException(dir + ": a report folder needs a parent folder");
+        }
+        if (Files.exists(target) && !Files.isDirectory(target)) {
+            throw new CnnIoException(target + ": exists and is not a folder; choose another report folder");
+        }
+        Path tmp;
+        try {
+            Files.createDirectories(parent);
+            tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+        } catch (IOException e) {
+            throw new CnnIoException(target + ": cannot create a temporary folder next to the report folder: "
+                    + e.getMessage(), e);
+        }
+        try {
+            writeInto(tmp, title, stages, summary, npy, pictures);
+            install(tmp, target);
+        } catch (RuntimeException | IOException e) {
+            deleteQuietly(tmp);
+            if (e instanceof CnnIoException c) {
+                throw c;
+            }
+            throw new CnnIoException(target + ": report not written (previous content left as it was): "
+                    + e.getMessage(), e);
+        }
+        return target.resolve(REPORT);
+    }
+
+    private void writeInto(Path tmp, String title, List<Stage> stages, Summary summary, boolean npy,
+            PictureOptions pictures) throws IOException {
+        Map<String, Summary.Row> rows = new HashMap<>();
+        if (summary != null) {
+            for (Summary.Row r : summary.rows()) {
+                rows.put(r.name(), r);
+            }
+        }
+        StringBuilder body = new StringBuilder();
+        for (Stage s : stages) {
+            String stem = stem(s);
+            Path png = tmp.resolve(stem + ".png");
+            int[] size;
+            try {
+                size = Pictures.write(s.output(), png, pictures);
+            } catch (IllegalArgumentException e) {
+                throw new CnnIoException("stage " + s.index() + " '" + s.name() + "': " + e.getMessage(), e);
+            }
+            hook.written(png);
+            if (npy) {
+                Path n = tmp.resolve(stem + ".npy");
+                NpyCodec.write(s.output(), n);
+                hook.written(n);
+            }
+            body.append(section(s, stem, rows.get(s.name()), npy, size));
+        }
+        String html = page(title, summary, body.toString());
+        Path report = tmp.resolve(REPORT);
+        Files.writeString(report, html, StandardCharsets.UTF_8);
+        hook.written(report);
+    }
+
+    private static String section(Stage s, String stem, Summary.Row row, boolean npy, int[] size) {
+        // Small pictures are shown enlarged by a whole factor (pixelated) so maps stay readable.
+        int zoom = Math.max(1, Math.min(4, 320 / Math.max(1, size[0])));
+        StageStats st = StageStats.of(s.output());
+        String params;
+        if (row != null) {
+            params = String.format(Locale.ROOT, "%,d", row.params());
+        } else {
+            params = s.index() == 0 ? "&ndash; (input)" : "&ndash; (not in the summary)";
+        }
+        String shapeKeras = Shape.ofSample(s.output()).toString();
+        StringBuilder b = new StringBuilder();
+        b.append("<section id=\"").append(esc(stem)).append("\">\n");
+        b.append("<h2>").append(String.format(Locale.ROOT, "%02d", s.index())).append(' ')
+                .append(esc(s.name())).append(" <span class=\"type\">(").append(esc(s.type())).append(")</span></h2>\n");
+        b.append("<table class=\"facts\">\n");
+        row(b, "Output shape", esc(shapeKeras) + " &nbsp; <span class=\"dim\">tensor " + esc(s.output().shapeString()) + "</span>");
+        row(b, "Parameters", params);
+        row(b, "Min / max", num(st.min()) + " / " + num(st.max()));
+        row(b, "Mean &plusmn; std", num(st.mean()) + " &plusmn; " + num(st.std()));
+        row(b, "Zeros", String.format(Locale.ROOT, "%.1f %%", 100 * st.zeroFraction()));
+        String files = "<a href=\"" + esc(stem) + ".png\">" + esc(stem) + ".png</a>";
+        if (npy) {
+            files += " &middot; <a href=\"" + esc(stem) + ".npy\">" + esc(stem) + ".npy</a>";
+        }
+        row(b, "Files", files);
+        b.append("</table>\n");
+        b.append("<a href=\"").append(esc(stem)).append(".png\"><img src=\"").append(esc(stem))
+                .append(".png\" width=\"").append(size[0] * zoom).append("\" height=\"").append(size[1] * zoom)
+                .append("\" alt=\"").append(esc(s.name())).append(" output\"></a>\n");
+        b.append("</section>\n");
+        return b.toString();
+    }
+
+    private static void row(StringBuilder b, String k, String v) {
+        b.append("<tr><th>").append(k).append("</th><td>").append(v).append("</td></tr>\n");
+    }
+
+    private static String num(double v) {
+        return esc(String.format(Locale.ROOT, "%.6g", v));
+    }
+
+    private static String page(String title, Summary summary, String body) {
+        String t = esc(title == null ? "cnnkit trace" : title);
+        StringBuilder b = new StringBuilder();
+        b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(t)
+                .append("</title>\n<style>\n")
+                .append("body{font-family:system-ui,sans-serif;margin:1.5em auto;max-width:1100px;padding:0 1em;color:#222}\n")
+                .append("h1{font-size:1.6em}h2{font-size:1.2em;margin:0 0 .4em}\n")
+                .append("section{border-top:1px solid #ccc;padding:1em 0}\n")
+                .append(".type,.dim{color:#666;font-weight:normal}\n")
+                .append("table.facts{border-collapse:collapse;margin-bottom:.6em}\n")
+                .append("table.facts th{text-align:left;padding:.1em 1em .1em 0;font-weight:600}\n")
+                .append("table.facts td{font-family:ui-monospace,monospace}\n")
+                .append("img{max-width:100%;height:auto;image-rendering:pixelated;border:1px solid #ddd}\n")
+                .append("pre{background:#f6f6f6;padding:.8em;overflow-x:auto}\n")
+                .append("</style>\n</head>\n<body>\n<h1>").append(t).append("</h1>\n");
+        if (summary != null) {
+            b.append("<pre>").append(esc(summary.format())).append("</pre>\n");
+        }
+        b.append(body);
+        b.append("<footer><p class=\"dim\">Pictures: min-max normalised to 0..255 over the whole stage "
+                + "(constant stages are mid-grey); 1 channel grey, 3 channels colour, other counts one map per "
+                + "channel, vectors as bars. Written by cnnkit.</p></footer>\n</body>\n</html>\n");
+        return b.toString();
+    }
+
+    /** HTML-escapes text for element content and double-quoted attributes. */
+    public static String esc(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> b.append("&amp;");
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    /** Moves the finished folder into place; an existing folder is moved aside first and deleted last. */
+    private static void install(Path tmp, Path target) throws IOException {
+        if (!Files.exists(target)) {
+            move(tmp, target);
+            return;
+        }
+        Path old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+        Files.delete(old);
+        move(target, old);
+        try {
+            move(tmp, target);
+        } catch (IOException e) {
+            move(old, target);
+            throw e;
+        }
+        deleteQuietly(old);
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            // Siblings are on one file system, so this is rare (e.g. some network shares).
+            Files.move(from, to);
+        }
+    }
+
+    static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    Files.delete(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // Leftover temporary files are harmless; the caller reports the real failure.
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package io.cnnkit.io.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.io.api.CnnIoException;
+import io.cnnkit.io.api.Images;
+import io.cnnkit.io.api.PictureOptions;
+
+class PicturesTest {
+    @TempDir
+    Path dir;
+
+    private static Tensor ramp(int... shape) {
+        Tensor t = Tensor.zeros(shape);
+        for (int i = 0; i < t.size(); i++) {
+            t.data()[i] = -3.5f + 0.25f * i;
+        }
+        return t;
+    }
+
+    private BufferedImage written(Tensor t, String name, PictureOptions o) throws IOException {
+        Path f = dir.resolve(name);
+        Images.writePicture(t, f, o);
+        return ImageIO.read(f.toFile());
+    }
+
+    @Test
+    void oneChannelIsGreyWithMinAt0AndMaxAt255() throws IOException {
+        Tensor t = ramp(1, 40, 50, 1);
+        BufferedImage img = written(t, "grey.png", PictureOptions.DEFAULT);
+        assertEquals(50, img.getWidth());
+        assertEquals(40, img.getHeight());
+        assertEquals(1, img.getRaster().getNumBands());
+        assertEquals(0, img.getRaster().getSample(0, 0, 0));
+        assertEquals(255, img.getRaster().getSample(49, 39, 0));
+        // Interior value: round((v - min) * 255 / (max - min)).
+        int i = 20 * 50 + 7;
+        assertEquals(Math.round(i * 255.0 / (40 * 50 - 1)), img.getRaster().getSample(7, 20, 0));
+    }
+
+    @Test
+    void constantTensorIsMidGrey() throws IOException {
+        Tensor t = Tensor.zeros(1, 33, 34, 1);
+        java.util.Arrays.fill(t.data(), 0.12f);
+        BufferedImage img = written(t, "const.png", PictureOptions.DEFAULT);
+        for (int y = 0; y < 33; y++) {
+            for (int x = 0; x < 34; x++) {
+                assertEquals(128, img.getRaster().getSample(x, y, 0));
+            }
+        }
+        BufferedImage zeros = written(Tensor.zeros(1, 40, 40, 3), "zeros.png", PictureOptions.DEFAULT);
+        assertEquals(0x808080, zeros.getRGB(5, 5) & 0xffffff);
+    }
+
+    @Test
+    void threeChannelsAreColourNormalisedOverTheWholeTensor() throws IOException {
+        Tensor t = Tensor.zeros(1, 32, 32, 3);
+        t.set(-2f, 0, 0, 0, 0);
+        t.set(6f, 0, 0, 0, 2);
+        t.set(2f, 0, 1, 1, 1);
+        BufferedImage img = written(t, "rgb.png", PictureOptions.DEFAULT);
+        assertEquals(3, img.getRaster().getNumBands());
+        // min -2 -> 0, max 6 -> 255, 0 -> round(2 * 255 / 8) = 64, 2 -> 128 (rounded 127.5).
+        assertEquals(0x0040ff, img.getRGB(0, 0) & 0xffffff);
+        assertEquals(0x408040, img.getRGB(1, 1) & 0xffffff);
+        BufferedImage bgr = written(t, "bgr.png", PictureOptions.DEFAULT.withBgr(true));
+        assertEquals(0xff4000, bgr.getRGB(0, 0) & 0xffffff);
+    }
+
+    @Test
+    void eightChannelsMakeALabelledGrid() throws IOException {
+        Tensor t = ramp(1, 6, 5, 8);
+        PictureOptions o = PictureOptions.DEFAULT;
+        int[] g = Pictures.gridGeometry(6, 5, 8, o);
+        assertEquals(3, g[0]);
+        assertEquals(3, g[1]);
+        int sc = Pictures.scaleFor(6, 5, o);
+        assertEquals(7, sc); // ceil(32 / 5)
+        BufferedImage img = written(t, "grid.png", o);
+        assertEquals(Pictures.PAD + 3 * (5 * sc + Pictures.PAD), img.getWidth());
+        assertEquals(Pictures.PAD + 3 * (Pictures.LABEL + 6 * sc + Pictures.PAD), img.getHeight());
+        double n = t.size() - 1;
+        for (int k = 0; k < 8; k++) {
+            int[] at = Pictures.tileOrigin(k, 6, 5, 8, o);
+            for (int y = 0; y < 6; y++) {
+                for (int x = 0; x < 5; x++) {
+                    int i = (y * 5 + x) * 8 + k;
+                    int level = (int) Math.round(i * 255.0 / n);
+                    assertEquals(level * 0x010101, img.getRGB(at[0] + x * sc + sc / 2, at[1] + y * sc + sc / 2) & 0xffffff,
+                            "map " + k + " at " + y + "," + x);
+                }
+            }
+            // The label strip above each tile holds black label pixels.
+            boolean label = false;
+            for (int y = at[1] - Pictures.LABEL; y < at[1]; y++) {
+                for (int x = at[0]; x < at[0] + 5 * sc; x++) {
+                    label |= (img.getRGB(x, y) & 0xffffff) == 0;
+                }
+            }
+            assertTrue(label, "label of map " + k);
+        }
+        // The ninth cell is empty background.
+        int[] ninth = Pictures.tileOrigin(8, 6, 5, 8, o);
+        assertEquals(0xffffff, img.getRGB(ninth[0] + 3, ninth[1] + 3) & 0xffffff);
+        assertEquals(0, img.getRGB(Pictures.tileOrigin(0, 6, 5, 8, o)[0], Pictures.tileOrigin(0, 6, 5, 8, o)[1]) & 0xffffff);
+    }
+
+    @Test
+    void perChannelNormalisationSpreadsEveryMap() throws IOException {
+        Tensor t = ramp(1, 4, 4, 2);
+        PictureOptions o = PictureOptions.DEFAULT.withPerChannel(true).withScale(1);
+        BufferedImage img = written(t, "per.png", o);
+        for (int k = 0; k < 2; k++) {
+            int[] at = Pictures.tileOrigin(k, 4, 4, 2, o);
+            assertEquals(0x000000, img.getRGB(at[0], at[1]) & 0xffffff);
+            assertEquals(0xffffff, img.getRGB(at[0] + 3, at[1] + 3) & 0xffffff);
+        }
+    }
+
+    @Test
+    void viridisColoursSingleMaps() throws IOException {
+        Tensor t = ramp(1, 2, 2, 1);
+        BufferedImage img = written(t, "v.png", PictureOptions.DEFAULT.withColormap(PictureOptions.Colormap.VIRIDIS).withScale(3));
+        assertEquals(6, img.getWidth());
+        assertEquals(0x440154, img.getRGB(0, 0) & 0xffffff);
+        assertEquals(0xfde725, img.getRGB(5, 5) & 0xffffff);
+        assertEquals(img.getRGB(0, 0), img.getRGB(2, 2));
+        assertNotEquals(img.getRGB(0, 0), img.getRGB(3, 0));
+    }
+
+    @Test
+    void vectorsBecomeBarCharts() throws IOException {
+        Tensor t = Tensor.wrap(new float[] {1, -0.5f, 3, 0, 2}, 1, 5);
+        BufferedImage img = written(t, "bars.png", PictureOptions.DEFAULT);
+        int[] g = Pictures.barGeometry(5);
+        assertEquals(16, g[0]);
+        assertEquals(g[2], img.getWidth());
+        assertEquals(Pictures.BAR_PLOT_HEIGHT + 2 * Pictures.BAR_TEXT, img.getHeight());
+        int top = Pictures.BAR_TEXT;
+        double perUnit = Pictures.BAR_PLOT_HEIGHT / 3.5;
+        int zeroY = top + (int) Math.round(3 * perUnit);
+        int mid2 = Pictures.BAR_MARGIN + 2 * 16 + 8;
+        // Largest bar reaches the top of the plot; negative bar goes down from the zero line.
+        assertEquals(Pictures.POSITIVE, img.getRGB(mid2, top) & 0xffffff);
+        assertEquals(0xffffff, img.getRGB(mid2, top - 1) & 0xffffff);
+        int mid1 = Pictures.BAR_MARGIN + 16 + 8;
+        assertEquals(Pictures.NEGATIVE, img.getRGB(mid1, zeroY + 5) & 0xffffff);
+        assertEquals(Pictures.NEGATIVE, img.getRGB(mid1, top + Pictures.BAR_PLOT_HEIGHT - 1) & 0xffffff);
+        int mid0 = Pictures.BAR_MARGIN + 8;
+        int y1 = top + (int) Math.round(2 * perUnit);
+        assertEquals(Pictures.POSITIVE, img.getRGB(mid0, y1 + 1) & 0xffffff);
+        assertEquals(0xffffff, img.getRGB(mid0, y1 - 2) & 0xffffff);
+    }
+
+    @Test
+    void longVectorsAreAggregatedInto800Columns() throws IOException {
+        Tensor t = Tensor.zeros(1, 5000);
+        for (int i = 0; i < 5000; i++) {
+            t.data()[i] = i - 2500;
+        }
+        BufferedImage img = written(t, "long.png", PictureOptions.DEFAULT);
+        assertEquals(800 + 2 * Pictures.BAR_MARGIN, img.getWidth());
+        // Last column holds the maximum: bar up to the top.
+        assertEquals(Pictures.POSITIVE, img.getRGB(Pictures.BAR_MARGIN + 799, Pictures.BAR_TEXT) & 0xffffff);
+        // First column holds the minimum: negative bar down to the bottom.
+        assertEquals(Pictures.NEGATIVE, img.getRGB(Pictures.BAR_MARGIN, Pictures.BAR_TEXT + Pictures.BAR_PLOT_HEIGHT - 1) & 0xffffff);
+    }
+
+    @Test
+    void kernelsAreTilesPerFilterAndChannel() throws IOException {
+        Tensor k = Tensor.zeros(3, 3, 3, 2);
+        for (int i = 0; i < k.size(); i++) {
+            k.data()[i] = i % 7 - 3;
+        }
+        Path f = dir.resolve("k.png");
+        Images.writeKernels(k, f);
+        BufferedImage img = ImageIO.read(f.toFile());
+        int[] g = Pictures.kernelGeometry(3, 3, 3, 2, PictureOptions.DEFAULT);
+        assertEquals(4, g[0]);
+        assertEquals(g[4], img.getWidth());
+        assertEquals(g[5], img.getHeight());
+        int sc = g[1];
+        for (int fi = 0; fi < 2; fi++) {
+            for (int c = 0; c < 3; c++) {
+                int[] at = Pictures.kernelTileOrigin(fi, c, g);
+                for (int y = 0; y < 3; y++) {
+                    for (int x = 0; x < 3; x++) {
+                        float v = k.get(y, x, c, fi);
+                        int level = (int) Math.round((v + 3) * 255.0 / 6);
+                        assertEquals(level * 0x010101, img.getRGB(at[0] + x * sc, at[1] + y * sc) & 0xffffff);
+                    }
+                }
+            }
+            int[] colour = Pictures.kernelTileOrigin(fi, 3, g);
+            int lr = (int) Math.round((k.get(1, 2, 0, fi) + 3) * 255.0 / 6);
+            int lg = (int) Math.round((k.get(1, 2, 1, fi) + 3) * 255.0 / 6);
+            int lb = (int) Math.round((k.get(1, 2, 2, fi) + 3) * 255.0 / 6);
+            assertEquals(lr << 16 | lg << 8 | lb, img.getRGB(colour[0] + 2 * sc, colour[1] + sc) & 0xffffff);
+        }
+        // The walkthrough's constant 0.12 kernels draw mid-grey.
+        Tensor c = Tensor.zeros(24, 24, 3, 3);
+        java.util.Arrays.fill(c.data(), 0.12f);
+        Images.writeKernels(c, dir.resolve("c.png"));
+        BufferedImage ci = ImageIO.read(dir.resolve("c.png").toFile());
+        int[] cg = Pictures.kernelGeometry(24, 24, 3, 3, PictureOptions.DEFAULT);
+        int[] at = Pictures.kernelTileOrigin(2, 1, cg);
+        assertEquals(0x808080, ci.getRGB(at[0] + 5, at[1] + 5) & 0xffffff);
+    }
+
+    @Test
+    void nonFiniteValuesDoNotPoisonTheRange() throws IOException {
+        Tensor t = Tensor.wrap(new float[] {Float.NaN, 1, 2, Float.POSITIVE_INFINITY}, 1, 2, 2, 1);
+        BufferedImage img = written(t, "nan.png", PictureOptions.DEFAULT.withScale(1));
+        assertEquals(0, img.getRaster().getSample(0, 0, 0));
+        assertEquals(0, img.getRaster().getSample(1, 0, 0));
+        assertEquals(255, img.getRaster().getSample(0, 1, 0));
+        assertEquals(255, img.getRaster().getSample(1, 1, 0));
+    }
+
+    @Test
+    void badInputsAreClearErrors() {
+        assertThrows(IllegalArgumentException.class, () -> Images.writePicture(Tensor.zeros(2, 4, 4, 1), dir.resolve("a.png")));
+        assertThrows(IllegalArgumentException.class, () -> Images.writePicture(Tensor.zeros(1, 2, 2, 2, 2), dir.resolve("a.png")));
+        CnnIoException e = assertThrows(CnnIoException.class, () -> Images.writePicture(Tensor.zeros(1, 4, 4, 1), dir.resolve("a.tiff")));
+        assertTrue(e.getMessage().contains("a.tiff") && e.getMessage().contains(".png"), e.getMessage());
+        assertThrows(CnnIoException.class, () -> Images.writePicture(Tensor.zeros(1, 4, 4, 1), dir.resolve("no/such/dir/a.png")));
+        assertThrows(IllegalArgumentException.class, () -> Images.writeKernels(Tensor.zeros(3, 3, 1), dir.resolve("k.png")));
+    }
+
+    @Test
+    void picturesReadBackAsImages() throws IOException {
+        // A grey picture read back through Images.read gives the levels it was written with.
+        Tensor t = ramp(1, 32, 32, 1);
+        Path f = dir.resolve("back.png");
+        Images.writePicture(t, f);
+        Tensor back = Images.read(f);
+        assertArrayEquals(new int[] {1, 32, 32, 3}, back.shape());
+        assertEquals(0f, back.get(0, 0, 0, 0));
+        assertEquals(255f, back.get(0, 31, 31, 2));
+    }
+}

@@ -1,0 +1,103 @@
+package io.cnnkit.kerastest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.cnnkit.engine.api.ModelException;
+import io.cnnkit.engine.api.StandaloneEngine;
+import io.cnnkit.io.api.KerasWeights;
+
+/**
+ * The real files cnnkit cannot run yet: parsing their architecture fails with a message that
+ * names the model, the layer and the reason (branches, a Keras class no provider reads,
+ * Theano ordering, a subclassed model), so a user knows what to change. Architectures come from
+ * the .h5 itself where it is a full-model file (skipped when a large file is absent) and from the
+ * .json copies in the test resources otherwise.
+ */
+class UnsupportedFilesTest {
+    private static StandaloneEngine engine;
+
+    @BeforeAll
+    static void start() {
+        engine = KerasReal.engine();
+    }
+
+    @AfterAll
+    static void stop() {
+        engine.close();
+    }
+
+    private static String refusal(String json) {
+        ModelException e = assertThrows(ModelException.class, () -> engine.build(engine.parse(json)));
+        return e.getMessage();
+    }
+
+    private static void assertMentions(String message, String... parts) {
+        for (String p : parts) {
+            assertTrue(message.contains(p), "message should mention \"" + p + "\": " + message);
+        }
+    }
+
+    @Test
+    void resnet8Keras2HasBranches() {
+        String fromJson = refusal(KerasReal.jsonResource("k2-resnet8-cifar10"));
+        assertMentions(fromJson, "'model'", "graph with branches", "layer 'add' merges 'activation' and "
+                + "'batch_normalization_2'", "chains only");
+        Path h5 = KerasReal.file("k2-resnet8-cifar10.h5");
+        assertEquals(fromJson, refusal(KerasWeights.modelConfig(h5).orElseThrow()));
+    }
+
+    @Test
+    void resnet8Keras3HasBranches() {
+        String fromJson = refusal(KerasReal.jsonResource("k3-resnet8-cifar10"));
+        assertMentions(fromJson, "'functional'", "graph with branches", "layer 'add' merges 'activation' and "
+                + "'batch_normalization_2'");
+        Path h5 = KerasReal.file("k3-resnet8-cifar10.h5");
+        assertEquals(fromJson, refusal(KerasWeights.modelConfig(h5).orElseThrow()));
+    }
+
+    @Test
+    void mtcnnPnetHasTwoHeads() {
+        Path h5 = KerasReal.file("k2-mtcnn-12net.h5");
+        String m = refusal(KerasWeights.modelConfig(h5).orElseThrow());
+        assertMentions(m, "graph with branches", "layer 'PReLU3' feeds 'conv4-1' and 'conv4-2'");
+        // PReLU itself is not the problem: RealModelsTest runs the one-head chain.
+    }
+
+    @Test
+    void theanoOrderedKeras1() {
+        String m = refusal(KerasReal.jsonResource("k1-th-mnist-cnn"));
+        assertMentions(m, "layer 1 'convolution2d_1' (Convolution2D)", "dim_ordering \"th\"",
+                "Theano/channels_first ordering is not supported", "channels_last");
+    }
+
+    @Test
+    void reshapeHasNoLayerType() {
+        Path h5 = KerasReal.file("k1-tf-conv2d-reshape.h5");
+        String m = refusal(KerasWeights.modelConfig(h5).orElseThrow());
+        assertMentions(m, "layer 2 'reshape_1' (Reshape)", "no layer type present reads Keras class 'Reshape'",
+                "Conv2D", "Dense");
+    }
+
+    @Test
+    void upSamplingHasNoLayerType() {
+        Path h5 = KerasReal.file("k2-conv-avgpool-gap.h5");
+        String m = refusal(KerasWeights.modelConfig(h5).orElseThrow());
+        // The layers before it (Conv2D, SpatialDropout2D, ZeroPadding2D) are read; RealModelsTest runs them.
+        assertMentions(m, "'up_sampling2d_78' (UpSampling2D)", "no layer type present reads Keras class "
+                + "'UpSampling2D'");
+    }
+
+    @Test
+    void subclassedKeras3Model() {
+        String m = refusal(KerasReal.jsonResource("k3-nested-dense"));
+        assertMentions(m, "NestedDenseModel", "no layer list", "subclassed", "Sequential and Functional");
+    }
+}

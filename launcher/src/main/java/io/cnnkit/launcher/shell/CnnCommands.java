@@ -1,0 +1,393 @@
+package io.cnnkit.launcher.shell;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import io.cnnkit.engine.api.Engine;
+import io.cnnkit.engine.api.Initializers;
+import io.cnnkit.engine.api.LayerInfo;
+import io.cnnkit.engine.api.LayerSpec;
+import io.cnnkit.engine.api.Model;
+import io.cnnkit.engine.api.ModelDescription;
+import io.cnnkit.engine.api.RunOptions;
+import io.cnnkit.engine.api.Shape;
+import io.cnnkit.engine.api.Stage;
+import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.io.api.CnnIoException;
+import io.cnnkit.io.api.ImageOptions;
+import io.cnnkit.io.api.Images;
+import io.cnnkit.io.api.KerasWeights;
+import io.cnnkit.io.api.LoadOptions;
+import io.cnnkit.io.api.LoadReport;
+import io.cnnkit.io.api.Reports;
+import io.cnnkit.io.api.StageStats;
+
+/**
+ * The logic behind the {@code cnn:*} Gogo commands and the {@code ./cnnkit} CLI, usable
+ * without OSGi: named models loaded from descriptions or files, runs written as reports,
+ * weights saved and loaded by layer name, classic image filters, the demo.
+ */
+public final class CnnCommands implements AutoCloseable {
+    private final Engine engine;
+    private final PrintStream progress;
+    private final Map<String, Model> models = new LinkedHashMap<>();
+
+    /**
+     * @param engine   the engine whose layer services build the models
+     * @param progress where long commands (demo) report progress; results are returned, not printed
+     */
+    public CnnCommands(Engine engine, PrintStream progress) {
+        this.engine = engine;
+        this.progress = progress;
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    PrintStream progress() {
+        return progress;
+    }
+
+    /** Layer types and activations present, with the bundle (or class) providing each. */
+    public Results.Types types() {
+        List<Results.Provider> rows = new ArrayList<>();
+        Map<String, String> providers = engine.providers();
+        for (String t : engine.layerTypes()) {
+            rows.add(new Results.Provider("layer", t, providers.getOrDefault("layer " + t, "?")));
+        }
+        for (String a : engine.activations()) {
+            rows.add(new Results.Provider("activation", a, providers.getOrDefault("activation " + a, "?")));
+        }
+        return new Results.Types(rows);
+    }
+
+    /** Where a model came from and the weights file that comes with it (a full-model .h5). */
+    record Source(ModelDescription description, String origin, Path weights) {
+    }
+
+    /**
+     * Reads a MODEL argument: a cnnkit or Keras JSON file, a full-model Keras .h5 (architecture
+     * from its model_config, weights from the same file), or a description string.
+     */
+    Source describe(String model) {
+        if (model == null || model.isBlank()) {
+            throw new CommandException("no model given", "give a JSON file, a full-model .h5 or a description such as "
+                    + "'conv2d(3, 3) | max_pooling2d(3) | relu'");
+        }
+        Path p = asPath(model);
+        if (p != null && Files.isRegularFile(p)) {
+            if (isH5(p)) {
+                Optional<String> config = KerasWeights.modelConfig(p);
+                if (config.isEmpty()) {
+                    throw new CommandException(p + " holds weights only (no model_config attribute)",
+                            "give the architecture as JSON and the weights with --weights " + p);
+                }
+                return new Source(engine.parse(config.get()), p.toString(), p);
+            }
+            String text;
+            try {
+                text = Files.readString(p);
+            } catch (IOException e) {
+                throw new CnnIoException("cannot read model file " + p + ": " + e.getMessage(), e);
+            }
+            return new Source(engine.parse(text), p.toString(), null);
+        }
+        if (looksLikeFile(model)) {
+            throw new CommandException("no such model file: " + model,
+                    "check the path, or give a description such as 'conv2d(3, 3) | relu'");
+        }
+        return new Source(engine.parse(model), "description", null);
+    }
+
+    private static Path asPath(String s) {
+        try {
+            return Path.of(s);
+        } catch (RuntimeException e) {
+            return null; // characters a path cannot hold: a description
+        }
+    }
+
+    private static boolean isH5(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".h5") || n.endsWith(".hdf5");
+    }
+
+    private static boolean looksLikeFile(String s) {
+        String l = s.toLowerCase(Locale.ROOT).strip();
+        return l.endsWith(".json") || l.endsWith(".h5") || l.endsWith(".hdf5")
+                || (!l.contains("(") && !l.contains("|") && !l.startsWith("{") && l.contains("/"));
+    }
+
+    /**
+     * Builds a model under {@code name} (replacing one of that name). Weights come from
+     * {@code weights} when given, else from a full-model .h5 MODEL, else the initializers
+     * (seeded with {@code seed} when not null).
+     */
+    public Results.Loaded load(String name, String model, Path weights, LoadOptions options, Long seed) {
+        checkName(name);
+        Source src = describe(model);
+        ModelDescription d = src.description().withName(name);
+        if (seed != null) {
+            d = d.withSeed(seed);
+        }
+        Path wfile = weights != null ? weights : src.weights();
+        if (wfile != null && !Files.isRegularFile(wfile)) {
+            throw new CommandException("no such weights file: " + wfile, "check the path given to --weights");
+        }
+        Model m = engine.build(d);
+        LoadReport report = null;
+        try {
+            if (wfile != null) {
+                report = KerasWeights.load(m, wfile, options == null ? LoadOptions.BY_ORDER : options);
+                warnSkipped(report);
+            }
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+        Model old;
+        synchronized (models) {
+            old = models.put(name, m);
+        }
+        if (old != null) {
+            old.close();
+        }
+        return new Results.Loaded(name, src.origin(), m.inputShape(), m.layers().size(), params(m), report);
+    }
+
+    private static void checkName(String name) {
+        if (name == null || !name.matches("[A-Za-z0-9_.\\-]+")) {
+            throw new CommandException("invalid model name '" + name + "'",
+                    "use letters, digits, '_', '.', '-' (e.g. cnn:load m1 model.json)");
+        }
+    }
+
+    private static long params(Model m) {
+        long n = 0;
+        for (LayerInfo li : m.layers()) {
+            n += li.parameters();
+        }
+        return n;
+    }
+
+    /** The model loaded under {@code name}; an error lists the loaded names. */
+    public Model model(String name) {
+        synchronized (models) {
+            Model m = models.get(name);
+            if (m == null) {
+                throw new CommandException("no model named '" + name + "'" + (models.isEmpty() ? " (none loaded)"
+                        : "; loaded: " + String.join(", ", models.keySet())), "load one with cnn:load " + name + " MODEL");
+            }
+            return m;
+        }
+    }
+
+    public Results.Models models() {
+        List<Results.ModelState> out = new ArrayList<>();
+        synchronized (models) {
+            for (Map.Entry<String, Model> e : models.entrySet()) {
+                Model m = e.getValue();
+                boolean ok = m.isAvailable();
+                out.add(new Results.ModelState(e.getKey(), ok, ok ? null : m.unavailableReason(),
+                        m.description().layers().size()));
+            }
+        }
+        return new Results.Models(out);
+    }
+
+    /** Removes a loaded model. */
+    public boolean unload(String name) {
+        Model m;
+        synchronized (models) {
+            m = models.remove(name);
+        }
+        if (m != null) {
+            m.close();
+        }
+        return m != null;
+    }
+
+    public Results.SummaryText summary(String name) {
+        return new Results.SummaryText(model(name).summary());
+    }
+
+    /** Options of {@link #run}. */
+    public record RunParams(Path out, boolean npy, int threads, double rescale, boolean bgr, boolean grey,
+            boolean resize) {
+        public static final RunParams DEFAULT = new RunParams(null, false, 0, 1.0, false, false, false);
+    }
+
+    /** Reads an image and makes the tensor fit a model's input (resizing only when asked). */
+    Tensor readFor(Model m, Path image, RunParams p) {
+        requireFile(image, "image");
+        Shape in = m.inputShape();
+        ImageOptions io = ImageOptions.DEFAULT.withGrey(p.grey()).withBgr(p.bgr()).withRescale(p.rescale());
+        if (p.resize()) {
+            if (in.rank() != 3 || !in.isKnown(0) || !in.isKnown(1)) {
+                throw new CommandException("--resize needs a model with a fixed input size; '" + m.name()
+                        + "' takes " + in, "leave out --resize: this model takes images of any size");
+            }
+            io = io.withResize(in.dim(1), in.dim(0));
+        }
+        Tensor t = Images.read(image, io);
+        Shape got = Shape.ofSample(t);
+        if (!in.accepts(got)) {
+            String hint = "use --resize";
+            if (in.rank() == 3 && in.isKnown(2) && in.dim(2) != got.dim(2)) {
+                hint = in.dim(2) == 1 ? "add --grey (the model takes 1 channel)" : "leave out --grey (the model takes "
+                        + in.dim(2) + " channels)";
+            }
+            throw new CommandException("image " + image + " is " + got + " but model '" + m.name() + "' takes " + in,
+                    hint);
+        }
+        return t;
+    }
+
+    /** Traces a model on one image and writes pictures, report.html and (--npy) .npy files. */
+    public Results.Run run(String name, Path image, RunParams params) {
+        RunParams p = params == null ? RunParams.DEFAULT : params;
+        if (p.threads() < 0) {
+            throw new CommandException("--threads must be >= 0, got " + p.threads(), "0 uses the engine default");
+        }
+        Model m = model(name);
+        Tensor input = readFor(m, image, p);
+        long t0 = System.nanoTime();
+        List<Stage> stages = m.trace(input, RunOptions.DEFAULT.withThreads(p.threads()));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        Path out = p.out() != null ? p.out() : Path.of("out", name);
+        Path report = Reports.writeTrace(name + " on " + image.getFileName(), stages, m.summary(), out, p.npy());
+        return new Results.Run(name, image, steps(stages), report, ms);
+    }
+
+    static List<Results.Step> steps(List<Stage> stages) {
+        List<Results.Step> out = new ArrayList<>();
+        for (Stage s : stages) {
+            Tensor t = s.output();
+            out.add(new Results.Step(s.index(), s.name(), s.type(), t.shapeString(), StageStats.of(t)));
+        }
+        return out;
+    }
+
+    public Results.Saved weightsSave(String name, Path file) {
+        Model m = model(name);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new CommandException("folder " + parent + " does not exist", "create it first or pick another path");
+        }
+        KerasWeights.save(m, file);
+        int weighted = 0;
+        for (LayerInfo li : m.layers()) {
+            if (!li.weightShapes().isEmpty()) {
+                weighted++;
+            }
+        }
+        return new Results.Saved(name, file, weighted, params(m));
+    }
+
+    public Results.WeightsLoaded weightsLoad(String name, Path file, LoadOptions options) {
+        Model m = model(name);
+        requireFile(file, "weights file");
+        LoadReport r = KerasWeights.load(m, file, options);
+        warnSkipped(r);
+        return new Results.WeightsLoaded(name, r);
+    }
+
+    /** As Keras with skip_mismatch: a warning per skipped layer, also when only the last result is printed. */
+    private void warnSkipped(LoadReport r) {
+        for (LoadReport.Entry e : r.entries()) {
+            if (e.status() == LoadReport.Status.SKIPPED_MISMATCH) {
+                progress.println("warning: layer " + e.layer() + " skipped: " + e.detail());
+            }
+        }
+    }
+
+    public Results.WeightFile weightsShow(Path file) {
+        requireFile(file, "weights file");
+        return new Results.WeightFile(KerasWeights.inspect(file));
+    }
+
+    /**
+     * Applies a classic kernel channel by channel: a conv2d with filters = channels,
+     * kernel_initializer = the kernel, padding same, no bias.
+     */
+    public Results.Filtered filter(Path image, String kernel, Path out) {
+        float[][] k = Initializers.kernel(kernel);
+        if (k == null) {
+            throw new CommandException("unknown kernel '" + kernel + "'",
+                    "available: " + String.join(", ", Initializers.kernelNames()));
+        }
+        requireFile(image, "image");
+        Tensor img = Images.read(image, ImageOptions.DEFAULT);
+        Tensor result = filter(img, kernel, k.length, k[0].length);
+        Path target = out != null ? out : Path.of("out", "filter", stem(image) + "_" + kernel + ".png");
+        mkdirs(target.toAbsolutePath().getParent());
+        Images.writePicture(result, target);
+        return new Results.Filtered(image, kernel, result.shapeString(), target);
+    }
+
+    /** One conv2d filter pass on an (N, H, W, C) tensor. */
+    Tensor filter(Tensor img, String kernel, int kh, int kw) {
+        int c = img.dim(3);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("filters", c);
+        params.put("kernel_size", List.of(kh, kw));
+        params.put("padding", "same");
+        params.put("use_bias", false);
+        params.put("kernel_initializer", kernel);
+        ModelDescription d = new ModelDescription("filter_" + kernel, Shape.of(img.dim(1), img.dim(2), c),
+                List.of(new LayerSpec(1, "conv2d", kernel, params)), 0L);
+        try (Model m = engine.build(d)) {
+            return m.predict(img);
+        }
+    }
+
+    public Results.DemoRun demo(Path image, Path out) {
+        return new Demo(this).run(image, out != null ? out : Path.of("out", "demo"));
+    }
+
+    static String stem(Path p) {
+        String n = p.getFileName().toString();
+        int dot = n.lastIndexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+
+    static void requireFile(Path p, String what) {
+        if (!Files.isRegularFile(p)) {
+            throw new CommandException("no such " + what + ": " + p, Files.isDirectory(p) ? p + " is a folder; give a file"
+                    : "check the path (relative paths start at " + Path.of("").toAbsolutePath() + ")");
+        }
+    }
+
+    static void mkdirs(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new CnnIoException("cannot create folder " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Closes every loaded model. */
+    @Override
+    public void close() {
+        List<Model> all;
+        synchronized (models) {
+            all = new ArrayList<>(models.values());
+            models.clear();
+        }
+        for (Model m : all) {
+            m.close();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# End-to-end test of ./cnnkit and the exported runtime launcher/target/cnnkit.jar (run by
+# the lead / CI after `mvn -B verify`; not part of surefire). Usage:
+#   launcher/src/test/e2e/cnnkit-e2e.sh            from the repository root
+# Prints one line per check and "e2e: N passed, N failed"; exits non-zero on a failure.
+set -uo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)"
+CNNKIT="$ROOT/cnnkit"
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+pass=0; fail=0
+
+check() { # name expected-rc command... ; output in $OUT
+    local name="$1" want="$2"; shift 2
+    OUT="$("$@" 2>"$TMP/err")"; local rc=$?
+    ERR="$(cat "$TMP/err")"
+    if [ "$rc" -eq "$want" ]; then
+        return 0
+    fi
+    echo "FAIL $name: exit $rc, expected $want"; echo "$OUT" | head -5; echo "$ERR" | head -5
+    fail=$((fail + 1)); return 1
+}
+ok() { echo "ok   $1"; pass=$((pass + 1)); }
+bad() { echo "FAIL $1"; fail=$((fail + 1)); }
+
+# 1. types lists the layer types and activations with their bundles
+if check types 0 "$CNNKIT" types; then
+    if echo "$OUT" | grep -q "conv2d" && echo "$OUT" | grep -q "io.cnnkit.layers.conv"; then ok types
+    else bad "types: no conv2d from io.cnnkit.layers.conv in: $OUT"; fi
+fi
+
+# 2. a Gogo script: load a model from JSON, list models, summary
+cat > "$TMP/m.json" <<'JSON'
+{"name": "tiny", "input_shape": [32, 32, 3], "layers": [
+  {"type": "conv2d", "name": "conv_1", "filters": 3, "kernel_size": [3, 3]},
+  {"type": "max_pooling2d", "pool_size": [2, 2]},
+  {"type": "flatten"},
+  {"type": "dense", "name": "dens_1", "units": 10}]}
+JSON
+printf "cnn:load tiny '%s'\ncnn:models\n" "$TMP/m.json" > "$TMP/s.gogo"
+if check script 0 "$CNNKIT" script "$TMP/s.gogo"; then
+    if echo "$OUT" | grep -q "tiny.*ready"; then ok script; else bad "script: no 'tiny ... ready' in: $OUT"; fi
+fi
+if check summary 0 "$CNNKIT" summary "$TMP/m.json"; then
+    # conv 3*3*3*3+3 = 84, dense 15*15*3*10+10 = 6760
+    if echo "$OUT" | grep -q "Total params: 6,844"; then ok summary; else bad "summary: $OUT"; fi
+fi
+
+# 3. user errors: one line + hint, exit 1 (2 for usage errors caught by the script), no stack trace
+if check missing-file 1 "$CNNKIT" summary "$TMP/nope.json"; then
+    if [ "$(echo "$ERR" | grep -c .)" -eq 2 ] && echo "$ERR" | grep -q "^cnnkit: no such model file" \
+            && ! echo "$ERR" | grep -q "	at "; then ok missing-file; else bad "missing-file: $ERR"; fi
+fi
+if check unknown-command 2 "$CNNKIT" frobnicate; then ok unknown-command; fi
+if check unknown-kernel 1 "$CNNKIT" filter "$TMP/m.json" blur; then
+    if echo "$ERR" | grep -q "sharpen5"; then ok unknown-kernel; else bad "unknown-kernel: $ERR"; fi
+fi
+
+# 4. the demo (needs io.image, layers and activations)
+if check demo 0 "$CNNKIT" demo --out "$TMP/demo"; then
+    if [ -f "$TMP/demo/index.html" ] && [ -f "$TMP/demo/seed.h5" ] && echo "$OUT" | grep -q "dens_1"; then ok demo
+    else bad "demo: missing index.html/seed.h5 or table: $OUT"; fi
+fi
+
+# 5. run and filter on the demo's photo, weights init/show
+IMG="$TMP/demo/astronaut.png"
+if [ -f "$IMG" ]; then
+    if check run 0 "$CNNKIT" run 'conv2d(3, 3, name=conv_1) | max_pooling2d(3) | relu' "$IMG" --out "$TMP/run" --npy; then
+        if [ -f "$TMP/run/report.html" ]; then ok run; else bad "run: no report.html: $OUT"; fi
+    fi
+    if check filter 0 "$CNNKIT" filter "$IMG" laplacian --out "$TMP/lap.png"; then
+        if [ -f "$TMP/lap.png" ]; then ok filter; else bad "filter: no picture"; fi
+    fi
+    if check weights-init 0 "$CNNKIT" weights init "$TMP/m.json" "$TMP/w.h5" --seed 3 \
+            && check weights-show 0 "$CNNKIT" weights show "$TMP/w.h5"; then
+        if echo "$OUT" | grep -q "conv_1" && echo "$OUT" | grep -q "dens_1"; then ok weights; else bad "weights show: $OUT"; fi
+    fi
+fi
+
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
