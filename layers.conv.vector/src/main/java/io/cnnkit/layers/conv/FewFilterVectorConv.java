@@ -10,10 +10,10 @@ import io.cnnkit.engine.api.Tensor;
 /**
  * Few filters (at most {@link FewFilterConv#MAX_FILTERS}), one group, horizontal stride 1: the
  * walkthrough's 3x3 convs with 3 filters on a photo. Vectorised across output pixels instead
- * of filters: per output row the kh input rows it needs are de-interleaved into one zero-padded
- * plane per input channel, so a tap reads L consecutive pixels with one load and multiplies
- * them by each filter's weight (4 accumulators of L pixels). Results go back to NHWC through a
- * small buffer, plus bias.
+ * of filters: the input rows an output row needs are de-interleaved into one zero-padded plane
+ * per input channel (kept for the next output rows), so a tap reads L consecutive pixels with
+ * one load and multiplies them by each filter's weight (4 accumulators of L pixels). Results go
+ * back to NHWC through a small buffer, plus bias.
  *
  * <p>Work items are output rows; every output element is the fused multiply-add chain over the
  * in-bounds kernel rows, all kernel columns (padding columns read zeros) and channels in order,
@@ -53,11 +53,17 @@ final class FewFilterVectorConv {
         final int tiles = (ow + L - 1) / L;
         final int pw = tiles * L + (kw - 1) * dw;
         final int rowLen = ow * f;
+        // Input rows are de-interleaved into slot iy mod span: one output row's kh rows lie within
+        // one span, so they never share a slot, and consecutive output rows reuse the planes.
+        final int span = (kh - 1) * dh + 1;
         ctx.parallelFor(x.dim(0) * oh, 2L * ow * kh * kw * c * f + rowLen, (from, to) -> {
-            // zeroed once per chunk: only the input columns are rewritten per row, the padding stays 0
-            float[] planes = PackBuffers.zeroed(kh * c * pw);
+            // zeroed once per chunk: only the input columns are rewritten, the padding stays 0
+            float[] planes = PackBuffers.zeroed(span * c * pw);
+            int[] slotRow = new int[span];
+            java.util.Arrays.fill(slotRow, -1);
             float[] tmp = new float[NF * L];
             boolean[] rowInside = new boolean[kh];
+            int[] rowSlot = new int[kh];
             int[] tapPlane = new int[kh * kw * c];
             int[] tapWeight = new int[kh * kw * c];
             for (int row = from; row < to; row++) {
@@ -66,12 +72,18 @@ final class FewFilterVectorConv {
                     int iy = oy * sh - pt + ky * dh;
                     rowInside[ky] = iy >= 0 && iy < h;
                     if (rowInside[ky]) {
-                        int src = xo + (b * h + iy) * w * c;
-                        for (int ci = 0; ci < c; ci++) {
-                            int dst = (ky * c + ci) * pw;
-                            // columns: input ix sits at plane index ix + pl; the rest stays zero
-                            for (int ix = Math.max(0, -pl), end = Math.min(w, pw - pl); ix < end; ix++) {
-                                planes[dst + pl + ix] = xd[src + ix * c + ci];
+                        int slot = iy % span;
+                        rowSlot[ky] = slot;
+                        int tag = b * h + iy;
+                        if (slotRow[slot] != tag) {
+                            slotRow[slot] = tag;
+                            int src = xo + tag * w * c;
+                            for (int ci = 0; ci < c; ci++) {
+                                int dst = (slot * c + ci) * pw + pl;
+                                // input column ix sits at plane index ix + pl
+                                for (int ix = 0, end = Math.min(w, pw - pl); ix < end; ix++) {
+                                    planes[dst + ix] = xd[src + ix * c + ci];
+                                }
                             }
                         }
                     }
@@ -85,7 +97,7 @@ final class FewFilterVectorConv {
                     }
                     for (int kx = 0; kx < kw; kx++) {
                         for (int ci = 0; ci < c; ci++, taps++) {
-                            tapPlane[taps] = (ky * c + ci) * pw + kx * dw;
+                            tapPlane[taps] = (rowSlot[ky] * c + ci) * pw + kx * dw;
                             tapWeight[taps] = ((ky * kw + kx) * c + ci) * NF;
                         }
                     }
