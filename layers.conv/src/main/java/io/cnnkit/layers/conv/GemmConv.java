@@ -117,22 +117,34 @@ final class GemmConv {
         }
     }
 
-    /** im2col of pixels ox0..ox0+px-1 of output row oy: row p holds its kh*kw taps of cg channels. */
+    /**
+     * im2col of pixels ox0..ox0+px-1 of output row oy: row p holds its kh*kw taps of cg channels,
+     * zeros for taps outside the input. With one group and no horizontal dilation a kernel row's
+     * in-bounds taps are one contiguous run of the input, copied at once.
+     */
     private static void pack(float[] xd, int xo, int h, int w, int c, int c0, int cg, int kh, int kw, int sh, int sw,
             int dh, int dw, int pt, int pl, int b, int oy, int ox0, int px, float[] a, int kLen) {
+        int rowLen = kw * cg;
         for (int p = 0; p < px; p++) {
-            int ox = ox0 + p;
-            int ap = p * kLen;
-            for (int ky = 0; ky < kh; ky++) {
+            int ix0 = (ox0 + p) * sw - pl;
+            int kxLo = ConvKernels.firstInside(ix0, dw);
+            int kxHi = Math.max(kxLo, ConvKernels.endInside(ix0, dw, w, kw));
+            for (int ky = 0, ap = p * kLen; ky < kh; ky++, ap += rowLen) {
                 int iy = oy * sh - pt + ky * dh;
-                for (int kx = 0; kx < kw; kx++, ap += cg) {
-                    int ix = ox * sw - pl + kx * dw;
-                    if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
-                        System.arraycopy(xd, xo + ((b * h + iy) * w + ix) * c + c0, a, ap, cg);
-                    } else {
-                        Arrays.fill(a, ap, ap + cg, 0f);
+                if (iy < 0 || iy >= h || kxHi == kxLo) {
+                    Arrays.fill(a, ap, ap + rowLen, 0f);
+                    continue;
+                }
+                Arrays.fill(a, ap, ap + kxLo * cg, 0f);
+                int xrow = xo + (b * h + iy) * w * c + c0;
+                if (dw == 1 && cg == c) {
+                    System.arraycopy(xd, xrow + (ix0 + kxLo) * c, a, ap + kxLo * cg, (kxHi - kxLo) * cg);
+                } else {
+                    for (int kx = kxLo; kx < kxHi; kx++) {
+                        System.arraycopy(xd, xrow + (ix0 + kx * dw) * c, a, ap + kx * cg, cg);
                     }
                 }
+                Arrays.fill(a, ap + kxHi * cg, ap + rowLen, 0f);
             }
         }
     }
