@@ -129,8 +129,8 @@ class VectorConvTest {
     @Test
     void vectorGemmCoversSegmentsKSlicesAndTails() {
         Random r = new Random(25);
-        // 150 output columns: pixel segments 64, 64, 22 (a 2-pixel tile tail); K = 360: three K
-        // slices; 70 filters: a 4-vector tile, then a masked one-vector tail
+        // 2x5x150 output pixels: 256-pixel items across rows and images, a 220-pixel last one;
+        // K = 360: three K slices; 70 filters: a 4-vector tile, then a masked one-vector tail
         Tensor x = random(r, 2, 5, 150, 40);
         Tensor k = random(r, 3, 3, 40, 70);
         Tensor b = random(r, 70);

@@ -132,8 +132,9 @@ class KernelEquivalenceTest {
     @Test
     void scalarGemmCoversSegmentsKSlicesAndTails() {
         Random r = new Random(16);
-        // 150 output columns: segments of 64, 64, 22 (a 2-pixel micro-tile tail); K = 3*3*40 = 360:
-        // three K slices; 70 filters: a 64-filter block and a 6-filter tail (4x4 then 4x1 tiles)
+        // 2x5x150 output pixels: 256-pixel items that cross rows and images, a 220-pixel last one;
+        // K = 3*3*40 = 360: three K slices; 70 filters: a 64-filter block and a 6-filter tail
+        // (4x4 then 4x1 tiles); the strided window has few items, so filter blocks split too
         Tensor x = TestModels.random(r, 2, 5, 150, 40);
         Tensor k = TestModels.random(r, 3, 3, 40, 70);
         Tensor b = TestModels.random(r, 70);
@@ -147,7 +148,7 @@ class KernelEquivalenceTest {
                     ScalarMicroKernel.INSTANCE);
             assertBitIdentical("segments/slices/tails " + win.describe(), naive, fast);
         }
-        // K = 4*4*300 = 4800: items shrink to 52 pixels (PACK_BUDGET), so 60 columns make 2 segments
+        // K = 4*4*300 = 4800: items shrink to 24 pixels (PACK_BUDGET): 240 pixels make 10 items
         Tensor bx = TestModels.random(r, 1, 4, 60, 300);
         Tensor bk = TestModels.random(r, 4, 4, 300, 8);
         ConvKernels.Geometry g = ConvKernels.Geometry.of(new Window(4, 4, 1, 1, 1, 1, true), 4, 60, 1);
