@@ -15,7 +15,7 @@ import io.cnnkit.engine.api.Tensor;
  * one load and multiplies them by each filter's weight (4 accumulators of L pixels). Results go
  * back to NHWC through a small buffer, plus bias.
  *
- * <p>Work items are output rows; every output element is the fused multiply-add chain over the
+ * <p>Work items are {@link #ROWS} output rows; every output element is the fused multiply-add chain over the
  * in-bounds kernel rows, all kernel columns (padding columns read zeros) and channels in order,
  * then + bias: the same for every thread count and chunking.
  */
@@ -23,6 +23,8 @@ final class FewFilterVectorConv {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
     static final int NF = FewFilterConv.MAX_FILTERS;
+    /** Output rows per work item. */
+    static final int ROWS = 8;
 
     private FewFilterVectorConv() {
     }
@@ -56,7 +58,10 @@ final class FewFilterVectorConv {
         // Input rows are de-interleaved into slot iy mod span: one output row's kh rows lie within
         // one span, so they never share a slot, and consecutive output rows reuse the planes.
         final int span = (kh - 1) * dh + 1;
-        ctx.parallelFor(x.dim(0) * oh, 2L * ow * kh * kw * c * f + rowLen, (from, to) -> {
+        // Items of ROWS output rows: de-interleaved planes get reused, tasks are not too small.
+        final int allRows = x.dim(0) * oh;
+        ctx.parallelFor((allRows + ROWS - 1) / ROWS, ROWS * (2L * ow * kh * kw * c * f + rowLen), (first, last) -> {
+            int from = first * ROWS, to = Math.min(allRows, last * ROWS);
             // zeroed once per chunk: only the input columns are rewritten, the padding stays 0
             float[] planes = PackBuffers.zeroed(span * c * pw);
             int[] slotRow = new int[span];
