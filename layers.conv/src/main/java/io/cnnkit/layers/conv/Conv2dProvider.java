@@ -37,8 +37,21 @@ public final class Conv2dProvider implements LayerProvider {
     private static final Map<String, String> KERAS1_INIT = Map.of("uniform", "random_uniform", "normal",
             "random_normal", "zero", "zeros", "one", "ones");
 
+    private final ConvBackend backend;
+
     public Conv2dProvider() {
         // DS and ServiceLoader need a public no-arg constructor.
+        this(ConvBackend.SCALAR);
+    }
+
+    /** A provider whose layers compute with {@code backend} (the vector bundle's entry point). */
+    Conv2dProvider(ConvBackend backend) {
+        this.backend = java.util.Objects.requireNonNull(backend, "backend");
+    }
+
+    /** The backend this provider's layers compute with. */
+    ConvBackend backend() {
+        return backend;
     }
 
     @Override
@@ -115,7 +128,8 @@ public final class Conv2dProvider implements LayerProvider {
             bias = weights.add("bias", Initializers.resolve(spec, "bias_initializer", "zeros"), random,
                     config.filters());
         }
-        return new Conv2d(spec, inputShape, config, "linear".equals(act.name()) ? null : act, weights, kernel, bias);
+        return new Conv2d(spec, inputShape, config, "linear".equals(act.name()) ? null : act, weights, kernel, bias,
+                backend);
     }
 
     /**
@@ -161,7 +175,7 @@ public final class Conv2dProvider implements LayerProvider {
         }
     }
 
-    /** A built conv2d layer: immutable config, live weights, forward through the tiled kernel. */
+    /** A built conv2d layer: immutable config, live weights, forward through the provider's backend. */
     static final class Conv2d implements Layer {
         private final LayerSpec spec;
         private final Shape inputShape;
@@ -170,9 +184,11 @@ public final class Conv2dProvider implements LayerProvider {
         private final WeightSet weights;
         private final Tensor kernel;
         private final Tensor bias;
+        private final ConvBackend backend;
 
         Conv2d(LayerSpec spec, Shape inputShape, Config config, Activation activation, WeightSet weights,
-                Tensor kernel, Tensor bias) {
+                Tensor kernel, Tensor bias, ConvBackend backend) {
+            this.backend = backend;
             this.spec = spec;
             this.inputShape = inputShape;
             this.config = config;
@@ -207,7 +223,7 @@ public final class Conv2dProvider implements LayerProvider {
             Window.checkBatch(spec, input);
             ConvKernels.Geometry g = ConvKernels.Geometry.of(config.window(), input.dim(1), input.dim(2),
                     config.groups());
-            ConvKernels.conv2d(input, kernel, bias, output, g, activation, context);
+            backend.conv2d(input, kernel, bias, output, g, activation, context);
         }
 
         @Override

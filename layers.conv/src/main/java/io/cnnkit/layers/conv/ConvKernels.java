@@ -6,17 +6,17 @@ import io.cnnkit.engine.api.Tensor;
 
 /**
  * Convolution kernels on NHWC tensors with Keras's kernel layout (kh, kw, in/groups, out):
- * a naive reference (the test oracle) and a tiled one run through
- * {@link ExecutionContext#parallelFor}.
+ * a naive reference (the test oracle) and the scalar fast path ({@link GemmConv},
+ * {@link FewFilterConv}) run through {@link ExecutionContext#parallelFor}.
  *
- * <p>Both sum every output element in the same fixed order (kernel row, kernel column,
- * input channel; the bias last; taps outside the input are skipped, not added as zero),
- * so the fast kernel gives bit-identical results to the naive one and for every thread
- * count: each work item (batch x output row x output-channel block) is computed by exactly
- * one task.
+ * <p>All of them sum every output element in the same fixed order (kernel row, kernel column,
+ * input channel; the bias last), so the scalar fast kernels give bit-identical results to the
+ * naive one and for every thread count: each work item is computed by exactly one task. (The
+ * naive kernel skips taps outside the input; the GEMM adds their zero products, which leaves
+ * a float sum that starts at +0 unchanged.)
  */
 final class ConvKernels {
-    /** Output channels per work item: a contiguous inner loop long enough to vectorise. */
+    /** Channels per depthwise work item: a contiguous inner loop long enough to vectorise. */
     static final int CHANNEL_BLOCK = 64;
 
     /**
@@ -84,79 +84,18 @@ final class ConvKernels {
     }
 
     /**
-     * Tiled conv2d. Work items are (batch, output row, block of up to {@link #CHANNEL_BLOCK}
-     * output channels inside one group); per output pixel the block's accumulators live in
-     * the output row and the innermost loop runs over contiguous output channels, reading the
-     * kernel's (kh, kw, in, out) layout in order. An element-wise activation is applied in
-     * the same task right after the bias; others (softmax) in a second pass over whole rows.
+     * The scalar fast path: {@link FewFilterConv} when a group has at most
+     * {@link FewFilterConv#MAX_FILTERS} filters (the walkthrough's 3-filter convs, memory-bound),
+     * else {@link GemmConv} with the {@link ScalarMicroKernel}. Both are exact: they add the same
+     * products in the same order as {@link #conv2dNaive} (the GEMM's extra padding products are
+     * +-0 and leave a sum that starts at +0 unchanged), so they agree with it bit for bit.
      */
     static void conv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, Geometry g, Activation act,
             ExecutionContext ctx) {
-        checkConv2d(x, kernel, bias, y, g);
-        final int h = x.dim(1), w = x.dim(2), c = x.dim(3);
-        final int kh = kernel.dim(0), kw = kernel.dim(1), cg = kernel.dim(2), f = kernel.dim(3);
-        final int oh = y.dim(1), ow = y.dim(2);
-        final int groups = g.groups();
-        final int fg = f / groups;
-        final int block = Math.min(fg, CHANNEL_BLOCK);
-        final int blocksPerGroup = (fg + block - 1) / block;
-        final int blocks = groups * blocksPerGroup;
-        final int sh = g.sh(), sw = g.sw(), dh = g.dh(), dw = g.dw(), pt = g.padTop(), pl = g.padLeft();
-        final float[] xd = x.data(), kd = kernel.data(), yd = y.data();
-        final float[] bd = bias == null ? null : bias.data();
-        final int xo = x.offset(), ko = kernel.offset(), yo = y.offset(), bo = bias == null ? 0 : bias.offset();
-        final boolean fuse = act != null && act.elementWise();
-        int items = x.dim(0) * oh * blocks;
-        long cost = 2L * ow * kh * kw * cg * block;
-        ctx.parallelFor(items, cost, (from, to) -> {
-            for (int item = from; item < to; item++) {
-                int blk = item % blocks;
-                int row = item / blocks;
-                int oy = row % oh;
-                int b = row / oh;
-                int grp = blk / blocksPerGroup;
-                int f0 = grp * fg + (blk % blocksPerGroup) * block;
-                int f1 = Math.min(f0 + block, (grp + 1) * fg);
-                int c0 = grp * cg;
-                // Kernel rows whose input row is inside the image, hoisted out of the pixel loop.
-                int iy0 = oy * sh - pt;
-                int kyLo = firstInside(iy0, dh);
-                int kyHi = endInside(iy0, dh, h, kh);
-                for (int ox = 0; ox < ow; ox++) {
-                    int yb = yo + ((b * oh + oy) * ow + ox) * f;
-                    for (int fo = f0; fo < f1; fo++) {
-                        yd[yb + fo] = 0f;
-                    }
-                    int ix0 = ox * sw - pl;
-                    int kxLo = firstInside(ix0, dw);
-                    int kxHi = endInside(ix0, dw, w, kw);
-                    for (int ky = kyLo; ky < kyHi; ky++) {
-                        int xrow = xo + ((b * h + iy0 + ky * dh) * w) * c + c0;
-                        for (int kx = kxLo; kx < kxHi; kx++) {
-                            int xb = xrow + (ix0 + kx * dw) * c;
-                            int wb = ko + ((ky * kw + kx) * cg) * f;
-                            for (int ci = 0; ci < cg; ci++) {
-                                float xv = xd[xb + ci];
-                                int wr = wb + ci * f;
-                                for (int fo = f0; fo < f1; fo++) {
-                                    yd[yb + fo] += xv * kd[wr + fo];
-                                }
-                            }
-                        }
-                    }
-                    if (bd != null) {
-                        for (int fo = f0; fo < f1; fo++) {
-                            yd[yb + fo] += bd[bo + fo];
-                        }
-                    }
-                    if (fuse) {
-                        act.apply(yd, yb + f0, yd, yb + f0, f1 - f0, f1 - f0);
-                    }
-                }
-            }
-        });
-        if (act != null && !fuse) {
-            activateRows(y, act, ctx);
+        if (FewFilterConv.applies(kernel, g)) {
+            FewFilterConv.conv2d(x, kernel, bias, y, g, act, ctx);
+        } else {
+            GemmConv.conv2d(x, kernel, bias, y, g, act, ctx, ScalarMicroKernel.INSTANCE);
         }
     }
 

@@ -21,7 +21,8 @@ import io.cnnkit.engine.api.StandaloneEngine;
 import io.cnnkit.engine.api.Tensor;
 
 /**
- * The tiled kernels against the naive ones (bit for bit: both sum in the same fixed order)
+ * The scalar fast kernels (implicit GEMM, few-filter) against the naive ones (bit for bit: they sum in
+ * the same fixed order)
  * on random shapes, under arbitrary chunkings, and the engine's 1 / 2 / 7 thread runs.
  */
 class KernelEquivalenceTest {
@@ -85,15 +86,18 @@ class KernelEquivalenceTest {
     }
 
     @Test
-    void conv2dTiledEqualsNaiveOnRandomShapes() {
+    void conv2dFastKernelsEqualNaiveOnRandomShapes() {
         Random r = new Random(11);
+        int fewFilterCases = 0;
         Activation[] acts = {null, new TestActivations.Relu(), new TestActivations.Tanh(),
             new TestActivations.Softmax()};
-        for (int trial = 0; trial < 60; trial++) {
+        for (int trial = 0; trial < 100; trial++) {
             int n = 1 + r.nextInt(2), h = 1 + r.nextInt(9), w = 1 + r.nextInt(9);
             int groups = 1 + r.nextInt(3);
             int c = groups * (1 + r.nextInt(4));
-            int f = groups * (r.nextInt(6) == 0 ? 30 + r.nextInt(20) : 1 + r.nextInt(5));
+            // mostly few filters; sometimes one partial filter block, sometimes several (NB = 64)
+            int pick = r.nextInt(8);
+            int f = groups * (pick == 0 ? 30 + r.nextInt(20) : pick == 1 ? 60 + r.nextInt(80) : 1 + r.nextInt(5));
             Window win = randomWindow(r, h, w);
             int oh = win.outH(h), ow = win.outW(w);
             Tensor x = TestModels.random(r, n, h, w, c);
@@ -106,10 +110,63 @@ class KernelEquivalenceTest {
             // garbage in the output must be overwritten
             java.util.Arrays.fill(fast.data(), Float.NaN);
             ConvKernels.conv2dNaive(x, k, b, naive, g, act);
+            String what = "trial " + trial + " x" + x.shapeString() + " k" + k.shapeString() + " groups " + groups
+                    + " " + win.describe();
             ConvKernels.conv2d(x, k, b, fast, g, act, new ShuffledContext(trial));
-            assertBitIdentical("trial " + trial + " x" + x.shapeString() + " k" + k.shapeString() + " groups "
-                    + groups + " " + win.describe(), naive, fast);
+            assertBitIdentical(what, naive, fast);
+            // each scalar kernel on its own, not only the one the dispatcher picks
+            java.util.Arrays.fill(fast.data(), Float.NaN);
+            GemmConv.conv2d(x, k, b, fast, g, act, new ShuffledContext(trial + 100), ScalarMicroKernel.INSTANCE);
+            assertBitIdentical("scalar gemm " + what, naive, fast);
+            if (FewFilterConv.applies(k, g)) {
+                fewFilterCases++;
+                java.util.Arrays.fill(fast.data(), Float.NaN);
+                FewFilterConv.conv2d(x, k, b, fast, g, act, new ShuffledContext(trial + 200));
+                assertBitIdentical("few-filter " + what, naive, fast);
+            }
         }
+        assertTrue(fewFilterCases > 10, "the random shapes should exercise the few-filter kernel, got "
+                + fewFilterCases);
+    }
+
+    @Test
+    void scalarGemmCoversSegmentsKSlicesAndTails() {
+        Random r = new Random(16);
+        // 2x5x150 output pixels: 256-pixel items that cross rows and images, a 220-pixel last one;
+        // K = 3*3*40 = 360: three K slices; 70 filters: a 64-filter block and a 6-filter tail
+        // (4x4 then 4x1 tiles); the strided window has few items, so filter blocks split too
+        Tensor x = TestModels.random(r, 2, 5, 150, 40);
+        Tensor k = TestModels.random(r, 3, 3, 40, 70);
+        Tensor b = TestModels.random(r, 70);
+        for (Window win : List.of(new Window(3, 3, 1, 1, 1, 1, true), new Window(3, 3, 2, 1, 1, 2, false))) {
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(win, 5, 150, 1);
+            Tensor naive = Tensor.zeros(2, win.outH(5), win.outW(150), 70);
+            Tensor fast = Tensor.zeros(naive.shape());
+            java.util.Arrays.fill(fast.data(), Float.NaN);
+            ConvKernels.conv2dNaive(x, k, b, naive, g, new TestActivations.Relu());
+            GemmConv.conv2d(x, k, b, fast, g, new TestActivations.Relu(), new ShuffledContext(3),
+                    ScalarMicroKernel.INSTANCE);
+            assertBitIdentical("segments/slices/tails " + win.describe(), naive, fast);
+        }
+        // K = 4*4*300 = 4800: items shrink to 24 pixels (PACK_BUDGET): 240 pixels make 10 items
+        Tensor bx = TestModels.random(r, 1, 4, 60, 300);
+        Tensor bk = TestModels.random(r, 4, 4, 300, 8);
+        ConvKernels.Geometry g = ConvKernels.Geometry.of(new Window(4, 4, 1, 1, 1, 1, true), 4, 60, 1);
+        Tensor naive = Tensor.zeros(1, 4, 60, 8);
+        Tensor fast = Tensor.zeros(1, 4, 60, 8);
+        ConvKernels.conv2dNaive(bx, bk, null, naive, g, null);
+        GemmConv.conv2d(bx, bk, null, fast, g, null, new ShuffledContext(4), ScalarMicroKernel.INSTANCE);
+        assertBitIdentical("huge K", naive, fast);
+    }
+
+    @Test
+    void fewFilterKernelRefusesManyFilters() {
+        Tensor x = Tensor.zeros(1, 4, 4, 2);
+        ConvKernels.Geometry g = new ConvKernels.Geometry(1, 1, 1, 1, 0, 0, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FewFilterConv.conv2d(x, Tensor.zeros(1, 1, 2, 5), null, Tensor.zeros(1, 4, 4, 5), g, null,
+                        new ShuffledContext(0)));
+        assertTrue(e.getMessage().contains("at most 4 filters per group"), e.getMessage());
     }
 
     @Test

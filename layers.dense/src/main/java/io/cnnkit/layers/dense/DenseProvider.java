@@ -28,6 +28,18 @@ public class DenseProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("units", "activation", "use_bias", "kernel_initializer",
             "bias_initializer");
 
+    private final DenseGemm gemm;
+
+    public DenseProvider() {
+        // DS and ServiceLoader need a public no-arg constructor.
+        this(DenseGemm.SCALAR);
+    }
+
+    /** A provider whose layers multiply with {@code gemm} (the vector bundle's entry point). */
+    DenseProvider(DenseGemm gemm) {
+        this.gemm = java.util.Objects.requireNonNull(gemm, "gemm");
+    }
+
     @Override
     public String type() {
         return "dense";
@@ -74,7 +86,7 @@ public class DenseProvider implements LayerProvider {
 
     @Override
     public Layer create(LayerSpec spec, Shape inputShape, BuildContext context) {
-        return new Dense(spec, Config.of(spec, context), inputShape, context);
+        return new Dense(spec, Config.of(spec, context), inputShape, context, gemm);
     }
 
     static final class Dense extends BaseLayer {
@@ -82,9 +94,11 @@ public class DenseProvider implements LayerProvider {
         private final int in;
         private final Tensor kernel;
         private final Tensor bias;
+        private final DenseGemm gemm;
 
-        Dense(LayerSpec spec, Config config, Shape inputShape, BuildContext context) {
+        Dense(LayerSpec spec, Config config, Shape inputShape, BuildContext context, DenseGemm gemm) {
             super(spec, inputShape);
+            this.gemm = gemm;
             this.config = config;
             if (inputShape.rank() < 1 || !inputShape.isKnown(-1)) {
                 throw spec.error("the last dimension of the input must be known, got " + inputShape
@@ -111,7 +125,7 @@ public class DenseProvider implements LayerProvider {
         @Override
         public void forward(Tensor input, Tensor output, ExecutionContext context) {
             int rows = input.size() / in;
-            DenseKernels.tiled(input.data(), input.offset(), rows, in, kernel.data(), kernel.offset(),
+            gemm.multiply(input.data(), input.offset(), rows, in, kernel.data(), kernel.offset(),
                     bias == null ? null : bias.data(), bias == null ? 0 : bias.offset(), config.units, output.data(),
                     output.offset(), context);
             if (!Activations.isLinear(config.activation)) {

@@ -1,0 +1,108 @@
+package io.cnnkit.layers.dense;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import io.cnnkit.engine.api.Engines;
+import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.api.LayerProvider;
+import io.cnnkit.engine.api.Model;
+import io.cnnkit.engine.api.RunOptions;
+import io.cnnkit.engine.api.StandaloneEngine;
+import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.layers.conv.VectorConv2d;
+import io.cnnkit.layers.conv.VectorDenseGemm;
+import io.cnnkit.testkit.Approx;
+
+/** The vector dense GEMM against the naive dense kernel (within 1e-5) and against itself. */
+class VectorDenseTest {
+    /** Runs parallelFor chunks of random size in random order on the caller's thread. */
+    static ExecutionContext shuffled(long seed) {
+        Random random = new Random(seed);
+        return new ExecutionContext() {
+            @Override
+            public int parallelism() {
+                return 3;
+            }
+
+            @Override
+            public void parallelFor(int count, long costPerItem, RangeBody body) {
+                java.util.List<int[]> chunks = new java.util.ArrayList<>();
+                for (int from = 0; from < count;) {
+                    int to = Math.min(count, from + 1 + random.nextInt(3));
+                    chunks.add(new int[] {from, to});
+                    from = to;
+                }
+                java.util.Collections.shuffle(chunks, random);
+                for (int[] c : chunks) {
+                    body.run(c[0], c[1]);
+                }
+            }
+        };
+    }
+
+    static Tensor random(Random r, int... shape) {
+        Tensor t = Tensor.zeros(shape);
+        for (int i = 0; i < t.size(); i++) {
+            t.data()[i] = r.nextFloat() * 2 - 1;
+        }
+        return t;
+    }
+
+    @Test
+    void vectorGemmMatchesNaiveAndIsDeterministic() {
+        Random r = new Random(31);
+        for (int trial = 0; trial < 40; trial++) {
+            // rows past one 64-row block, inputs past one 128-input slice, units past one 64-unit block
+            int rows = 1 + r.nextInt(trial % 4 == 0 ? 140 : 9);
+            int in = 1 + r.nextInt(trial % 3 == 0 ? 400 : 40);
+            int units = 1 + r.nextInt(trial % 2 == 0 ? 150 : 20);
+            Tensor x = random(r, rows, in), k = random(r, in, units);
+            Tensor b = trial % 3 == 1 ? null : random(r, units);
+            float[] bd = b == null ? null : b.data();
+            float[] expected = new float[rows * units];
+            DenseKernels.naive(x.data(), 0, rows, in, k.data(), 0, bd, 0, units, expected, 0);
+            float[] fast = new float[rows * units];
+            Arrays.fill(fast, Float.NaN);
+            VectorDenseGemm.multiply(x.data(), 0, rows, in, k.data(), 0, bd, 0, units, fast, 0, shuffled(trial));
+            String what = "trial " + trial + " rows " + rows + " in " + in + " units " + units;
+            Approx.assertClose(what, Tensor.wrap(expected, rows, units), Tensor.wrap(fast, rows, units), 1e-5);
+            float[] again = new float[rows * units];
+            VectorDenseGemm.multiply(x.data(), 0, rows, in, k.data(), 0, bd, 0, units, again, 0,
+                    shuffled(trial + 100));
+            assertTrue(Arrays.equals(fast, again), "another chunking changed bits: " + what);
+        }
+    }
+
+    @Test
+    void engineRunsWithTheVectorDenseProviderAreThreadCountInvariant() {
+        Random r = new Random(32);
+        try (StandaloneEngine e = Engines.standalone()) {
+            e.register(new DenseProvider());
+            LayerProvider vector = VectorConv2d.denseProvider();
+            assertEquals("dense", vector.type());
+            e.register(vector, VectorConv2d.RANKING);
+            Model m = e.build(e.parse("{\"name\":\"d\",\"input_shape\":[300],\"seed\":1,\"layers\":[{\"type\":"
+                    + "\"dense\",\"name\":\"fc\",\"units\":130}]}"));
+            Tensor kernel = random(r, 300, 130), bias = random(r, 130);
+            m.setWeights("fc", Map.of("kernel", kernel, "bias", bias));
+            Tensor x = random(r, 70, 300);
+            Tensor y1 = m.predict(x, RunOptions.DEFAULT.withThreads(1));
+            assertTrue(y1.contentEquals(m.predict(x, RunOptions.DEFAULT.withThreads(2))), "1 vs 2 threads");
+            assertTrue(y1.contentEquals(m.predict(x, RunOptions.DEFAULT.withThreads(7))), "1 vs 7 threads");
+            float[] expected = new float[70 * 130];
+            DenseKernels.naive(x.data(), 0, 70, 300, kernel.data(), 0, bias.data(), 0, 130, expected, 0);
+            Approx.assertClose("engine vs naive", Tensor.wrap(expected, 70, 130), y1, 1e-5);
+            float[] direct = new float[70 * 130];
+            VectorDenseGemm.multiply(x.data(), 0, 70, 300, kernel.data(), 0, bias.data(), 0, 130, direct, 0,
+                    shuffled(1));
+            assertTrue(Arrays.equals(direct, y1.toArray()), "the model runs on the higher-ranked vector provider");
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.cnnkit.layers.conv;
+
+import java.util.Arrays;
+
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.api.Tensor;
+
+/**
+ * conv2d as a blocked GEMM: output pixels are the rows (M), kernel taps x input channels the
+ * reduction (K = kh*kw*cin/groups), filters the columns (N). Keras's kernel layout (kh, kw,
+ * cin, cout) already is K x N with contiguous rows, so it is read in place.
+ *
+ * <p>A work item is a run of up to {@link #SEG} output pixels (flat over images, rows and
+ * columns: small images share items) of one group, and of all its filters unless the layer has
+ * fewer than {@link #MIN_ITEMS} such runs. It packs the run's input windows (im2col, zeros for
+ * padding taps) into one buffer of SEG x K floats (one per thread, {@link PackBuffers}). Per block of
+ * {@link #NB} filters and per slice of {@link #KC} k values (a K-slice of the kernel, KC x NB,
+ * stays in L1), a {@link MicroKernel} adds the slice's products into {@link #MR} pixels x NB
+ * outputs at a time, keeping its accumulators in registers. Last, bias and an element-wise
+ * activation run over the item's outputs while they are in cache.
+ *
+ * <p>Determinism: item boundaries depend on the shapes only; each output element belongs to one
+ * item and is summed over k = 0..K-1 in order (partial sums are stored and reloaded exactly;
+ * padding taps add zero products), then the bias. So results are bit-identical for every
+ * thread count and chunking.
+ */
+final class GemmConv {
+    /** Output pixels per micro-tile. */
+    static final int MR = 4;
+    /** Filters per micro-tile pass. */
+    static final int NB = 64;
+    /** k values per pass: a KC x NB kernel slice (32 KB) stays in L1 across the item's pixels. */
+    static final int KC = 128;
+    /** Output pixels per work item (a multiple of MR), fewer when K is huge. */
+    static final int SEG = 256;
+    /** Below this many (group, pixel segment) items, filter blocks become items of their own. */
+    static final int MIN_ITEMS = 16;
+    /** Floats of im2col per work item that K may claim before items get fewer pixels. */
+    static final int PACK_BUDGET = 1 << 17;
+
+    /** Adds one K-slice of products into a micro-tile of {@link #MR} pixels by up to {@link #NB} filters. */
+    interface MicroKernel {
+        /**
+         * For r < rows and n in [n0, n0+nw): {@code y[yOff[r] + n] += a[aOff[r] + k] * kd[kOff + k*f + n]}
+         * for k = 0..kLen-1 in order, accumulating in registers from the stored value. Rows
+         * r >= rows repeat row rows-1 (the driver fills aOff/yOff so) and are not stored.
+         */
+        void tile(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int f, int n0, int nw, float[] yd,
+                int[] yOff, int rows);
+    }
+
+    private GemmConv() {
+    }
+
+    static void conv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, ConvKernels.Geometry g, Activation act,
+            ExecutionContext ctx, MicroKernel mk) {
+        ConvKernels.checkConv2d(x, kernel, bias, y, g);
+        final int h = x.dim(1), w = x.dim(2), c = x.dim(3);
+        final int kh = kernel.dim(0), kw = kernel.dim(1), cg = kernel.dim(2), f = kernel.dim(3);
+        final int oh = y.dim(1), ow = y.dim(2);
+        final int groups = g.groups(), fg = f / groups;
+        final int kLen = kh * kw * cg;
+        final int pixels = x.dim(0) * oh * ow;
+        // Fewer pixels per item when K is huge, so the packing buffer stays about 512 KB (L2).
+        final int seg = Math.max(MR, Math.min(SEG, PACK_BUDGET / kLen / MR * MR));
+        final int segs = (pixels + seg - 1) / seg;
+        // Few items (a small image): give each block of NB filters its own item (re-packing the
+        // pixels) so threads have work. A rule on shapes only, never on the thread count.
+        final int nbs = (fg + NB - 1) / NB;
+        final int nSplit = groups * segs < MIN_ITEMS ? nbs : 1;
+        final int nPerItem = (nbs + nSplit - 1) / nSplit * NB;
+        final int sh = g.sh(), sw = g.sw(), dh = g.dh(), dw = g.dw(), pt = g.padTop(), pl = g.padLeft();
+        final float[] xd = x.data(), kd = kernel.data(), yd = y.data();
+        final float[] bd = bias == null ? null : bias.data();
+        final int xo = x.offset(), ko = kernel.offset(), yo = y.offset(), bo = bias == null ? 0 : bias.offset();
+        final boolean fuse = act != null && act.elementWise();
+        final int segLen = Math.min(seg, pixels);
+        long cost = 2L * segLen * kLen * Math.min(fg, nPerItem);
+        ctx.parallelFor(groups * segs * nSplit, cost, (from, to) -> {
+            float[] a = PackBuffers.get(segLen * kLen);
+            int[] aOff = new int[MR];
+            int[] yOff = new int[MR];
+            for (int item = from; item < to; item++) {
+                int ns = item % nSplit, rest = item / nSplit;
+                int m0 = (rest % segs) * seg, grp = rest / segs;
+                int px = Math.min(seg, pixels - m0);
+                int f0 = grp * fg, c0 = grp * cg;
+                int nLo = f0 + ns * nPerItem, nHi = Math.min(f0 + fg, nLo + nPerItem);
+                pack(xd, xo, h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, m0, px, a, kLen);
+                for (int p = 0; p < px; p++) {
+                    int yb = yo + (m0 + p) * f;
+                    Arrays.fill(yd, yb + nLo, yb + nHi, 0f);
+                }
+                for (int n0 = nLo; n0 < nHi; n0 += NB) {
+                    int nw = Math.min(NB, nHi - n0);
+                    for (int k0 = 0; k0 < kLen; k0 += KC) {
+                        int kc = Math.min(KC, kLen - k0);
+                        for (int p0 = 0; p0 < px; p0 += MR) {
+                            int rows = Math.min(MR, px - p0);
+                            for (int r = 0; r < MR; r++) {
+                                int p = p0 + Math.min(r, rows - 1);
+                                aOff[r] = p * kLen + k0;
+                                yOff[r] = yo + (m0 + p) * f;
+                            }
+                            mk.tile(a, aOff, kc, kd, ko + k0 * f, f, n0, nw, yd, yOff, rows);
+                        }
+                    }
+                }
+                for (int p = 0; p < px; p++) {
+                    int yb = yo + (m0 + p) * f;
+                    if (bd != null) {
+                        for (int j = nLo; j < nHi; j++) {
+                            yd[yb + j] += bd[bo + j];
+                        }
+                    }
+                    if (fuse) {
+                        act.apply(yd, yb + nLo, yd, yb + nLo, nHi - nLo, nHi - nLo);
+                    }
+                }
+            }
+        });
+        if (act != null && !fuse) {
+            ConvKernels.activateRows(y, act, ctx);
+        }
+    }
+
+    /**
+     * im2col of output pixels m0..m0+px-1 (flat over image, row, column): row p holds its kh*kw
+     * taps of cg channels,
+     * zeros for taps outside the input. With one group and no horizontal dilation a kernel row's
+     * in-bounds taps are one contiguous run of the input, copied at once.
+     */
+    private static void pack(float[] xd, int xo, int h, int w, int c, int c0, int cg, int kh, int kw, int sh, int sw,
+            int dh, int dw, int pt, int pl, int oh, int ow, int m0, int px, float[] a, int kLen) {
+        int rowLen = kw * cg;
+        for (int p = 0; p < px; p++) {
+            int m = m0 + p, ox = m % ow, oy = (m / ow) % oh, b = m / (ow * oh);
+            int ix0 = ox * sw - pl;
+            int kxLo = ConvKernels.firstInside(ix0, dw);
+            int kxHi = Math.max(kxLo, ConvKernels.endInside(ix0, dw, w, kw));
+            for (int ky = 0, ap = p * kLen; ky < kh; ky++, ap += rowLen) {
+                int iy = oy * sh - pt + ky * dh;
+                if (iy < 0 || iy >= h || kxHi == kxLo) {
+                    Arrays.fill(a, ap, ap + rowLen, 0f);
+                    continue;
+                }
+                Arrays.fill(a, ap, ap + kxLo * cg, 0f);
+                int xrow = xo + (b * h + iy) * w * c + c0;
+                if (dw == 1 && cg == c) {
+                    System.arraycopy(xd, xrow + (ix0 + kxLo) * c, a, ap + kxLo * cg, (kxHi - kxLo) * cg);
+                } else {
+                    for (int kx = kxLo; kx < kxHi; kx++) {
+                        System.arraycopy(xd, xrow + (ix0 + kx * dw) * c, a, ap + kx * cg, cg);
+                    }
+                }
+                Arrays.fill(a, ap + kxHi * cg, ap + rowLen, 0f);
+            }
+        }
+    }
+}

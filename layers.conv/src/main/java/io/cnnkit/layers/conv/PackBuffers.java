@@ -1,0 +1,35 @@
+package io.cnnkit.layers.conv;
+
+import java.util.Arrays;
+
+/**
+ * One packing buffer per thread, reused across chunks, runs and layers, so a run allocates no
+ * more than it must (a 224x224x64 conv would otherwise allocate ~130 MB of im2col buffers).
+ *
+ * <p>Safe because a kernel's chunk body never waits on other tasks while it holds the buffer
+ * (fork-join work stealing only runs another chunk between bodies). The thread-local holds a
+ * plain float[]: no class of this bundle stays reachable from pool threads.
+ */
+final class PackBuffers {
+    private static final ThreadLocal<float[]> BUFFER = new ThreadLocal<>();
+
+    private PackBuffers() {
+    }
+
+    /** This thread's buffer with at least {@code n} floats; contents are whatever was left there. */
+    static float[] get(int n) {
+        float[] b = BUFFER.get();
+        if (b == null || b.length < n) {
+            b = new float[n];
+            BUFFER.set(b);
+        }
+        return b;
+    }
+
+    /** This thread's buffer with its first {@code n} floats zeroed. */
+    static float[] zeroed(int n) {
+        float[] b = get(n);
+        Arrays.fill(b, 0, n, 0f);
+        return b;
+    }
+}
