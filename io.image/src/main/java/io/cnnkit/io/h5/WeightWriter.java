@@ -143,6 +143,36 @@ public final class WeightWriter {
                 }
             }
         }
+        verify(layers, out);
+    }
+
+    /**
+     * jHDF 0.13.0 bug: WritableHdfFile.flush() writes its "jHDF - version" info string at the file
+     * channel's current position, which is the end of the last dataset's data, not the end of the
+     * file. When the last object written (children in ConcurrentHashMap order, depth first) is a
+     * group, its object header sits there and is overwritten, so the file is corrupt. Until that is
+     * worked around, every written object is opened again so a damaged file is never committed.
+     */
+    private static void verify(List<LayerInfo> layers, Path out) {
+        try (HdfFile f = new HdfFile(out)) {
+            for (LayerInfo li : layers) {
+                io.jhdf.api.Node g = f.getChild(li.name());
+                g.getAttributes();
+                if (g instanceof io.jhdf.api.Group grp) {
+                    for (io.jhdf.api.Node c : grp.getChildren().values()) {
+                        c.getAttributes();
+                        if (c instanceof io.jhdf.api.Group inner) {
+                            for (io.jhdf.api.Node d : inner.getChildren().values()) {
+                                d.getAttributes();
+                            }
+                        }
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new CnnIoException("jHDF 0.13.0 wrote a damaged HDF5 file (its info string overwrote the object header"
+                    + " of the last group written): " + H5Support.describe(e), e);
+        }
     }
 
     /**
