@@ -117,7 +117,8 @@ public final class WeightWriter {
     }
 
     static void write(List<LayerInfo> layers, Map<String, Map<String, Tensor>> weights, Path out) {
-        try (WritableHdfFile h5 = HdfFile.write(out)) {
+        WritableHdfFile h5 = HdfFile.write(out);
+        try {
             // jHDF tags files with a "_jHDF" attribute; Keras files carry only Keras's own.
             h5.removeAttribute("_jHDF");
             List<String> names = new ArrayList<>();
@@ -142,16 +143,17 @@ public final class WeightWriter {
                     }
                 }
             }
+            // Not h5.close(): jHDF 0.13.0's flush corrupts some files (see JhdfFlush).
+            JhdfFlush.flushAndClose(h5);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         verify(layers, out);
     }
 
     /**
-     * jHDF 0.13.0 bug: WritableHdfFile.flush() writes its "jHDF - version" info string at the file
-     * channel's current position, which is the end of the last dataset's data, not the end of the
-     * file. When the last object written (children in ConcurrentHashMap order, depth first) is a
-     * group, its object header sits there and is overwritten, so the file is corrupt. Until that is
-     * worked around, every written object is opened again so a damaged file is never committed.
+     * Opens every written object again before the file replaces the target: jHDF's writer is
+     * young (see JhdfFlush for the bug worked around), and a damaged file must never be committed.
      */
     private static void verify(List<LayerInfo> layers, Path out) {
         try (HdfFile f = new HdfFile(out)) {
@@ -170,8 +172,7 @@ public final class WeightWriter {
                 }
             }
         } catch (RuntimeException e) {
-            throw new CnnIoException("jHDF 0.13.0 wrote a damaged HDF5 file (its info string overwrote the object header"
-                    + " of the last group written): " + H5Support.describe(e), e);
+            throw new CnnIoException("jHDF wrote an HDF5 file that does not read back: " + H5Support.describe(e), e);
         }
     }
 
