@@ -11,4 +11,4 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 fi
 jar=$(ls bench/target/io.cnnkit.bench-*.jar | grep -v -e sources -e tests | head -n1)
 # the jar's manifest Class-Path lists bench/target/lib (engine, layer and activation bundles, onnxruntime)
-exec java ${JAVA_OPTS:-} -cp "$jar" io.cnnkit.bench.SideBySide "$@"
+exec java --add-modules=jdk.incubator.vector ${JAVA_OPTS:-} -cp "$jar" io.cnnkit.bench.SideBySide "$@"

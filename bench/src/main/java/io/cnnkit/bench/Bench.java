@@ -215,9 +215,26 @@ public final class Bench {
         }
     }
 
+    /**
+     * The engine benchmarks run on: every provider ServiceLoader finds, plus the Vector API conv2d
+     * and dense (ranked above the scalar ones, as in the OSGi runtime) when the JVM was started
+     * with --add-modules=jdk.incubator.vector.
+     */
+    public static StandaloneEngine engine(PrintStream out) {
+        StandaloneEngine engine = Engines.fromServiceLoader(Bench.class.getClassLoader());
+        if (io.cnnkit.layers.conv.VectorConv2d.available()) {
+            engine.register(io.cnnkit.layers.conv.VectorConv2d.provider(), io.cnnkit.layers.conv.VectorConv2d.RANKING);
+            engine.register(io.cnnkit.layers.conv.VectorConv2d.denseProvider(), io.cnnkit.layers.conv.VectorConv2d.RANKING);
+            out.println("kernels: Vector API conv2d and dense (io.cnnkit.layers.conv.vector)");
+        } else {
+            out.println("kernels: scalar Java (" + io.cnnkit.layers.conv.VectorConv2d.unavailableReason().orElse("") + ")");
+        }
+        return engine;
+    }
+
     /** The command line with the layer types and activations ServiceLoader finds; returns the exit code. */
     public static int cli(String[] args, PrintStream out) {
-        try (StandaloneEngine engine = Engines.fromServiceLoader(Bench.class.getClassLoader())) {
+        try (StandaloneEngine engine = engine(out)) {
             return cli(args, out, engine);
         }
     }

@@ -8,7 +8,6 @@ import java.util.Locale;
 
 import ai.onnxruntime.OrtException;
 import io.cnnkit.engine.api.Engine;
-import io.cnnkit.engine.api.Engines;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.RunOptions;
 import io.cnnkit.engine.api.StandaloneEngine;
@@ -149,7 +148,7 @@ public final class SideBySide {
                 Arrays.toString(threads), Runtime.getRuntime().availableProcessors(),
                 weights == OrtModel.Weights.INPUTS ? "inputs fed each run" : "constants (initializers)");
         int bad;
-        try (StandaloneEngine engine = Engines.fromServiceLoader(SideBySide.class.getClassLoader())) {
+        try (StandaloneEngine engine = Bench.engine(System.out)) {
             List<Row> rows = run(engine, workloads, threads, runs, warmup, seed, tolerance, weights, System.out);
             for (Row r : rows) {
                 System.out.println(r.cnnkit().line());
