@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end test of ./cnnkit and the exported runtime launcher/target/cnnkit.jar (run by
-# the lead / CI after `mvn -B verify`; not part of surefire). Usage:
+# End-to-end test of ./cnnkit and the exported runtime launcher/target/cnnkit.jar, run by the
+# launcher module's build at integration-test (with CNNKIT_NO_BUILD=1), or by hand after a build:
 #   launcher/src/test/e2e/cnnkit-e2e.sh            from the repository root
 # Prints one line per check and "e2e: N passed, N failed"; exits non-zero on a failure.
 set -uo pipefail
