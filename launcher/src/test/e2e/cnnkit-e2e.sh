@@ -77,5 +77,24 @@ if [ -f "$IMG" ]; then
     fi
 fi
 
+# 6. hot swap in the exported runtime: stop every conv2d provider (the Vector API bundle and
+#    io.cnnkit.layers.conv) -> a run fails naming the missing type; start them -> bit-identical output
+if [ -f "$IMG" ] && check types-ids 0 "$CNNKIT" types; then
+    VEC_ID="$(echo "$OUT" | awk '$2 == "conv2d" {gsub(/[^0-9]/, "", $NF); print $NF}')"
+    CONV_ID="$(echo "$OUT" | awk '$2 == "depthwise_conv2d" {gsub(/[^0-9]/, "", $NF); print $NF}')"
+    LOAD="cnn:load m 'input(16, 16, 3) | conv2d(2, 3, name=c) | relu'"
+    printf '%s\nstop %s\nstop %s\ncnn:run --resize m %s\n' "$LOAD" "$VEC_ID" "$CONV_ID" "$IMG" > "$TMP/stop.gogo"
+    if check stopped-run 1 "$CNNKIT" script "$TMP/stop.gogo"; then
+        if echo "$ERR" | grep -q "unavailable: missing layer type conv2d"; then ok stopped-run
+        else bad "stopped-run: expected the unavailable message, got: $ERR"; fi
+    fi
+    printf '%s\ncnn:run --resize --npy --out %s m %s\nstop %s\nstop %s\nstart %s\nstart %s\ncnn:run --resize --npy --out %s m %s\n' \
+        "$LOAD" "$TMP/before" "$IMG" "$VEC_ID" "$CONV_ID" "$CONV_ID" "$VEC_ID" "$TMP/after" "$IMG" > "$TMP/swap.gogo"
+    if check restarted-run 0 "$CNNKIT" script "$TMP/swap.gogo"; then
+        if cmp -s "$TMP/before/01_c.npy" "$TMP/after/01_c.npy" && cmp -s "$TMP/before/02_activation.npy" "$TMP/after/02_activation.npy"
+        then ok restarted-run; else bad "restarted-run: outputs before and after stop/start differ or are missing"; fi
+    fi
+fi
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
