@@ -5,7 +5,7 @@ Run with Debian's /usr/bin/python3 (python3-onnx) from the repository root:
 
     /usr/bin/python3 cnf/bench/make_onnx.py
 
-Reads   bench/src/main/resources/workloads/*.json  -> bench/src/main/resources/onnx/<name>.onnx
+Reads   launcher/src/main/resources/workloads/*.json  -> bench/src/main/resources/onnx/<name>.onnx
         bench/src/test/resources/workloads/*.json  -> bench/src/test/resources/onnx/<name>.onnx
 
 The graphs hold no weights: every weight is a graph input named "<layer>/<weight>" in ONNX
@@ -28,7 +28,7 @@ from onnx import TensorProto, helper
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 DIRS = [
-    (ROOT / "bench/src/main/resources/workloads", ROOT / "bench/src/main/resources/onnx"),
+    (ROOT / "launcher/src/main/resources/workloads", ROOT / "bench/src/main/resources/onnx"),
     (ROOT / "bench/src/test/resources/workloads", ROOT / "bench/src/test/resources/onnx"),
 ]
 OPSET = 13

@@ -56,6 +56,19 @@ if check unknown-kernel 1 "$CNNKIT" filter "$TMP/m.json" blur; then
     if echo "$ERR" | grep -q "sharpen5"; then ok unknown-kernel; else bad "unknown-kernel: $ERR"; fi
 fi
 
+# 3b. bench: a workload and a description file, ending with the one bench line; a bad option is one line + hint
+if check bench-w1 0 "$CNNKIT" bench W1 --threads 2 --runs 2 --warmup 1; then
+    if echo "$OUT" | tail -n 1 | grep -Eq '^bench: W1 batch=1 threads=2 median_ms=[0-9.]+ p90_ms=[0-9.]+ gflops=[0-9.]+ peak_heap_mb=[0-9.]+$' \
+            && echo "$OUT" | grep -q "^cold (first) run: "; then ok bench-w1; else bad "bench-w1: $OUT"; fi
+fi
+if check bench-file 0 "$CNNKIT" bench "$TMP/m.json" --batch 4 --threads 1 --runs 2 --warmup 0; then
+    if echo "$OUT" | tail -n 1 | grep -q '^bench: tiny batch=4 threads=1 '; then ok bench-file; else bad "bench-file: $OUT"; fi
+fi
+if check bench-bad-runs 1 "$CNNKIT" bench W1 --runs 0; then
+    if [ "$(echo "$ERR" | grep -c .)" -eq 2 ] && echo "$ERR" | grep -q "^cnnkit: --runs must be >= 1"; then ok bench-bad-runs
+    else bad "bench-bad-runs: $ERR"; fi
+fi
+
 # 4. the demo (needs io.image, layers and activations)
 if check demo 0 "$CNNKIT" demo --out "$TMP/demo"; then
     if [ -f "$TMP/demo/index.html" ] && [ -f "$TMP/demo/seed.h5" ] && echo "$OUT" | grep -q "dens_1"; then ok demo

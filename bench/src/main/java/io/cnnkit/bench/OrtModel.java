@@ -15,6 +15,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.launcher.bench.Stats;
 
 /**
  * An ONNX Runtime session on a weightless graph from cnf/bench/make_onnx.py, fed with a cnnkit

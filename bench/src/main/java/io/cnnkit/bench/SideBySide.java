@@ -1,17 +1,24 @@
 package io.cnnkit.bench;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
 import ai.onnxruntime.OrtException;
+import io.cnnkit.layers.conv.VectorConv2d;
 import io.cnnkit.engine.api.Engine;
+import io.cnnkit.engine.api.Engines;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.RunOptions;
 import io.cnnkit.engine.api.StandaloneEngine;
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.launcher.bench.Bench;
+import io.cnnkit.launcher.bench.Workload;
 
 /**
  * cnnkit next to ONNX Runtime on the same workloads, the same weights and the same input, in
@@ -55,7 +62,7 @@ public final class SideBySide {
             Tensor actual = model.predict(input, RunOptions.DEFAULT.withThreads(threads));
             Agreement agreement = Agreement.of(expected, actual);
             OrtModel.Timing t = ort.time(input, warmup, runs);
-            Bench.Result r = Bench.run(model, input, o);
+            Bench.Result r = Bench.run(model, input, o, null);
             return new Row(workload, batch, r.flops(), threads, t, r, agreement);
         }
     }
@@ -70,7 +77,7 @@ public final class SideBySide {
             try {
                 List<Row> mine = new ArrayList<>();
                 for (int t : threads) {
-                    Row r = compare(model, w.name(), w.onnx(), w.batch(), t, runs, warmup, seed, weights);
+                    Row r = compare(model, w.name(), onnx(w), w.batch(), t, runs, warmup, seed, weights);
                     out.println(format(r, tolerance));
                     mine.add(r);
                 }
@@ -121,11 +128,11 @@ public final class SideBySide {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
-                    case "--runs" -> runs = Bench.intArg(args, ++i, a);
-                    case "--warmup" -> warmup = Bench.intArg(args, ++i, a);
-                    case "--seed" -> seed = Bench.intArg(args, ++i, a);
+                    case "--runs" -> runs = intArg(args, ++i, a);
+                    case "--warmup" -> warmup = intArg(args, ++i, a);
+                    case "--seed" -> seed = intArg(args, ++i, a);
                     case "--threads" -> threads = Arrays.stream(value(args, ++i, a).split(","))
-                            .mapToInt(s -> Bench.intArg(new String[] {s}, 0, a)).toArray();
+                            .mapToInt(s -> intArg(new String[] {s}, 0, a)).toArray();
                     case "--workloads" -> workloads = Arrays.stream(value(args, ++i, a).split(","))
                             .map(Workload::named).toList();
                     case "--tolerance" -> tolerance = Double.parseDouble(value(args, ++i, a));
@@ -148,7 +155,7 @@ public final class SideBySide {
                 Arrays.toString(threads), Runtime.getRuntime().availableProcessors(),
                 weights == OrtModel.Weights.INPUTS ? "inputs fed each run" : "constants (initializers)");
         int bad;
-        try (StandaloneEngine engine = Bench.engine(System.out)) {
+        try (StandaloneEngine engine = engine(System.out)) {
             List<Row> rows = run(engine, workloads, threads, runs, warmup, seed, tolerance, weights, System.out);
             for (Row r : rows) {
                 System.out.println(r.cnnkit().line());
@@ -182,5 +189,51 @@ public final class SideBySide {
             throw new IllegalArgumentException(opt + " needs a value");
         }
         return args[i];
+    }
+
+    /**
+     * The engine benchmarks run on: every provider ServiceLoader finds, plus the Vector API conv2d
+     * and dense (ranked above the scalar ones, as in the OSGi runtime) when the JVM was started
+     * with --add-modules=jdk.incubator.vector.
+     */
+    public static StandaloneEngine engine(PrintStream out) {
+        StandaloneEngine engine = Engines.fromServiceLoader(SideBySide.class.getClassLoader());
+        if (VectorConv2d.available()) {
+            engine.register(VectorConv2d.provider(), VectorConv2d.RANKING);
+            engine.register(VectorConv2d.denseProvider(), VectorConv2d.RANKING);
+            out.println("kernels: Vector API conv2d and dense (io.cnnkit.layers.conv.vector)");
+        } else {
+            out.println("kernels: scalar Java (" + VectorConv2d.unavailableReason().orElse("") + ")");
+        }
+        return engine;
+    }
+
+    /** The workload's ONNX graph (weights are graph inputs), written by cnf/bench/make_onnx.py. */
+    public static byte[] onnx(Workload w) {
+        return resource("onnx/" + w.name() + ".onnx");
+    }
+
+    /** A class-path resource of the bench module (or a test's). */
+    static byte[] resource(String path) {
+        try (InputStream in = SideBySide.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("resource " + path + " not on the class path"
+                        + (path.endsWith(".onnx") ? " (run /usr/bin/python3 cnf/bench/make_onnx.py)" : ""));
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading resource " + path, e);
+        }
+    }
+
+    static int intArg(String[] args, int i, String opt) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(opt + " needs a number");
+        }
+        try {
+            return Integer.parseInt(args[i]);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(opt + " needs a whole number, got '" + args[i] + "'");
+        }
     }
 }

@@ -13,13 +13,15 @@ import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.RunOptions;
 import io.cnnkit.engine.api.StandaloneEngine;
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.launcher.bench.Bench;
+import io.cnnkit.launcher.bench.Workload;
 
 /** ONNX Runtime (native code from its jar) against cnnkit on tiny models made by cnf/bench/make_onnx.py. */
 class SideBySideTest {
     @Test
     void tinyDenseModelAgreesWithOnnxRuntime() throws Exception {
-        try (StandaloneEngine e = TestEngines.engine(); Model m = e.build(e.parse(FlopsTest.tiny("tiny_dense")))) {
-            SideBySide.Row r = SideBySide.compare(m, "tiny_dense", Workload.resource("onnx/tiny_dense.onnx"), 4, 1, 2,
+        try (StandaloneEngine e = TestEngines.engine(); Model m = e.build(e.parse(tiny("tiny_dense")))) {
+            SideBySide.Row r = SideBySide.compare(m, "tiny_dense", SideBySide.resource("onnx/tiny_dense.onnx"), 4, 1, 2,
                     0, 11, OrtModel.Weights.INPUTS);
             assertTrue(r.agreement().ok(Agreement.TOLERANCE), r.agreement().toString());
             assertTrue(r.agreement().nonZero() > 0);
@@ -33,8 +35,8 @@ class SideBySideTest {
     @Test
     void tinyConvModelAgreesWithOnnxRuntimeAtOneAndTwoThreads() throws Exception {
         try (StandaloneEngine e = TestEngines.engine()) {
-            try (Model m = e.build(e.parse(FlopsTest.tiny("tiny_conv")))) {
-                byte[] onnx = Workload.resource("onnx/tiny_conv.onnx");
+            try (Model m = e.build(e.parse(tiny("tiny_conv")))) {
+                byte[] onnx = SideBySide.resource("onnx/tiny_conv.onnx");
                 for (int threads : new int[] {1, 2}) {
                     // same padding with an even kernel (asymmetric, TensorFlow style), pooling, valid conv, dense
                     SideBySide.Row r = SideBySide.compare(m, "tiny_conv", onnx, 3, threads, 1, 0, 5,
@@ -53,7 +55,7 @@ class SideBySideTest {
     void workloadGraphsMatchTheirDescriptions() throws Exception {
         try (StandaloneEngine e = TestEngines.engine()) {
             for (Workload w : Workload.ALL) {
-                try (Model m = e.build(e.parse(w.description())); OrtModel ort = new OrtModel(w.onnx(), m, 1)) {
+                try (Model m = e.build(e.parse(w.description())); OrtModel ort = new OrtModel(SideBySide.onnx(w), m, 1)) {
                     assertFalse(m.weights().isEmpty(), w.name());
                 }
             }
@@ -63,17 +65,17 @@ class SideBySideTest {
     @Test
     void aGraphOfAnotherModelIsRefused() throws Exception {
         try (StandaloneEngine e = TestEngines.engine();
-                Model m = e.build(e.parse(FlopsTest.tiny("tiny_dense").replace("\"units\": 6", "\"units\": 7")))) {
+                Model m = e.build(e.parse(tiny("tiny_dense").replace("\"units\": 6", "\"units\": 7")))) {
             var ex = assertThrows(IllegalArgumentException.class,
-                    () -> new OrtModel(Workload.resource("onnx/tiny_dense.onnx"), m, 1));
+                    () -> new OrtModel(SideBySide.resource("onnx/tiny_dense.onnx"), m, 1));
             assertTrue(ex.getMessage().contains("dense_1/kernel") && ex.getMessage().contains("shape"), ex.getMessage());
         }
     }
 
     @Test
     void aWrongWeightIsCaught() throws Exception {
-        try (StandaloneEngine e = TestEngines.engine(); Model m = e.build(e.parse(FlopsTest.tiny("tiny_dense")));
-                OrtModel ort = new OrtModel(Workload.resource("onnx/tiny_dense.onnx"), m, 1)) {
+        try (StandaloneEngine e = TestEngines.engine(); Model m = e.build(e.parse(tiny("tiny_dense")));
+                OrtModel ort = new OrtModel(SideBySide.resource("onnx/tiny_dense.onnx"), m, 1)) {
             Tensor input = Bench.randomInput(m.inputShape(), 2, 3);
             Tensor bias = m.weights().get("dense_2").get("bias");
             bias.data()[0] += 1f;
@@ -85,9 +87,9 @@ class SideBySideTest {
 
     @Test
     void weightsEmbeddedAsConstantsLeaveOnlyTheImageInput() throws Exception {
-        try (StandaloneEngine e = TestEngines.engine(); Model m = e.build(e.parse(FlopsTest.tiny("tiny_dense")));
-                OrtModel inputs = new OrtModel(Workload.resource("onnx/tiny_dense.onnx"), m, 1, OrtModel.Weights.INPUTS);
-                OrtModel constants = new OrtModel(Workload.resource("onnx/tiny_dense.onnx"), m, 1,
+        try (StandaloneEngine e = TestEngines.engine(); Model m = e.build(e.parse(tiny("tiny_dense")));
+                OrtModel inputs = new OrtModel(SideBySide.resource("onnx/tiny_dense.onnx"), m, 1, OrtModel.Weights.INPUTS);
+                OrtModel constants = new OrtModel(SideBySide.resource("onnx/tiny_dense.onnx"), m, 1,
                         OrtModel.Weights.CONSTANTS)) {
             Tensor input = Bench.randomInput(m.inputShape(), 2, 9);
             Tensor a = inputs.predict(input);
@@ -100,7 +102,7 @@ class SideBySideTest {
     @Test
     void embeddingAWeightTheGraphDoesNotTakeIsAnError() {
         var ex = assertThrows(IllegalArgumentException.class, () -> OnnxConstants.embed(
-                Workload.resource("onnx/tiny_dense.onnx"), Map.of("dense_9/kernel", Tensor.zeros(2, 2))));
+                SideBySide.resource("onnx/tiny_dense.onnx"), Map.of("dense_9/kernel", Tensor.zeros(2, 2))));
         assertTrue(ex.getMessage().contains("dense_9/kernel"), ex.getMessage());
         assertThrows(IllegalArgumentException.class, () -> OnnxConstants.embed(new byte[] {8, 8}, Map.of()));
     }
@@ -140,5 +142,10 @@ class SideBySideTest {
         Tensor zeros = Tensor.zeros(3);
         assertFalse(Agreement.of(zeros, zeros.copy()).ok(1e-3), "an all-zero reference proves nothing");
         assertThrows(IllegalArgumentException.class, () -> Agreement.of(r, Tensor.zeros(4)));
+    }
+
+    /** A tiny workload of the test resources (workloads/NAME.json, with onnx/NAME.onnx beside it). */
+    static String tiny(String name) {
+        return new String(SideBySide.resource("workloads/" + name + ".json"), java.nio.charset.StandardCharsets.UTF_8);
     }
 }

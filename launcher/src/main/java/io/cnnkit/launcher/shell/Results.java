@@ -9,6 +9,7 @@ import io.cnnkit.engine.api.Summary;
 import io.cnnkit.io.api.LoadReport;
 import io.cnnkit.io.api.StageStats;
 import io.cnnkit.io.api.WeightFileInfo;
+import io.cnnkit.launcher.bench.Bench;
 
 /**
  * What the commands return. Records without getters, so Gogo prints their {@code toString}
@@ -51,6 +52,14 @@ final class Results {
                 s += "\nweights from " + weights.file() + ":\n" + weights.format().stripTrailing();
             }
             return s;
+        }
+    }
+
+    /** cnn:bench: what was timed and the numbers, ending with the "bench:" line. */
+    record BenchRun(String source, Bench.Result result) {
+        @Override
+        public String toString() {
+            return "source: " + source + "\n" + result.report();
         }
     }
 

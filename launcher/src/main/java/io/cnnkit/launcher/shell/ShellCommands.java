@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
 import io.cnnkit.engine.api.Engine;
+import io.cnnkit.engine.api.Shape;
 import io.cnnkit.io.api.LoadOptions;
 
 /**
@@ -20,7 +21,7 @@ import io.cnnkit.io.api.LoadOptions;
  */
 @Component(service = ShellCommands.class)
 @GogoCommand(scope = "cnn", function = {"types", "load", "models", "unload", "summary", "run", "weights", "filter",
-        "demo"})
+        "demo", "bench"})
 public final class ShellCommands {
     private final CnnCommands commands;
 
@@ -146,6 +147,40 @@ public final class ShellCommands {
             String image,
             @Descriptor("output folder (default out/demo)") @Parameter(names = "--out", absentValue = "") String out) {
         return commands.demo(image.isEmpty() ? null : path(session, image), out.isEmpty() ? null : path(session, out));
+    }
+
+    @Descriptor("time a model on seeded random input: one cold run, warm-up runs, then timed runs; reports cold, "
+            + "median and p90 ms, GFLOP/s and peak heap, ending with a 'bench:' line")
+    public Object bench(
+            @Descriptor("samples per run (default 1, or the workload's batch)")
+            @Parameter(names = "--batch", absentValue = "0") int batch,
+            @Descriptor("threads per run (default: every core)")
+            @Parameter(names = "--threads", absentValue = "0") int threads,
+            @Descriptor("timed runs") @Parameter(names = "--runs", absentValue = "10") int runs,
+            @Descriptor("untimed runs after the cold run") @Parameter(names = "--warmup", absentValue = "2") int warmup,
+            @Descriptor("seed of the random input") @Parameter(names = "--seed", absentValue = "42") long seed,
+            @Descriptor("input shape HxWxC for descriptions that leave it open")
+            @Parameter(names = "--input", absentValue = "") String input,
+            @Descriptor("a loaded model's name, a workload W1..W4, a JSON or full-model .h5 file, or a one-line "
+                    + "description") String model) {
+        return commands.bench(model, new CnnCommands.BenchParams(batch, threads, runs, warmup, seed,
+                input.isEmpty() ? null : parseShape(input)));
+    }
+
+    private static Shape parseShape(String s) {
+        String[] parts = s.strip().split("x");
+        int[] dims = new int[parts.length];
+        try {
+            for (int k = 0; k < parts.length; k++) {
+                dims[k] = Integer.parseInt(parts[k]);
+                if (dims[k] < 1) {
+                    throw new NumberFormatException();
+                }
+            }
+        } catch (NumberFormatException e) {
+            throw new CommandException("--input needs positive sizes joined by x, got '" + s + "'", "e.g. --input 224x224x3");
+        }
+        return Shape.of(dims);
     }
 
     private static void need(String[] args, int n, String usage) {

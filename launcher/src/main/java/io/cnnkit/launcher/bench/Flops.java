@@ -1,4 +1,4 @@
-package io.cnnkit.bench;
+package io.cnnkit.launcher.bench;
 
 import java.util.ArrayList;
 import java.util.List;

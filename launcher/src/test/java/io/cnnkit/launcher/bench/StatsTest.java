@@ -1,4 +1,4 @@
-package io.cnnkit.bench;
+package io.cnnkit.launcher.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.cnnkit.bench;
+package io.cnnkit.launcher.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -32,6 +32,9 @@ import com.sun.management.GarbageCollectionNotificationInfo;
  * "In use" counts live objects and garbage not yet collected, so the figure depends on the
  * collector and heap size; it is an upper bound on what a run needs, not the live set. Native
  * memory (ONNX Runtime's buffers) is not Java heap and is not seen here.
+ *
+ * <p>The GC notifications come from com.sun.management, which not every JVM or OSGi host
+ * offers (the launcher imports it optionally): without it the monitor only samples.
  */
 public final class HeapMonitor implements AutoCloseable {
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -49,10 +52,12 @@ public final class HeapMonitor implements AutoCloseable {
                 heapPools.add(p.getName());
             }
         }
-        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-            if (gc instanceof NotificationEmitter e) {
-                e.addNotificationListener(listener, null, null);
-                emitters.add(e);
+        if (gcNotificationsAvailable()) {
+            for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+                if (gc instanceof NotificationEmitter e) {
+                    e.addNotificationListener(listener, null, null);
+                    emitters.add(e);
+                }
             }
         }
         sample();
@@ -68,6 +73,22 @@ public final class HeapMonitor implements AutoCloseable {
         }, "cnnkit-bench-heap-sampler");
         sampler.setDaemon(true);
         sampler.start();
+    }
+
+    /** Whether com.sun.management's GC notification info can be loaded here. */
+    static boolean gcNotificationsAvailable() {
+        try {
+            Class.forName("com.sun.management.GarbageCollectionNotificationInfo", false,
+                    HeapMonitor.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Whether collections are watched too (else only sampling). */
+    public boolean watchesCollections() {
+        return !emitters.isEmpty();
     }
 
     private void sample() {

@@ -1,4 +1,4 @@
-package io.cnnkit.bench;
+package io.cnnkit.launcher.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -49,7 +49,7 @@ class FlopsTest {
 
     @Test
     void denseCountsNeedNoConvBundle() {
-        try (StandaloneEngine e = TestEngines.engine(); Model m = e.build(e.parse(tiny("tiny_dense")))) {
+        try (StandaloneEngine e = TestEngines.engine(); Model m = e.build(e.parse(TINY_DENSE))) {
             // flatten 4x4x2 = 32 -> dense 6 -> dense 3
             assertEquals(2L * 32 * 6 + 2L * 6 * 3, Flops.perSample(m.layers()));
             assertEquals(5 * (2L * 32 * 6 + 2L * 6 * 3), Flops.forBatch(m, 5));
@@ -76,7 +76,10 @@ class FlopsTest {
         assertEquals(true, ex.getMessage().contains("fixed input shape"), ex.getMessage());
     }
 
-    static String tiny(String name) {
-        return new String(Workload.resource("workloads/" + name + ".json"), java.nio.charset.StandardCharsets.UTF_8);
-    }
+    /** flatten 4x4x2 -> dense 6 relu -> dense 3 (the bench module's tiny_dense workload). */
+    static final String TINY_DENSE = """
+            {"name": "tiny_dense", "input_shape": [4, 4, 2], "seed": 7, "layers": [
+              {"type": "flatten"},
+              {"type": "dense", "name": "dense_1", "units": 6, "activation": "relu"},
+              {"type": "dense", "name": "dense_2", "units": 3}]}""";
 }

@@ -1,4 +1,4 @@
-package io.cnnkit.bench;
+package io.cnnkit.launcher.bench;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -53,17 +53,11 @@ public record Workload(String name, int batch, double gflop, String what) {
         return new String(resource("workloads/" + name + ".json"), StandardCharsets.UTF_8);
     }
 
-    /** The ONNX graph (weights are graph inputs). */
-    public byte[] onnx() {
-        return resource("onnx/" + name + ".onnx");
-    }
-
-    /** A class-path resource of the bench module (or a test's). */
+    /** A resource of the launcher bundle. */
     static byte[] resource(String path) {
         try (InputStream in = Workload.class.getClassLoader().getResourceAsStream(path)) {
             if (in == null) {
-                throw new IllegalArgumentException("resource " + path + " not on the class path"
-                        + (path.endsWith(".onnx") ? " (run /usr/bin/python3 cnf/bench/make_onnx.py)" : ""));
+                throw new IllegalArgumentException("resource " + path + " missing from the launcher bundle");
             }
             return in.readAllBytes();
         } catch (IOException e) {

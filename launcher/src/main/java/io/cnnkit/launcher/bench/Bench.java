@@ -1,0 +1,177 @@
+package io.cnnkit.launcher.bench;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+import io.cnnkit.engine.api.Model;
+import io.cnnkit.engine.api.RunOptions;
+import io.cnnkit.engine.api.Shape;
+import io.cnnkit.engine.api.Tensor;
+
+/**
+ * Times a model on random input of its input shape: one cold (first) run, {@code warmup}
+ * untimed runs, then {@code runs} timed runs; reports cold, median and p90 milliseconds,
+ * GFLOP/s (conv + dense FLOPs from the model's layers, see {@link Flops}, over the median
+ * time) and the peak heap in use (see {@link HeapMonitor}).
+ *
+ * <p>{@code cnn:bench} and {@code ./cnnkit bench} run it in the launcher; the bench module's
+ * ONNX Runtime side-by-side times cnnkit with it too, so both report the same numbers. The
+ * report ends with one line {@code bench: <model> batch=<n> threads=<t> median_ms=<x> p90_ms=<y>
+ * gflops=<z> peak_heap_mb=<m>} (gflops is GFLOP/s).
+ */
+public final class Bench {
+    private Bench() {
+    }
+
+    /**
+     * @param batch   samples per run
+     * @param threads threads per run (cnnkit's RunOptions.threads)
+     * @param runs    timed runs (at least 1)
+     * @param warmup  untimed runs after the cold run
+     * @param seed    seed of the random input
+     */
+    public record Options(int batch, int threads, int runs, int warmup, long seed) {
+        public Options {
+            positive("batch", batch);
+            positive("threads", threads);
+            positive("runs", runs);
+            if (warmup < 0) {
+                throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(1, Runtime.getRuntime().availableProcessors(), 10, 2, 42);
+        }
+
+        public Options withBatch(int n) {
+            return new Options(n, threads, runs, warmup, seed);
+        }
+
+        public Options withThreads(int n) {
+            return new Options(batch, n, runs, warmup, seed);
+        }
+
+        public Options withRuns(int n) {
+            return new Options(batch, threads, n, warmup, seed);
+        }
+
+        public Options withWarmup(int n) {
+            return new Options(batch, threads, runs, n, seed);
+        }
+
+        private static void positive(String what, int v) {
+            if (v < 1) {
+                throw new IllegalArgumentException("--" + what + " must be >= 1, got " + v);
+            }
+        }
+    }
+
+    /**
+     * One benchmark's numbers.
+     *
+     * @param timesMs the timed runs in order (milliseconds)
+     * @param flops   conv + dense FLOPs of one run (the whole batch)
+     */
+    public record Result(String model, int batch, int threads, double coldMs, double[] timesMs, long flops,
+            long peakHeapBytes, boolean collectionsWatched) {
+        public double medianMs() {
+            return Stats.median(timesMs);
+        }
+
+        public double p90Ms() {
+            return Stats.percentile(timesMs, 90);
+        }
+
+        /** GFLOP per second at the median time. */
+        public double gflops() {
+            return flops / (medianMs() * 1e6);
+        }
+
+        public double peakHeapMb() {
+            return peakHeapBytes / (1024.0 * 1024.0);
+        }
+
+        /** The details, ending with {@link #line()}. */
+        public String report() {
+            StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
+                    "model %s: batch %d, threads %d, %.4g GFLOP per run (conv + dense)%n", model, batch, threads,
+                    flops / 1e9));
+            b.append(String.format(Locale.ROOT, "cold (first) run: %.3f ms%n", coldMs));
+            b.append("timed runs (ms):");
+            for (double t : timesMs) {
+                b.append(String.format(Locale.ROOT, " %.3f", t));
+            }
+            b.append(String.format(Locale.ROOT, "%npeak heap: %.1f MB (heap in use, garbage included, sampled every 1 ms%s)%n",
+                    peakHeapMb(), collectionsWatched ? " and before each GC" : "; GC notifications unavailable here"));
+            return b.append(line()).toString();
+        }
+
+        /** The one-line summary the bench ends with. */
+        public String line() {
+            return String.format(Locale.ROOT,
+                    "bench: %s batch=%d threads=%d median_ms=%.3f p90_ms=%.3f gflops=%.3f peak_heap_mb=%.1f",
+                    model, batch, threads, medianMs(), p90Ms(), gflops(), peakHeapMb());
+        }
+    }
+
+    /** Benchmarks {@code model} on seeded uniform [0, 1) input of its (fully known) input shape. */
+    public static Result run(Model model, Options options) {
+        return run(model, randomInput(model.inputShape(), options.batch(), options.seed()), options, null);
+    }
+
+    /**
+     * Benchmarks {@code model} on {@code input} (options.batch is taken from the input),
+     * reporting each run to {@code progress} when it is not null.
+     */
+    public static Result run(Model model, Tensor input, Options options, PrintStream progress) {
+        RunOptions ro = RunOptions.DEFAULT.withThreads(options.threads());
+        long flops = Flops.forBatch(model, input.dim(0));
+        double[] times = new double[options.runs()];
+        double cold;
+        // start from a collected heap so the peak reflects these runs, not earlier garbage
+        System.gc();
+        HeapMonitor heap = new HeapMonitor();
+        try {
+            long t0 = System.nanoTime();
+            model.predict(input, ro);
+            cold = (System.nanoTime() - t0) / 1e6;
+            report(progress, "cold run: %.3f ms; %d warm-up runs", cold, options.warmup());
+            for (int i = 0; i < options.warmup(); i++) {
+                model.predict(input, ro);
+            }
+            report(progress, "%d timed runs", times.length);
+            for (int i = 0; i < times.length; i++) {
+                long t = System.nanoTime();
+                model.predict(input, ro);
+                times[i] = (System.nanoTime() - t) / 1e6;
+            }
+        } finally {
+            heap.close();
+        }
+        return new Result(model.name(), input.dim(0), options.threads(), cold, times, flops, heap.peakBytes(),
+                heap.watchesCollections());
+    }
+
+    private static void report(PrintStream progress, String format, Object... args) {
+        if (progress != null) {
+            progress.printf(Locale.ROOT, format + "%n", args);
+        }
+    }
+
+    /** A batch of seeded uniform [0, 1) values (like normalised pixels) of {@code sample}'s shape. */
+    public static Tensor randomInput(Shape sample, int batch, long seed) {
+        if (!sample.isFullyKnown()) {
+            throw new IllegalArgumentException("input shape " + sample
+                    + " has open dimensions; give one with --input HxWxC or input_shape in the description");
+        }
+        Tensor t = Tensor.zeros(sample.withBatch(batch));
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] d = t.data();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = (float) r.nextDouble();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,72 @@
+package io.cnnkit.launcher.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import io.cnnkit.engine.api.Model;
+import io.cnnkit.engine.api.StandaloneEngine;
+
+class BenchTest {
+    static final Pattern LINE = Pattern.compile("bench: (\\S+) batch=(\\d+) threads=(\\d+) median_ms=(\\d+\\.\\d{3})"
+            + " p90_ms=(\\d+\\.\\d{3}) gflops=(\\d+\\.\\d{3}) peak_heap_mb=(\\d+\\.\\d)");
+
+    @Test
+    void libraryRunGivesTheNumbersAndTheLine() {
+        try (StandaloneEngine e = TestEngines.engine(); Model m = e.build(e.parse(FlopsTest.TINY_DENSE))) {
+            Bench.Result r = Bench.run(m, new Bench.Options(3, 1, 4, 1, 7));
+            assertEquals(4, r.timesMs().length);
+            assertEquals(3 * (2L * 32 * 6 + 2L * 6 * 3), r.flops());
+            assertTrue(r.coldMs() > 0 && r.medianMs() > 0 && r.p90Ms() >= r.medianMs(), r.line());
+            assertTrue(r.peakHeapBytes() > 0, r.line());
+            var mt = LINE.matcher(r.line());
+            assertTrue(mt.matches(), r.line());
+            assertEquals("tiny_dense", mt.group(1));
+            assertEquals("3", mt.group(2));
+            assertEquals("1", mt.group(3));
+        }
+    }
+
+    @Test
+    void reportEndsWithExactlyOneBenchLineAndProgressIsOptional() {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (StandaloneEngine e = TestEngines.engine(); Model m = e.build(e.parse(FlopsTest.TINY_DENSE));
+                PrintStream progress = new PrintStream(buf, true, StandardCharsets.UTF_8)) {
+            Bench.Result r = Bench.run(m, Bench.randomInput(m.inputShape(), 2, 1), new Bench.Options(2, 1, 2, 1, 1),
+                    progress);
+            String[] lines = r.report().split("\\R");
+            String last = lines[lines.length - 1];
+            assertEquals(r.line(), last);
+            assertTrue(last.startsWith("bench: tiny_dense batch=2 threads=1 "), last);
+            assertEquals(1, java.util.Arrays.stream(lines).filter(l -> l.startsWith("bench:")).count(), r.report());
+            assertTrue(r.report().contains("cold (first) run: "), r.report());
+            String p = buf.toString(StandardCharsets.UTF_8);
+            assertTrue(p.startsWith("cold run: ") && p.contains("1 warm-up runs") && p.contains("2 timed runs"), p);
+        }
+    }
+
+    @Test
+    void badOptionsAreNamed() {
+        var ex = assertThrows(IllegalArgumentException.class, () -> new Bench.Options(1, 1, 0, 0, 1));
+        assertTrue(ex.getMessage().contains("--runs must be >= 1"), ex.getMessage());
+        ex = assertThrows(IllegalArgumentException.class, () -> new Bench.Options(1, 1, 1, -1, 1));
+        assertTrue(ex.getMessage().contains("--warmup must be >= 0"), ex.getMessage());
+        ex = assertThrows(IllegalArgumentException.class,
+                () -> Bench.randomInput(io.cnnkit.engine.api.Shape.of(-1, -1, 3), 1, 1));
+        assertTrue(ex.getMessage().contains("--input"), ex.getMessage());
+    }
+
+    @Test
+    void workloadNamesResolveToTheirDescriptions() {
+        assertTrue(Workload.named("w3").description().contains("\"name\": \"W3\""));
+        var ex = assertThrows(IllegalArgumentException.class, () -> Workload.named("W9"));
+        assertTrue(ex.getMessage().contains("[W1, W2, W3, W4]"), ex.getMessage());
+    }
+}
