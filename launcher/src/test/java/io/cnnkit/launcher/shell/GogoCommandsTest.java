@@ -4,14 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.apache.felix.gogo.runtime.CommandProcessorImpl;
-import org.apache.felix.gogo.runtime.threadio.ThreadIOImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,48 +22,30 @@ import io.cnnkit.engine.api.StandaloneEngine;
 class GogoCommandsTest {
     @TempDir
     Path dir;
-    StandaloneEngine engine;
-    ThreadIOImpl tio;
-    CommandProcessorImpl processor;
-    ShellCommands commands;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    GogoHarness gogo;
 
     @BeforeEach
     void setUp() {
-        engine = Engines.standalone();
+        StandaloneEngine engine = Engines.standalone();
         engine.register(new ScaleProvider());
-        tio = new ThreadIOImpl();
-        tio.start();
-        processor = new CommandProcessorImpl(tio);
-        commands = new ShellCommands(engine);
-        for (String f : new String[] {"types", "load", "models", "unload", "summary", "run", "weights", "filter",
-                "demo"}) {
-            processor.addCommand("cnn", commands, f);
-        }
+        gogo = new GogoHarness(engine);
     }
 
     @AfterEach
     void tearDown() {
-        commands.deactivate();
-        processor.stop();
-        tio.stop();
-        engine.close();
+        gogo.close();
     }
 
     int exec(String program) {
-        out.reset();
-        err.reset();
-        return CliRunner.execute(processor, program, null, false, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return gogo.exec(program);
     }
 
     String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return gogo.out();
     }
 
     String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        return gogo.err();
     }
 
     @Test
@@ -85,7 +62,7 @@ class GogoCommandsTest {
         assertTrue(out().contains("Total params: 2"), out());
         assertEquals(0, exec("cnn:models"));
         assertTrue(out().contains("m1") && out().contains("ready"), out());
-        assertEquals(5L, commands.commands().model("m1").description().seed());
+        assertEquals(5L, gogo.commands.commands().model("m1").description().seed());
     }
 
     @Test
@@ -114,10 +91,7 @@ class GogoCommandsTest {
         Files.writeString(f, CnnCommandsTest.JSON);
         Path script = dir.resolve("s.gogo");
         Files.writeString(script, "cnn:load a '" + f + "'\ncnn:load b '" + f + "'\ncnn:models\n");
-        out.reset();
-        int rc = CliRunner.execute(processor, null, script.toString(), false, new PrintStream(out, true,
-                StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(0, rc, err());
+        assertEquals(0, gogo.script(script), err());
         assertTrue(out().contains("a ") && out().contains("b "), out());
     }
 
