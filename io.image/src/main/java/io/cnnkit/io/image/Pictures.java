@@ -3,9 +3,6 @@ package io.cnnkit.io.image;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -471,13 +468,12 @@ public final class Pictures {
         };
     }
 
+    /** Writes atomically (see {@link AtomicFiles}): the previous picture stays whole if this fails. */
     static void save(BufferedImage img, Path file, String format) {
-        try (OutputStream out = Files.newOutputStream(file)) {
+        AtomicFiles.write(file, "picture", out -> {
             if (!ImageIO.write(img, format, out)) {
                 throw new CnnIoException(file + ": the JDK has no " + format + " writer for this picture");
             }
-        } catch (IOException e) {
-            throw new CnnIoException(file + ": cannot write the picture: " + e.getMessage(), e);
-        }
+        });
     }
 }
