@@ -65,7 +65,8 @@ public final class WeightWriter {
             temp = AtomicFiles.tempSibling(target, false);
         } catch (IOException | RuntimeException e) {
             throw new CnnIoException("cannot save weights to " + target + ": cannot create a temporary file in " + dir
-                    + " (" + AtomicFiles.reason(e) + "); nothing was written; " + AtomicFiles.advice(e), e);
+                    + " (" + AtomicFiles.reason(e, false) + "); nothing was written and the previous file, if any, is"
+                    + " unchanged; " + AtomicFiles.advice(e), e);
         }
         try {
             write(layers, weights, temp);
@@ -81,7 +82,7 @@ public final class WeightWriter {
                 throw err;
             }
             Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
-            String why = cause instanceof IOException ? AtomicFiles.reason(cause) : H5Support.describe(cause);
+            String why = cause instanceof IOException ? AtomicFiles.reason(cause, false) : H5Support.describe(cause);
             throw new CnnIoException("cannot save weights to " + target + ": " + why
                     + "; the previous file, if any, is unchanged; " + AtomicFiles.advice(cause), e);
         }

@@ -100,7 +100,9 @@ public final class AtomicFiles {
         try {
             temp = tempSibling(target, false);
         } catch (IOException | RuntimeException e) {
-            throw failure(what, target, e);
+            throw new CnnIoException("cannot write " + what + " " + target + ": cannot create a file in " + dir + " ("
+                    + reason(e, false) + "); nothing was written and the previous file, if any, is unchanged; "
+                    + advice(e), e);
         }
         try {
             try (OutputStream raw = Files.newOutputStream(temp, StandardOpenOption.WRITE);
@@ -122,7 +124,7 @@ public final class AtomicFiles {
 
     /** The error for a failed write: the file, the reason, that nothing changed, what to do. */
     public static CnnIoException failure(String what, Path target, Throwable e) {
-        return new CnnIoException("cannot write " + what + " " + target + ": " + reason(e)
+        return new CnnIoException("cannot write " + what + " " + target + ": " + reason(e, false)
                 + "; the previous file, if any, is unchanged; " + advice(e), e);
     }
 
@@ -212,21 +214,26 @@ public final class AtomicFiles {
 
     /** "No space left on device", "Permission denied", ... without Java class names where the OS said it. */
     public static String reason(Throwable error) {
+        return reason(error, true);
+    }
+
+    /** As {@link #reason(Throwable)}; without the file name when it is a temporary one of ours. */
+    public static String reason(Throwable error, boolean withFile) {
         Throwable e = error;
         while (e.getCause() instanceof IOException c && c != e) {
             e = c; // ImageIO wraps the stream's own error ("No space left on device") in a vaguer one
         }
         if (e instanceof FileSystemException fse && fse.getReason() != null) {
-            return fse.getReason() + " (" + fse.getFile() + ")";
+            return fse.getReason() + (withFile ? " (" + fse.getFile() + ")" : "");
         }
         if (e instanceof NoSuchFileException n) {
-            return "no such file or folder " + n.getFile();
+            return "no such file or folder" + (withFile ? " " + n.getFile() : "");
         }
         if (e instanceof AtomicMoveNotSupportedException) {
             return "the file system cannot rename atomically";
         }
         if (e instanceof AccessDeniedException a) {
-            return "permission denied (" + a.getFile() + ")";
+            return "permission denied" + (withFile ? " (" + a.getFile() + ")" : "");
         }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.strip();

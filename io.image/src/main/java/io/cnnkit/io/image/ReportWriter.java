@@ -91,8 +91,8 @@ public final class ReportWriter {
             tmp = AtomicFiles.tempSibling(target, true);
         } catch (IOException | RuntimeException e) {
             throw new CnnIoException("cannot write the report folder " + target
-                    + ": cannot create a temporary folder next to it: " + AtomicFiles.reason(e)
-                    + "; nothing was written; " + AtomicFiles.advice(e), e);
+                    + ": cannot create a folder next to it (" + AtomicFiles.reason(e, false)
+                    + "); nothing was written and the previous report, if any, is unchanged; " + AtomicFiles.advice(e), e);
         }
         try {
             writeInto(tmp, title, stages, summary, npy, pictures);
