@@ -82,7 +82,8 @@ public final class WeightWriter {
                 throw err;
             }
             Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
-            String why = cause instanceof IOException ? AtomicFiles.reason(cause, false) : H5Support.describe(cause);
+            IOException io = AtomicFiles.ioCause(cause);
+            String why = io != null ? AtomicFiles.reason(io, false) : H5Support.describe(cause);
             throw new CnnIoException("cannot save weights to " + target + ": " + why
                     + "; the previous file, if any, is unchanged; " + AtomicFiles.advice(cause), e);
         }

@@ -239,6 +239,17 @@ public final class AtomicFiles {
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.strip();
     }
 
+    /** The innermost I/O error in a chain (jHDF wraps "No space left on device" in its own exception), or null. */
+    public static IOException ioCause(Throwable e) {
+        IOException found = null;
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof IOException io) {
+                found = io;
+            }
+        }
+        return found;
+    }
+
     /** What the user can do about a failed write. */
     public static String advice(Throwable e) {
         String all = "";
