@@ -2,12 +2,8 @@ package io.cnnkit.io.h5;
 
 import java.io.IOException;
 import java.lang.reflect.Array;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +14,7 @@ import io.cnnkit.engine.api.LayerInfo;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.Tensor;
 import io.cnnkit.io.api.CnnIoException;
+import io.cnnkit.io.image.AtomicFiles;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
@@ -27,15 +24,15 @@ import io.jhdf.api.WritableNode;
  * Writes the Keras 2 layout of {@code model.save_weights('x.h5')}: root attributes
  * {@code layer_names} (fixed-length byte strings, every layer), {@code backend},
  * {@code keras_version}; per layer a group with {@code weight_names} and the datasets at
- * {@code <layer>/<layer>/<weight>:0}. Atomic: a temp file in the target's folder, fsync, then
- * one rename over the target; on failure the temp file is deleted and the target untouched.
+ * {@code <layer>/<layer>/<weight>:0}. Atomic ({@link AtomicFiles}): a temp file in the target's
+ * folder, re-read, fsync, then one rename over the target; on failure the temp file is deleted and
+ * the target untouched; temp files of writers killed in the middle are deleted by the next save.
  */
 public final class WeightWriter {
     static final String KERAS_VERSION = "2.13.1";
     static final String BACKEND = "tensorflow";
     /** Keras's HDF5_OBJECT_HEADER_LIMIT: longer string lists are split into name0, name1, ... */
     static final int HEADER_LIMIT = 64512;
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     /** Test seam: called with the finished temp file before it replaces the target. */
     @FunctionalInterface
@@ -62,23 +59,19 @@ public final class WeightWriter {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new CnnIoException("cannot save weights to " + target + ": folder " + dir + " does not exist");
         }
+        AtomicFiles.cleanStale(target);
         Path temp;
         try {
-            // Not createTempFile: that makes the file owner-only (0600); a plain create gets the
-            // permissions any new file in this folder gets, as the replaced file most likely had.
-            temp = dir.resolve("." + target.getFileName() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp");
-            Files.createFile(temp);
+            temp = AtomicFiles.tempSibling(target, false);
         } catch (IOException | RuntimeException e) {
             throw new CnnIoException("cannot save weights to " + target + ": cannot create a temporary file in " + dir
-                    + " (" + H5Support.describe(e) + ")", e);
+                    + " (" + AtomicFiles.reason(e, false) + "); nothing was written and the previous file, if any, is"
+                    + " unchanged; " + AtomicFiles.advice(e), e);
         }
         try {
             write(layers, weights, temp);
             hook.check(temp);
-            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.commit(temp, target);
         } catch (IOException | RuntimeException | Error e) {
             try {
                 Files.deleteIfExists(temp);
@@ -88,20 +81,11 @@ public final class WeightWriter {
             if (e instanceof Error err && !(e instanceof StackOverflowError)) {
                 throw err;
             }
-            String why = e instanceof AtomicMoveNotSupportedException ? "the file system cannot rename atomically"
-                    : H5Support.describe(e);
+            Throwable cause = e instanceof java.io.UncheckedIOException u ? u.getCause() : e;
+            IOException io = AtomicFiles.ioCause(cause);
+            String why = io != null ? AtomicFiles.reason(io, false) : H5Support.describe(cause);
             throw new CnnIoException("cannot save weights to " + target + ": " + why
-                    + "; the previous file, if any, is unchanged", e);
-        }
-        syncDirectory(dir);
-    }
-
-    /** Makes the rename durable; not every platform can open a directory (Windows), which is fine there. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | RuntimeException e) {
-            // The file itself is complete and renamed; only the directory entry's durability is best effort.
+                    + "; the previous file, if any, is unchanged; " + AtomicFiles.advice(cause), e);
         }
     }
 

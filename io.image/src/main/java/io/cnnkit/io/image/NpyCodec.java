@@ -2,7 +2,6 @@ package io.cnnkit.io.image;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -45,9 +44,10 @@ public final class NpyCodec {
         return dict + " ".repeat(padded - total) + "\n";
     }
 
+    /** Writes atomically (see {@link AtomicFiles}): the previous file stays whole if this fails. */
     public static void write(Tensor t, Path file) {
         byte[] h = header(t.shape()).getBytes(StandardCharsets.US_ASCII);
-        try (OutputStream out = Files.newOutputStream(file)) {
+        AtomicFiles.write(file, ".npy file", out -> {
             ByteBuffer pre = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
             pre.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) h.length);
             out.write(pre.array());
@@ -63,9 +63,7 @@ public final class NpyCodec {
                 buf.putFloat(d[off + i]);
             }
             out.write(buf.array(), 0, buf.position());
-        } catch (IOException e) {
-            throw new CnnIoException(file + ": cannot write .npy: " + e.getMessage(), e);
-        }
+        });
     }
 
     public static Tensor read(Path file) {

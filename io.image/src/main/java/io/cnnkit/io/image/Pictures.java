@@ -3,9 +3,6 @@ package io.cnnkit.io.image;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -471,13 +468,18 @@ public final class Pictures {
         };
     }
 
+    /** Writes atomically (see {@link AtomicFiles}): the previous picture stays whole if this fails. */
     static void save(BufferedImage img, Path file, String format) {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            if (!ImageIO.write(img, format, out)) {
+        // Encoded in memory first: when ImageIO's stream to a file fails (a full disk), its close
+        // fails too, leaves its cache file in the temp folder and prints a stack trace at exit.
+        java.io.ByteArrayOutputStream encoded = new java.io.ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(img, format, encoded)) {
                 throw new CnnIoException(file + ": the JDK has no " + format + " writer for this picture");
             }
-        } catch (IOException e) {
-            throw new CnnIoException(file + ": cannot write the picture: " + e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new CnnIoException(file + ": cannot encode the picture: " + e.getMessage(), e);
         }
+        AtomicFiles.write(file, "picture", encoded::writeTo);
     }
 }

@@ -87,21 +87,28 @@ public final class ReportWriter {
         Path tmp;
         try {
             Files.createDirectories(parent);
-            tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
-        } catch (IOException e) {
-            throw new CnnIoException(target + ": cannot create a temporary folder next to the report folder: "
-                    + e.getMessage(), e);
+            AtomicFiles.cleanStale(target);
+            tmp = AtomicFiles.tempSibling(target, true);
+        } catch (IOException | RuntimeException e) {
+            throw new CnnIoException("cannot write the report folder " + target
+                    + ": cannot create a folder next to it (" + AtomicFiles.reason(e, false)
+                    + "); nothing was written and the previous report, if any, is unchanged; " + AtomicFiles.advice(e), e);
         }
         try {
             writeInto(tmp, title, stages, summary, npy, pictures);
+            AtomicFiles.faults().beforeCommit(tmp);
             install(tmp, target);
-        } catch (RuntimeException | IOException e) {
+        } catch (RuntimeException | IOException | Error e) {
             deleteQuietly(tmp);
-            if (e instanceof CnnIoException c) {
-                throw c;
+            if (e instanceof Error err) {
+                throw err;
             }
-            throw new CnnIoException(target + ": report not written (previous content left as it was): "
-                    + e.getMessage(), e);
+            // A file writer's own error already says "cannot write ... unchanged": keep only its cause.
+            Throwable why = e instanceof CnnIoException && e.getCause() instanceof IOException io ? io : e;
+            throw new CnnIoException("cannot write the report folder " + target + ": "
+                    + (why instanceof CnnIoException ? why.getMessage() : AtomicFiles.reason(why))
+                    + "; nothing was written and the previous report, if any, is unchanged; "
+                    + AtomicFiles.advice(why), e);
         }
         return target.resolve(REPORT);
     }
@@ -134,7 +141,7 @@ public final class ReportWriter {
         }
         String html = page(title, summary, body.toString());
         Path report = tmp.resolve(REPORT);
-        Files.writeString(report, html, StandardCharsets.UTF_8);
+        AtomicFiles.write(report, "report", out -> out.write(html.getBytes(StandardCharsets.UTF_8)));
         hook.written(report);
     }
 
@@ -228,8 +235,7 @@ public final class ReportWriter {
             move(tmp, target);
             return;
         }
-        Path old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
-        Files.delete(old);
+        Path old = AtomicFiles.oldSibling(target);
         move(target, old);
         try {
             move(tmp, target);
@@ -238,6 +244,7 @@ public final class ReportWriter {
             throw e;
         }
         deleteQuietly(old);
+        AtomicFiles.syncFolder(target.getParent());
     }
 
     private static void move(Path from, Path to) throws IOException {

@@ -17,6 +17,7 @@ import io.cnnkit.engine.api.LayerInfo;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.ModelDescription;
+import io.cnnkit.engine.api.ModelException;
 import io.cnnkit.engine.api.RunOptions;
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Stage;
@@ -93,7 +94,7 @@ public final class CnnCommands implements AutoCloseable {
                     throw new CommandException(p + " holds weights only (no model_config attribute)",
                             "give the architecture as JSON and the weights with --weights " + p);
                 }
-                return new Source(engine.parse(config.get()), p.toString(), p);
+                return new Source(parseFile(p, config.get()), p.toString(), p);
             }
             String text;
             try {
@@ -101,13 +102,35 @@ public final class CnnCommands implements AutoCloseable {
             } catch (IOException e) {
                 throw new CnnIoException("cannot read model file " + p + ": " + e.getMessage(), e);
             }
-            return new Source(engine.parse(text), p.toString(), null);
+            if (p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json") && !text.isBlank()
+                    && !text.strip().startsWith("{")) {
+                throw new CommandException(p + ": not a JSON object; a model file holds {\"layers\": [...]} (cnnkit) or"
+                        + " a Keras model.to_json()", "check the model file, or give a one-line description in quotes");
+            }
+            return new Source(parseFile(p, text), p.toString(), null);
         }
         if (looksLikeFile(model)) {
             throw new CommandException("no such model file: " + model,
                     "check the path, or give a description such as 'conv2d(3, 3) | relu'");
         }
         return new Source(engine.parse(model), "description", null);
+    }
+
+    /** Parses a model file's text; errors name the file (the engine's name the layer, not the file). */
+    private ModelDescription parseFile(Path p, String text) {
+        try {
+            return engine.parse(text);
+        } catch (ModelException e) {
+            throw inFile(p.toString(), e);
+        }
+    }
+
+    /** The same error with the model file's name in front; "type unavailable" errors (API) keep their class. */
+    private static RuntimeException inFile(String file, ModelException e) {
+        if (e instanceof io.cnnkit.engine.api.ModelUnavailableException || String.valueOf(e.getMessage()).startsWith(file)) {
+            return e;
+        }
+        return new ModelException(file + ": " + e.getMessage(), e);
     }
 
     private static Path asPath(String s) {
@@ -145,7 +168,12 @@ public final class CnnCommands implements AutoCloseable {
         if (wfile != null && !Files.isRegularFile(wfile)) {
             throw new CommandException("no such weights file: " + wfile, "check the path given to --weights");
         }
-        Model m = engine.build(d);
+        Model m;
+        try {
+            m = engine.build(d);
+        } catch (ModelException e) {
+            throw "description".equals(src.origin()) ? e : inFile(src.origin(), e);
+        }
         LoadReport report = null;
         try {
             if (wfile != null) {
@@ -240,7 +268,16 @@ public final class CnnCommands implements AutoCloseable {
             }
             io = io.withResize(in.dim(1), in.dim(0));
         }
-        Tensor t = Images.read(image, io);
+        Tensor t;
+        try {
+            t = Images.read(image, io);
+        } catch (IllegalArgumentException e) {
+            if (!p.resize()) {
+                throw e;
+            }
+            throw new CommandException("cannot resize " + image + " to the input " + in + " of model '" + m.name()
+                    + "': " + e.getMessage(), "check the model's input_shape, or leave out --resize");
+        }
         Shape got = Shape.ofSample(t);
         if (!in.accepts(got)) {
             String hint = "use --resize";

@@ -145,6 +145,20 @@ class CnnCommandsTest {
     }
 
     @Test
+    void modelFileErrorsNameTheFile() throws Exception {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"layers\": [{\"type\": \"scale\",, }]}");
+        ModelException e = assertThrows(ModelException.class, () -> cmd.load("m", bad.toString(), null, null, null));
+        assertTrue(e.getMessage().startsWith(bad + ": malformed JSON"), e.getMessage());
+        Files.writeString(bad, "{\"input_shape\": [4, 4, 3], \"layers\": [{\"type\": \"conv9d\"}]}");
+        e = assertThrows(ModelException.class, () -> cmd.load("m", bad.toString(), null, null, null));
+        assertTrue(e.getMessage().startsWith(bad + ": ") && e.getMessage().contains("conv9d"), e.getMessage());
+        Files.writeString(bad, "[1, 2, 3]");
+        CommandException c = assertThrows(CommandException.class, () -> cmd.load("m", bad.toString(), null, null, null));
+        assertTrue(c.getMessage().startsWith(bad + ": not a JSON object"), c.getMessage());
+    }
+
+    @Test
     void unknownKernelListsTheNamedOnes() {
         CommandException e = assertThrows(CommandException.class,
                 () -> cmd.filter(dir.resolve("x.png"), "blur", null));

@@ -1,0 +1,299 @@
+package io.cnnkit.io.image;
+
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.ReadOnlyFileSystemException;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.cnnkit.io.api.CnnIoException;
+
+/**
+ * Files that are either the old content or the new one, never a part of either: every writer
+ * of io.image (weights, pictures, .npy, report folders) writes a hidden sibling
+ * {@code .<name>.<pid>-<random>.tmp}, forces it to disk and renames it over the target in one
+ * step. A failure deletes the sibling and leaves the target as it was. A process killed in the
+ * middle (kill -9, power loss) cannot delete its sibling: the next write to the same target
+ * deletes siblings of this naming whose process is gone, so leftovers do not pile up.
+ *
+ * <p>{@link #inject(Faults)} is a test seam: it lets a test make the writes of its own thread
+ * fail as a full disk does, after some bytes or before the rename.
+ */
+public final class AtomicFiles {
+    /** Failures a test injects into the writes of one thread; see {@link #inject(Faults)}. */
+    public interface Faults {
+        /** Wraps the stream a temp file is written through (e.g. one that throws ENOSPC after N bytes). */
+        default OutputStream wrap(Path temp, OutputStream out) throws IOException {
+            return out;
+        }
+
+        /** Called with a finished temp file or folder just before it replaces its target. */
+        default void beforeCommit(Path temp) throws IOException {
+        }
+    }
+
+    /** Writes a file's content. */
+    @FunctionalInterface
+    public interface Body {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private static final Faults NONE = new Faults() {
+    };
+    private static final ThreadLocal<Faults> FAULTS = ThreadLocal.withInitial(() -> NONE);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Pattern OURS = Pattern.compile("(\\d+)-[0-9a-f]+\\.(tmp|old)");
+
+    private AtomicFiles() {
+    }
+
+    /** Makes the writes of the calling thread meet {@code faults} until the returned handle is closed. */
+    public static Injection inject(Faults faults) {
+        Objects.requireNonNull(faults, "faults");
+        FAULTS.set(faults);
+        return FAULTS::remove;
+    }
+
+    /** Ends an {@link #inject(Faults)}. */
+    @FunctionalInterface
+    public interface Injection extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** The faults injected on this thread (none unless a test set some). */
+    public static Faults faults() {
+        return FAULTS.get();
+    }
+
+    /**
+     * Writes {@code file} atomically; {@code what} names the content in errors ("picture",
+     * ".npy file"). A failure is a {@link CnnIoException} naming the file, the cause and what
+     * to do; the previous file, if any, is left unchanged and no temporary file stays behind.
+     */
+    public static void write(Path file, String what, Body body) {
+        Path target = file.toAbsolutePath().normalize();
+        Path dir = target.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new CnnIoException("cannot write " + what + " " + target + ": folder " + dir
+                    + " does not exist; create it first or choose another path");
+        }
+        if (Files.isDirectory(target)) {
+            throw new CnnIoException("cannot write " + what + " " + target + ": a folder of that name exists; choose another name");
+        }
+        cleanStale(target);
+        Path temp;
+        try {
+            temp = tempSibling(target, false);
+        } catch (IOException | RuntimeException e) {
+            throw new CnnIoException("cannot write " + what + " " + target + ": cannot create a file in " + dir + " ("
+                    + reason(e, false) + "); nothing was written and the previous file, if any, is unchanged; "
+                    + advice(e), e);
+        }
+        try {
+            try (OutputStream raw = Files.newOutputStream(temp, StandardOpenOption.WRITE);
+                    OutputStream out = new BufferedOutputStream(faults().wrap(temp, new Unclosed(raw)), 1 << 16)) {
+                body.write(out);
+            }
+            commit(temp, target);
+        } catch (IOException | RuntimeException | Error e) {
+            deleteQuietly(temp, e);
+            if (e instanceof Error err) {
+                throw err;
+            }
+            if (e instanceof CnnIoException c) {
+                throw c;
+            }
+            throw failure(what, target, e);
+        }
+    }
+
+    /** The error for a failed write: the file, the reason, that nothing changed, what to do. */
+    public static CnnIoException failure(String what, Path target, Throwable e) {
+        return new CnnIoException("cannot write " + what + " " + target + ": " + reason(e, false)
+                + "; the previous file, if any, is unchanged; " + advice(e), e);
+    }
+
+    /**
+     * A new empty hidden sibling of {@code target} for writing ({@code folder}: a folder), named
+     * {@code .<name>.<pid>-<random>.tmp}. Created with the folder's default permissions (not the
+     * owner-only ones of {@link Files#createTempFile}), as the file it replaces most likely had.
+     */
+    public static Path tempSibling(Path target, boolean folder) throws IOException {
+        Path p = sibling(target, "tmp");
+        return folder ? Files.createDirectory(p) : Files.createFile(p);
+    }
+
+    /** A free name {@code .<name>.<pid>-<random>.old} next to {@code target} (not created). */
+    public static Path oldSibling(Path target) {
+        return sibling(target, "old");
+    }
+
+    private static Path sibling(Path target, String kind) {
+        return target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + Long.toHexString(RANDOM.nextLong() >>> 1) + "." + kind);
+    }
+
+    /**
+     * Forces a finished temp file to disk and renames it over {@code target} in one step, then
+     * makes the rename durable (best effort on platforms that cannot open folders).
+     */
+    public static void commit(Path temp, Path target) throws IOException {
+        faults().beforeCommit(temp);
+        if (Files.isRegularFile(temp)) {
+            try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+        }
+        Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncFolder(target.getParent());
+    }
+
+    /** Makes a rename durable; not every platform can open a folder (Windows), which is fine there. */
+    public static void syncFolder(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | RuntimeException e) {
+            // The file itself is complete and renamed; only the folder entry's durability is best effort.
+        }
+    }
+
+    /**
+     * Deletes what writers of {@code target} killed in the middle left next to it: siblings
+     * {@code .<name>.<pid>-<hex>.tmp} (files or folders) whose process no longer runs on this
+     * machine. A {@code .old} folder of a report writer killed between its two renames holds
+     * the previous report: it is moved back when {@code target} is missing, else deleted.
+     * Best effort: anything that cannot be read or deleted is left alone.
+     */
+    public static void cleanStale(Path target) {
+        Path dir = target.getParent();
+        String prefix = "." + target.getFileName() + ".";
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
+            for (Path p : s) {
+                Matcher m = OURS.matcher(p.getFileName().toString().substring(prefix.length()));
+                if (!m.matches() || alive(m.group(1))) {
+                    continue;
+                }
+                if (m.group(2).equals("old") && !Files.exists(target)) {
+                    try {
+                        Files.move(p, target, StandardCopyOption.ATOMIC_MOVE);
+                        continue;
+                    } catch (IOException | RuntimeException e) {
+                        // fall through: delete it
+                    }
+                }
+                deleteTree(p);
+            }
+        } catch (IOException | RuntimeException e) {
+            // An unreadable folder fails the write itself with a clear error.
+        }
+    }
+
+    private static boolean alive(String pid) {
+        try {
+            long p = Long.parseLong(pid);
+            return p == ProcessHandle.current().pid() || ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException | UnsupportedOperationException | SecurityException e) {
+            return true; // cannot tell: keep it
+        }
+    }
+
+    /** "No space left on device", "Permission denied", ... without Java class names where the OS said it. */
+    public static String reason(Throwable error) {
+        return reason(error, true);
+    }
+
+    /** As {@link #reason(Throwable)}; without the file name when it is a temporary one of ours. */
+    public static String reason(Throwable error, boolean withFile) {
+        Throwable e = error;
+        while (e.getCause() instanceof IOException c && c != e) {
+            e = c; // ImageIO wraps the stream's own error ("No space left on device") in a vaguer one
+        }
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            return fse.getReason() + (withFile ? " (" + fse.getFile() + ")" : "");
+        }
+        if (e instanceof NoSuchFileException n) {
+            return "no such file or folder" + (withFile ? " " + n.getFile() : "");
+        }
+        if (e instanceof AtomicMoveNotSupportedException) {
+            return "the file system cannot rename atomically";
+        }
+        if (e instanceof AccessDeniedException a) {
+            return "permission denied" + (withFile ? " (" + a.getFile() + ")" : "");
+        }
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.strip();
+    }
+
+    /** The innermost I/O error in a chain (jHDF wraps "No space left on device" in its own exception), or null. */
+    public static IOException ioCause(Throwable e) {
+        IOException found = null;
+        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
+            if (t instanceof IOException io) {
+                found = io;
+            }
+        }
+        return found;
+    }
+
+    /** What the user can do about a failed write. */
+    public static String advice(Throwable e) {
+        String all = "";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all += " " + t.getMessage() + " " + t.getClass().getSimpleName();
+        }
+        if (all.contains("No space left") || all.contains("Disk quota")) {
+            return "free some space on that disk, or write somewhere else";
+        }
+        if (e instanceof AccessDeniedException || e instanceof ReadOnlyFileSystemException
+                || all.contains("Read-only file system") || all.contains("Permission denied")
+                || all.contains("Operation not permitted")) {
+            return "choose a folder you can write to";
+        }
+        return "check that the folder exists and can be written to, or write somewhere else";
+    }
+
+    private static void deleteQuietly(Path temp, Throwable failure) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException suppressed) {
+            failure.addSuppressed(suppressed);
+        }
+    }
+
+    /** Deletes a file or a folder tree; best effort. */
+    public static void deleteTree(Path p) {
+        ReportWriter.deleteQuietly(p);
+    }
+
+    /** Lets the caller's try-with-resources close the file once, after the wrapper chain flushed. */
+    private static final class Unclosed extends FilterOutputStream {
+        Unclosed(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+    }
+}
