@@ -25,7 +25,7 @@ bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 
 # 1. types lists the layer types and activations with their bundles
 if check types 0 "$CNNKIT" types; then
-    if echo "$OUT" | grep -q "conv2d" && echo "$OUT" | grep -q "io.cnnkit.layers.conv"; then ok types
+    if grep -q "conv2d" <<<"$OUT" && grep -q "io.cnnkit.layers.conv" <<<"$OUT"; then ok types
     else bad "types: no conv2d from io.cnnkit.layers.conv in: $OUT"; fi
 fi
 
@@ -39,39 +39,39 @@ cat > "$TMP/m.json" <<'JSON'
 JSON
 printf "cnn:load tiny '%s'\ncnn:models\n" "$TMP/m.json" > "$TMP/s.gogo"
 if check script 0 "$CNNKIT" script "$TMP/s.gogo"; then
-    if echo "$OUT" | grep -q "tiny.*ready"; then ok script; else bad "script: no 'tiny ... ready' in: $OUT"; fi
+    if grep -q "tiny.*ready" <<<"$OUT"; then ok script; else bad "script: no 'tiny ... ready' in: $OUT"; fi
 fi
 if check summary 0 "$CNNKIT" summary "$TMP/m.json"; then
     # conv 3*3*3*3+3 = 84, dense 15*15*3*10+10 = 6760
-    if echo "$OUT" | grep -q "Total params: 6,844"; then ok summary; else bad "summary: $OUT"; fi
+    if grep -q "Total params: 6,844" <<<"$OUT"; then ok summary; else bad "summary: $OUT"; fi
 fi
 
 # 3. user errors: one line + hint, exit 1 (2 for usage errors caught by the script), no stack trace
 if check missing-file 1 "$CNNKIT" summary "$TMP/nope.json"; then
-    if [ "$(echo "$ERR" | grep -c .)" -eq 2 ] && echo "$ERR" | grep -q "^cnnkit: no such model file" \
-            && ! echo "$ERR" | grep -q "	at "; then ok missing-file; else bad "missing-file: $ERR"; fi
+    if [ "$(echo "$ERR" | grep -c .)" -eq 2 ] && grep -q "^cnnkit: no such model file" <<<"$ERR" \
+            && ! grep -q "	at " <<<"$ERR"; then ok missing-file; else bad "missing-file: $ERR"; fi
 fi
 if check unknown-command 2 "$CNNKIT" frobnicate; then ok unknown-command; fi
 if check unknown-kernel 1 "$CNNKIT" filter "$TMP/m.json" blur; then
-    if echo "$ERR" | grep -q "sharpen5"; then ok unknown-kernel; else bad "unknown-kernel: $ERR"; fi
+    if grep -q "sharpen5" <<<"$ERR"; then ok unknown-kernel; else bad "unknown-kernel: $ERR"; fi
 fi
 
 # 3b. bench: a workload and a description file, ending with the one bench line; a bad option is one line + hint
 if check bench-w1 0 "$CNNKIT" bench W1 --threads 2 --runs 2 --warmup 1; then
     if echo "$OUT" | tail -n 1 | grep -Eq '^bench: W1 batch=1 threads=2 median_ms=[0-9.]+ p90_ms=[0-9.]+ gflops=[0-9.]+ peak_heap_mb=[0-9.]+$' \
-            && echo "$OUT" | grep -q "^cold (first) run: "; then ok bench-w1; else bad "bench-w1: $OUT"; fi
+            && grep -q "^cold (first) run: " <<<"$OUT"; then ok bench-w1; else bad "bench-w1: $OUT"; fi
 fi
 if check bench-file 0 "$CNNKIT" bench "$TMP/m.json" --batch 4 --threads 1 --runs 2 --warmup 0; then
     if echo "$OUT" | tail -n 1 | grep -q '^bench: tiny batch=4 threads=1 '; then ok bench-file; else bad "bench-file: $OUT"; fi
 fi
 if check bench-bad-runs 1 "$CNNKIT" bench W1 --runs 0; then
-    if [ "$(echo "$ERR" | grep -c .)" -eq 2 ] && echo "$ERR" | grep -q "^cnnkit: --runs must be >= 1"; then ok bench-bad-runs
+    if [ "$(echo "$ERR" | grep -c .)" -eq 2 ] && grep -q "^cnnkit: --runs must be >= 1" <<<"$ERR"; then ok bench-bad-runs
     else bad "bench-bad-runs: $ERR"; fi
 fi
 
 # 4. the demo (needs io.image, layers and activations)
 if check demo 0 "$CNNKIT" demo --out "$TMP/demo"; then
-    if [ -f "$TMP/demo/index.html" ] && [ -f "$TMP/demo/seed.h5" ] && echo "$OUT" | grep -q "dens_1"; then ok demo
+    if [ -f "$TMP/demo/index.html" ] && [ -f "$TMP/demo/seed.h5" ] && grep -q "dens_1" <<<"$OUT"; then ok demo
     else bad "demo: missing index.html/seed.h5 or table: $OUT"; fi
 fi
 
@@ -86,7 +86,7 @@ if [ -f "$IMG" ]; then
     fi
     if check weights-init 0 "$CNNKIT" weights init "$TMP/m.json" "$TMP/w.h5" --seed 3 \
             && check weights-show 0 "$CNNKIT" weights show "$TMP/w.h5"; then
-        if echo "$OUT" | grep -q "conv_1" && echo "$OUT" | grep -q "dens_1"; then ok weights; else bad "weights show: $OUT"; fi
+        if grep -q "conv_1" <<<"$OUT" && grep -q "dens_1" <<<"$OUT"; then ok weights; else bad "weights show: $OUT"; fi
     fi
 fi
 
@@ -98,7 +98,7 @@ if [ -f "$IMG" ] && check types-ids 0 "$CNNKIT" types; then
     LOAD="cnn:load m 'input(16, 16, 3) | conv2d(2, 3, name=c) | relu'"
     printf '%s\nstop %s\nstop %s\ncnn:run --resize m %s\n' "$LOAD" "$VEC_ID" "$CONV_ID" "$IMG" > "$TMP/stop.gogo"
     if check stopped-run 1 "$CNNKIT" script "$TMP/stop.gogo"; then
-        if echo "$ERR" | grep -q "unavailable: missing layer type conv2d"; then ok stopped-run
+        if grep -q "unavailable: missing layer type conv2d" <<<"$ERR"; then ok stopped-run
         else bad "stopped-run: expected the unavailable message, got: $ERR"; fi
     fi
     printf '%s\ncnn:run --resize --npy --out %s m %s\nstop %s\nstop %s\nstart %s\nstart %s\ncnn:run --resize --npy --out %s m %s\n' \
