@@ -1,13 +1,19 @@
 package io.cnnkit.io.api;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+
+import org.osgi.annotation.versioning.ConsumerType;
 
 import io.cnnkit.engine.api.Stage;
 import io.cnnkit.engine.api.Summary;
 import io.cnnkit.io.image.ReportWriter;
 
-/** The output folder of a traced run: one picture per stage, report.html, optional .npy files. */
+/**
+ * The output folder of a traced run (one picture per stage, report.html, optional .npy files),
+ * and any other output folder written all or nothing.
+ */
 public final class Reports {
     private Reports() {
     }
@@ -31,5 +37,26 @@ public final class Reports {
     public static Path writeTrace(String title, List<Stage> stages, Summary summary, Path dir, boolean npy,
             PictureOptions pictures) {
         return new ReportWriter().write(title, stages, summary, dir, npy, pictures);
+    }
+
+    /** Fills the folder {@link #writeFolder} then moves into place as a whole. */
+    @ConsumerType
+    @FunctionalInterface
+    public interface FolderContents {
+        /** Writes every file of the result into {@code folder} (a fresh, empty temporary folder). */
+        void writeInto(Path folder) throws IOException;
+    }
+
+    /**
+     * Writes a folder all or nothing, as {@link #writeTrace} writes a report: {@code contents}
+     * fills a hidden temporary sibling of {@code dir}, which then replaces {@code dir} (an
+     * existing one is moved aside first and deleted last). When {@code contents} or the move
+     * fails, the temporary folder is deleted, {@code dir} is as it was, and a
+     * {@link CnnIoException} names the folder, the reason and what to do.
+     *
+     * @return {@code dir}, absolute and normalised
+     */
+    public static Path writeFolder(Path dir, FolderContents contents) {
+        return ReportWriter.writeFolder(dir, "folder", "content", contents::writeInto);
     }
 }

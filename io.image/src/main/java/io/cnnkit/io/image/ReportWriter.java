@@ -76,13 +76,33 @@ public final class ReportWriter {
                         + "; stage index and name pairs must be unique");
             }
         }
+        Path target = writeFolder(dir, "report folder", "report", tmp -> writeInto(tmp, title, stages, summary, npy,
+                pictures));
+        return target.resolve(REPORT);
+    }
+
+    /** What fills a folder that {@link #writeFolder} then moves into place. */
+    @FunctionalInterface
+    public interface FolderBody {
+        void writeInto(Path tmp) throws IOException;
+    }
+
+    /**
+     * Writes a folder all or nothing: {@code body} fills a hidden temporary sibling of
+     * {@code dir}, which then replaces {@code dir} (an existing one is moved aside first and
+     * deleted last). On any failure the temporary folder is deleted, {@code dir} is as before,
+     * and the error names the folder ({@code what}), the reason and what to do.
+     *
+     * @return {@code dir}, absolute and normalised
+     */
+    public static Path writeFolder(Path dir, String what, String previous, FolderBody body) {
         Path target = dir.toAbsolutePath().normalize();
         Path parent = target.getParent();
         if (parent == null) {
-            throw new CnnIoException(dir + ": a report folder needs a parent folder");
+            throw new CnnIoException(dir + ": a " + what + " needs a parent folder");
         }
         if (Files.exists(target) && !Files.isDirectory(target)) {
-            throw new CnnIoException(target + ": exists and is not a folder; choose another report folder");
+            throw new CnnIoException(target + ": exists and is not a folder; choose another " + what);
         }
         Path tmp;
         try {
@@ -90,12 +110,13 @@ public final class ReportWriter {
             AtomicFiles.cleanStale(target);
             tmp = AtomicFiles.tempSibling(target, true);
         } catch (IOException | RuntimeException e) {
-            throw new CnnIoException("cannot write the report folder " + target
+            throw new CnnIoException("cannot write the " + what + " " + target
                     + ": cannot create a folder next to it (" + AtomicFiles.reason(e, false)
-                    + "); nothing was written and the previous report, if any, is unchanged; " + AtomicFiles.advice(e), e);
+                    + "); nothing was written and the previous " + previous + ", if any, is unchanged; "
+                    + AtomicFiles.advice(e), e);
         }
         try {
-            writeInto(tmp, title, stages, summary, npy, pictures);
+            body.writeInto(tmp);
             AtomicFiles.faults().beforeCommit(tmp);
             install(tmp, target);
         } catch (RuntimeException | IOException | Error e) {
@@ -105,12 +126,12 @@ public final class ReportWriter {
             }
             // A file writer's own error already says "cannot write ... unchanged": keep only its cause.
             Throwable why = e instanceof CnnIoException && e.getCause() instanceof IOException io ? io : e;
-            throw new CnnIoException("cannot write the report folder " + target + ": "
+            throw new CnnIoException("cannot write the " + what + " " + target + ": "
                     + (why instanceof CnnIoException ? why.getMessage() : AtomicFiles.reason(why))
-                    + "; nothing was written and the previous report, if any, is unchanged; "
+                    + "; nothing was written and the previous " + previous + ", if any, is unchanged; "
                     + AtomicFiles.advice(why), e);
         }
-        return target.resolve(REPORT);
+        return target;
     }
 
     private void writeInto(Path tmp, String title, List<Stage> stages, Summary summary, boolean npy,

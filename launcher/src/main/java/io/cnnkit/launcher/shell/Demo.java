@@ -56,16 +56,36 @@ final class Demo {
         this.engine = commands.engine();
     }
 
+    /**
+     * Writes the demo into {@code out} all or nothing: everything goes into a temporary sibling
+     * folder that replaces {@code out} at the end, so a failure (a full disk, a stopped bundle)
+     * leaves the previous demo as it was.
+     */
     Results.DemoRun run(Path image, Path out) {
         long t0 = System.nanoTime();
         checkServices();
-        CnnCommands.mkdirs(out);
+        if (image != null) {
+            CnnCommands.requireFile(image, "image");
+        }
+        Path[] work = new Path[1];
+        Path target = Reports.writeFolder(out, tmp -> {
+            work[0] = tmp;
+            writeAll(image, tmp);
+        });
+        List<Results.DemoStep> placed = new ArrayList<>();
+        for (Results.DemoStep s : steps) {
+            placed.add(new Results.DemoStep(s.section(), s.title(), s.shape(),
+                    target.resolve(work[0].relativize(s.picture())), s.extra()));
+        }
+        return new Results.DemoRun(target, placed, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private void writeAll(Path image, Path out) {
         Path input = image != null ? image : extractSample(out);
-        CnnCommands.requireFile(input, "image");
         Tensor img = Images.read(input, ImageOptions.DEFAULT);
         Shape shape = Shape.ofSample(img);
         stepCount = 1 + 3 + 1 + 12 + 2 + 3; // input, kernels, seed, truncated models, sigmoid+tanh, sizes
-        progress("input " + input + " " + img.shapeString());
+        progress("input " + (image != null ? image : "the bundled " + input.getFileName()) + " " + img.shapeString());
         Path inPicture = out.resolve("input.png");
         if (!inPicture.toAbsolutePath().equals(input.toAbsolutePath())) {
             Images.writePicture(img, inPicture);
@@ -85,7 +105,7 @@ final class Demo {
         Path seedFile = out.resolve("seed.h5");
         Summary fullSummary;
         try (Model full = engine.build(seed)) {
-            progress("seed model built, saving its initial weights to " + seedFile);
+            progress("seed model built, saving its initial weights to " + seedFile.getFileName());
             KerasWeights.save(full, seedFile);
             fullSummary = full.summary();
         }
@@ -140,8 +160,8 @@ final class Demo {
             }
         }
 
-        writeIndex(out, input, img.shapeString(), fullSummary);
-        return new Results.DemoRun(out, List.copyOf(steps), (System.nanoTime() - t0) / 1_000_000);
+        writeIndex(out, image != null ? image.toString() : input.getFileName() + " (bundled)", img.shapeString(),
+                fullSummary);
     }
 
     /**
@@ -225,13 +245,13 @@ final class Demo {
         traces.add(dir);
     }
 
-    private void writeIndex(Path out, Path input, String inputShape, Summary summary) {
+    private void writeIndex(Path out, String input, String inputShape, Summary summary) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>cnnkit demo</title>\n<style>")
                 .append("body{font-family:sans-serif;margin:2em}figure{display:inline-block;margin:.5em;")
                 .append("vertical-align:top}img{max-width:300px;image-rendering:pixelated;border:1px solid #ccc}")
                 .append("figcaption{font-size:.85em}</style></head><body>\n")
-                .append("<h1>cnnkit: the walkthrough replayed</h1>\n<p>Input: <code>").append(esc(input.toString()))
+                .append("<h1>cnnkit: the walkthrough replayed</h1>\n<p>Input: <code>").append(esc(input))
                 .append("</code> ").append(inputShape).append("</p>\n<figure><img src=\"input.png\"></figure>\n");
         String section = null;
         for (Results.DemoStep s : steps) {

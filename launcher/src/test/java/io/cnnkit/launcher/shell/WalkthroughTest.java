@@ -1,16 +1,24 @@
 package io.cnnkit.launcher.shell;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
 
@@ -21,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.cnnkit.engine.api.Engines;
 import io.cnnkit.engine.api.StandaloneEngine;
+import io.cnnkit.io.api.CnnIoException;
 import io.cnnkit.io.api.LoadOptions;
+import io.cnnkit.io.image.AtomicFiles;
 
 /**
  * Demo, run, filter and weights with the real layer and activation bundles found through
@@ -90,6 +100,59 @@ class WalkthroughTest {
         assertTrue(Files.isRegularFile(out.resolve("trace_relu").resolve("report.html")));
         assertTrue(progress.toString(StandardCharsets.UTF_8).contains("seed model built"));
         assertTrue(r.toString().contains("dens_1"), r.toString());
+    }
+
+    /**
+     * A demo that fails half-way (a full disk, injected after 300 KB on this thread) leaves the
+     * previous demo folder byte for byte and no temporary folder beside it.
+     */
+    @Test
+    void aFailedDemoLeavesThePreviousOneIntact() throws Exception {
+        assumeRuntime(List.of("conv2d", "max_pooling2d", "activation", "flatten", "dense"),
+                List.of("relu", "sigmoid", "tanh"));
+        Path out = dir.resolve("demo");
+        cmd.demo(null, out);
+        Map<String, byte[]> before = files(out);
+        long[] budget = {300_000};
+        AtomicFiles.Faults full = new AtomicFiles.Faults() {
+            @Override
+            public OutputStream wrap(Path temp, OutputStream o) {
+                return new FilterOutputStream(o) {
+                    @Override
+                    public void write(int b) throws IOException {
+                        if (--budget[0] < 0) {
+                            throw new IOException("No space left on device");
+                        }
+                        super.write(b);
+                    }
+                };
+            }
+        };
+        CnnIoException e;
+        try (AtomicFiles.Injection i = AtomicFiles.inject(full)) {
+            e = assertThrows(CnnIoException.class, () -> cmd.demo(null, out));
+        }
+        assertTrue(e.getMessage().contains(out.toString()) && e.getMessage().contains("No space left on device")
+                && e.getMessage().contains("unchanged"), e.getMessage());
+        Map<String, byte[]> after = files(out);
+        assertEquals(before.keySet(), after.keySet());
+        for (String f : before.keySet()) {
+            assertArrayEquals(before.get(f), after.get(f), f);
+        }
+        try (Stream<Path> siblings = Files.list(dir)) {
+            assertEquals(List.of(out), siblings.filter(p -> p.getFileName().toString().contains("demo")).toList(),
+                    "no temporary folder left beside the demo");
+        }
+    }
+
+    private static Map<String, byte[]> files(Path root) throws IOException {
+        Map<String, byte[]> m = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.filter(Files::isRegularFile).toList()) {
+                m.put(root.relativize(p).toString(), Files.readAllBytes(p));
+            }
+        }
+        return m;
     }
 
     @Test
