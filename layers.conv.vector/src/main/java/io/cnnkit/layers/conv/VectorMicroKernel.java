@@ -1,13 +1,13 @@
 package io.cnnkit.layers.conv;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link GemmConv.MicroKernel} on jdk.incubator.vector: 4 pixels x 4 vectors of filters (64
  * filters with AVX-512) in 16 vector accumulators, one broadcast per pixel and k, one
- * fused multiply-add per accumulator; then 4 x 2 and 4 x 1 vectors, the last one masked. Every output
+ * fused multiply-add per accumulator; then 4 x 2 and 4 x 1 vectors, and scalar fused multiply-adds for the
+ * last filters. Every output
  * element is the same fused multiply-add chain over k in order, whichever variant computes it.
  */
 final class VectorMicroKernel implements GemmConv.MicroKernel {
@@ -29,8 +29,11 @@ final class VectorMicroKernel implements GemmConv.MicroKernel {
             tile4x2(a, aOff, kLen, kd, kOff, f, n, yd, yOff, rows);
             n += 2 * L;
         }
-        for (; n < end; n += L) {
-            tile4x1(a, aOff, kLen, kd, kOff, f, n, S.indexInRange(n, end), yd, yOff, rows);
+        for (; n + L <= end; n += L) {
+            tile4x1(a, aOff, kLen, kd, kOff, f, n, yd, yOff, rows);
+        }
+        for (; n < end; n += 4) {
+            tailScalar(a, aOff, kLen, kd, kOff, f, n, Math.min(4, end - n), yd, yOff, rows);
         }
     }
 
@@ -141,30 +144,78 @@ final class VectorMicroKernel implements GemmConv.MicroKernel {
         }
     }
 
-    /** Up to L filters from n (lanes outside {@code m} are neither read nor written). */
-    private static void tile4x1(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int f, int n,
-            VectorMask<Float> m, float[] yd, int[] yOff, int rows) {
+    /** L filters from n. */
+    private static void tile4x1(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int f, int n, float[] yd,
+            int[] yOff, int rows) {
         int y0 = yOff[0] + n, y1 = yOff[1] + n, y2 = yOff[2] + n, y3 = yOff[3] + n;
-        FloatVector c0 = FloatVector.fromArray(S, yd, y0, m), c1 = FloatVector.fromArray(S, yd, y1, m);
-        FloatVector c2 = FloatVector.fromArray(S, yd, y2, m), c3 = FloatVector.fromArray(S, yd, y3, m);
+        FloatVector c0 = FloatVector.fromArray(S, yd, y0), c1 = FloatVector.fromArray(S, yd, y1);
+        FloatVector c2 = FloatVector.fromArray(S, yd, y2), c3 = FloatVector.fromArray(S, yd, y3);
         int a0 = aOff[0], a1 = aOff[1], a2 = aOff[2], a3 = aOff[3];
         int wb = kOff + n;
         for (int k = 0; k < kLen; k++, wb += f) {
-            FloatVector bv = FloatVector.fromArray(S, kd, wb, m);
+            FloatVector bv = FloatVector.fromArray(S, kd, wb);
             c0 = FloatVector.broadcast(S, a[a0 + k]).fma(bv, c0);
             c1 = FloatVector.broadcast(S, a[a1 + k]).fma(bv, c1);
             c2 = FloatVector.broadcast(S, a[a2 + k]).fma(bv, c2);
             c3 = FloatVector.broadcast(S, a[a3 + k]).fma(bv, c3);
         }
-        c0.intoArray(yd, y0, m);
+        c0.intoArray(yd, y0);
         if (rows > 1) {
-            c1.intoArray(yd, y1, m);
+            c1.intoArray(yd, y1);
         }
         if (rows > 2) {
-            c2.intoArray(yd, y2, m);
+            c2.intoArray(yd, y2);
         }
         if (rows > 3) {
-            c3.intoArray(yd, y3, m);
+            c3.intoArray(yd, y3);
+        }
+    }
+
+    /**
+     * The last (fewer than L) filters, 1 to 4 of them from n, in scalar {@link Math#fma}: the
+     * same rounding as a vector lane. JDK 17 does not compile masked vector loads and stores
+     * into instructions (it runs them element by element through lambdas, hundreds of times
+     * slower), so tails never use masks. Only the stored rows are computed.
+     */
+    private static void tailScalar(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int f, int n, int nw,
+            float[] yd, int[] yOff, int rows) {
+        for (int r = 0; r < rows; r++) {
+            int yb = yOff[r] + n, ab = aOff[r];
+            float c0 = yd[yb];
+            float c1 = nw > 1 ? yd[yb + 1] : 0f;
+            float c2 = nw > 2 ? yd[yb + 2] : 0f;
+            float c3 = nw > 3 ? yd[yb + 3] : 0f;
+            int wb = kOff + n;
+            if (nw == 4) {
+                for (int k = 0; k < kLen; k++, wb += f) {
+                    float v = a[ab + k];
+                    c0 = Math.fma(v, kd[wb], c0);
+                    c1 = Math.fma(v, kd[wb + 1], c1);
+                    c2 = Math.fma(v, kd[wb + 2], c2);
+                    c3 = Math.fma(v, kd[wb + 3], c3);
+                }
+            } else {
+                for (int k = 0; k < kLen; k++, wb += f) {
+                    float v = a[ab + k];
+                    c0 = Math.fma(v, kd[wb], c0);
+                    if (nw > 1) {
+                        c1 = Math.fma(v, kd[wb + 1], c1);
+                    }
+                    if (nw > 2) {
+                        c2 = Math.fma(v, kd[wb + 2], c2);
+                    }
+                }
+            }
+            yd[yb] = c0;
+            if (nw > 1) {
+                yd[yb + 1] = c1;
+            }
+            if (nw > 2) {
+                yd[yb + 2] = c2;
+            }
+            if (nw > 3) {
+                yd[yb + 3] = c3;
+            }
         }
     }
 }

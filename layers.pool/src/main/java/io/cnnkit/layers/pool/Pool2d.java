@@ -120,11 +120,56 @@ final class Pool2d implements Layer {
         int ow = output.dim(2);
         long cost = (long) ow * c * config.pool[0] * config.pool[1];
         // One item = one output row of one sample; items never share output cells.
+        boolean max = config.kind == Kind.MAX;
         context.parallelFor(batch * oh, cost, (from, to) -> {
+            float[] rowMax = max ? new float[w * c] : null;
             for (int item = from; item < to; item++) {
-                pooledRow(config, input, output, item / oh, item % oh, h, w, c, ow);
+                if (max) {
+                    maxPooledRow(config, input, output, item / oh, item % oh, h, w, c, ow, rowMax);
+                } else {
+                    pooledRow(config, input, output, item / oh, item % oh, h, w, c, ow);
+                }
             }
         });
+    }
+
+    /**
+     * Max pooling of output row {@code oy} of sample {@code n} in two passes of contiguous loops
+     * (the JIT vectorises them): the element-wise max of the window's input rows into
+     * {@code rowMax} (w*c floats), then per output pixel the max over its window's columns.
+     * Max is exact and its result does not depend on the order (NaN wins either way, max(-0, 0)
+     * is 0 either way), so this equals {@link #reference} bit for bit.
+     */
+    static void maxPooledRow(Config cfg, Tensor input, Tensor output, int n, int oy, int h, int w, int c, int ow,
+            float[] rowMax) {
+        float[] x = input.data();
+        float[] y = output.data();
+        int padTop = cfg.padBefore(h, 0);
+        int padLeft = cfg.padBefore(w, 1);
+        int y0 = Math.max(oy * cfg.strides[0] - padTop, 0);
+        int y1 = Math.min(oy * cfg.strides[0] - padTop + cfg.pool[0], h);
+        int rowLen = w * c;
+        int first = input.offset() + (n * h + y0) * rowLen;
+        System.arraycopy(x, first, rowMax, 0, rowLen);
+        for (int iy = y0 + 1; iy < y1; iy++) {
+            int rb = input.offset() + (n * h + iy) * rowLen;
+            for (int i = 0; i < rowLen; i++) {
+                rowMax[i] = Math.max(rowMax[i], x[rb + i]);
+            }
+        }
+        int outBase = output.offset() + ((n * output.dim(1) + oy) * ow) * c;
+        for (int ox = 0; ox < ow; ox++) {
+            int x0 = Math.max(ox * cfg.strides[1] - padLeft, 0);
+            int x1 = Math.min(ox * cfg.strides[1] - padLeft + cfg.pool[1], w);
+            int o = outBase + ox * c;
+            System.arraycopy(rowMax, x0 * c, y, o, c);
+            for (int ix = x0 + 1; ix < x1; ix++) {
+                int b = ix * c;
+                for (int ch = 0; ch < c; ch++) {
+                    y[o + ch] = Math.max(y[o + ch], rowMax[b + ch]);
+                }
+            }
+        }
     }
 
     /** Computes output row {@code oy} of sample {@code n}, channels innermost (contiguous in NHWC). */

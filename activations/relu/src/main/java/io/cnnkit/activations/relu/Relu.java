@@ -48,6 +48,22 @@ public final class Relu implements Activation {
         return (float) y;
     }
 
+    /**
+     * Bulk form: the plain relu (no options) as one tight loop the JIT vectorises, instead of a
+     * call per element; the same values as {@link #apply(float)}.
+     */
+    @Override
+    public void apply(float[] src, int srcOff, float[] dst, int dstOff, int length, int lastAxis) {
+        if (maxValue != null || negativeSlope != 0 || threshold != 0) {
+            Activation.super.apply(src, srcOff, dst, dstOff, length, lastAxis);
+            return;
+        }
+        for (int i = 0; i < length; i++) {
+            float v = src[srcOff + i];
+            dst[dstOff + i] = v <= 0f ? 0f : v; // NaN passes through, -0 becomes 0 as in apply(float)
+        }
+    }
+
     @Override
     public Set<String> options() {
         return Set.of("max_value", "negative_slope", "threshold");
