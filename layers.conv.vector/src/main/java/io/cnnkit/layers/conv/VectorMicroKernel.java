@@ -6,119 +6,113 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link GemmConv.MicroKernel} on jdk.incubator.vector: 4 pixels x 4 vectors of filters (64
  * filters with AVX-512) in 16 vector accumulators, one broadcast per pixel and k, one
- * fused multiply-add per accumulator; then 4 x 2 and 4 x 1 vectors, and scalar fused multiply-adds for the
- * last filters. Every output
- * element is the same fused multiply-add chain over k in order, whichever variant computes it.
+ * fused multiply-add per accumulator; then 4 x 2 and 4 x 1 vectors, and scalar fused
+ * multiply-adds for the last filters. Every output element is the same fused multiply-add chain
+ * over k in order (from 0 on the first K-slice), then + bias on the last slice, whichever
+ * variant computes it.
+ *
+ * <p>Each variant is written out in one method: a helper taking or returning vectors out of line
+ * would box them (JDK 17's C2 keeps vectors in registers only within one compiled body). No
+ * masked loads or stores: JDK 17 does not compile them into instructions (it runs them element
+ * by element through lambdas, hundreds of times slower).
  */
 final class VectorMicroKernel implements GemmConv.MicroKernel {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
     static final VectorMicroKernel INSTANCE = new VectorMicroKernel();
+    private static final FloatVector Z = FloatVector.zero(S);
 
     private VectorMicroKernel() {
     }
 
     @Override
-    public void tile(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int f, int n0, int nw, float[] yd,
-            int[] yOff, int rows) {
-        int n = n0, end = n0 + nw;
-        for (; n + 4 * L <= end; n += 4 * L) {
-            tile4x4(a, aOff, kLen, kd, kOff, f, n, yd, yOff, rows);
+    public void tile(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int ldk, float[] yd, int[] yOff,
+            int yCol, int nw, int rows, boolean first, float[] bias, int bOff) {
+        int j = 0;
+        for (; j + 4 * L <= nw; j += 4 * L) {
+            tile4x4(a, aOff, kLen, kd, kOff + j, ldk, yd, yOff, yCol + j, rows, first, bias, bOff + j);
         }
-        if (n + 2 * L <= end) {
-            tile4x2(a, aOff, kLen, kd, kOff, f, n, yd, yOff, rows);
-            n += 2 * L;
+        if (j + 2 * L <= nw) {
+            tile4x2(a, aOff, kLen, kd, kOff + j, ldk, yd, yOff, yCol + j, rows, first, bias, bOff + j);
+            j += 2 * L;
         }
-        for (; n + L <= end; n += L) {
-            tile4x1(a, aOff, kLen, kd, kOff, f, n, yd, yOff, rows);
+        for (; j + L <= nw; j += L) {
+            tile4x1(a, aOff, kLen, kd, kOff + j, ldk, yd, yOff, yCol + j, rows, first, bias, bOff + j);
         }
-        for (; n < end; n += 4) {
-            tailScalar(a, aOff, kLen, kd, kOff, f, n, Math.min(4, end - n), yd, yOff, rows);
-        }
-    }
-
-    /** 4 pixels x 2 vectors (32 filters with AVX-512, e.g. CIFAR-sized layers). */
-    private static void tile4x2(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int f, int n, float[] yd,
-            int[] yOff, int rows) {
-        int y0 = yOff[0] + n, y1 = yOff[1] + n, y2 = yOff[2] + n, y3 = yOff[3] + n;
-        FloatVector c00 = FloatVector.fromArray(S, yd, y0), c01 = FloatVector.fromArray(S, yd, y0 + L);
-        FloatVector c10 = FloatVector.fromArray(S, yd, y1), c11 = FloatVector.fromArray(S, yd, y1 + L);
-        FloatVector c20 = FloatVector.fromArray(S, yd, y2), c21 = FloatVector.fromArray(S, yd, y2 + L);
-        FloatVector c30 = FloatVector.fromArray(S, yd, y3), c31 = FloatVector.fromArray(S, yd, y3 + L);
-        int a0 = aOff[0], a1 = aOff[1], a2 = aOff[2], a3 = aOff[3];
-        int wb = kOff + n;
-        for (int k = 0; k < kLen; k++, wb += f) {
-            FloatVector b0 = FloatVector.fromArray(S, kd, wb);
-            FloatVector b1 = FloatVector.fromArray(S, kd, wb + L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, a[a1 + k]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, a[a2 + k]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, a[a3 + k]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-        }
-        c00.intoArray(yd, y0);
-        c01.intoArray(yd, y0 + L);
-        if (rows > 1) {
-            c10.intoArray(yd, y1);
-            c11.intoArray(yd, y1 + L);
-        }
-        if (rows > 2) {
-            c20.intoArray(yd, y2);
-            c21.intoArray(yd, y2 + L);
-        }
-        if (rows > 3) {
-            c30.intoArray(yd, y3);
-            c31.intoArray(yd, y3 + L);
+        for (; j < nw; j += 4) {
+            tailScalar(a, aOff, kLen, kd, kOff + j, ldk, yd, yOff, yCol + j, Math.min(4, nw - j), rows, first,
+                    bias, bOff + j);
         }
     }
 
-    // Everything is written out in one method: a helper taking or returning vectors out of line
-    // would box them (JDK 17's C2 keeps vectors in registers only within one compiled body).
-    private static void tile4x4(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int f, int n, float[] yd,
-            int[] yOff, int rows) {
-        int y0 = yOff[0] + n, y1 = yOff[1] + n, y2 = yOff[2] + n, y3 = yOff[3] + n;
-        FloatVector c00 = FloatVector.fromArray(S, yd, y0), c01 = FloatVector.fromArray(S, yd, y0 + L);
-        FloatVector c02 = FloatVector.fromArray(S, yd, y0 + 2 * L), c03 = FloatVector.fromArray(S, yd, y0 + 3 * L);
-        FloatVector c10 = FloatVector.fromArray(S, yd, y1), c11 = FloatVector.fromArray(S, yd, y1 + L);
-        FloatVector c12 = FloatVector.fromArray(S, yd, y1 + 2 * L), c13 = FloatVector.fromArray(S, yd, y1 + 3 * L);
-        FloatVector c20 = FloatVector.fromArray(S, yd, y2), c21 = FloatVector.fromArray(S, yd, y2 + L);
-        FloatVector c22 = FloatVector.fromArray(S, yd, y2 + 2 * L), c23 = FloatVector.fromArray(S, yd, y2 + 3 * L);
-        FloatVector c30 = FloatVector.fromArray(S, yd, y3), c31 = FloatVector.fromArray(S, yd, y3 + L);
-        FloatVector c32 = FloatVector.fromArray(S, yd, y3 + 2 * L), c33 = FloatVector.fromArray(S, yd, y3 + 3 * L);
+    /** 4 pixels x 4 vectors (64 filters with AVX-512). */
+    private static void tile4x4(float[] a, int[] aOff, int kLen, float[] kd, int wb, int ldk, float[] yd,
+            int[] yOff, int col, int rows, boolean first, float[] bias, int bOff) {
+        int y0 = yOff[0] + col, y1 = yOff[1] + col, y2 = yOff[2] + col, y3 = yOff[3] + col;
+        FloatVector c00 = first ? Z : FloatVector.fromArray(S, yd, y0);
+        FloatVector c01 = first ? Z : FloatVector.fromArray(S, yd, y0 + L);
+        FloatVector c02 = first ? Z : FloatVector.fromArray(S, yd, y0 + 2 * L);
+        FloatVector c03 = first ? Z : FloatVector.fromArray(S, yd, y0 + 3 * L);
+        FloatVector c10 = first ? Z : FloatVector.fromArray(S, yd, y1);
+        FloatVector c11 = first ? Z : FloatVector.fromArray(S, yd, y1 + L);
+        FloatVector c12 = first ? Z : FloatVector.fromArray(S, yd, y1 + 2 * L);
+        FloatVector c13 = first ? Z : FloatVector.fromArray(S, yd, y1 + 3 * L);
+        FloatVector c20 = first ? Z : FloatVector.fromArray(S, yd, y2);
+        FloatVector c21 = first ? Z : FloatVector.fromArray(S, yd, y2 + L);
+        FloatVector c22 = first ? Z : FloatVector.fromArray(S, yd, y2 + 2 * L);
+        FloatVector c23 = first ? Z : FloatVector.fromArray(S, yd, y2 + 3 * L);
+        FloatVector c30 = first ? Z : FloatVector.fromArray(S, yd, y3);
+        FloatVector c31 = first ? Z : FloatVector.fromArray(S, yd, y3 + L);
+        FloatVector c32 = first ? Z : FloatVector.fromArray(S, yd, y3 + 2 * L);
+        FloatVector c33 = first ? Z : FloatVector.fromArray(S, yd, y3 + 3 * L);
         int a0 = aOff[0], a1 = aOff[1], a2 = aOff[2], a3 = aOff[3];
-        int wb = kOff + n;
-        for (int k = 0; k < kLen; k++, wb += f) {
+        for (int k = 0; k < kLen; k++, wb += ldk) {
             FloatVector b0 = FloatVector.fromArray(S, kd, wb);
             FloatVector b1 = FloatVector.fromArray(S, kd, wb + L);
             FloatVector b2 = FloatVector.fromArray(S, kd, wb + 2 * L);
             FloatVector b3 = FloatVector.fromArray(S, kd, wb + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            c02 = x.fma(b2, c02);
-            c03 = x.fma(b3, c03);
-            x = FloatVector.broadcast(S, a[a1 + k]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            c12 = x.fma(b2, c12);
-            c13 = x.fma(b3, c13);
-            x = FloatVector.broadcast(S, a[a2 + k]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            c22 = x.fma(b2, c22);
-            c23 = x.fma(b3, c23);
-            x = FloatVector.broadcast(S, a[a3 + k]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            c32 = x.fma(b2, c32);
-            c33 = x.fma(b3, c33);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            c02 = x0.fma(b2, c02);
+            c03 = x0.fma(b3, c03);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            c12 = x1.fma(b2, c12);
+            c13 = x1.fma(b3, c13);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            c22 = x2.fma(b2, c22);
+            c23 = x2.fma(b3, c23);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            c32 = x3.fma(b2, c32);
+            c33 = x3.fma(b3, c33);
+        }
+        if (bias != null) {
+            FloatVector b0 = FloatVector.fromArray(S, bias, bOff);
+            FloatVector b1 = FloatVector.fromArray(S, bias, bOff + L);
+            FloatVector b2 = FloatVector.fromArray(S, bias, bOff + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, bias, bOff + 3 * L);
+            c00 = c00.add(b0);
+            c01 = c01.add(b1);
+            c02 = c02.add(b2);
+            c03 = c03.add(b3);
+            c10 = c10.add(b0);
+            c11 = c11.add(b1);
+            c12 = c12.add(b2);
+            c13 = c13.add(b3);
+            c20 = c20.add(b0);
+            c21 = c21.add(b1);
+            c22 = c22.add(b2);
+            c23 = c23.add(b3);
+            c30 = c30.add(b0);
+            c31 = c31.add(b1);
+            c32 = c32.add(b2);
+            c33 = c33.add(b3);
         }
         c00.intoArray(yd, y0);
         c01.intoArray(yd, y0 + L);
@@ -144,50 +138,117 @@ final class VectorMicroKernel implements GemmConv.MicroKernel {
         }
     }
 
-    /** L filters from n. */
-    private static void tile4x1(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int f, int n, float[] yd,
-            int[] yOff, int rows) {
-        int y0 = yOff[0] + n, y1 = yOff[1] + n, y2 = yOff[2] + n, y3 = yOff[3] + n;
-        FloatVector c0 = FloatVector.fromArray(S, yd, y0), c1 = FloatVector.fromArray(S, yd, y1);
-        FloatVector c2 = FloatVector.fromArray(S, yd, y2), c3 = FloatVector.fromArray(S, yd, y3);
+    /** 4 pixels x 2 vectors (32 filters with AVX-512, e.g. CIFAR-sized layers). */
+    private static void tile4x2(float[] a, int[] aOff, int kLen, float[] kd, int wb, int ldk, float[] yd,
+            int[] yOff, int col, int rows, boolean first, float[] bias, int bOff) {
+        int y0 = yOff[0] + col, y1 = yOff[1] + col, y2 = yOff[2] + col, y3 = yOff[3] + col;
+        FloatVector c00 = first ? Z : FloatVector.fromArray(S, yd, y0);
+        FloatVector c01 = first ? Z : FloatVector.fromArray(S, yd, y0 + L);
+        FloatVector c10 = first ? Z : FloatVector.fromArray(S, yd, y1);
+        FloatVector c11 = first ? Z : FloatVector.fromArray(S, yd, y1 + L);
+        FloatVector c20 = first ? Z : FloatVector.fromArray(S, yd, y2);
+        FloatVector c21 = first ? Z : FloatVector.fromArray(S, yd, y2 + L);
+        FloatVector c30 = first ? Z : FloatVector.fromArray(S, yd, y3);
+        FloatVector c31 = first ? Z : FloatVector.fromArray(S, yd, y3 + L);
         int a0 = aOff[0], a1 = aOff[1], a2 = aOff[2], a3 = aOff[3];
-        int wb = kOff + n;
-        for (int k = 0; k < kLen; k++, wb += f) {
-            FloatVector bv = FloatVector.fromArray(S, kd, wb);
-            c0 = FloatVector.broadcast(S, a[a0 + k]).fma(bv, c0);
-            c1 = FloatVector.broadcast(S, a[a1 + k]).fma(bv, c1);
-            c2 = FloatVector.broadcast(S, a[a2 + k]).fma(bv, c2);
-            c3 = FloatVector.broadcast(S, a[a3 + k]).fma(bv, c3);
+        for (int k = 0; k < kLen; k++, wb += ldk) {
+            FloatVector b0 = FloatVector.fromArray(S, kd, wb);
+            FloatVector b1 = FloatVector.fromArray(S, kd, wb + L);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
         }
-        c0.intoArray(yd, y0);
+        if (bias != null) {
+            FloatVector b0 = FloatVector.fromArray(S, bias, bOff);
+            FloatVector b1 = FloatVector.fromArray(S, bias, bOff + L);
+            c00 = c00.add(b0);
+            c01 = c01.add(b1);
+            c10 = c10.add(b0);
+            c11 = c11.add(b1);
+            c20 = c20.add(b0);
+            c21 = c21.add(b1);
+            c30 = c30.add(b0);
+            c31 = c31.add(b1);
+        }
+        c00.intoArray(yd, y0);
+        c01.intoArray(yd, y0 + L);
         if (rows > 1) {
-            c1.intoArray(yd, y1);
+            c10.intoArray(yd, y1);
+            c11.intoArray(yd, y1 + L);
         }
         if (rows > 2) {
-            c2.intoArray(yd, y2);
+            c20.intoArray(yd, y2);
+            c21.intoArray(yd, y2 + L);
         }
         if (rows > 3) {
-            c3.intoArray(yd, y3);
+            c30.intoArray(yd, y3);
+            c31.intoArray(yd, y3 + L);
+        }
+    }
+
+    /** 4 pixels x 1 vector. */
+    private static void tile4x1(float[] a, int[] aOff, int kLen, float[] kd, int wb, int ldk, float[] yd,
+            int[] yOff, int col, int rows, boolean first, float[] bias, int bOff) {
+        int y0 = yOff[0] + col, y1 = yOff[1] + col, y2 = yOff[2] + col, y3 = yOff[3] + col;
+        FloatVector c00 = first ? Z : FloatVector.fromArray(S, yd, y0);
+        FloatVector c10 = first ? Z : FloatVector.fromArray(S, yd, y1);
+        FloatVector c20 = first ? Z : FloatVector.fromArray(S, yd, y2);
+        FloatVector c30 = first ? Z : FloatVector.fromArray(S, yd, y3);
+        int a0 = aOff[0], a1 = aOff[1], a2 = aOff[2], a3 = aOff[3];
+        for (int k = 0; k < kLen; k++, wb += ldk) {
+            FloatVector b0 = FloatVector.fromArray(S, kd, wb);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = x0.fma(b0, c00);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = x1.fma(b0, c10);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = x2.fma(b0, c20);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = x3.fma(b0, c30);
+        }
+        if (bias != null) {
+            FloatVector b0 = FloatVector.fromArray(S, bias, bOff);
+            c00 = c00.add(b0);
+            c10 = c10.add(b0);
+            c20 = c20.add(b0);
+            c30 = c30.add(b0);
+        }
+        c00.intoArray(yd, y0);
+        if (rows > 1) {
+            c10.intoArray(yd, y1);
+        }
+        if (rows > 2) {
+            c20.intoArray(yd, y2);
+        }
+        if (rows > 3) {
+            c30.intoArray(yd, y3);
         }
     }
 
     /**
-     * The last (fewer than L) filters, 1 to 4 of them from n, in scalar {@link Math#fma}: the
-     * same rounding as a vector lane. JDK 17 does not compile masked vector loads and stores
-     * into instructions (it runs them element by element through lambdas, hundreds of times
-     * slower), so tails never use masks. Only the stored rows are computed.
+     * The last (fewer than L) filters, 1 to 4 of them, in scalar {@link Math#fma}: the same
+     * rounding as a vector lane. Only the stored rows are computed.
      */
-    private static void tailScalar(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int f, int n, int nw,
-            float[] yd, int[] yOff, int rows) {
+    private static void tailScalar(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int ldk, float[] yd,
+            int[] yOff, int col, int nw, int rows, boolean first, float[] bias, int bOff) {
         for (int r = 0; r < rows; r++) {
-            int yb = yOff[r] + n, ab = aOff[r];
-            float c0 = yd[yb];
-            float c1 = nw > 1 ? yd[yb + 1] : 0f;
-            float c2 = nw > 2 ? yd[yb + 2] : 0f;
-            float c3 = nw > 3 ? yd[yb + 3] : 0f;
-            int wb = kOff + n;
+            int yb = yOff[r] + col, ab = aOff[r];
+            float c0 = first ? 0f : yd[yb];
+            float c1 = first || nw < 2 ? 0f : yd[yb + 1];
+            float c2 = first || nw < 3 ? 0f : yd[yb + 2];
+            float c3 = first || nw < 4 ? 0f : yd[yb + 3];
+            int wb = kOff;
             if (nw == 4) {
-                for (int k = 0; k < kLen; k++, wb += f) {
+                for (int k = 0; k < kLen; k++, wb += ldk) {
                     float v = a[ab + k];
                     c0 = Math.fma(v, kd[wb], c0);
                     c1 = Math.fma(v, kd[wb + 1], c1);
@@ -195,7 +256,7 @@ final class VectorMicroKernel implements GemmConv.MicroKernel {
                     c3 = Math.fma(v, kd[wb + 3], c3);
                 }
             } else {
-                for (int k = 0; k < kLen; k++, wb += f) {
+                for (int k = 0; k < kLen; k++, wb += ldk) {
                     float v = a[ab + k];
                     c0 = Math.fma(v, kd[wb], c0);
                     if (nw > 1) {
@@ -205,6 +266,12 @@ final class VectorMicroKernel implements GemmConv.MicroKernel {
                         c2 = Math.fma(v, kd[wb + 2], c2);
                     }
                 }
+            }
+            if (bias != null) {
+                c0 += bias[bOff];
+                c1 += nw > 1 ? bias[bOff + 1] : 0f;
+                c2 += nw > 2 ? bias[bOff + 2] : 0f;
+                c3 += nw > 3 ? bias[bOff + 3] : 0f;
             }
             yd[yb] = c0;
             if (nw > 1) {

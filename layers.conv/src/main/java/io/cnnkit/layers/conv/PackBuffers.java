@@ -12,6 +12,7 @@ import java.util.Arrays;
  */
 final class PackBuffers {
     private static final ThreadLocal<float[]> BUFFER = new ThreadLocal<>();
+    private static final ThreadLocal<float[]> PANEL = new ThreadLocal<>();
 
     private PackBuffers() {
     }
@@ -22,6 +23,16 @@ final class PackBuffers {
         if (b == null || b.length < n) {
             b = new float[n];
             BUFFER.set(b);
+        }
+        return b;
+    }
+
+    /** This thread's second buffer (a kernel panel next to the packed input), at least {@code n} floats. */
+    static float[] panel(int n) {
+        float[] b = PANEL.get();
+        if (b == null || b.length < n) {
+            b = new float[n];
+            PANEL.set(b);
         }
         return b;
     }

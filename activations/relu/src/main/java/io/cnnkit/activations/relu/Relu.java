@@ -60,7 +60,8 @@ public final class Relu implements Activation {
         }
         for (int i = 0; i < length; i++) {
             float v = src[srcOff + i];
-            dst[dstOff + i] = v <= 0f ? 0f : v; // NaN passes through, -0 becomes 0 as in apply(float)
+            // = (v <= 0 ? 0 : v): NaN passes, -0 becomes +0; branch-free (signs are random)
+            dst[dstOff + i] = Math.max(v, 0f);
         }
     }
 

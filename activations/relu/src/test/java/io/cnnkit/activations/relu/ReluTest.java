@@ -49,7 +49,7 @@ class ReluTest {
             float[] dst = new float[src.length + 2];
             f.apply(src, 1, dst, 2, src.length - 1, 1);
             for (int i = 1; i < src.length; i++) {
-                assertEquals(Float.floatToRawIntBits(f.apply(src[i])), Float.floatToRawIntBits(dst[i + 1]),
+                assertEquals(Float.floatToIntBits(f.apply(src[i])), Float.floatToIntBits(dst[i + 1]),
                         "relu(" + src[i] + ")");
             }
             assertEquals(0f, dst[0]);
@@ -57,7 +57,7 @@ class ReluTest {
         }
         float[] inPlace = src.clone();
         plain.apply(inPlace, 0, inPlace, 0, inPlace.length, 4);
-        assertEquals(0, Float.floatToRawIntBits(inPlace[1]), "-0 becomes +0");
+        assertEquals(0, Float.floatToIntBits(inPlace[1]), "-0 becomes +0");
         assertEquals(Float.NaN, inPlace[6]);
     }
 }
