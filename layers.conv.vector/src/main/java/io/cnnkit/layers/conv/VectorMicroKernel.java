@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
  * filters with AVX-512) in 16 vector accumulators, one broadcast per pixel and k, one
  * fused multiply-add per accumulator; then 4 x 2 and 4 x 1 vectors, and scalar fused
  * multiply-adds for the last filters. Every output element is the same fused multiply-add chain
- * over k in order (from 0 on the first K-slice), then + bias on the last slice, whichever
- * variant computes it.
+ * over k in order (from 0 on the first K-slice), then + bias on the last slice (+0 on the
+ * others: a no-op, as a chain started at +0 never holds -0), whichever variant computes it.
  *
  * <p>Each variant is written out in one method: a helper taking or returning vectors out of line
  * would box them (JDK 17's C2 keeps vectors in registers only within one compiled body). No
@@ -20,7 +20,8 @@ final class VectorMicroKernel implements GemmConv.MicroKernel {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
     static final VectorMicroKernel INSTANCE = new VectorMicroKernel();
-    private static final FloatVector Z = FloatVector.zero(S);
+    /** Read instead of the outputs on the first K-slice, and instead of the bias on the others. */
+    private static final float[] ZEROS = new float[4 * L];
 
     private VectorMicroKernel() {
     }
@@ -49,22 +50,26 @@ final class VectorMicroKernel implements GemmConv.MicroKernel {
     private static void tile4x4(float[] a, int[] aOff, int kLen, float[] kd, int wb, int ldk, float[] yd,
             int[] yOff, int col, int rows, boolean first, float[] bias, int bOff) {
         int y0 = yOff[0] + col, y1 = yOff[1] + col, y2 = yOff[2] + col, y3 = yOff[3] + col;
-        FloatVector c00 = first ? Z : FloatVector.fromArray(S, yd, y0);
-        FloatVector c01 = first ? Z : FloatVector.fromArray(S, yd, y0 + L);
-        FloatVector c02 = first ? Z : FloatVector.fromArray(S, yd, y0 + 2 * L);
-        FloatVector c03 = first ? Z : FloatVector.fromArray(S, yd, y0 + 3 * L);
-        FloatVector c10 = first ? Z : FloatVector.fromArray(S, yd, y1);
-        FloatVector c11 = first ? Z : FloatVector.fromArray(S, yd, y1 + L);
-        FloatVector c12 = first ? Z : FloatVector.fromArray(S, yd, y1 + 2 * L);
-        FloatVector c13 = first ? Z : FloatVector.fromArray(S, yd, y1 + 3 * L);
-        FloatVector c20 = first ? Z : FloatVector.fromArray(S, yd, y2);
-        FloatVector c21 = first ? Z : FloatVector.fromArray(S, yd, y2 + L);
-        FloatVector c22 = first ? Z : FloatVector.fromArray(S, yd, y2 + 2 * L);
-        FloatVector c23 = first ? Z : FloatVector.fromArray(S, yd, y2 + 3 * L);
-        FloatVector c30 = first ? Z : FloatVector.fromArray(S, yd, y3);
-        FloatVector c31 = first ? Z : FloatVector.fromArray(S, yd, y3 + L);
-        FloatVector c32 = first ? Z : FloatVector.fromArray(S, yd, y3 + 2 * L);
-        FloatVector c33 = first ? Z : FloatVector.fromArray(S, yd, y3 + 3 * L);
+        // Selected as arrays and offsets, never as vectors: a vector chosen by a branch is boxed.
+        float[] ys = first ? ZEROS : yd, bs = bias != null ? bias : ZEROS;
+        int s0 = first ? 0 : y0, s1 = first ? 0 : y1, s2 = first ? 0 : y2, s3 = first ? 0 : y3;
+        int bo = bias != null ? bOff : 0;
+        FloatVector c00 = FloatVector.fromArray(S, ys, s0);
+        FloatVector c01 = FloatVector.fromArray(S, ys, s0 + L);
+        FloatVector c02 = FloatVector.fromArray(S, ys, s0 + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, ys, s0 + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(S, ys, s1);
+        FloatVector c11 = FloatVector.fromArray(S, ys, s1 + L);
+        FloatVector c12 = FloatVector.fromArray(S, ys, s1 + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(S, ys, s1 + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, ys, s2);
+        FloatVector c21 = FloatVector.fromArray(S, ys, s2 + L);
+        FloatVector c22 = FloatVector.fromArray(S, ys, s2 + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(S, ys, s2 + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(S, ys, s3);
+        FloatVector c31 = FloatVector.fromArray(S, ys, s3 + L);
+        FloatVector c32 = FloatVector.fromArray(S, ys, s3 + 2 * L);
+        FloatVector c33 = FloatVector.fromArray(S, ys, s3 + 3 * L);
         int a0 = aOff[0], a1 = aOff[1], a2 = aOff[2], a3 = aOff[3];
         for (int k = 0; k < kLen; k++, wb += ldk) {
             FloatVector b0 = FloatVector.fromArray(S, kd, wb);
@@ -92,11 +97,11 @@ final class VectorMicroKernel implements GemmConv.MicroKernel {
             c32 = x3.fma(b2, c32);
             c33 = x3.fma(b3, c33);
         }
-        if (bias != null) {
-            FloatVector b0 = FloatVector.fromArray(S, bias, bOff);
-            FloatVector b1 = FloatVector.fromArray(S, bias, bOff + L);
-            FloatVector b2 = FloatVector.fromArray(S, bias, bOff + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, bias, bOff + 3 * L);
+        {
+            FloatVector b0 = FloatVector.fromArray(S, bs, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bs, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, bs, bo + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, bs, bo + 3 * L);
             c00 = c00.add(b0);
             c01 = c01.add(b1);
             c02 = c02.add(b2);
@@ -142,14 +147,18 @@ final class VectorMicroKernel implements GemmConv.MicroKernel {
     private static void tile4x2(float[] a, int[] aOff, int kLen, float[] kd, int wb, int ldk, float[] yd,
             int[] yOff, int col, int rows, boolean first, float[] bias, int bOff) {
         int y0 = yOff[0] + col, y1 = yOff[1] + col, y2 = yOff[2] + col, y3 = yOff[3] + col;
-        FloatVector c00 = first ? Z : FloatVector.fromArray(S, yd, y0);
-        FloatVector c01 = first ? Z : FloatVector.fromArray(S, yd, y0 + L);
-        FloatVector c10 = first ? Z : FloatVector.fromArray(S, yd, y1);
-        FloatVector c11 = first ? Z : FloatVector.fromArray(S, yd, y1 + L);
-        FloatVector c20 = first ? Z : FloatVector.fromArray(S, yd, y2);
-        FloatVector c21 = first ? Z : FloatVector.fromArray(S, yd, y2 + L);
-        FloatVector c30 = first ? Z : FloatVector.fromArray(S, yd, y3);
-        FloatVector c31 = first ? Z : FloatVector.fromArray(S, yd, y3 + L);
+        // Selected as arrays and offsets, never as vectors: a vector chosen by a branch is boxed.
+        float[] ys = first ? ZEROS : yd, bs = bias != null ? bias : ZEROS;
+        int s0 = first ? 0 : y0, s1 = first ? 0 : y1, s2 = first ? 0 : y2, s3 = first ? 0 : y3;
+        int bo = bias != null ? bOff : 0;
+        FloatVector c00 = FloatVector.fromArray(S, ys, s0);
+        FloatVector c01 = FloatVector.fromArray(S, ys, s0 + L);
+        FloatVector c10 = FloatVector.fromArray(S, ys, s1);
+        FloatVector c11 = FloatVector.fromArray(S, ys, s1 + L);
+        FloatVector c20 = FloatVector.fromArray(S, ys, s2);
+        FloatVector c21 = FloatVector.fromArray(S, ys, s2 + L);
+        FloatVector c30 = FloatVector.fromArray(S, ys, s3);
+        FloatVector c31 = FloatVector.fromArray(S, ys, s3 + L);
         int a0 = aOff[0], a1 = aOff[1], a2 = aOff[2], a3 = aOff[3];
         for (int k = 0; k < kLen; k++, wb += ldk) {
             FloatVector b0 = FloatVector.fromArray(S, kd, wb);
@@ -167,9 +176,9 @@ final class VectorMicroKernel implements GemmConv.MicroKernel {
             c30 = x3.fma(b0, c30);
             c31 = x3.fma(b1, c31);
         }
-        if (bias != null) {
-            FloatVector b0 = FloatVector.fromArray(S, bias, bOff);
-            FloatVector b1 = FloatVector.fromArray(S, bias, bOff + L);
+        {
+            FloatVector b0 = FloatVector.fromArray(S, bs, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bs, bo + L);
             c00 = c00.add(b0);
             c01 = c01.add(b1);
             c10 = c10.add(b0);
@@ -199,10 +208,14 @@ final class VectorMicroKernel implements GemmConv.MicroKernel {
     private static void tile4x1(float[] a, int[] aOff, int kLen, float[] kd, int wb, int ldk, float[] yd,
             int[] yOff, int col, int rows, boolean first, float[] bias, int bOff) {
         int y0 = yOff[0] + col, y1 = yOff[1] + col, y2 = yOff[2] + col, y3 = yOff[3] + col;
-        FloatVector c00 = first ? Z : FloatVector.fromArray(S, yd, y0);
-        FloatVector c10 = first ? Z : FloatVector.fromArray(S, yd, y1);
-        FloatVector c20 = first ? Z : FloatVector.fromArray(S, yd, y2);
-        FloatVector c30 = first ? Z : FloatVector.fromArray(S, yd, y3);
+        // Selected as arrays and offsets, never as vectors: a vector chosen by a branch is boxed.
+        float[] ys = first ? ZEROS : yd, bs = bias != null ? bias : ZEROS;
+        int s0 = first ? 0 : y0, s1 = first ? 0 : y1, s2 = first ? 0 : y2, s3 = first ? 0 : y3;
+        int bo = bias != null ? bOff : 0;
+        FloatVector c00 = FloatVector.fromArray(S, ys, s0);
+        FloatVector c10 = FloatVector.fromArray(S, ys, s1);
+        FloatVector c20 = FloatVector.fromArray(S, ys, s2);
+        FloatVector c30 = FloatVector.fromArray(S, ys, s3);
         int a0 = aOff[0], a1 = aOff[1], a2 = aOff[2], a3 = aOff[3];
         for (int k = 0; k < kLen; k++, wb += ldk) {
             FloatVector b0 = FloatVector.fromArray(S, kd, wb);
@@ -215,8 +228,8 @@ final class VectorMicroKernel implements GemmConv.MicroKernel {
             FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
             c30 = x3.fma(b0, c30);
         }
-        if (bias != null) {
-            FloatVector b0 = FloatVector.fromArray(S, bias, bOff);
+        {
+            FloatVector b0 = FloatVector.fromArray(S, bs, bo);
             c00 = c00.add(b0);
             c10 = c10.add(b0);
             c20 = c20.add(b0);
