@@ -11,9 +11,10 @@ import io.cnnkit.engine.api.Tensor;
  * walkthrough's 3x3 convs with 3 filters on a 575x607 photo, memory-bound. Vectorised across
  * output pixels by the JIT, without the Vector API: the input rows an output row needs are
  * de-interleaved into one zero-padded plane per input channel (kept for the next output rows),
- * then every tap adds {@code plane[i + kx*dw] * w} into one accumulator row per filter, a plain
- * loop that C2 turns into SIMD code (and that runs at a sensible speed before C2 compiles it,
- * which keeps the first run of a model fast). Results go back to NHWC plus bias.
+ * then the taps add {@code plane[i + kx*dw] * w} into one accumulator row per filter (three
+ * taps per pass), plain loops that C2 turns into SIMD code (and that run at a sensible speed
+ * before C2 compiles them, which keeps the first run of a model fast). Results go back to NHWC
+ * plus bias.
  *
  * <p>Exact: each output is {@code 0 + x*w + ...} over the in-bounds kernel rows, all kernel
  * columns and the channels in the naive kernel's order (products and sums rounded separately),
@@ -59,26 +60,21 @@ final class PlanarFewFilterConv {
         // Input rows go to slot iy mod span: one output row's kh rows never share a slot.
         final int span = (kh - 1) * dh + 1;
         final int allRows = x.dim(0) * oh;
+        final int maxTerms = kh * kw * c;
         ctx.parallelFor((allRows + ROWS - 1) / ROWS, ROWS * (2L * ow * kh * kw * c * f + rowLen), (first, last) -> {
             int from = first * ROWS, to = Math.min(allRows, last * ROWS);
             // zeroed once per chunk: only the input columns are rewritten, the padding stays 0
             float[] planes = PackBuffers.zeroed(span * c * pw);
-            float[] a0 = new float[ow], a1 = new float[ow], a2 = new float[ow], a3 = new float[ow];
-            float[] tap = new float[ow];
+            float[][] acc = new float[f][ow];
+            float[] t0 = new float[ow], t1 = new float[ow], t2 = new float[ow];
             int[] slotRow = new int[span];
             Arrays.fill(slotRow, -1);
+            int[] termPlane = new int[maxTerms];
+            int[] termWeight = new int[maxTerms];
             for (int row = from; row < to; row++) {
                 int oy = row % oh, b = row / oh;
-                Arrays.fill(a0, 0f);
-                if (f > 1) {
-                    Arrays.fill(a1, 0f);
-                }
-                if (f > 2) {
-                    Arrays.fill(a2, 0f);
-                }
-                if (f > 3) {
-                    Arrays.fill(a3, 0f);
-                }
+                // The row's products in the naive order: in-bounds kernel rows, kernel columns, channels.
+                int terms = 0;
                 for (int ky = 0; ky < kh; ky++) {
                     int iy = oy * sh - pt + ky * dh;
                     if (iy < 0 || iy >= h) {
@@ -91,23 +87,37 @@ final class PlanarFewFilterConv {
                         deinterleave(xd, xo + tag * w * c, c, copy, planes, slot * c * pw + pl, pw);
                     }
                     for (int kx = 0; kx < kw; kx++) {
-                        for (int ci = 0; ci < c; ci++) {
-                            int po = (slot * c + ci) * pw + kx * dw;
-                            int wb = ((ky * kw + kx) * c + ci) * NF;
-                            // The tap's inputs are copied to index 0 first: C2 (JDK 17) vectorises
-                            // a[i] += p[i] * w but not a[i] += p[po + i] * w with po unknown.
-                            System.arraycopy(planes, po, tap, 0, ow);
-                            switch (f) {
-                                case 1 -> tap1(tap, wp[wb], a0, ow);
-                                case 2 -> tap2(tap, wp[wb], wp[wb + 1], a0, a1, ow);
-                                case 3 -> tap3(tap, wp[wb], wp[wb + 1], wp[wb + 2], a0, a1, a2, ow);
-                                default -> tap4(tap, wp[wb], wp[wb + 1], wp[wb + 2], wp[wb + 3], a0, a1, a2, a3, ow);
-                            }
+                        for (int ci = 0; ci < c; ci++, terms++) {
+                            termPlane[terms] = (slot * c + ci) * pw + kx * dw;
+                            termWeight[terms] = ((ky * kw + kx) * c + ci) * NF;
                         }
                     }
                 }
+                for (float[] a : acc) {
+                    Arrays.fill(a, 0f);
+                }
+                // Three products per pass over an accumulator row (fewer loads and stores of it).
+                // Each tap's inputs are copied to index 0 first: C2 (JDK 17) vectorises
+                // a[i] += p[i] * w but not a[i] += p[po + i] * w with po unknown.
+                int t = 0;
+                for (; t + 3 <= terms; t += 3) {
+                    System.arraycopy(planes, termPlane[t], t0, 0, ow);
+                    System.arraycopy(planes, termPlane[t + 1], t1, 0, ow);
+                    System.arraycopy(planes, termPlane[t + 2], t2, 0, ow);
+                    int w0 = termWeight[t], w1 = termWeight[t + 1], w2 = termWeight[t + 2];
+                    for (int fo = 0; fo < f; fo++) {
+                        add3(t0, t1, t2, wp[w0 + fo], wp[w1 + fo], wp[w2 + fo], acc[fo], ow);
+                    }
+                }
+                for (; t < terms; t++) {
+                    System.arraycopy(planes, termPlane[t], t0, 0, ow);
+                    int w0 = termWeight[t];
+                    for (int fo = 0; fo < f; fo++) {
+                        add1(t0, wp[w0 + fo], acc[fo], ow);
+                    }
+                }
                 int yr = yo + row * rowLen;
-                interleave(a0, a1, a2, a3, f, ow, hasBias, bd, yd, yr);
+                interleave(acc, f, ow, hasBias, bd, yd, yr);
                 if (act != null) {
                     // the task owns whole pixels, so softmax over channels can run here too
                     act.apply(yd, yr, yd, yr, rowLen, f);
@@ -130,77 +140,34 @@ final class PlanarFewFilterConv {
         }
     }
 
-    private static void interleave(float[] a0, float[] a1, float[] a2, float[] a3, int f, int ow, boolean hasBias,
-            float[] bd, float[] yd, int yr) {
-        switch (f) {
-            case 1 -> {
-                if (hasBias) {
-                    float b0 = bd[0];
-                    for (int ox = 0; ox < ow; ox++) {
-                        yd[yr + ox] = a0[ox] + b0;
-                    }
-                } else {
-                    System.arraycopy(a0, 0, yd, yr, ow);
+    /** y[ox*f + fo] = acc[fo][ox] (+ bias[fo]), the sum's last step. */
+    private static void interleave(float[][] acc, int f, int ow, boolean hasBias, float[] bd, float[] yd, int yr) {
+        for (int fo = 0; fo < f; fo++) {
+            float[] a = acc[fo];
+            if (hasBias) {
+                float bv = bd[fo];
+                for (int ox = 0, o = yr + fo; ox < ow; ox++, o += f) {
+                    yd[o] = a[ox] + bv;
                 }
-            }
-            case 2 -> {
-                for (int ox = 0, o = yr; ox < ow; ox++, o += 2) {
-                    yd[o] = hasBias ? a0[ox] + bd[0] : a0[ox];
-                    yd[o + 1] = hasBias ? a1[ox] + bd[1] : a1[ox];
-                }
-            }
-            case 3 -> {
-                for (int ox = 0, o = yr; ox < ow; ox++, o += 3) {
-                    yd[o] = hasBias ? a0[ox] + bd[0] : a0[ox];
-                    yd[o + 1] = hasBias ? a1[ox] + bd[1] : a1[ox];
-                    yd[o + 2] = hasBias ? a2[ox] + bd[2] : a2[ox];
-                }
-            }
-            default -> {
-                for (int ox = 0, o = yr; ox < ow; ox++, o += 4) {
-                    yd[o] = hasBias ? a0[ox] + bd[0] : a0[ox];
-                    yd[o + 1] = hasBias ? a1[ox] + bd[1] : a1[ox];
-                    yd[o + 2] = hasBias ? a2[ox] + bd[2] : a2[ox];
-                    yd[o + 3] = hasBias ? a3[ox] + bd[3] : a3[ox];
+            } else {
+                for (int ox = 0, o = yr + fo; ox < ow; ox++, o += f) {
+                    yd[o] = a[ox];
                 }
             }
         }
     }
 
-    // One loop per filter count, each a simple a[i] += p[i] * w that C2 vectorises.
+    // Plain loops over index i that C2 vectorises; products and sums rounded separately, in order.
 
-    private static void tap1(float[] p, float w0, float[] a0, int n) {
+    private static void add1(float[] p, float w0, float[] a, int n) {
         for (int i = 0; i < n; i++) {
-            a0[i] += p[i] * w0;
+            a[i] += p[i] * w0;
         }
     }
 
-    private static void tap2(float[] p, float w0, float w1, float[] a0, float[] a1, int n) {
+    private static void add3(float[] p0, float[] p1, float[] p2, float w0, float w1, float w2, float[] a, int n) {
         for (int i = 0; i < n; i++) {
-            float v = p[i];
-            a0[i] += v * w0;
-            a1[i] += v * w1;
-        }
-    }
-
-    private static void tap3(float[] p, float w0, float w1, float w2, float[] a0, float[] a1, float[] a2,
-            int n) {
-        for (int i = 0; i < n; i++) {
-            float v = p[i];
-            a0[i] += v * w0;
-            a1[i] += v * w1;
-            a2[i] += v * w2;
-        }
-    }
-
-    private static void tap4(float[] p, float w0, float w1, float w2, float w3, float[] a0, float[] a1,
-            float[] a2, float[] a3, int n) {
-        for (int i = 0; i < n; i++) {
-            float v = p[i];
-            a0[i] += v * w0;
-            a1[i] += v * w1;
-            a2[i] += v * w2;
-            a3[i] += v * w3;
+            a[i] = a[i] + p0[i] * w0 + p1[i] * w1 + p2[i] * w2;
         }
     }
 }
