@@ -128,20 +128,48 @@ final class PlanarFewFilterConv {
 
     /** Channel ci of {@code n} NHWC pixels from {@code src} to plane ci (planes {@code pw} apart) from {@code dst}. */
     private static void deinterleave(float[] xd, int src, int c, int n, float[] planes, int dst, int pw) {
-        if (c == 1) {
-            System.arraycopy(xd, src, planes, dst, n);
-            return;
-        }
-        for (int ci = 0; ci < c; ci++) {
-            int d = dst + ci * pw;
-            for (int ix = 0, s = src + ci; ix < n; ix++, s += c) {
-                planes[d + ix] = xd[s];
+        switch (c) {
+            case 1 -> System.arraycopy(xd, src, planes, dst, n);
+            case 3 -> {
+                // RGB in one pass (three strided passes cost three times the loop overhead)
+                for (int ix = 0, s = src, d = dst; ix < n; ix++, s += 3, d++) {
+                    planes[d] = xd[s];
+                    planes[d + pw] = xd[s + 1];
+                    planes[d + 2 * pw] = xd[s + 2];
+                }
+            }
+            default -> {
+                for (int ci = 0; ci < c; ci++) {
+                    int d = dst + ci * pw;
+                    for (int ix = 0, s = src + ci; ix < n; ix++, s += c) {
+                        planes[d + ix] = xd[s];
+                    }
+                }
             }
         }
     }
 
     /** y[ox*f + fo] = acc[fo][ox] (+ bias[fo]), the sum's last step. */
     private static void interleave(float[][] acc, int f, int ow, boolean hasBias, float[] bd, float[] yd, int yr) {
+        if (f == 3) {
+            // three filters (the walkthrough's) in one pass
+            float[] a0 = acc[0], a1 = acc[1], a2 = acc[2];
+            if (hasBias) {
+                float b0 = bd[0], b1 = bd[1], b2 = bd[2];
+                for (int ox = 0, o = yr; ox < ow; ox++, o += 3) {
+                    yd[o] = a0[ox] + b0;
+                    yd[o + 1] = a1[ox] + b1;
+                    yd[o + 2] = a2[ox] + b2;
+                }
+            } else {
+                for (int ox = 0, o = yr; ox < ow; ox++, o += 3) {
+                    yd[o] = a0[ox];
+                    yd[o + 1] = a1[ox];
+                    yd[o + 2] = a2[ox];
+                }
+            }
+            return;
+        }
         for (int fo = 0; fo < f; fo++) {
             float[] a = acc[fo];
             if (hasBias) {

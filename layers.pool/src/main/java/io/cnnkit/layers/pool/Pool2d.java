@@ -162,6 +162,17 @@ final class Pool2d implements Layer {
             int x0 = Math.max(ox * cfg.strides[1] - padLeft, 0);
             int x1 = Math.min(ox * cfg.strides[1] - padLeft + cfg.pool[1], w);
             int o = outBase + ox * c;
+            if (c < 8) {
+                // few channels (an RGB map): per channel in a register, no copy calls
+                for (int ch = 0; ch < c; ch++) {
+                    float m = rowMax[x0 * c + ch];
+                    for (int ix = x0 + 1, b = ix * c + ch; ix < x1; ix++, b += c) {
+                        m = Math.max(m, rowMax[b]);
+                    }
+                    y[o + ch] = m;
+                }
+                continue;
+            }
             System.arraycopy(rowMax, x0 * c, y, o, c);
             for (int ix = x0 + 1; ix < x1; ix++) {
                 int b = ix * c;
