@@ -16,7 +16,7 @@ import io.cnnkit.engine.api.Tensor;
  * fewer than {@link #MIN_ITEMS} such runs. It packs the run's input windows (im2col, zeros for
  * padding taps) into one buffer of SEG x K floats (one per thread, {@link PackBuffers}). Per block of
  * {@link #NB} filters and per slice of {@link #KC} k values (a K-slice of the kernel, KC x NB,
- * stays in L1; copied into a dense panel first when the kernel is wider than one block), a
+ * stays in L1; read from dense per-block panels when the kernel is wider than one block), a
  * {@link MicroKernel} adds the slice's products into {@link #MR} pixels x NB outputs at a time,
  * keeping its accumulators in registers; the first slice starts from zero and the last one adds
  * the bias before storing. Last, an element-wise activation runs over the item's outputs while
@@ -82,13 +82,13 @@ final class GemmConv {
         final boolean fuse = act != null && act.elementWise();
         final int segLen = Math.min(seg, pixels);
         long cost = 2L * segLen * kLen * Math.min(fg, nPerItem);
-        // The kernel's K x f rows are read as they are when one filter block spans every filter;
-        // else each K-slice of a block is copied into a dense panel first (a strided slice of a
-        // wide kernel, e.g. 1 KB apart for 256 filters, falls into a few L1 sets and thrashes).
+        // The kernel's K x f rows are read as they are when at most NB filters wide; else packed
+        // once into per-block panels (a strided slice of a wide kernel, e.g. rows 1 KB apart for
+        // 256 filters, falls into a few L1 sets and thrashes).
         final boolean direct = f <= NB;
+        final float[] kp = direct ? kd : packKernel(kd, ko, kLen, f, groups, fg, nbs, ctx);
         ctx.parallelFor(groups * segs * nSplit, cost, (from, to) -> {
             float[] a = PackBuffers.get(segLen * kLen);
-            float[] panel = direct ? null : PackBuffers.panel(KC * NB);
             int[] aOff = new int[MR];
             int[] yOff = new int[MR];
             for (int item = from; item < to; item++) {
@@ -109,12 +109,9 @@ final class GemmConv {
                             bOff = ko + k0 * f + n0;
                             ldk = f;
                         } else {
-                            b = panel;
-                            bOff = 0;
-                            ldk = nw;
-                            for (int k = 0, src = ko + k0 * f + n0; k < kc; k++, src += f) {
-                                System.arraycopy(kd, src, panel, k * nw, nw);
-                            }
+                            b = kp;
+                            bOff = ((grp * nbs + (n0 - f0) / NB) * kLen + k0) * NB;
+                            ldk = NB;
                         }
                         boolean first = k0 == 0;
                         float[] bsl = k0 + kc == kLen ? bd : null;
@@ -144,6 +141,27 @@ final class GemmConv {
         if (act != null && !fuse) {
             ConvKernels.activateRows(y, act, ctx);
         }
+    }
+
+    /**
+     * The kernel as dense panels, one per block of {@link #NB} filters of a group: block j of
+     * group g holds its K x NB weights (filters past the group's end unused) at
+     * {@code ((g * nbs + j) * kLen + k) * NB}. Packed once per call into the calling thread's
+     * buffer and read by every item; read in place, a wide kernel's rows lie f floats apart and
+     * a K-slice of a block falls into a few L1 sets.
+     */
+    private static float[] packKernel(float[] kd, int ko, int kLen, int f, int groups, int fg, int nbs,
+            ExecutionContext ctx) {
+        float[] kp = PackBuffers.kernel(groups * nbs * kLen * NB);
+        ctx.parallelFor(groups * nbs, (long) kLen * NB, (from, to) -> {
+            for (int blk = from; blk < to; blk++) {
+                int grp = blk / nbs, n0 = grp * fg + (blk % nbs) * NB, nw = Math.min(NB, (grp + 1) * fg - n0);
+                for (int k = 0, src = ko + n0, dst = blk * kLen * NB; k < kLen; k++, src += f, dst += NB) {
+                    System.arraycopy(kd, src, kp, dst, nw);
+                }
+            }
+        });
+        return kp;
     }
 
     /**

@@ -13,6 +13,8 @@ import java.util.Arrays;
 final class PackBuffers {
     private static final ThreadLocal<float[]> BUFFER = new ThreadLocal<>();
     private static final ThreadLocal<float[]> PANEL = new ThreadLocal<>();
+    /** A layer's packed kernel, filled by the thread that calls the kernel and read by all workers. */
+    private static final ThreadLocal<float[]> KERNEL = new ThreadLocal<>();
 
     private PackBuffers() {
     }
@@ -33,6 +35,20 @@ final class PackBuffers {
         if (b == null || b.length < n) {
             b = new float[n];
             PANEL.set(b);
+        }
+        return b;
+    }
+
+    /**
+     * The calling thread's buffer for a packed kernel, at least {@code n} floats. Only a layer's
+     * calling thread fills it, before its parallel loop, which only reads it; chunk bodies never
+     * call this, so it is never rewritten while workers read it.
+     */
+    static float[] kernel(int n) {
+        float[] b = KERNEL.get();
+        if (b == null || b.length < n) {
+            b = new float[n];
+            KERNEL.set(b);
         }
         return b;
     }
