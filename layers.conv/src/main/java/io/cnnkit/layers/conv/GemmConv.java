@@ -39,7 +39,7 @@ final class GemmConv {
     /** Below this many (group, pixel segment) items, filter blocks become items of their own. */
     static final int MIN_ITEMS = 16;
     /** Floats of im2col per work item that K may claim before items get fewer pixels. */
-    static final int PACK_BUDGET = 1 << 17;
+    static final int PACK_BUDGET = 1 << 18;
 
     /** Adds one K-slice of products into a micro-tile of {@link #MR} pixels by up to {@link #NB} filters. */
     interface MicroKernel {
@@ -67,7 +67,7 @@ final class GemmConv {
         final int groups = g.groups(), fg = f / groups;
         final int kLen = kh * kw * cg;
         final int pixels = x.dim(0) * oh * ow;
-        // Fewer pixels per item when K is huge, so the packing buffer stays about 512 KB (L2).
+        // Fewer pixels per item when K is huge, so the packing buffer stays about 1 MB (L2).
         final int seg = Math.max(MR, Math.min(SEG, PACK_BUDGET / kLen / MR * MR));
         final int segs = (pixels + seg - 1) / seg;
         // Few items (a small image): give each block of NB filters its own item (re-packing the

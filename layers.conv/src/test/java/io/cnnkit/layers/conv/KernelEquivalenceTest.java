@@ -214,7 +214,7 @@ class KernelEquivalenceTest {
                     ScalarMicroKernel.INSTANCE);
             assertBitIdentical("segments/slices/tails " + win.describe(), naive, fast);
         }
-        // K = 4*4*300 = 4800: items shrink to 24 pixels (PACK_BUDGET): 240 pixels make 10 items
+        // K = 4*4*300 = 4800: items shrink to 52 pixels (PACK_BUDGET): 240 pixels make 5 items
         Tensor bx = TestModels.random(r, 1, 4, 60, 300);
         Tensor bk = TestModels.random(r, 4, 4, 300, 8);
         ConvKernels.Geometry g = ConvKernels.Geometry.of(new Window(4, 4, 1, 1, 1, 1, true), 4, 60, 1);
