@@ -151,12 +151,10 @@ final class ModelHandle implements Model {
             i++;
             Shape out = layer.outputShape(Shape.ofSample(x));
             Tensor y;
-            if (buffers != null && i < last) {
-                y = reuse(buffers, i - 1, layer, out, batch, ctx);
-            } else {
-                y = allocate(layer, out, batch);
-            }
             try {
+                // zeroing a reused buffer runs on the scheduler too: a stop shows up here as well
+                y = buffers != null && i < last ? reuse(buffers, i - 1, layer, out, batch, ctx)
+                        : allocate(layer, out, batch);
                 layer.forward(x, y, ctx);
             } catch (ModelException e) {
                 throw e;
