@@ -26,6 +26,15 @@ public final class VectorDenseGemm {
         if (rows == 0 || unitBlocks == 0) {
             return;
         }
+        if (in == 0) {
+            // no products: every output is its bias (the K-slice loop below would store nothing)
+            for (int r = 0; r < rows; r++) {
+                for (int u = 0; u < units; u++) {
+                    y[yOff + r * units + u] = bias == null ? 0f : bias[bOff + u];
+                }
+            }
+            return;
+        }
         long cost = 2L * Math.min(rows, ROWS) * in * Math.min(units, nb);
         // A unit block's K-slice is copied into a dense panel when the kernel is wider than one
         // block: rows of a wide kernel lie 2 KB apart (512 units) and would share a few L1 sets.

@@ -130,7 +130,8 @@ class VectorConvTest {
     void vectorGemmCoversSegmentsKSlicesAndTails() {
         Random r = new Random(25);
         // 2x5x150 output pixels: 256-pixel items across rows and images, a 220-pixel last one;
-        // K = 360: three K slices; 70 filters: a 4-vector tile, then a masked one-vector tail
+        // K = 360: three K slices; 70 filters: a 4-vector tile, then 6 filters in scalar fused
+        // multiply-adds (no masked vectors)
         Tensor x = random(r, 2, 5, 150, 40);
         Tensor k = random(r, 3, 3, 40, 70);
         Tensor b = random(r, 70);

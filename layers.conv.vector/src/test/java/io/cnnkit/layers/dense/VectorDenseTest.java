@@ -81,6 +81,16 @@ class VectorDenseTest {
     }
 
     @Test
+    void noInputsGiveTheBias() {
+        float[] y = {7f, 7f, 7f, 7f, 7f, 7f};
+        VectorDenseGemm.multiply(new float[0], 0, 2, 0, new float[0], 0, new float[] {9f, 1f, 2f, 3f}, 1, 3, y, 0,
+                shuffled(3));
+        assertTrue(Arrays.equals(new float[] {1f, 2f, 3f, 1f, 2f, 3f}, y), Arrays.toString(y));
+        VectorDenseGemm.multiply(new float[0], 0, 2, 0, new float[0], 0, null, 0, 3, y, 0, shuffled(4));
+        assertTrue(Arrays.equals(new float[6], y), Arrays.toString(y));
+    }
+
+    @Test
     void engineRunsWithTheVectorDenseProviderAreThreadCountInvariant() {
         Random r = new Random(32);
         try (StandaloneEngine e = Engines.standalone()) {

@@ -66,6 +66,11 @@ final class GemmConv {
         final int oh = y.dim(1), ow = y.dim(2);
         final int groups = g.groups(), fg = f / groups;
         final int kLen = kh * kw * cg;
+        if (kLen == 0 || y.size() == 0) {
+            // no products (no input channels) or nothing to compute: the definition does it
+            ConvKernels.conv2dNaive(x, kernel, bias, y, g, act);
+            return;
+        }
         final int pixels = x.dim(0) * oh * ow;
         // Fewer pixels per item when K is huge, so the packing buffer stays about 1 MB (L2).
         final int seg = Math.max(MR, Math.min(SEG, PACK_BUDGET / kLen / MR * MR));
