@@ -9,7 +9,8 @@ import io.cnnkit.engine.api.Tensor;
 /**
  * conv2d as a blocked GEMM: output pixels are the rows (M), kernel taps x input channels the
  * reduction (K = kh*kw*cin/groups), filters the columns (N). Keras's kernel layout (kh, kw,
- * cin, cout) already is K x N with contiguous rows, so it is read in place.
+ * cin, cout) already is K x N with contiguous rows: read in place up to {@link #NB} filters,
+ * else packed once per call into per-block panels.
  *
  * <p>A work item is a run of up to {@link #SEG} output pixels (flat over images, rows and
  * columns: small images share items) of one group, and of all its filters unless the layer has
