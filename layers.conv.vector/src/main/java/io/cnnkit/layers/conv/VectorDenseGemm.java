@@ -20,7 +20,12 @@ public final class VectorDenseGemm {
 
     public static void multiply(float[] x, int xOff, int rows, int in, float[] kernel, int kOff, float[] bias,
             int bOff, int units, float[] y, int yOff, ExecutionContext context) {
-        final int mr = GemmConv.MR, nb = GemmConv.NB, kcMax = GemmConv.KC;
+        final int mr = GemmConv.MR, nb = GemmConv.NB;
+        // K-slices keep a kernel slice in L1 for the next rows; one micro-tile of rows (a single
+        // image: a matrix-vector product) has no next rows, so it takes K whole: fewer stores of
+        // partial sums, and long loops that the JIT compiles early (the walkthrough's 25650-input
+        // dense). Partial sums are stored exactly, so the slicing never changes a result.
+        final int kcMax = rows <= mr && units <= nb ? in : GemmConv.KC;
         final int unitBlocks = (units + nb - 1) / nb;
         final int rowBlocks = (rows + ROWS - 1) / ROWS;
         if (rows == 0 || unitBlocks == 0) {
