@@ -1,5 +1,6 @@
 package io.cnnkit.engine.impl;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Layer;
@@ -40,6 +42,26 @@ final class ModelHandle implements Model {
     private volatile boolean closed;
     /** First weight ("layer/weight") still holding NaN from an unreproducible initializer, or null. */
     private volatile String unsetWeights;
+    /**
+     * The intermediate outputs of the last finished predict, for the next one to reuse. A run
+     * takes them (so concurrent runs never share a buffer) and puts them back when it ends
+     * normally; a failed run drops them (a cancelled task might still be writing).
+     */
+    private final AtomicReference<Buffers> spare = new AtomicReference<>();
+
+    /**
+     * Reusable outputs of every layer but the last (which goes to the caller) of one snapshot,
+     * held weakly: spare buffers must not keep a replaced snapshot's provider classes alive.
+     */
+    private static final class Buffers {
+        final WeakReference<Snapshot> snapshot;
+        final Tensor[] outputs;
+
+        Buffers(Snapshot snapshot) {
+            this.snapshot = new WeakReference<>(snapshot);
+            this.outputs = new Tensor[snapshot.layers().size()];
+        }
+    }
 
     ModelHandle(EngineImpl engine, ModelDescription namedDescription, Snapshot first) {
         this.engine = engine;
@@ -115,13 +137,24 @@ final class ModelHandle implements Model {
         if (keepAll) {
             stages.add(new Stage(0, "input", "input", input));
         }
+        Buffers buffers = null;
+        if (!keepAll) {
+            buffers = spare.getAndSet(null);
+            if (buffers == null || buffers.snapshot.get() != s) {
+                buffers = new Buffers(s);
+            }
+        }
         Tensor x = input;
         int i = 0;
+        int last = s.layers().size();
         for (Layer layer : s.layers()) {
             i++;
             Shape out = layer.outputShape(Shape.ofSample(x));
-            Tensor y = allocate(layer, out, batch);
+            Tensor y;
             try {
+                // zeroing a reused buffer runs on the scheduler too: a stop shows up here as well
+                y = buffers != null && i < last ? reuse(buffers, i - 1, layer, out, batch, ctx)
+                        : allocate(layer, out, batch);
                 layer.forward(x, y, ctx);
             } catch (ModelException e) {
                 throw e;
@@ -142,8 +175,35 @@ final class ModelHandle implements Model {
         if (!keepAll) {
             stages.add(new Stage(i, s.layers().isEmpty() ? "input" : s.layers().get(i - 1).name(),
                     s.layers().isEmpty() ? "input" : s.layers().get(i - 1).type(), x));
+            spare.set(buffers);
         }
         return stages;
+    }
+
+    /**
+     * Layer {@code index}'s output buffer from the last run when it has the same shape, zeroed
+     * (layers may count on a zeroed output) by the run's threads; else a new one. Saves
+     * allocating and collecting big intermediate tensors on every run.
+     */
+    private Tensor reuse(Buffers buffers, int index, Layer layer, Shape out, int batch, ExecutionContext ctx) {
+        Tensor t = buffers.outputs[index];
+        if (t != null && t.hasShape(out.withBatch(batch))) {
+            zero(t, ctx);
+            return t;
+        }
+        t = allocate(layer, out, batch);
+        buffers.outputs[index] = t;
+        return t;
+    }
+
+    /** Block size of the parallel zeroing, in floats. */
+    private static final int ZERO_BLOCK = 1 << 15;
+
+    private static void zero(Tensor t, ExecutionContext ctx) {
+        float[] d = t.data();
+        int off = t.offset(), n = t.size();
+        ctx.parallelFor((n + ZERO_BLOCK - 1) / ZERO_BLOCK, ZERO_BLOCK, (from, to) -> Arrays.fill(d,
+                off + from * ZERO_BLOCK, off + (int) Math.min(n, (long) to * ZERO_BLOCK), 0f));
     }
 
     /**
@@ -329,6 +389,7 @@ final class ModelHandle implements Model {
     void markUnavailable(String reason, Set<String> missingDeps, Set<String> deps) {
         synchronized (this) {
             this.snapshot = null;
+            spare.set(null);
             this.unavailable = reason;
             this.missing = Set.copyOf(missingDeps);
             if (deps != null) {
@@ -342,6 +403,7 @@ final class ModelHandle implements Model {
         synchronized (this) {
             closed = true;
             snapshot = null;
+            spare.set(null);
             unavailable = "closed";
             notifyAll();
         }

@@ -8,6 +8,7 @@ import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import io.cnnkit.engine.api.ExecutionContext;
 
@@ -16,7 +17,8 @@ import io.cnnkit.engine.api.ExecutionContext;
  * asks for another thread count gets a pool of that size, kept for reuse until the engine
  * closes. Ranges are cut into contiguous chunks by a fixed rule that depends only on the
  * item count and the chunk size, and each item is computed by exactly one task, so a
- * kernel's result does not depend on the thread count.
+ * kernel's result does not depend on the thread count. A run's own thread works on its
+ * ranges next to the pool's workers (at most the run's thread count at a time).
  */
 public final class Scheduler implements AutoCloseable {
     /** Below this much work (about flops) a range runs inline: task overhead would dominate. */
@@ -130,11 +132,87 @@ public final class Scheduler implements AutoCloseable {
             long minChunks = 4L * threads;
             int chunk = (int) Math.max(1, Math.min(perTask, (count + minChunks - 1) / minChunks));
             ForkJoinPool pool = pool(threads);
-            Range root = new Range(body, 0, count, chunk);
             if (inPool(pool)) {
-                root.invoke();
-            } else {
-                pool.invoke(root);
+                new Range(body, 0, count, chunk).invoke();
+                return;
+            }
+            new Shared(body, count, chunk).run(pool, threads);
+        }
+    }
+
+    /**
+     * A range run by the calling thread together with up to {@code threads - 1} pool workers
+     * that take chunks from a shared counter. The caller starts at once instead of waiting for
+     * a parked worker to wake (which dominates short layers, e.g. the walkthrough model's small
+     * convs and pools, on a busy machine), and waits only for chunks a worker has claimed.
+     * Chunk boundaries are fixed ({@code chunk} items each), so which thread runs a chunk
+     * does not change the result.
+     */
+    private static final class Shared {
+        private final ExecutionContext.RangeBody body;
+        private final int count;
+        private final int chunk;
+        private final int chunks;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger done = new AtomicInteger();
+        private final Thread caller = Thread.currentThread();
+        private volatile Throwable failure;
+
+        Shared(ExecutionContext.RangeBody body, int count, int chunk) {
+            this.body = body;
+            this.count = count;
+            this.chunk = chunk;
+            this.chunks = (count + chunk - 1) / chunk;
+        }
+
+        void run(ForkJoinPool pool, int threads) {
+            int helpers = Math.min(threads - 1, chunks - 1);
+            RejectedExecutionException rejected = null;
+            for (int i = 0; i < helpers; i++) {
+                try {
+                    pool.execute(this::work);
+                } catch (RejectedExecutionException e) {
+                    // the engine is stopping: finish what helpers may have claimed, then report it
+                    rejected = e;
+                    break;
+                }
+            }
+            work();
+            while (done.get() < chunks) {
+                LockSupport.park(this);
+            }
+            Throwable f = failure;
+            if (f instanceof RuntimeException r) {
+                throw r;
+            }
+            if (f instanceof Error e) {
+                throw e;
+            }
+            if (f != null) {
+                throw new IllegalStateException(f);
+            }
+            if (rejected != null) {
+                throw rejected;
+            }
+        }
+
+        /** Runs chunks until none is left; after a failure the rest are skipped (but counted). */
+        void work() {
+            for (int i; (i = next.getAndIncrement()) < chunks;) {
+                if (failure == null) {
+                    try {
+                        body.run(i * chunk, (int) Math.min(count, (long) (i + 1) * chunk));
+                    } catch (Throwable t) {
+                        synchronized (this) {
+                            if (failure == null) {
+                                failure = t;
+                            }
+                        }
+                    }
+                }
+                if (done.incrementAndGet() == chunks && Thread.currentThread() != caller) {
+                    LockSupport.unpark(caller);
+                }
             }
         }
     }

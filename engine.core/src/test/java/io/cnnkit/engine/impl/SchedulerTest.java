@@ -113,6 +113,37 @@ class SchedulerTest {
         }
     }
 
+    /**
+     * The run's own thread works on the range next to the pool's workers: each of two chunks
+     * waits (bounded) until the other has started, so the test needs two threads at once.
+     */
+    @Test
+    void theCallerWorksNextToThePoolWorkers() throws Exception {
+        try (Scheduler s = new Scheduler(2)) {
+            java.util.concurrent.CountDownLatch both = new java.util.concurrent.CountDownLatch(2);
+            Set<Thread> seen = ConcurrentHashMap.newKeySet();
+            AtomicIntegerArray hits = new AtomicIntegerArray(2);
+            // 2 items of 1 << 20 "flops": one chunk each
+            s.context(2).parallelFor(2, 1 << 20, (from, to) -> {
+                seen.add(Thread.currentThread());
+                both.countDown();
+                try {
+                    both.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                for (int i = from; i < to; i++) {
+                    hits.incrementAndGet(i);
+                }
+            });
+            assertEquals(0, both.getCount(), "both chunks ran at the same time");
+            assertTrue(seen.contains(Thread.currentThread()), "the caller took a chunk: " + seen);
+            assertTrue(seen.stream().anyMatch(t -> t.getName().startsWith("cnnkit-fj-")), "a worker took one: " + seen);
+            assertEquals(1, hits.get(0));
+            assertEquals(1, hits.get(1));
+        }
+    }
+
     @Test
     void anExceptionInOneTileReachesTheCaller() {
         try (Scheduler s = new Scheduler(4)) {

@@ -71,8 +71,10 @@ public final class VectorConv2d {
     }
 
     /**
-     * Few filters: vectorised across pixels (one group, horizontal stride 1) or the exact scalar
-     * kernel; else the blocked GEMM with the vector micro-kernel.
+     * Few filters: the exact scalar kernels of layers.conv (the planar one, which C2 vectorises
+     * across pixels, for one group and horizontal stride 1; it also keeps the first run of a model
+     * fast, as vector code runs very slowly until C2 has compiled it); else the blocked GEMM with
+     * the vector micro-kernel.
      */
     static final class Backend implements ConvBackend {
         static final Backend INSTANCE = new Backend();
@@ -85,8 +87,8 @@ public final class VectorConv2d {
         @Override
         public void conv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, ConvKernels.Geometry g, Activation act,
                 ExecutionContext ctx) {
-            if (FewFilterVectorConv.applies(kernel, g)) {
-                FewFilterVectorConv.conv2d(x, kernel, bias, y, g, act, ctx);
+            if (PlanarFewFilterConv.applies(kernel, g)) {
+                PlanarFewFilterConv.conv2d(x, kernel, bias, y, g, act, ctx);
             } else if (FewFilterConv.applies(kernel, g)) {
                 FewFilterConv.conv2d(x, kernel, bias, y, g, act, ctx);
             } else {

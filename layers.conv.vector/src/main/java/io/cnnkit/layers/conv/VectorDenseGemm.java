@@ -1,7 +1,5 @@
 package io.cnnkit.layers.conv;
 
-import java.util.Arrays;
-
 import io.cnnkit.engine.api.ExecutionContext;
 
 /**
@@ -22,24 +20,55 @@ public final class VectorDenseGemm {
 
     public static void multiply(float[] x, int xOff, int rows, int in, float[] kernel, int kOff, float[] bias,
             int bOff, int units, float[] y, int yOff, ExecutionContext context) {
-        final int mr = GemmConv.MR, nb = GemmConv.NB, kcMax = GemmConv.KC;
+        final int mr = GemmConv.MR, nb = GemmConv.NB;
+        // K-slices keep a kernel slice in L1 for the next rows; one micro-tile of rows (a single
+        // image: a matrix-vector product) has no next rows, so it takes K whole: fewer stores of
+        // partial sums, and long loops that the JIT compiles early (the walkthrough's 25650-input
+        // dense). Partial sums are stored exactly, so the slicing never changes a result.
+        final int kcMax = rows <= mr && units <= nb ? in : GemmConv.KC;
         final int unitBlocks = (units + nb - 1) / nb;
         final int rowBlocks = (rows + ROWS - 1) / ROWS;
         if (rows == 0 || unitBlocks == 0) {
             return;
         }
+        if (in == 0) {
+            // no products: every output is its bias (the K-slice loop below would store nothing)
+            for (int r = 0; r < rows; r++) {
+                for (int u = 0; u < units; u++) {
+                    y[yOff + r * units + u] = bias == null ? 0f : bias[bOff + u];
+                }
+            }
+            return;
+        }
         long cost = 2L * Math.min(rows, ROWS) * in * Math.min(units, nb);
+        // A unit block's K-slice is copied into a dense panel when the kernel is wider than one
+        // block: rows of a wide kernel lie 2 KB apart (512 units) and would share a few L1 sets.
+        final boolean direct = units <= nb;
         context.parallelFor(rowBlocks * unitBlocks, cost, (from, to) -> {
             int[] aOff = new int[mr];
             int[] yRow = new int[mr];
+            float[] panel = direct ? null : PackBuffers.panel(kcMax * nb);
             for (int item = from; item < to; item++) {
                 int u0 = (item % unitBlocks) * nb, uw = Math.min(nb, units - u0);
                 int r0 = (item / unitBlocks) * ROWS, r1 = Math.min(rows, r0 + ROWS);
-                for (int r = r0; r < r1; r++) {
-                    Arrays.fill(y, yOff + r * units + u0, yOff + r * units + u0 + uw, 0f);
-                }
                 for (int k0 = 0; k0 < in; k0 += kcMax) {
                     int kc = Math.min(kcMax, in - k0);
+                    float[] b;
+                    int bo, ldk;
+                    if (direct) {
+                        b = kernel;
+                        bo = kOff + k0 * units + u0;
+                        ldk = units;
+                    } else {
+                        b = panel;
+                        bo = 0;
+                        ldk = uw;
+                        for (int k = 0, src = kOff + k0 * units + u0; k < kc; k++, src += units) {
+                            System.arraycopy(kernel, src, panel, k * uw, uw);
+                        }
+                    }
+                    boolean first = k0 == 0;
+                    float[] bsl = k0 + kc == in ? bias : null;
                     for (int p0 = r0; p0 < r1; p0 += mr) {
                         int n = Math.min(mr, r1 - p0);
                         for (int r = 0; r < mr; r++) {
@@ -47,16 +76,8 @@ public final class VectorDenseGemm {
                             aOff[r] = xOff + row * in + k0;
                             yRow[r] = yOff + row * units;
                         }
-                        VectorMicroKernel.INSTANCE.tile(x, aOff, kc, kernel, kOff + k0 * units, units, u0, uw, y,
-                                yRow, n);
-                    }
-                }
-                if (bias != null) {
-                    for (int r = r0; r < r1; r++) {
-                        int yb = yOff + r * units;
-                        for (int j = u0; j < u0 + uw; j++) {
-                            y[yb + j] += bias[bOff + j];
-                        }
+                        VectorMicroKernel.INSTANCE.tile(x, aOff, kc, b, bo, ldk, y, yRow, u0, uw, n, first, bsl,
+                                bOff + u0);
                     }
                 }
             }

@@ -80,6 +80,36 @@ class VectorDenseTest {
         }
     }
 
+    /** A single image through a dense head with few units (the walkthrough's dens_1): K in one slice. */
+    @Test
+    void matrixVectorProductTakesKWhole() {
+        Random r = new Random(33);
+        for (int rows : new int[] {1, 3, 4, 5}) {
+            int in = 1000, units = 8;
+            Tensor x = random(r, rows, in), k = random(r, in, units), b = random(r, units);
+            float[] expected = new float[rows * units];
+            DenseKernels.naive(x.data(), 0, rows, in, k.data(), 0, b.data(), 0, units, expected, 0);
+            float[] fast = new float[rows * units];
+            Arrays.fill(fast, Float.NaN);
+            VectorDenseGemm.multiply(x.data(), 0, rows, in, k.data(), 0, b.data(), 0, units, fast, 0, shuffled(rows));
+            Approx.assertClose("rows " + rows, Tensor.wrap(expected, rows, units), Tensor.wrap(fast, rows, units), 1e-5);
+            float[] again = new float[rows * units];
+            VectorDenseGemm.multiply(x.data(), 0, rows, in, k.data(), 0, b.data(), 0, units, again, 0,
+                    shuffled(rows + 10));
+            assertTrue(Arrays.equals(fast, again), "rows " + rows);
+        }
+    }
+
+    @Test
+    void noInputsGiveTheBias() {
+        float[] y = {7f, 7f, 7f, 7f, 7f, 7f};
+        VectorDenseGemm.multiply(new float[0], 0, 2, 0, new float[0], 0, new float[] {9f, 1f, 2f, 3f}, 1, 3, y, 0,
+                shuffled(3));
+        assertTrue(Arrays.equals(new float[] {1f, 2f, 3f, 1f, 2f, 3f}, y), Arrays.toString(y));
+        VectorDenseGemm.multiply(new float[0], 0, 2, 0, new float[0], 0, null, 0, 3, y, 0, shuffled(4));
+        assertTrue(Arrays.equals(new float[6], y), Arrays.toString(y));
+    }
+
     @Test
     void engineRunsWithTheVectorDenseProviderAreThreadCountInvariant() {
         Random r = new Random(32);

@@ -84,15 +84,18 @@ final class ConvKernels {
     }
 
     /**
-     * The scalar fast path: {@link FewFilterConv} when a group has at most
-     * {@link FewFilterConv#MAX_FILTERS} filters (the walkthrough's 3-filter convs, memory-bound),
-     * else {@link GemmConv} with the {@link ScalarMicroKernel}. Both are exact: they add the same
+     * The scalar fast path: {@link PlanarFewFilterConv} (one group, horizontal stride 1) or
+     * {@link FewFilterConv} when a group has at most {@link FewFilterConv#MAX_FILTERS} filters
+     * (the walkthrough's 3-filter convs, memory-bound), else {@link GemmConv} with the
+     * {@link ScalarMicroKernel}. All are exact: they add the same
      * products in the same order as {@link #conv2dNaive} (the GEMM's extra padding products are
      * +-0 and leave a sum that starts at +0 unchanged), so they agree with it bit for bit.
      */
     static void conv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, Geometry g, Activation act,
             ExecutionContext ctx) {
-        if (FewFilterConv.applies(kernel, g)) {
+        if (PlanarFewFilterConv.applies(kernel, g)) {
+            PlanarFewFilterConv.conv2d(x, kernel, bias, y, g, act, ctx);
+        } else if (FewFilterConv.applies(kernel, g)) {
             FewFilterConv.conv2d(x, kernel, bias, y, g, act, ctx);
         } else {
             GemmConv.conv2d(x, kernel, bias, y, g, act, ctx, ScalarMicroKernel.INSTANCE);

@@ -9,16 +9,19 @@ import io.cnnkit.engine.api.Tensor;
 /**
  * conv2d as a blocked GEMM: output pixels are the rows (M), kernel taps x input channels the
  * reduction (K = kh*kw*cin/groups), filters the columns (N). Keras's kernel layout (kh, kw,
- * cin, cout) already is K x N with contiguous rows, so it is read in place.
+ * cin, cout) already is K x N with contiguous rows: read in place up to {@link #NB} filters,
+ * else packed once per call into per-block panels.
  *
  * <p>A work item is a run of up to {@link #SEG} output pixels (flat over images, rows and
  * columns: small images share items) of one group, and of all its filters unless the layer has
  * fewer than {@link #MIN_ITEMS} such runs. It packs the run's input windows (im2col, zeros for
  * padding taps) into one buffer of SEG x K floats (one per thread, {@link PackBuffers}). Per block of
  * {@link #NB} filters and per slice of {@link #KC} k values (a K-slice of the kernel, KC x NB,
- * stays in L1), a {@link MicroKernel} adds the slice's products into {@link #MR} pixels x NB
- * outputs at a time, keeping its accumulators in registers. Last, bias and an element-wise
- * activation run over the item's outputs while they are in cache.
+ * stays in L1; read from dense per-block panels when the kernel is wider than one block), a
+ * {@link MicroKernel} adds the slice's products into {@link #MR} pixels x NB outputs at a time,
+ * keeping its accumulators in registers; the first slice starts from zero and the last one adds
+ * the bias before storing. Last, an element-wise activation runs over the item's outputs while
+ * they are in cache.
  *
  * <p>Determinism: item boundaries depend on the shapes only; each output element belongs to one
  * item and is summed over k = 0..K-1 in order (partial sums are stored and reloaded exactly;
@@ -37,17 +40,20 @@ final class GemmConv {
     /** Below this many (group, pixel segment) items, filter blocks become items of their own. */
     static final int MIN_ITEMS = 16;
     /** Floats of im2col per work item that K may claim before items get fewer pixels. */
-    static final int PACK_BUDGET = 1 << 17;
+    static final int PACK_BUDGET = 1 << 18;
 
     /** Adds one K-slice of products into a micro-tile of {@link #MR} pixels by up to {@link #NB} filters. */
     interface MicroKernel {
         /**
-         * For r < rows and n in [n0, n0+nw): {@code y[yOff[r] + n] += a[aOff[r] + k] * kd[kOff + k*f + n]}
-         * for k = 0..kLen-1 in order, accumulating in registers from the stored value. Rows
-         * r >= rows repeat row rows-1 (the driver fills aOff/yOff so) and are not stored.
+         * For r < rows and j in [0, nw): {@code y[yOff[r] + yCol + j] += a[aOff[r] + k] * kd[kOff + k*ldk + j]}
+         * for k = 0..kLen-1 in order, accumulating in registers from the stored value, or from 0
+         * when {@code first} (the stored value is then never read). When {@code bias} is not
+         * null (the K-slice is the last one) {@code bias[bOff + j]} is added after the chain,
+         * before the store. Rows r >= rows repeat row rows-1 (the driver fills aOff/yOff so) and
+         * are not stored.
          */
-        void tile(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int f, int n0, int nw, float[] yd,
-                int[] yOff, int rows);
+        void tile(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int ldk, float[] yd, int[] yOff, int yCol,
+                int nw, int rows, boolean first, float[] bias, int bOff);
     }
 
     private GemmConv() {
@@ -61,8 +67,13 @@ final class GemmConv {
         final int oh = y.dim(1), ow = y.dim(2);
         final int groups = g.groups(), fg = f / groups;
         final int kLen = kh * kw * cg;
+        if (kLen == 0 || y.size() == 0) {
+            // no products (no input channels) or nothing to compute: the definition does it
+            ConvKernels.conv2dNaive(x, kernel, bias, y, g, act);
+            return;
+        }
         final int pixels = x.dim(0) * oh * ow;
-        // Fewer pixels per item when K is huge, so the packing buffer stays about 512 KB (L2).
+        // Fewer pixels per item when K is huge, so the packing buffer stays about 1 MB (L2).
         final int seg = Math.max(MR, Math.min(SEG, PACK_BUDGET / kLen / MR * MR));
         final int segs = (pixels + seg - 1) / seg;
         // Few items (a small image): give each block of NB filters its own item (re-packing the
@@ -77,6 +88,11 @@ final class GemmConv {
         final boolean fuse = act != null && act.elementWise();
         final int segLen = Math.min(seg, pixels);
         long cost = 2L * segLen * kLen * Math.min(fg, nPerItem);
+        // The kernel's K x f rows are read as they are when at most NB filters wide; else packed
+        // once into per-block panels (a strided slice of a wide kernel, e.g. rows 1 KB apart for
+        // 256 filters, falls into a few L1 sets and thrashes).
+        final boolean direct = f <= NB;
+        final float[] kp = direct ? kd : packKernel(kd, ko, kLen, f, groups, fg, nbs, ctx);
         ctx.parallelFor(groups * segs * nSplit, cost, (from, to) -> {
             float[] a = PackBuffers.get(segLen * kLen);
             int[] aOff = new int[MR];
@@ -88,14 +104,23 @@ final class GemmConv {
                 int f0 = grp * fg, c0 = grp * cg;
                 int nLo = f0 + ns * nPerItem, nHi = Math.min(f0 + fg, nLo + nPerItem);
                 pack(xd, xo, h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, m0, px, a, kLen);
-                for (int p = 0; p < px; p++) {
-                    int yb = yo + (m0 + p) * f;
-                    Arrays.fill(yd, yb + nLo, yb + nHi, 0f);
-                }
                 for (int n0 = nLo; n0 < nHi; n0 += NB) {
                     int nw = Math.min(NB, nHi - n0);
                     for (int k0 = 0; k0 < kLen; k0 += KC) {
                         int kc = Math.min(KC, kLen - k0);
+                        float[] b;
+                        int bOff, ldk;
+                        if (direct) {
+                            b = kd;
+                            bOff = ko + k0 * f + n0;
+                            ldk = f;
+                        } else {
+                            b = kp;
+                            bOff = ((grp * nbs + (n0 - f0) / NB) * kLen + k0) * NB;
+                            ldk = NB;
+                        }
+                        boolean first = k0 == 0;
+                        float[] bsl = k0 + kc == kLen ? bd : null;
                         for (int p0 = 0; p0 < px; p0 += MR) {
                             int rows = Math.min(MR, px - p0);
                             for (int r = 0; r < MR; r++) {
@@ -103,19 +128,18 @@ final class GemmConv {
                                 aOff[r] = p * kLen + k0;
                                 yOff[r] = yo + (m0 + p) * f;
                             }
-                            mk.tile(a, aOff, kc, kd, ko + k0 * f, f, n0, nw, yd, yOff, rows);
+                            mk.tile(a, aOff, kc, b, bOff, ldk, yd, yOff, n0, nw, rows, first, bsl, bo + n0);
                         }
                     }
                 }
-                for (int p = 0; p < px; p++) {
-                    int yb = yo + (m0 + p) * f;
-                    if (bd != null) {
-                        for (int j = nLo; j < nHi; j++) {
-                            yd[yb + j] += bd[bo + j];
+                if (fuse) {
+                    int yb = yo + m0 * f;
+                    if (nLo == 0 && nHi == f) {
+                        act.apply(yd, yb, yd, yb, px * f, f); // the item's outputs are contiguous
+                    } else {
+                        for (int p = 0; p < px; p++, yb += f) {
+                            act.apply(yd, yb + nLo, yd, yb + nLo, nHi - nLo, nHi - nLo);
                         }
-                    }
-                    if (fuse) {
-                        act.apply(yd, yb + nLo, yd, yb + nLo, nHi - nLo, nHi - nLo);
                     }
                 }
             }
@@ -123,6 +147,27 @@ final class GemmConv {
         if (act != null && !fuse) {
             ConvKernels.activateRows(y, act, ctx);
         }
+    }
+
+    /**
+     * The kernel as dense panels, one per block of {@link #NB} filters of a group: block j of
+     * group g holds its K x NB weights (filters past the group's end unused) at
+     * {@code ((g * nbs + j) * kLen + k) * NB}. Packed once per call into the calling thread's
+     * buffer and read by every item; read in place, a wide kernel's rows lie f floats apart and
+     * a K-slice of a block falls into a few L1 sets.
+     */
+    private static float[] packKernel(float[] kd, int ko, int kLen, int f, int groups, int fg, int nbs,
+            ExecutionContext ctx) {
+        float[] kp = PackBuffers.kernel(groups * nbs * kLen * NB);
+        ctx.parallelFor(groups * nbs, (long) kLen * NB, (from, to) -> {
+            for (int blk = from; blk < to; blk++) {
+                int grp = blk / nbs, n0 = grp * fg + (blk % nbs) * NB, nw = Math.min(NB, (grp + 1) * fg - n0);
+                for (int k = 0, src = ko + n0, dst = blk * kLen * NB; k < kLen; k++, src += f, dst += NB) {
+                    System.arraycopy(kd, src, kp, dst, nw);
+                }
+            }
+        });
+        return kp;
     }
 
     /**
@@ -145,7 +190,9 @@ final class GemmConv {
                     Arrays.fill(a, ap, ap + rowLen, 0f);
                     continue;
                 }
-                Arrays.fill(a, ap, ap + kxLo * cg, 0f);
+                if (kxLo > 0) {
+                    Arrays.fill(a, ap, ap + kxLo * cg, 0f);
+                }
                 int xrow = xo + (b * h + iy) * w * c + c0;
                 if (dw == 1 && cg == c) {
                     System.arraycopy(xd, xrow + (ix0 + kxLo) * c, a, ap + kxLo * cg, (kxHi - kxLo) * cg);
@@ -154,7 +201,9 @@ final class GemmConv {
                         System.arraycopy(xd, xrow + (ix0 + kx * dw) * c, a, ap + kx * cg, cg);
                     }
                 }
-                Arrays.fill(a, ap + kxHi * cg, ap + rowLen, 0f);
+                if (kxHi < kw) {
+                    Arrays.fill(a, ap + kxHi * cg, ap + rowLen, 0f);
+                }
             }
         }
     }

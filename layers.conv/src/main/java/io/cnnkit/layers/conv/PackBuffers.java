@@ -12,6 +12,9 @@ import java.util.Arrays;
  */
 final class PackBuffers {
     private static final ThreadLocal<float[]> BUFFER = new ThreadLocal<>();
+    private static final ThreadLocal<float[]> PANEL = new ThreadLocal<>();
+    /** A layer's packed kernel, filled by the thread that calls the kernel and read by all workers. */
+    private static final ThreadLocal<float[]> KERNEL = new ThreadLocal<>();
 
     private PackBuffers() {
     }
@@ -22,6 +25,30 @@ final class PackBuffers {
         if (b == null || b.length < n) {
             b = new float[n];
             BUFFER.set(b);
+        }
+        return b;
+    }
+
+    /** This thread's second buffer (a kernel panel next to the packed input), at least {@code n} floats. */
+    static float[] panel(int n) {
+        float[] b = PANEL.get();
+        if (b == null || b.length < n) {
+            b = new float[n];
+            PANEL.set(b);
+        }
+        return b;
+    }
+
+    /**
+     * The calling thread's buffer for a packed kernel, at least {@code n} floats. Only a layer's
+     * calling thread fills it, before its parallel loop, which only reads it; chunk bodies never
+     * call this, so it is never rewritten while workers read it.
+     */
+    static float[] kernel(int n) {
+        float[] b = KERNEL.get();
+        if (b == null || b.length < n) {
+            b = new float[n];
+            KERNEL.set(b);
         }
         return b;
     }

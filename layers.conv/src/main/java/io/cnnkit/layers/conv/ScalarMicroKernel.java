@@ -4,7 +4,7 @@ package io.cnnkit.layers.conv;
  * The plain-Java {@link GemmConv.MicroKernel}: 4 pixels x 4 filters of accumulators in locals
  * (16 independent multiply-add chains, each input and weight loaded once per 4 uses), then
  * 4 x 1 for the last filters. Products and sums round separately ({@code acc += a * b}), in
- * the naive kernel's order, so the scalar GEMM is exact.
+ * the naive kernel's order, then the bias, so the scalar GEMM is exact.
  */
 final class ScalarMicroKernel implements GemmConv.MicroKernel {
     static final ScalarMicroKernel INSTANCE = new ScalarMicroKernel();
@@ -13,27 +13,42 @@ final class ScalarMicroKernel implements GemmConv.MicroKernel {
     }
 
     @Override
-    public void tile(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int f, int n0, int nw, float[] yd,
-            int[] yOff, int rows) {
-        int n = n0;
-        for (int end = n0 + nw; n + 4 <= end; n += 4) {
-            tile4x4(a, aOff, kLen, kd, kOff, f, n, yd, yOff, rows);
+    public void tile(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int ldk, float[] yd, int[] yOff,
+            int yCol, int nw, int rows, boolean first, float[] bias, int bOff) {
+        int j = 0;
+        for (; j + 4 <= nw; j += 4) {
+            tile4x4(a, aOff, kLen, kd, kOff + j, ldk, yd, yOff, yCol + j, rows, first, bias, bOff + j);
         }
-        for (int end = n0 + nw; n < end; n++) {
-            tile4x1(a, aOff, kLen, kd, kOff, f, n, yd, yOff, rows);
+        for (; j < nw; j++) {
+            tile4x1(a, aOff, kLen, kd, kOff + j, ldk, yd, yOff, yCol + j, rows, first, bias, bOff + j);
         }
     }
 
-    private static void tile4x4(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int f, int n, float[] yd,
-            int[] yOff, int rows) {
-        int y0 = yOff[0] + n, y1 = yOff[1] + n, y2 = yOff[2] + n, y3 = yOff[3] + n;
-        float c00 = yd[y0], c01 = yd[y0 + 1], c02 = yd[y0 + 2], c03 = yd[y0 + 3];
-        float c10 = yd[y1], c11 = yd[y1 + 1], c12 = yd[y1 + 2], c13 = yd[y1 + 3];
-        float c20 = yd[y2], c21 = yd[y2 + 1], c22 = yd[y2 + 2], c23 = yd[y2 + 3];
-        float c30 = yd[y3], c31 = yd[y3 + 1], c32 = yd[y3 + 2], c33 = yd[y3 + 3];
+    private static void tile4x4(float[] a, int[] aOff, int kLen, float[] kd, int wb, int ldk, float[] yd,
+            int[] yOff, int col, int rows, boolean first, float[] bias, int bOff) {
+        int y0 = yOff[0] + col, y1 = yOff[1] + col, y2 = yOff[2] + col, y3 = yOff[3] + col;
+        float c00 = 0f, c01 = 0f, c02 = 0f, c03 = 0f, c10 = 0f, c11 = 0f, c12 = 0f, c13 = 0f;
+        float c20 = 0f, c21 = 0f, c22 = 0f, c23 = 0f, c30 = 0f, c31 = 0f, c32 = 0f, c33 = 0f;
+        if (!first) {
+            c00 = yd[y0];
+            c01 = yd[y0 + 1];
+            c02 = yd[y0 + 2];
+            c03 = yd[y0 + 3];
+            c10 = yd[y1];
+            c11 = yd[y1 + 1];
+            c12 = yd[y1 + 2];
+            c13 = yd[y1 + 3];
+            c20 = yd[y2];
+            c21 = yd[y2 + 1];
+            c22 = yd[y2 + 2];
+            c23 = yd[y2 + 3];
+            c30 = yd[y3];
+            c31 = yd[y3 + 1];
+            c32 = yd[y3 + 2];
+            c33 = yd[y3 + 3];
+        }
         int a0 = aOff[0], a1 = aOff[1], a2 = aOff[2], a3 = aOff[3];
-        int wb = kOff + n;
-        for (int k = 0; k < kLen; k++, wb += f) {
+        for (int k = 0; k < kLen; k++, wb += ldk) {
             float b0 = kd[wb], b1 = kd[wb + 1], b2 = kd[wb + 2], b3 = kd[wb + 3];
             float v = a[a0 + k];
             c00 += v * b0;
@@ -56,6 +71,25 @@ final class ScalarMicroKernel implements GemmConv.MicroKernel {
             c32 += v * b2;
             c33 += v * b3;
         }
+        if (bias != null) {
+            float b0 = bias[bOff], b1 = bias[bOff + 1], b2 = bias[bOff + 2], b3 = bias[bOff + 3];
+            c00 += b0;
+            c01 += b1;
+            c02 += b2;
+            c03 += b3;
+            c10 += b0;
+            c11 += b1;
+            c12 += b2;
+            c13 += b3;
+            c20 += b0;
+            c21 += b1;
+            c22 += b2;
+            c23 += b3;
+            c30 += b0;
+            c31 += b1;
+            c32 += b2;
+            c33 += b3;
+        }
         store4(yd, y0, c00, c01, c02, c03);
         if (rows > 1) {
             store4(yd, y1, c10, c11, c12, c13);
@@ -75,18 +109,30 @@ final class ScalarMicroKernel implements GemmConv.MicroKernel {
         yd[o + 3] = v3;
     }
 
-    private static void tile4x1(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int f, int n, float[] yd,
-            int[] yOff, int rows) {
-        int y0 = yOff[0] + n, y1 = yOff[1] + n, y2 = yOff[2] + n, y3 = yOff[3] + n;
-        float c0 = yd[y0], c1 = yd[y1], c2 = yd[y2], c3 = yd[y3];
+    private static void tile4x1(float[] a, int[] aOff, int kLen, float[] kd, int wb, int ldk, float[] yd,
+            int[] yOff, int col, int rows, boolean first, float[] bias, int bOff) {
+        int y0 = yOff[0] + col, y1 = yOff[1] + col, y2 = yOff[2] + col, y3 = yOff[3] + col;
+        float c0 = 0f, c1 = 0f, c2 = 0f, c3 = 0f;
+        if (!first) {
+            c0 = yd[y0];
+            c1 = yd[y1];
+            c2 = yd[y2];
+            c3 = yd[y3];
+        }
         int a0 = aOff[0], a1 = aOff[1], a2 = aOff[2], a3 = aOff[3];
-        int wb = kOff + n;
-        for (int k = 0; k < kLen; k++, wb += f) {
+        for (int k = 0; k < kLen; k++, wb += ldk) {
             float bv = kd[wb];
             c0 += a[a0 + k] * bv;
             c1 += a[a1 + k] * bv;
             c2 += a[a2 + k] * bv;
             c3 += a[a3 + k] * bv;
+        }
+        if (bias != null) {
+            float bv = bias[bOff];
+            c0 += bv;
+            c1 += bv;
+            c2 += bv;
+            c3 += bv;
         }
         yd[y0] = c0;
         if (rows > 1) {

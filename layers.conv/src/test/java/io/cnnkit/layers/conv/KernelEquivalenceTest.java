@@ -2,6 +2,7 @@ package io.cnnkit.layers.conv;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,7 +89,7 @@ class KernelEquivalenceTest {
     @Test
     void conv2dFastKernelsEqualNaiveOnRandomShapes() {
         Random r = new Random(11);
-        int fewFilterCases = 0;
+        int fewFilterCases = 0, planarCases = 0;
         Activation[] acts = {null, new TestActivations.Relu(), new TestActivations.Tanh(),
             new TestActivations.Softmax()};
         for (int trial = 0; trial < 100; trial++) {
@@ -124,9 +125,74 @@ class KernelEquivalenceTest {
                 FewFilterConv.conv2d(x, k, b, fast, g, act, new ShuffledContext(trial + 200));
                 assertBitIdentical("few-filter " + what, naive, fast);
             }
+            if (PlanarFewFilterConv.applies(k, g)) {
+                planarCases++;
+                java.util.Arrays.fill(fast.data(), Float.NaN);
+                PlanarFewFilterConv.conv2d(x, k, b, fast, g, act, new ShuffledContext(trial + 300));
+                assertBitIdentical("planar few-filter " + what, naive, fast);
+            }
         }
         assertTrue(fewFilterCases > 10, "the random shapes should exercise the few-filter kernel, got "
                 + fewFilterCases);
+        assertTrue(planarCases > 5, "the random shapes should exercise the planar kernel, got " + planarCases);
+    }
+
+    /**
+     * The planar few-filter kernel on wide rows (vectorised loops and their tails), 1 to 4
+     * filters, 1 to 5 channels (one channel: a plain copy), batches, vertical strides, dilation,
+     * same and valid padding, bias or none: bit-identical to the naive kernel for any chunking.
+     */
+    @Test
+    void planarFewFilterKernelEqualsNaive() {
+        Random r = new Random(17);
+        Activation[] acts = {null, new TestActivations.Relu(), new TestActivations.Softmax()};
+        for (int trial = 0; trial < 60; trial++) {
+            int n = 1 + r.nextInt(3), h = 1 + r.nextInt(14), w = 1 + r.nextInt(trial % 3 == 0 ? 200 : 40);
+            int c = 1 + r.nextInt(5), f = 1 + r.nextInt(4);
+            boolean same = r.nextBoolean();
+            int kh = 1 + r.nextInt(5), kw = 1 + r.nextInt(5);
+            int sh = 1 + r.nextInt(3), dh = 1, dw = 1;
+            if (sh == 1 && r.nextBoolean()) {
+                dh = 1 + r.nextInt(3);
+                dw = 1 + r.nextInt(3);
+            }
+            if (!same) {
+                while ((kh - 1) * dh + 1 > h) {
+                    if (dh > 1) dh--; else kh--;
+                }
+                while ((kw - 1) * dw + 1 > w) {
+                    if (dw > 1) dw--; else kw--;
+                }
+            }
+            Window win = new Window(kh, kw, sh, 1, dh, dw, same);
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, 1);
+            Tensor x = TestModels.random(r, n, h, w, c);
+            Tensor k = TestModels.random(r, kh, kw, c, f);
+            Tensor b = r.nextBoolean() ? TestModels.random(r, f) : null;
+            Activation act = acts[r.nextInt(acts.length)];
+            Tensor naive = Tensor.zeros(n, win.outH(h), win.outW(w), f);
+            ConvKernels.conv2dNaive(x, k, b, naive, g, act);
+            String what = "trial " + trial + " x" + x.shapeString() + " k" + k.shapeString() + " " + win.describe();
+            assertTrue(PlanarFewFilterConv.applies(k, g), what);
+            for (int chunking = 0; chunking < 2; chunking++) {
+                Tensor fast = Tensor.zeros(naive.shape());
+                java.util.Arrays.fill(fast.data(), Float.NaN);
+                PlanarFewFilterConv.conv2d(x, k, b, fast, g, act, new ShuffledContext(trial * 2 + chunking));
+                assertBitIdentical("planar " + what, naive, fast);
+            }
+        }
+    }
+
+    @Test
+    void planarKernelRefusesStridedColumnsAndGroups() {
+        Tensor x = Tensor.zeros(1, 4, 4, 2);
+        ConvKernels.Geometry strided = new ConvKernels.Geometry(1, 2, 1, 1, 0, 0, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PlanarFewFilterConv.conv2d(x, Tensor.zeros(1, 1, 2, 3), null, Tensor.zeros(1, 4, 2, 3),
+                        strided, null, new ShuffledContext(0)));
+        assertTrue(e.getMessage().contains("horizontal stride 1"), e.getMessage());
+        assertFalse(PlanarFewFilterConv.applies(Tensor.zeros(1, 1, 1, 4), new ConvKernels.Geometry(1, 1, 1, 1, 0, 0,
+                2)));
     }
 
     @Test
@@ -148,7 +214,7 @@ class KernelEquivalenceTest {
                     ScalarMicroKernel.INSTANCE);
             assertBitIdentical("segments/slices/tails " + win.describe(), naive, fast);
         }
-        // K = 4*4*300 = 4800: items shrink to 24 pixels (PACK_BUDGET): 240 pixels make 10 items
+        // K = 4*4*300 = 4800: items shrink to 52 pixels (PACK_BUDGET): 240 pixels make 5 items
         Tensor bx = TestModels.random(r, 1, 4, 60, 300);
         Tensor bk = TestModels.random(r, 4, 4, 300, 8);
         ConvKernels.Geometry g = ConvKernels.Geometry.of(new Window(4, 4, 1, 1, 1, 1, true), 4, 60, 1);

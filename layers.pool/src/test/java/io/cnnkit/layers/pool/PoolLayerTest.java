@@ -108,6 +108,38 @@ class PoolLayerTest {
         }
     }
 
+    /** The two-pass max kernel on wide channel rows with NaN, infinities and signed zeros. */
+    @Test
+    void maxKernelMatchesReferenceOnSpecialValuesAndManyChannels() {
+        Random r = new Random(8);
+        float[] special = {Float.NaN, -0f, 0f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
+        for (int trial = 0; trial < 12; trial++) {
+            int[] pool = {1 + r.nextInt(3), 1 + r.nextInt(3)};
+            int[] strides = {1 + r.nextInt(3), 1 + r.nextInt(3)};
+            boolean same = trial % 2 == 0;
+            int h = pool[0] + r.nextInt(9), w = pool[1] + r.nextInt(9), c = 1 + r.nextInt(70);
+            Tensor x = random(r, 1 + r.nextInt(2), h, w, c);
+            for (int i = 0; i < x.size(); i++) {
+                if (r.nextInt(6) == 0) {
+                    x.data()[i] = special[r.nextInt(special.length)];
+                }
+            }
+            Pool2d.Config cfg = new Pool2d.Config(Pool2d.Kind.MAX, pool, strides, same);
+            Tensor expected = Pool2d.reference(cfg, x);
+            LayerSpec s = spec("max_pooling2d", "pool_size", List.of((long) pool[0], (long) pool[1]), "strides",
+                    List.of((long) strides[0], (long) strides[1]), "padding", same ? "same" : "valid");
+            try (Model m = Harness.build(engine, Shape.of(h, w, c), s)) {
+                for (int threads : new int[] {1, 2}) {
+                    Tensor y = m.predict(x, RunOptions.DEFAULT.withThreads(threads));
+                    for (int i = 0; i < y.size(); i++) {
+                        assertEquals(Float.floatToIntBits(expected.data()[i]), Float.floatToIntBits(y.data()[i]),
+                                "trial " + trial + " " + cfg.describe() + " element " + i + " threads " + threads);
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void emptyOutputIsAnErrorNamingSizesPoolStrideAndPadding() {
         ModelException e = assertThrows(ModelException.class, () -> Harness.build(engine, Shape.of(2, 5, 3),

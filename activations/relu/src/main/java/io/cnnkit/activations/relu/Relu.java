@@ -48,6 +48,23 @@ public final class Relu implements Activation {
         return (float) y;
     }
 
+    /**
+     * Bulk form: the plain relu (no options) as one tight loop the JIT vectorises, instead of a
+     * call per element; the same values as {@link #apply(float)}.
+     */
+    @Override
+    public void apply(float[] src, int srcOff, float[] dst, int dstOff, int length, int lastAxis) {
+        if (maxValue != null || negativeSlope != 0 || threshold != 0) {
+            Activation.super.apply(src, srcOff, dst, dstOff, length, lastAxis);
+            return;
+        }
+        for (int i = 0; i < length; i++) {
+            float v = src[srcOff + i];
+            // = (v <= 0 ? 0 : v): NaN passes, -0 becomes +0; branch-free (signs are random)
+            dst[dstOff + i] = Math.max(v, 0f);
+        }
+    }
+
     @Override
     public Set<String> options() {
         return Set.of("max_value", "negative_slope", "threshold");

@@ -37,4 +37,27 @@ class ReluTest {
         Relu relu = new Relu();
         assertSame(relu, relu.configure(spec("threshold", 0)));
     }
+
+    @Test
+    void bulkFormGivesTheElementValuesWithAndWithoutOptions() {
+        float[] src = {-2f, -0f, 0f, 0.5f, 3f, 7f, Float.NaN, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, 1e-30f,
+            -1e-30f, 6.5f};
+        Relu plain = new Relu();
+        Relu[] relus = {plain, (Relu) plain.configure(spec("max_value", 6.0)),
+            (Relu) plain.configure(spec("negative_slope", 0.1)), (Relu) plain.configure(spec("threshold", 0.5))};
+        for (Relu f : relus) {
+            float[] dst = new float[src.length + 2];
+            f.apply(src, 1, dst, 2, src.length - 1, 1);
+            for (int i = 1; i < src.length; i++) {
+                assertEquals(Float.floatToIntBits(f.apply(src[i])), Float.floatToIntBits(dst[i + 1]),
+                        "relu(" + src[i] + ")");
+            }
+            assertEquals(0f, dst[0]);
+            assertEquals(0f, dst[1]);
+        }
+        float[] inPlace = src.clone();
+        plain.apply(inPlace, 0, inPlace, 0, inPlace.length, 4);
+        assertEquals(0, Float.floatToIntBits(inPlace[1]), "-0 becomes +0");
+        assertEquals(Float.NaN, inPlace[6]);
+    }
 }
