@@ -17,12 +17,29 @@ import io.cnnkit.engine.api.Tensor;
 class SchedulerTest {
     /** A naive valid 3x3 conv, one parallel item per (batch, output row), fixed summation order. */
     private static Tensor conv(ExecutionContext ctx, Tensor x, Tensor k, Set<Thread> seen) {
+        return conv(ctx, x, k, seen, false);
+    }
+
+    /**
+     * With {@code callerWaits}, the calling thread holds its first range until two pool
+     * workers have taken ranges (at most 10 s), so that the test sees pool threads at work
+     * however busy the machine is: the caller works next to the workers and could otherwise
+     * finish every range before a parked worker wakes up.
+     */
+    private static Tensor conv(ExecutionContext ctx, Tensor x, Tensor k, Set<Thread> seen, boolean callerWaits) {
+        Thread caller = Thread.currentThread();
         int n = x.dim(0), h = x.dim(1), w = x.dim(2), c = x.dim(3);
         int kh = k.dim(0), kw = k.dim(1), f = k.dim(3);
         int oh = h - kh + 1, ow = w - kw + 1;
         Tensor y = Tensor.zeros(n, oh, ow, f);
         ctx.parallelFor(n * oh, (long) ow * f * kh * kw * c, (from, to) -> {
             seen.add(Thread.currentThread());
+            if (callerWaits && Thread.currentThread() == caller) {
+                long end = System.nanoTime() + 10_000_000_000L;
+                while (poolThreads(seen) < 2 && System.nanoTime() < end) {
+                    Thread.onSpinWait();
+                }
+            }
             for (int row = from; row < to; row++) {
                 int b = row / oh, oy = row % oh;
                 for (int ox = 0; ox < ow; ox++) {
@@ -43,6 +60,10 @@ class SchedulerTest {
         return y;
     }
 
+    private static long poolThreads(Set<Thread> seen) {
+        return seen.stream().filter(t -> t.getName().startsWith("cnnkit-fj-")).count();
+    }
+
     @Test
     void bitIdenticalAtOneTwoAndSevenThreads() {
         Tensor x = BuildTest.random(1, 2, 24, 21, 8);
@@ -53,12 +74,11 @@ class SchedulerTest {
             Tensor one = conv(s.context(1), x, k, seen);
             assertEquals(Set.of(Thread.currentThread()), seen, "one thread runs inline");
             Tensor two = conv(s.context(2), x, k, seen);
-            Tensor seven = conv(s.context(0), x, k, seen);
+            Tensor seven = conv(s.context(0), x, k, seen, true);
             assertEquals(7, s.context(0).parallelism());
             assertTrue(one.contentEquals(two), "2 threads");
             assertTrue(one.contentEquals(seven), "7 threads");
-            long workers = seen.stream().filter(t -> t.getName().startsWith("cnnkit-fj-")).count();
-            assertTrue(workers >= 2, "the work really ran on pool threads: " + seen);
+            assertTrue(poolThreads(seen) >= 2, "the work really ran on pool threads: " + seen);
             assertTrue(s.liveThreads() >= 2);
         } finally {
             s.close();
