@@ -81,7 +81,7 @@ final class Soak {
             return new Config(num(ctx, "soak.seconds", defaultSeconds), (int) num(ctx, "soak.threads", 4),
                     (long) num(ctx, "soak.maxRuns", 5_000_000), (long) num(ctx, "soak.maxSwaps", 1_000_000),
                     (long) num(ctx, "soak.seed", 6), (long) num(ctx, "soak.settleMillis", 1500),
-                    (long) num(ctx, "soak.heapMarginMiB", 48));
+                    (long) num(ctx, "soak.heapMarginMiB", 16));
         }
 
         private static double num(BundleContext ctx, String key, double dflt) {
@@ -101,7 +101,9 @@ final class Soak {
     record Result(String framework, Config config, long runs, long ok, long unavailable, Map<String, Long> otherFailures,
             long wrongOutputs, long stopStarts, long updates, long pluginDrops, int loadersTracked,
             List<String> loadersRetained, List<String> threadsLeaked, long heapBaselineMiB, long heapAfterMiB,
-            long heapLimitMiB, List<String> problems, double elapsedSeconds) {
+            long heapLimitMiB, int fjThreadsUnderLoad, int fjThreadsAfter, int fjThreadsAllowed,
+            List<String> swapErrors, List<String> problems,
+            double elapsedSeconds) {
         long otherFailureCount() {
             return otherFailures.values().stream().mapToLong(Long::longValue).sum();
         }
@@ -114,12 +116,14 @@ final class Soak {
             return String.format(java.util.Locale.ROOT,
                     "soak[%s]: seconds=%.1f workers=%d runs=%d ok=%d unavailable=%d other_failures=%d%s "
                             + "wrong_outputs=%d swaps=%d (stop_start=%d update=%d) plugin_drops=%d "
-                            + "loaders_tracked=%d loaders_retained=%d threads_leaked=%d heap_mib=%d->%d (limit %d) "
-                            + "swap_errors=%d",
+                            + "loaders_tracked=%d loaders_retained=%d fj_threads_under_load=%d fj_threads_after=%d (pools allow %d) "
+                            + "threads_leaked=%d "
+                            + "heap_mib=%d->%d (limit %d) swap_errors=%d",
                     framework, elapsedSeconds, config.threads(), runs, ok, unavailable, otherFailureCount(),
                     otherFailures.isEmpty() ? "" : " " + otherFailures, wrongOutputs, stopStarts + updates,
-                    stopStarts, updates, pluginDrops, loadersTracked, loadersRetained.size(),
-                    threadsLeaked.size(), heapBaselineMiB, heapAfterMiB, heapLimitMiB, problems.size());
+                    stopStarts, updates, pluginDrops, loadersTracked, loadersRetained.size(), fjThreadsUnderLoad,
+                    fjThreadsAfter, fjThreadsAllowed,
+                    threadsLeaked.size(), heapBaselineMiB, heapAfterMiB, heapLimitMiB, swapErrors.size());
         }
     }
 
@@ -145,6 +149,8 @@ final class Soak {
     private long pluginDrops;
     /** Class loaders of revisions that left, with what they were. */
     private final Map<String, WeakReference<ClassLoader>> oldLoaders = new LinkedHashMap<>();
+    /** cnnkit-fj threads the engine's pools may hold after the soak (see leakedThreads). */
+    private int fjAllowed;
 
     private final byte[] pluginJar;
     private final byte[] tanhJar;
@@ -181,6 +187,7 @@ final class Soak {
         List<String> fjBaseline;
         long start;
         long elapsedNanos;
+        int fjUnderLoad;
         try {
             // Warm-up: one of each action, so that the framework's lazily started threads and
             // classes exist before the baselines are taken.
@@ -215,6 +222,7 @@ final class Soak {
                 swaps++;
                 Thread.sleep(30 + random.nextInt(120));
             }
+            fjUnderLoad = fjThreads().size();
             stop.set(true);
             for (Thread th : workers) {
                 th.join(Osgi.TIMEOUT.toMillis() + RunOptions.DEFAULT.waitMillis());
@@ -256,11 +264,9 @@ final class Soak {
         long limit = heapBaseline + config.heapMarginMiB();
         Map<String, Long> others = new TreeMap<>();
         other.forEach((k, v) -> others.put(k, v.get()));
-        List<String> allProblems = new ArrayList<>(swapErrors);
-        allProblems.addAll(problems);
         return new Result(framework, config, runs.get(), ok.get(), unavailable.get(), others, wrong.get(), stopStarts,
                 updates, pluginDrops, oldLoaders.size(), retained, leaked, heapBaseline, heapAfter, limit,
-                allProblems, elapsedNanos / 1e9);
+                fjUnderLoad, fjThreads().size(), fjAllowed, swapErrors, List.copyOf(problems), elapsedNanos / 1e9);
     }
 
     // ---------------------------------------------------------------- models and runs
@@ -275,8 +281,9 @@ final class Soak {
         out.add(build("input(8, 8, 4, name=soak_plugin) | conv2d(6, 3, activation=" + Cube.NAME + ", name=c1) | "
                 + TestScaleProvider.TYPE + "(activation=relu, name=s1) | global_average_pooling2d", 1, 8, 8, 4));
         // a wider conv (enough work for the fork-join pools) and a dense head
-        out.add(build("input(16, 16, 8, name=soak_wide) | conv2d(16, 3, padding=same, activation=relu, name=c1) | "
-                + "max_pooling2d(2) | tanh | flatten | dense(6, name=d1)", 1, 16, 16, 8));
+        // (32x32 pixels: 4 conv items of ~600k flops each, enough for the fork-join pools)
+        out.add(build("input(32, 32, 8, name=soak_wide) | conv2d(16, 3, padding=same, activation=relu, name=c1) | "
+                + "max_pooling2d(2) | tanh | flatten | dense(32, name=d1)", 1, 32, 32, 8));
         return out;
     }
 
@@ -505,7 +512,7 @@ final class Soak {
                 sizes.add(n);
             }
         }
-        int fjAllowed = Math.max(fjBaseline.size(), sizes.stream().mapToInt(Integer::intValue).sum());
+        fjAllowed = Math.max(fjBaseline.size(), sizes.stream().mapToInt(Integer::intValue).sum());
         int poolsAllowed = Math.max(pools(fjBaseline).size(), sizes.size());
         long deadline = System.nanoTime() + config.settleMillis() * 1_000_000L;
         List<String> leaked;

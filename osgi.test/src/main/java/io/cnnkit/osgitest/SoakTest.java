@@ -18,6 +18,7 @@ class SoakTest {
     void swapsUnderLoadGiveOnlyReferenceOutputsOrUnavailableAndLeakNothing() throws Exception {
         Soak.Result r = new Soak(Soak.Config.fromProperties(Osgi.context(), SHORT_SECONDS)).run();
         System.out.println(r.line());
+        r.swapErrors().forEach(p -> System.out.println("soak swap error: " + p));
         r.problems().stream().limit(10).forEach(p -> System.out.println("soak problem: " + p));
         if (!r.loadersRetained().isEmpty()) {
             System.out.println("soak retained class loaders: " + r.loadersRetained());
@@ -25,14 +26,15 @@ class SoakTest {
         if (!r.threadsLeaked().isEmpty()) {
             System.out.println("soak leaked threads: " + r.threadsLeaked());
         }
-        String line = r.line() + "; first problems " + r.problems().stream().limit(3).toList();
+        String line = r.line() + "; first problems " + r.problems().stream().limit(3).toList()
+                + ", swap errors " + r.swapErrors();
         assertTrue(r.ok() > 0, "no run completed: " + line);
         assertTrue(r.stopStarts() + r.updates() > 0 && r.pluginDrops() > 0, "no swap or no drop: " + line);
         assertEquals(0, r.wrongOutputs(), "outputs differ from the single-threaded reference: " + line);
         assertEquals(0, r.otherFailureCount(), "failures other than ModelUnavailableException: " + line);
         assertEquals(r.runs(), r.ok() + r.unavailable() + r.otherFailureCount() + r.wrongOutputs(),
                 "every run is counted once: " + line);
-        assertTrue(r.problems().isEmpty(), "swap loop problems: " + line);
+        assertTrue(r.swapErrors().isEmpty(), "the swap loop failed: " + r.swapErrors() + "; " + line);
         assertTrue(r.loadersRetained().isEmpty(), "class loaders of bundles that left are still reachable "
                 + r.loadersRetained() + ": " + line);
         assertTrue(r.threadsLeaked().isEmpty(), "threads left after the soak " + r.threadsLeaked() + ": " + line);
