@@ -76,12 +76,13 @@ final class Soak {
 
     /** Settings; {@link #fromProperties} reads framework (or system) properties {@code soak.*}. */
     record Config(double seconds, int threads, long maxRuns, long maxSwaps, long seed, long settleMillis,
-            long heapMarginMiB) {
+            long heapMarginMiB, boolean backToBack, double progressSeconds) {
         static Config fromProperties(BundleContext ctx, double defaultSeconds) {
             return new Config(num(ctx, "soak.seconds", defaultSeconds), (int) num(ctx, "soak.threads", 4),
                     (long) num(ctx, "soak.maxRuns", 5_000_000), (long) num(ctx, "soak.maxSwaps", 1_000_000),
                     (long) num(ctx, "soak.seed", 6), (long) num(ctx, "soak.settleMillis", 1500),
-                    (long) num(ctx, "soak.heapMarginMiB", 16));
+                    (long) num(ctx, "soak.heapMarginMiB", 16), num(ctx, "soak.backToBack", 0) != 0,
+                    num(ctx, "soak.progressSeconds", 60));
         }
 
         private static double num(BundleContext ctx, String key, double dflt) {
@@ -128,10 +129,13 @@ final class Soak {
     }
 
     /** A shared model, its input and its single-threaded reference output. */
-    record Case(Model model, Tensor input, float[] reference) {
+    record Case(Model model, Tensor input, float[] reference, AtomicLong lastOkStart) {
     }
 
     private final Config config;
+    /** The shared models (for the update gap); set once they are built. */
+    private volatile List<Case> cases = List.of();
+    private volatile boolean stopping;
     private final BundleContext ctx = Osgi.context();
     private final Engine engine = Osgi.engine();
     private final Random random;
@@ -183,6 +187,7 @@ final class Soak {
         AtomicBoolean stop = new AtomicBoolean();
         List<String> swapErrors = new ArrayList<>();
         long heapBaseline;
+        Map<String, long[]> histogramBaseline;
         Set<Thread> threadBaseline;
         List<String> fjBaseline;
         long start;
@@ -199,8 +204,10 @@ final class Soak {
             threadBaseline = liveThreads();
             fjBaseline = fjThreads();
             heapBaseline = heapUsedAfterGc();
+            histogramBaseline = histogram();
 
             cases.addAll(buildModels());
+            this.cases = List.copyOf(cases);
             start = System.nanoTime();
             long end = start + (long) (config.seconds() * 1e9);
             for (int t = 0; t < config.threads(); t++) {
@@ -210,6 +217,7 @@ final class Soak {
                 workers.add(th);
             }
             long swaps = 0;
+            long nextProgress = start + (long) (config.progressSeconds() * 1e9);
             while (System.nanoTime() < end && runs.get() < config.maxRuns() && swaps < config.maxSwaps()) {
                 try {
                     swapOnce();
@@ -220,9 +228,17 @@ final class Soak {
                     }
                 }
                 swaps++;
+                if (System.nanoTime() > nextProgress) {
+                    nextProgress += (long) (config.progressSeconds() * 1e9);
+                    System.out.printf(java.util.Locale.ROOT, "soak progress: %.0f s runs=%d ok=%d unavailable=%d "
+                            + "other=%s wrong=%d swaps=%d plugin_drops=%d heap_mib=%d fj_threads=%d%n",
+                            (System.nanoTime() - start) / 1e9, runs.get(), ok.get(), unavailable.get(), other,
+                            wrong.get(), stopStarts + updates, pluginDrops, heapUsedAfterGc(), fjThreads().size());
+                }
                 Thread.sleep(30 + random.nextInt(120));
             }
             fjUnderLoad = fjThreads().size();
+            stopping = true;
             stop.set(true);
             for (Thread th : workers) {
                 th.join(Osgi.TIMEOUT.toMillis() + RunOptions.DEFAULT.waitMillis());
@@ -261,6 +277,10 @@ final class Soak {
 
         List<String> leaked = leakedThreads(threadBaseline, fjBaseline);
         long heapAfter = heapUsedAfterGc();
+        if (heapAfter - heapBaseline >= 4) {
+            System.out.println("soak heap growth " + heapBaseline + " -> " + heapAfter + " MiB, largest by class: "
+                    + histogramGrowth(histogramBaseline, histogram()));
+        }
         long limit = heapBaseline + config.heapMarginMiB();
         Map<String, Long> others = new TreeMap<>();
         other.forEach((k, v) -> others.put(k, v.get()));
@@ -304,7 +324,7 @@ final class Soak {
                 throw new AssertionError("reference of " + m.name() + " holds " + v + "; choose other weights");
             }
         }
-        return new Case(m, input, ref);
+        return new Case(m, input, ref, new AtomicLong(System.nanoTime()));
     }
 
     private void work(int id, List<Case> cases, AtomicBoolean stop) {
@@ -314,8 +334,11 @@ final class Soak {
             RunOptions opts = new RunOptions(RUN_THREADS[r.nextInt(RUN_THREADS.length)],
                     RUN_WAITS[r.nextInt(RUN_WAITS.length)]);
             runs.incrementAndGet();
+            long started = System.nanoTime();
             try {
-                check(c, c.model().predict(c.input(), opts));
+                if (check(c, c.model().predict(c.input(), opts))) {
+                    c.lastOkStart().accumulateAndGet(started, Math::max);
+                }
             } catch (ModelUnavailableException e) {
                 unavailable.incrementAndGet();
             } catch (Throwable e) {
@@ -325,7 +348,8 @@ final class Soak {
         }
     }
 
-    private void check(Case c, Tensor y) {
+    /** Whether the output is the reference's bits; counts ok or wrong. */
+    private boolean check(Case c, Tensor y) {
         float[] got = y.toArray();
         float[] want = c.reference();
         int first = -1;
@@ -341,11 +365,13 @@ final class Soak {
         }
         if (first < 0) {
             ok.incrementAndGet();
+            return true;
         } else {
             wrong.incrementAndGet();
             note(c.model().name() + ": output differs from the single-threaded reference at " + first + " ("
                     + (first < got.length ? got[first] : "size " + got.length) + " vs "
                     + (first < want.length ? want[first] : "size " + want.length) + ")");
+            return false;
         }
     }
 
@@ -395,6 +421,18 @@ final class Soak {
         await(() -> b.getState() == Bundle.ACTIVE, () -> b.getSymbolicName() + " not active after update");
         track(b.getSymbolicName() + " revision before update " + (updates + 1), before);
         updates++;
+        if (!config.backToBack()) {
+            // Let every available model complete a run that started on the new revision before
+            // the next swap: a refresh that closes a revision while a run still loads its first
+            // classes from it fails that run with NoClassDefFoundError in Felix (soak.backToBack=1
+            // leaves this out and shows it).
+            long after = System.nanoTime();
+            long deadline = after + Osgi.TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline && !stopping && cases.stream()
+                    .anyMatch(c -> c.model().isAvailable() && c.lastOkStart().get() < after)) {
+                Thread.sleep(5);
+            }
+        }
     }
 
     /** Drops the plug-in jar into plugins/ (in) or deletes it (out), and waits for FileInstall. */
@@ -569,6 +607,35 @@ final class Soak {
             best = Math.min(best, mem.getHeapMemoryUsage().getUsed());
         }
         return best >> 20;
+    }
+
+    /** Class -> {instances, bytes} from the HotSpot class histogram (empty where unavailable). */
+    private static Map<String, long[]> histogram() {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        try {
+            var server = ManagementFactory.getPlatformMBeanServer();
+            Object text = server.invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "gcClassHistogram", new Object[] { new String[0] }, new String[] { String[].class.getName() });
+            for (String line : String.valueOf(text).split("\n")) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length >= 4 && f[0].endsWith(":")) {
+                    out.put(f[3], new long[] { Long.parseLong(f[1]), Long.parseLong(f[2]) });
+                }
+            }
+        } catch (Exception e) {
+            out.clear();
+        }
+        return out;
+    }
+
+    /** The 8 classes whose instances grew most in bytes. */
+    private static String histogramGrowth(Map<String, long[]> before, Map<String, long[]> after) {
+        return after.entrySet().stream().map(e -> {
+            long[] b = before.getOrDefault(e.getKey(), new long[2]);
+            return Map.entry(e.getKey(), new long[] { e.getValue()[0] - b[0], e.getValue()[1] - b[1] });
+        }).filter(e -> e.getValue()[1] > 0).sorted((x, y) -> Long.compare(y.getValue()[1], x.getValue()[1])).limit(8)
+                .map(e -> e.getKey() + " +" + e.getValue()[0] + " (" + (e.getValue()[1] >> 10) + " KiB)").toList()
+                .toString();
     }
 
     // ---------------------------------------------------------------- jars
