@@ -422,15 +422,28 @@ final class Soak {
         track(b.getSymbolicName() + " revision before update " + (updates + 1), before);
         updates++;
         if (!config.backToBack()) {
-            // Let every available model complete a run that started on the new revision before
-            // the next swap: a refresh that closes a revision while a run still loads its first
-            // classes from it fails that run with NoClassDefFoundError in Felix (soak.backToBack=1
-            // leaves this out and shows it).
-            long after = System.nanoTime();
-            long deadline = after + Osgi.TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline && !stopping && cases.stream()
-                    .anyMatch(c -> c.model().isAvailable() && c.lastOkStart().get() < after)) {
-                Thread.sleep(5);
+            // Let every model complete a run that started on the new revision before the next
+            // swap: a refresh that closes a revision while a run still loads its first classes
+            // from it fails that run with NoClassDefFoundError in Felix (soak.backToBack=1 leaves
+            // this out and shows it). Models missing a plug-in (test_*, tanh) are not waited for.
+            long deadline = System.nanoTime() + Osgi.TIMEOUT.toNanos();
+            for (Case c : cases) {
+                long after = 0;
+                while (System.nanoTime() < deadline && !stopping) {
+                    Model m = c.model();
+                    if (!m.isAvailable()) {
+                        String why = String.valueOf(m.unavailableReason());
+                        if (why.contains("test_") || why.contains("tanh")) {
+                            break;
+                        }
+                        after = 0; // the updated bundle's services are not back yet
+                    } else if (after == 0) {
+                        after = System.nanoTime();
+                    } else if (c.lastOkStart().get() > after) {
+                        break;
+                    }
+                    Thread.sleep(5);
+                }
             }
         }
     }
