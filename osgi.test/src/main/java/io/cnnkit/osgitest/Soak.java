@@ -81,7 +81,7 @@ final class Soak {
             return new Config(num(ctx, "soak.seconds", defaultSeconds), (int) num(ctx, "soak.threads", 4),
                     (long) num(ctx, "soak.maxRuns", 5_000_000), (long) num(ctx, "soak.maxSwaps", 1_000_000),
                     (long) num(ctx, "soak.seed", 6), (long) num(ctx, "soak.settleMillis", 1500),
-                    (long) num(ctx, "soak.heapMarginMiB", 16), num(ctx, "soak.backToBack", 0) != 0,
+                    (long) num(ctx, "soak.heapMarginMiB", 16), num(ctx, "soak.backToBack", 1) != 0,
                     num(ctx, "soak.progressSeconds", 60));
         }
 
@@ -420,10 +420,11 @@ final class Soak {
 
     private void update(Bundle b) throws Exception {
         if (!config.backToBack()) {
-            // Every available model first completes a run started now, on the current revision,
-            // so that no run is still loading its first classes from the revision the refresh
-            // closes: that fails the run with NoClassDefFoundError in Felix (soak.backToBack=1
-            // leaves this out and shows it; the engine lets the Error through).
+            // soak.backToBack=0: every available model first completes a run started now, on the
+            // current revision, so that no run is still loading classes from the revision the
+            // refresh closes. Not needed since the engine repeats a run whose provider left
+            // mid-run (Felix then fails its class loads with NoClassDefFoundError); kept to
+            // compare.
             long deadline = System.nanoTime() + Osgi.TIMEOUT.toNanos();
             long now = System.nanoTime();
             for (Case c : cases) {

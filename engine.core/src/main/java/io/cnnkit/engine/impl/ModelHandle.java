@@ -118,8 +118,27 @@ final class ModelHandle implements Model {
         return run(input, options, true);
     }
 
+    /** Runs before a run whose providers keep leaving mid-run gives up (each waits for the next snapshot). */
+    private static final int MAX_ATTEMPTS = 5;
+
     private List<Stage> run(Tensor input, RunOptions options, boolean keepAll) {
-        Snapshot s = awaitSnapshot(options.waitMillis());
+        for (int attempt = 1;; attempt++) {
+            Snapshot s = awaitSnapshot(options.waitMillis());
+            try {
+                return runOn(s, input, options, keepAll);
+            } catch (LinkageError | RuntimeException e) {
+                // A provider left during the run (its bundle stopped, updated or refreshed): its
+                // class loader may close half-way, failing a class load (NoClassDefFoundError) or
+                // anything else in its code. The result would be lost, not wrong: run again on the
+                // model's next snapshot, which awaitSnapshot waits for (or reports as unavailable).
+                if (e instanceof ModelException || snapshot == s || attempt == MAX_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private List<Stage> runOn(Snapshot s, Tensor input, RunOptions options, boolean keepAll) {
         checkInput(input);
         String unset = unsetWeights;
         if (unset != null) {
