@@ -123,10 +123,12 @@ final class Pool2d implements Layer {
         boolean max = config.kind == Kind.MAX;
         context.parallelFor(batch * oh, cost, (from, to) -> {
             float[] rowMax = max ? new float[w * c] : null, row = max ? new float[w * c] : null;
+            float[] shifted = max && c < 8 ? new float[w * c] : null;
             float[] acc = max ? new float[c] : null, col = max ? new float[c] : null;
             for (int item = from; item < to; item++) {
                 if (max) {
-                    maxPooledRow(config, input, output, item / oh, item % oh, h, w, c, ow, rowMax, row, acc, col);
+                    maxPooledRow(config, input, output, item / oh, item % oh, h, w, c, ow, rowMax, row, shifted, acc,
+                            col);
                 } else {
                     pooledRow(config, input, output, item / oh, item % oh, h, w, c, ow);
                 }
@@ -139,12 +141,13 @@ final class Pool2d implements Layer {
      * (the JIT vectorises them): the element-wise max of the window's input rows, then per output
      * pixel the max over its window's columns. Max is exact and its result does not depend on
      * the order (NaN wins either way, max(-0, 0) is 0 either way), so this equals
-     * {@link #reference} bit for bit. Scratch: {@code rowMax} and {@code row} of w*c floats,
+     * {@link #reference} bit for bit. Scratch: {@code rowMax}, {@code row} and (fewer than 8
+     * channels) {@code shifted} of w*c floats,
      * {@code acc} and {@code col} of c: C2 (JDK 17) vectorises {@code a[i] = max(a[i], b[i])} but
      * not {@code a[i] = max(a[i], b[off + i])}, so operands are copied to index 0 first.
      */
     static void maxPooledRow(Config cfg, Tensor input, Tensor output, int n, int oy, int h, int w, int c, int ow,
-            float[] rowMax, float[] row, float[] acc, float[] col) {
+            float[] rowMax, float[] row, float[] shifted, float[] acc, float[] col) {
         float[] x = input.data();
         float[] y = output.data();
         int padTop = cfg.padBefore(h, 0);
@@ -158,6 +161,24 @@ final class Pool2d implements Layer {
             maxInto(rowMax, row, rowLen);
         }
         int outBase = output.offset() + ((n * output.dim(1) + oy) * ow) * c;
+        int sx = cfg.strides[1], px = cfg.pool[1];
+        if (c < 8 && padLeft == 0 && (ow - 1) * sx + px <= w) {
+            // Few channels, every window inside the row: the max over px neighbouring pixels for
+            // every start pixel, as px - 1 whole-row passes of the vectorised maxInto (operands
+            // copied to index 0), then every sx-th start pixel's c values are the output.
+            int span = ((ow - 1) * sx + 1) * c;
+            System.arraycopy(rowMax, 0, row, 0, span);
+            for (int k = 1; k < px; k++) {
+                System.arraycopy(rowMax, k * c, shifted, 0, span);
+                maxInto(row, shifted, span);
+            }
+            for (int ox = 0, o = outBase, b = 0; ox < ow; ox++, o += c, b += sx * c) {
+                for (int ch = 0; ch < c; ch++) {
+                    y[o + ch] = row[b + ch];
+                }
+            }
+            return;
+        }
         for (int ox = 0; ox < ow; ox++) {
             int x0 = Math.max(ox * cfg.strides[1] - padLeft, 0);
             int x1 = Math.min(ox * cfg.strides[1] - padLeft + cfg.pool[1], w);

@@ -108,16 +108,18 @@ class PoolLayerTest {
         }
     }
 
-    /** The two-pass max kernel on wide channel rows with NaN, infinities and signed zeros. */
+    /** The two-pass max kernel on wide and narrow channel rows with NaN, infinities and signed zeros. */
     @Test
     void maxKernelMatchesReferenceOnSpecialValuesAndManyChannels() {
         Random r = new Random(8);
         float[] special = {Float.NaN, -0f, 0f, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY};
-        for (int trial = 0; trial < 12; trial++) {
+        for (int trial = 0; trial < 18; trial++) {
             int[] pool = {1 + r.nextInt(3), 1 + r.nextInt(3)};
             int[] strides = {1 + r.nextInt(3), 1 + r.nextInt(3)};
             boolean same = trial % 2 == 0;
-            int h = pool[0] + r.nextInt(9), w = pool[1] + r.nextInt(9), c = 1 + r.nextInt(70);
+            // every third trial with fewer than 8 channels (the few-channel whole-row path)
+            int h = pool[0] + r.nextInt(9), w = pool[1] + r.nextInt(9), c = trial % 3 == 0 ? 1 + r.nextInt(7)
+                    : 1 + r.nextInt(70);
             Tensor x = random(r, 1 + r.nextInt(2), h, w, c);
             for (int i = 0; i < x.size(); i++) {
                 if (r.nextInt(6) == 0) {
