@@ -5,12 +5,10 @@ import java.util.Set;
 
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.BuildContext;
-import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.Shape;
-import io.cnnkit.engine.api.Tensor;
 
 /** Test-scope Keras Activation layer: applies the named activation service. */
 public class ActivationLayer implements LayerProvider {
@@ -40,31 +38,7 @@ public class ActivationLayer implements LayerProvider {
             throw spec.paramError("activation", "is required");
         }
         Activation act = context.activation(spec, spec.raw("activation"));
-        return new Layer() {
-            @Override
-            public String name() {
-                return spec.name();
-            }
-
-            @Override
-            public String type() {
-                return "activation";
-            }
-
-            @Override
-            public Shape inputShape() {
-                return in;
-            }
-
-            @Override
-            public Shape outputShape(Shape input) {
-                return input;
-            }
-
-            @Override
-            public void forward(Tensor x, Tensor y, ExecutionContext ctx) {
-                act.apply(x.data(), x.offset(), y.data(), y.offset(), x.size(), x.dim(-1));
-            }
-        };
+        return new SameShapeLayer(spec, "activation", in,
+                (x, y, ctx) -> act.apply(x.data(), x.offset(), y.data(), y.offset(), x.size(), x.dim(-1)));
     }
 }

@@ -5,12 +5,10 @@ import java.util.Map;
 import java.util.Set;
 
 import io.cnnkit.engine.api.BuildContext;
-import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.Shape;
-import io.cnnkit.engine.api.Tensor;
 
 /** Test-scope dropout: the identity at inference, as in Keras. */
 public class IdentityDropout implements LayerProvider {
@@ -49,31 +47,6 @@ public class IdentityDropout implements LayerProvider {
         if (rate < 0 || rate >= 1) {
             throw spec.paramError("rate", "must be in [0, 1), got " + rate);
         }
-        return new Layer() {
-            @Override
-            public String name() {
-                return spec.name();
-            }
-
-            @Override
-            public String type() {
-                return "dropout";
-            }
-
-            @Override
-            public Shape inputShape() {
-                return in;
-            }
-
-            @Override
-            public Shape outputShape(Shape input) {
-                return input;
-            }
-
-            @Override
-            public void forward(Tensor x, Tensor y, ExecutionContext ctx) {
-                y.copyFrom(x);
-            }
-        };
+        return new SameShapeLayer(spec, "dropout", in, (x, y, ctx) -> y.copyFrom(x));
     }
 }

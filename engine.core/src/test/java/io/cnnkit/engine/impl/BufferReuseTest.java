@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.cnnkit.engine.api.BuildContext;
-import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerSpec;
@@ -27,6 +25,7 @@ import io.cnnkit.engine.api.Stage;
 import io.cnnkit.engine.api.StandaloneEngine;
 import io.cnnkit.engine.api.Tensor;
 import io.cnnkit.engine.fakes.Fakes;
+import io.cnnkit.engine.fakes.SameShapeLayer;
 
 /**
  * predict reuses intermediate output buffers across runs: layers still get zeroed outputs,
@@ -55,43 +54,15 @@ class BufferReuseTest {
 
         @Override
         public Layer create(LayerSpec spec, Shape in, BuildContext context) {
-            return new Layer() {
-                @Override
-                public String name() {
-                    return spec.name();
-                }
-
-                @Override
-                public String type() {
-                    return "accumulate";
-                }
-
-                @Override
-                public Shape inputShape() {
-                    return in;
-                }
-
-                @Override
-                public Shape outputShape(Shape input) {
-                    return input;
-                }
-
-                @Override
-                public void forward(Tensor x, Tensor y, ExecutionContext ctx) {
-                    float[] xd = x.data(), yd = y.data();
-                    int xo = x.offset(), yo = y.offset();
-                    ctx.parallelFor(x.size(), 1 << 12, (from, to) -> {
-                        for (int i = from; i < to; i++) {
-                            yd[yo + i] += 2 * xd[xo + i] + 1;
-                        }
-                    });
-                }
-
-                @Override
-                public Map<String, Tensor> weights() {
-                    return Map.of();
-                }
-            };
+            return new SameShapeLayer(spec, "accumulate", in, (x, y, ctx) -> {
+                float[] xd = x.data(), yd = y.data();
+                int xo = x.offset(), yo = y.offset();
+                ctx.parallelFor(x.size(), 1 << 12, (from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        yd[yo + i] += 2 * xd[xo + i] + 1;
+                    }
+                });
+            });
         }
     }
 

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.cnnkit.engine.api.BuildContext;
-import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.Model;
@@ -19,6 +18,7 @@ import io.cnnkit.engine.api.StandaloneEngine;
 import io.cnnkit.engine.api.Tensor;
 import io.cnnkit.engine.fakes.ActivationLayer;
 import io.cnnkit.engine.fakes.Fakes;
+import io.cnnkit.engine.fakes.SameShapeLayer;
 
 /**
  * A provider whose bundle is updated during a run can lose its classes half-way (Felix closes
@@ -43,34 +43,11 @@ class ProviderLeavesMidRunTest {
         @Override
         public Layer create(LayerSpec spec, Shape in, BuildContext context) {
             Layer real = super.create(spec, in, context);
-            return new Layer() {
-                @Override
-                public String name() {
-                    return real.name();
-                }
-
-                @Override
-                public String type() {
-                    return real.type();
-                }
-
-                @Override
-                public Shape inputShape() {
-                    return real.inputShape();
-                }
-
-                @Override
-                public Shape outputShape(Shape input) {
-                    return real.outputShape(input);
-                }
-
-                @Override
-                public void forward(Tensor x, Tensor y, ExecutionContext ctx) {
-                    forwards.incrementAndGet();
-                    midRun.run();
-                    throw new NoClassDefFoundError("io/cnnkit/layers/Gone (its bundle revision was refreshed)");
-                }
-            };
+            return new SameShapeLayer(spec, real.type(), in, (x, y, ctx) -> {
+                forwards.incrementAndGet();
+                midRun.run();
+                throw new NoClassDefFoundError("io/cnnkit/layers/Gone (its bundle revision was refreshed)");
+            });
         }
     }
 
