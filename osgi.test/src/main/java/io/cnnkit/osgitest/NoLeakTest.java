@@ -39,18 +39,7 @@ class NoLeakTest {
         Model m = keep.get(0);
         assertFalse(m.isAvailable(), "the model must be unavailable once both services left");
 
-        long deadline = System.nanoTime() + Osgi.TIMEOUT.toNanos();
-        List<String> alive;
-        do {
-            System.gc();
-            Thread.sleep(50);
-            alive = new ArrayList<>();
-            for (var e : refs.entrySet()) {
-                if (e.getValue().get() != null) {
-                    alive.add(e.getKey());
-                }
-            }
-        } while (!alive.isEmpty() && System.nanoTime() < deadline);
+        List<String> alive = Osgi.stillReachable(refs);
         if (!alive.isEmpty()) {
             throw new AssertionError("still reachable " + Osgi.TIMEOUT.toSeconds()
                     + " s after unregistering (and System.gc()): " + alive + "; model " + m);

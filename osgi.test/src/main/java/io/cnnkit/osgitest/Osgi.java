@@ -1,8 +1,11 @@
 package io.cnnkit.osgitest;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -121,5 +124,25 @@ public final class Osgi {
         } catch (IllegalStateException alreadyGone) {
             // the test unregistered it itself
         }
+    }
+
+    /**
+     * Collects garbage until every reference is cleared or {@link #TIMEOUT} passes; returns the
+     * names of those still reachable (empty: all collected).
+     */
+    public static List<String> stillReachable(Map<String, ? extends WeakReference<?>> refs) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        List<String> alive;
+        do {
+            System.gc();
+            Thread.sleep(50);
+            alive = new ArrayList<>();
+            for (var e : refs.entrySet()) {
+                if (e.getValue().get() != null) {
+                    alive.add(e.getKey());
+                }
+            }
+        } while (!alive.isEmpty() && System.nanoTime() < deadline);
+        return alive;
     }
 }

@@ -526,19 +526,7 @@ final class Soak {
     // ---------------------------------------------------------------- leaks
 
     private List<String> retainedLoaders() throws InterruptedException {
-        long deadline = System.nanoTime() + Osgi.TIMEOUT.toNanos();
-        List<String> alive;
-        do {
-            System.gc();
-            Thread.sleep(50);
-            alive = new ArrayList<>();
-            for (var e : oldLoaders.entrySet()) {
-                if (e.getValue().get() != null) {
-                    alive.add(e.getKey());
-                }
-            }
-        } while (!alive.isEmpty() && System.nanoTime() < deadline);
-        return alive;
+        return Osgi.stillReachable(oldLoaders);
     }
 
     /**
