@@ -37,6 +37,18 @@ public interface Layer {
      */
     void forward(Tensor input, Tensor output, ExecutionContext context);
 
+    /**
+     * Whether {@link #forward} sets every element of {@code output} whatever it held before.
+     * The engine reuses a model's intermediate output buffers from one run to the next and
+     * zeroes them first unless the layer answers true; answer true only when a test shows the
+     * kernel gives the same result into a buffer full of garbage (e.g. NaN).
+     *
+     * @since 1.1
+     */
+    default boolean writesEveryOutput() {
+        return false;
+    }
+
     /** Weights by name in Keras's order (kernel, bias; gamma, beta, moving_mean, ...). Live tensors. */
     default Map<String, Tensor> weights() {
         return Map.of();

@@ -201,13 +201,16 @@ final class ModelHandle implements Model {
 
     /**
      * Layer {@code index}'s output buffer from the last run when it has the same shape, zeroed
-     * (layers may count on a zeroed output) by the run's threads; else a new one. Saves
+     * (layers may count on a zeroed output) by the run's threads unless the layer
+     * {@linkplain Layer#writesEveryOutput() writes every element}; else a new one. Saves
      * allocating and collecting big intermediate tensors on every run.
      */
     private Tensor reuse(Buffers buffers, int index, Layer layer, Shape out, int batch, ExecutionContext ctx) {
         Tensor t = buffers.outputs[index];
         if (t != null && t.hasShape(out.withBatch(batch))) {
-            zero(t, ctx);
+            if (!layer.writesEveryOutput()) {
+                zero(t, ctx);
+            }
             return t;
         }
         t = allocate(layer, out, batch);

@@ -136,6 +136,12 @@ final class Pool2d implements Layer {
         });
     }
 
+    /** Both kernels set every output cell (PoolLayerTest.reusedDirtyBuffersGiveTheReference). */
+    @Override
+    public boolean writesEveryOutput() {
+        return true;
+    }
+
     /**
      * Max pooling of output row {@code oy} of sample {@code n} in two passes of contiguous loops
      * (the JIT vectorises them): the element-wise max of the window's input rows, then per output

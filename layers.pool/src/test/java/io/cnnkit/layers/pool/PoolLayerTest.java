@@ -108,6 +108,43 @@ class PoolLayerTest {
         }
     }
 
+    /**
+     * The pools skip the engine's zeroing of reused buffers ({@code writesEveryOutput}): as the
+     * first layer of a model their output is an intermediate buffer the next run reuses, and a
+     * second run on other input must give exactly the reference, whatever the first run left.
+     */
+    @Test
+    void reusedDirtyBuffersGiveTheReference() {
+        Random r = new Random(9);
+        for (int trial = 0; trial < 30; trial++) {
+            Pool2d.Kind kind = trial % 2 == 0 ? Pool2d.Kind.MAX : Pool2d.Kind.AVERAGE;
+            int[] pool = {1 + r.nextInt(3), 1 + r.nextInt(3)};
+            int[] strides = {1 + r.nextInt(3), 1 + r.nextInt(3)};
+            boolean same = r.nextBoolean();
+            int h = pool[0] + r.nextInt(10), w = pool[1] + r.nextInt(10), c = 1 + r.nextInt(trial % 3 == 0 ? 7 : 20);
+            int batch = 1 + r.nextInt(2);
+            Pool2d.Config cfg = new Pool2d.Config(kind, pool, strides, same);
+            LayerSpec first = spec(kind == Pool2d.Kind.MAX ? "max_pooling2d" : "average_pooling2d", "pool_size",
+                    List.of((long) pool[0], (long) pool[1]), "strides", List.of((long) strides[0], (long) strides[1]),
+                    "padding", same ? "same" : "valid");
+            // a 1x1 max pool after it copies the first pool's output: the first pool's buffer is reused
+            LayerSpec copy = spec("max_pooling2d", "pool_size", List.of(1L, 1L));
+            try (Model m = Harness.build(engine, Shape.of(h, w, c), first, copy)) {
+                Tensor a = random(r, batch, h, w, c);
+                for (int i = 0; i < a.size(); i++) {
+                    a.data()[i] = i % 3 == 0 ? Float.NaN : a.data()[i] * 1e6f;
+                }
+                Tensor b = random(r, batch, h, w, c);
+                Tensor expected = Pool2d.reference(cfg, b);
+                for (int threads : new int[] {1, 2}) {
+                    m.predict(a, RunOptions.DEFAULT.withThreads(threads));
+                    Tensor y = m.predict(b, RunOptions.DEFAULT.withThreads(threads));
+                    assertTrue(expected.contentEquals(y), "trial " + trial + " " + cfg.describe() + " threads " + threads);
+                }
+            }
+        }
+    }
+
     /** The two-pass max kernel on wide and narrow channel rows with NaN, infinities and signed zeros. */
     @Test
     void maxKernelMatchesReferenceOnSpecialValuesAndManyChannels() {
