@@ -38,7 +38,7 @@ public class ActivationLayer implements LayerProvider {
             throw spec.paramError("activation", "is required");
         }
         Activation act = context.activation(spec, spec.raw("activation"));
-        return new SameShapeLayer(spec, "activation", in,
+        return FakeLayer.sameShape(spec, "activation", in,
                 (x, y, ctx) -> act.apply(x.data(), x.offset(), y.data(), y.offset(), x.size(), x.dim(-1)));
     }
 }

@@ -47,6 +47,6 @@ public class IdentityDropout implements LayerProvider {
         if (rate < 0 || rate >= 1) {
             throw spec.paramError("rate", "must be in [0, 1), got " + rate);
         }
-        return new SameShapeLayer(spec, "dropout", in, (x, y, ctx) -> y.copyFrom(x));
+        return FakeLayer.sameShape(spec, "dropout", in, (x, y, ctx) -> y.copyFrom(x));
     }
 }

@@ -6,7 +6,6 @@ import java.util.Set;
 
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.BuildContext;
-import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Initializers;
 import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerProvider;
@@ -59,46 +58,18 @@ public class NaiveDense implements LayerProvider {
                 context.random(), in.dim(0), units);
         Tensor bias = useBias ? w.add("bias", Initializers.resolve(spec, "bias_initializer", "zeros"),
                 context.random(), units) : null;
-        return new Layer() {
-            @Override
-            public String name() {
-                return spec.name();
-            }
-
-            @Override
-            public String type() {
-                return "dense";
-            }
-
-            @Override
-            public Shape inputShape() {
-                return in;
-            }
-
-            @Override
-            public Shape outputShape(Shape input) {
-                return Shape.of(units);
-            }
-
-            @Override
-            public void forward(Tensor x, Tensor y, ExecutionContext ctx) {
-                int n = x.dim(0), m = x.dim(1);
-                for (int b = 0; b < n; b++) {
-                    for (int u = 0; u < units; u++) {
-                        float sum = bias == null ? 0f : bias.get(u);
-                        for (int i = 0; i < m; i++) {
-                            sum += x.get(b, i) * kernel.get(i, u);
-                        }
-                        y.set(sum, b, u);
+        return new FakeLayer(spec, "dense", in, input -> Shape.of(units), (x, y, ctx) -> {
+            int n = x.dim(0), m = x.dim(1);
+            for (int b = 0; b < n; b++) {
+                for (int u = 0; u < units; u++) {
+                    float sum = bias == null ? 0f : bias.get(u);
+                    for (int i = 0; i < m; i++) {
+                        sum += x.get(b, i) * kernel.get(i, u);
                     }
-                    act.apply(y.data(), y.index(b, 0), y.data(), y.index(b, 0), units, units);
+                    y.set(sum, b, u);
                 }
+                act.apply(y.data(), y.index(b, 0), y.data(), y.index(b, 0), units, units);
             }
-
-            @Override
-            public Map<String, Tensor> weights() {
-                return w.asMap();
-            }
-        };
+        }, w);
     }
 }

@@ -25,7 +25,7 @@ import io.cnnkit.engine.api.Stage;
 import io.cnnkit.engine.api.StandaloneEngine;
 import io.cnnkit.engine.api.Tensor;
 import io.cnnkit.engine.fakes.Fakes;
-import io.cnnkit.engine.fakes.SameShapeLayer;
+import io.cnnkit.engine.fakes.FakeLayer;
 
 /**
  * predict reuses intermediate output buffers across runs: layers still get zeroed outputs,
@@ -54,7 +54,7 @@ class BufferReuseTest {
 
         @Override
         public Layer create(LayerSpec spec, Shape in, BuildContext context) {
-            return new SameShapeLayer(spec, "accumulate", in, (x, y, ctx) -> {
+            return FakeLayer.sameShape(spec, "accumulate", in, (x, y, ctx) -> {
                 float[] xd = x.data(), yd = y.data();
                 int xo = x.offset(), yo = y.offset();
                 ctx.parallelFor(x.size(), 1 << 12, (from, to) -> {

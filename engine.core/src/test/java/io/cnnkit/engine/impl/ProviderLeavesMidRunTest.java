@@ -18,7 +18,7 @@ import io.cnnkit.engine.api.StandaloneEngine;
 import io.cnnkit.engine.api.Tensor;
 import io.cnnkit.engine.fakes.ActivationLayer;
 import io.cnnkit.engine.fakes.Fakes;
-import io.cnnkit.engine.fakes.SameShapeLayer;
+import io.cnnkit.engine.fakes.FakeLayer;
 
 /**
  * A provider whose bundle is updated during a run can lose its classes half-way (Felix closes
@@ -43,7 +43,7 @@ class ProviderLeavesMidRunTest {
         @Override
         public Layer create(LayerSpec spec, Shape in, BuildContext context) {
             Layer real = super.create(spec, in, context);
-            return new SameShapeLayer(spec, real.type(), in, (x, y, ctx) -> {
+            return FakeLayer.sameShape(spec, real.type(), in, (x, y, ctx) -> {
                 forwards.incrementAndGet();
                 midRun.run();
                 throw new NoClassDefFoundError("io/cnnkit/layers/Gone (its bundle revision was refreshed)");
