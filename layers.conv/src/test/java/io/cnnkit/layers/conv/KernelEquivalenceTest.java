@@ -20,6 +20,7 @@ import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.RunOptions;
 import io.cnnkit.engine.api.StandaloneEngine;
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.fakes.Activations;
 
 /**
  * The scalar fast kernels (implicit GEMM, few-filter) against the naive ones (bit for bit: they sum in
@@ -90,8 +91,8 @@ class KernelEquivalenceTest {
     void conv2dFastKernelsEqualNaiveOnRandomShapes() {
         Random r = new Random(11);
         int fewFilterCases = 0, planarCases = 0;
-        Activation[] acts = {null, new TestActivations.Relu(), new TestActivations.Tanh(),
-            new TestActivations.Softmax()};
+        Activation[] acts = {null, new Activations.Relu(), new Activations.Tanh(),
+            new Activations.Softmax()};
         for (int trial = 0; trial < 100; trial++) {
             int n = 1 + r.nextInt(2), h = 1 + r.nextInt(9), w = 1 + r.nextInt(9);
             int groups = 1 + r.nextInt(3);
@@ -145,7 +146,7 @@ class KernelEquivalenceTest {
     @Test
     void planarFewFilterKernelEqualsNaive() {
         Random r = new Random(17);
-        Activation[] acts = {null, new TestActivations.Relu(), new TestActivations.Softmax()};
+        Activation[] acts = {null, new Activations.Relu(), new Activations.Softmax()};
         for (int trial = 0; trial < 60; trial++) {
             int n = 1 + r.nextInt(3), h = 1 + r.nextInt(14), w = 1 + r.nextInt(trial % 3 == 0 ? 200 : 40);
             int c = 1 + r.nextInt(5), f = 1 + r.nextInt(4);
@@ -209,8 +210,8 @@ class KernelEquivalenceTest {
             Tensor naive = Tensor.zeros(2, win.outH(5), win.outW(150), 70);
             Tensor fast = Tensor.zeros(naive.shape());
             java.util.Arrays.fill(fast.data(), Float.NaN);
-            ConvKernels.conv2dNaive(x, k, b, naive, g, new TestActivations.Relu());
-            GemmConv.conv2d(x, k, b, fast, g, new TestActivations.Relu(), new ShuffledContext(3),
+            ConvKernels.conv2dNaive(x, k, b, naive, g, new Activations.Relu());
+            GemmConv.conv2d(x, k, b, fast, g, new Activations.Relu(), new ShuffledContext(3),
                     ScalarMicroKernel.INSTANCE);
             assertBitIdentical("segments/slices/tails " + win.describe(), naive, fast);
         }
@@ -238,7 +239,7 @@ class KernelEquivalenceTest {
     @Test
     void depthwiseTiledEqualsNaiveOnRandomShapes() {
         Random r = new Random(12);
-        Activation[] acts = {null, new TestActivations.Relu(), new TestActivations.Softmax()};
+        Activation[] acts = {null, new Activations.Relu(), new Activations.Softmax()};
         for (int trial = 0; trial < 60; trial++) {
             int n = 1 + r.nextInt(2), h = 1 + r.nextInt(9), w = 1 + r.nextInt(9);
             int c = r.nextInt(6) == 0 ? 60 + r.nextInt(20) : 1 + r.nextInt(6);
@@ -346,7 +347,7 @@ class KernelEquivalenceTest {
             assertTrue(y1.contentEquals(y7), "1 vs 7 threads differ");
             Tensor naive = Tensor.zeros(2, 48, 48, 16);
             ConvKernels.conv2dNaive(x, kernel, bias, naive, new ConvKernels.Geometry(1, 1, 1, 1, 1, 1, 1),
-                    new TestActivations.Relu());
+                    new Activations.Relu());
             assertBitIdentical("engine run vs naive kernel", naive, y7);
             assertNotEquals(0f, y7.get(1, 20, 20, 3) + y7.get(1, 20, 21, 3) + y7.get(0, 5, 5, 0),
                     "the output should not be all zeros");

@@ -12,6 +12,7 @@ import io.cnnkit.engine.api.Engines;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.StandaloneEngine;
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.fakes.Activations;
 
 /** Builds one-layer models through the real engine for the tests. */
 final class TestModels {
@@ -26,10 +27,10 @@ final class TestModels {
         e.register(new Conv2dProvider());
         e.register(new DepthwiseConv2dProvider());
         e.register(new ZeroPadding2dProvider());
-        e.register(new TestActivations.Linear());
-        e.register(new TestActivations.Relu());
-        e.register(new TestActivations.Tanh());
-        e.register(new TestActivations.Softmax());
+        e.register(new Activations.Linear());
+        e.register(new Activations.Relu());
+        e.register(new Activations.Tanh());
+        e.register(new Activations.Softmax());
         return e;
     }
 
