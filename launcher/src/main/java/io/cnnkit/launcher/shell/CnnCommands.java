@@ -327,6 +327,10 @@ public final class CnnCommands implements AutoCloseable {
         synchronized (models) {
             loaded = models.get(model);
         }
+        if (p.batch() < 0 || p.threads() < 0) {
+            throw new CommandException("--batch and --threads must be >= 1 (0 or absent: the default), got "
+                    + p.batch() + " and " + p.threads(), "./cnnkit help bench");
+        }
         Workload w = loaded == null ? Workload.find(model) : null;
         int batch = p.batch() > 0 ? p.batch() : w != null ? w.batch() : 1;
         Bench.Options options;
@@ -335,10 +339,6 @@ public final class CnnCommands implements AutoCloseable {
                     p.runs(), p.warmup(), p.seed());
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage(), "./cnnkit help bench");
-        }
-        if (p.batch() < 0 || p.threads() < 0) {
-            throw new CommandException("--batch and --threads must be >= 1 (0 or absent: the default), got "
-                    + p.batch() + " and " + p.threads(), "./cnnkit help bench");
         }
         if (loaded != null) {
             if (p.input() != null) {
