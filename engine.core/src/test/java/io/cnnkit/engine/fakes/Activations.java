@@ -7,18 +7,6 @@ public final class Activations {
     private Activations() {
     }
 
-    public static class Linear implements Activation {
-        @Override
-        public String name() {
-            return "linear";
-        }
-
-        @Override
-        public float apply(float x) {
-            return x;
-        }
-    }
-
     public static class Relu implements Activation {
         @Override
         public String name() {
