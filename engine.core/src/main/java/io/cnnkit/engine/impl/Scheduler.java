@@ -19,17 +19,24 @@ import io.cnnkit.engine.api.ExecutionContext;
  * item count and the chunk size, and each item is computed by exactly one task, so a
  * kernel's result does not depend on the thread count. A run's own thread works on its
  * ranges next to the pool's workers (at most the run's thread count at a time).
+ *
+ * <p>A worker that has finished its part of a parallel loop spins for up to {@link #SPIN_NANOS}
+ * waiting for the next loop before it returns to the pool and parks: waking a parked thread
+ * takes 0.1 to over 1 ms on a virtual machine (an idle vCPU is halted), longer than many
+ * layers take, and it is paid once per layer. ONNX Runtime and OpenMP runtimes spin likewise.
  */
 public final class Scheduler implements AutoCloseable {
     /** Below this much work (about flops) a range runs inline: task overhead would dominate. */
     public static final long INLINE_WORK = 1L << 16;
     /** Target work per task. */
     static final long TASK_WORK = 1L << 18;
+    /** How long a worker that ran part of a loop waits, spinning, for the next loop: 0.5 ms. */
+    static final long SPIN_NANOS = 500_000;
 
     private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
     private final int parallelism;
-    private final Map<Integer, ForkJoinPool> pools = new ConcurrentHashMap<>();
+    private final Map<Integer, Crew> crews = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public Scheduler(int parallelism) {
@@ -49,40 +56,54 @@ public final class Scheduler implements AutoCloseable {
             throw new IllegalStateException("the cnnkit engine is stopped; its scheduler is closed");
         }
         int n = threads <= 0 ? parallelism : threads;
+        if (n > 1) {
+            // wake the run's helpers now: they spin through the run's first steps (buffers,
+            // the first layer's setup) instead of waking at its first parallel loop
+            crew(n).rouse(n - 1);
+        }
         return new Context(n);
     }
 
     // RejectedExecutionException (not IllegalStateException): a run whose engine stops between two
     // layers must fail as ModelHandle reports a stop mid-layer, with a ModelException.
-    private ForkJoinPool pool(int n) {
+    private Crew crew(int n) {
         if (closed) {
             throw new RejectedExecutionException("the cnnkit engine is stopped; its scheduler is closed");
         }
-        ForkJoinPool pool = pools.computeIfAbsent(n, k -> {
+        Crew crew = crews.computeIfAbsent(n, k -> {
             int id = POOL_IDS.incrementAndGet();
             AtomicInteger thread = new AtomicInteger();
-            return new ForkJoinPool(k, p -> {
+            return new Crew(new ForkJoinPool(k, p -> {
                 ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
                 t.setName("cnnkit-fj-" + id + "-" + thread.incrementAndGet());
                 t.setDaemon(true);
                 return t;
-            }, null, false);
+            }, null, false));
         });
         if (closed) {
             // close() ran between the check above and computeIfAbsent and may not have seen this
             // pool: shut it down here so that no cnnkit-fj thread outlives the engine.
-            pool.shutdownNow();
-            pools.remove(n, pool);
+            crew.pool.shutdownNow();
+            crews.remove(n, crew);
             throw new RejectedExecutionException("the cnnkit engine is stopped; its scheduler is closed");
         }
-        return pool;
+        return crew;
     }
 
     /** Number of live pool threads (for leak checks). */
     public int liveThreads() {
         int n = 0;
-        for (ForkJoinPool p : pools.values()) {
-            n += p.getPoolSize();
+        for (Crew c : crews.values()) {
+            n += c.pool.getPoolSize();
+        }
+        return n;
+    }
+
+    /** Helper tasks started and not yet ended that are not working on a loop (for tests). */
+    int idleHelpers() {
+        int n = 0;
+        for (Crew c : crews.values()) {
+            n += c.idle.get();
         }
         return n;
     }
@@ -91,18 +112,18 @@ public final class Scheduler implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        for (ForkJoinPool p : pools.values()) {
-            p.shutdownNow();
+        for (Crew c : crews.values()) {
+            c.pool.shutdownNow();
         }
-        for (ForkJoinPool p : pools.values()) {
+        for (Crew c : crews.values()) {
             try {
-                p.awaitTermination(10, TimeUnit.SECONDS);
+                c.pool.awaitTermination(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
         }
-        pools.clear();
+        crews.clear();
     }
 
     private final class Context implements ExecutionContext {
@@ -131,12 +152,12 @@ public final class Scheduler implements AutoCloseable {
             long perTask = Math.max(1, TASK_WORK / cost);
             long minChunks = 4L * threads;
             int chunk = (int) Math.max(1, Math.min(perTask, (count + minChunks - 1) / minChunks));
-            ForkJoinPool pool = pool(threads);
-            if (inPool(pool)) {
+            Crew crew = crew(threads);
+            if (inPool(crew.pool)) {
                 new Range(body, 0, count, chunk).invoke();
                 return;
             }
-            new Shared(body, count, chunk).run(pool, threads);
+            new Shared(body, count, chunk).run(crew, threads);
         }
     }
 
@@ -149,6 +170,8 @@ public final class Scheduler implements AutoCloseable {
      * does not change the result.
      */
     private static final class Shared {
+        /** Helpers still wanted: a worker takes one before it works on this loop. */
+        final AtomicInteger seats = new AtomicInteger();
         private final ExecutionContext.RangeBody body;
         private final int count;
         private final int chunk;
@@ -165,12 +188,16 @@ public final class Scheduler implements AutoCloseable {
             this.chunks = (count + chunk - 1) / chunk;
         }
 
-        void run(ForkJoinPool pool, int threads) {
+        void run(Crew crew, int threads) {
             int helpers = Math.min(threads - 1, chunks - 1);
+            seats.set(helpers);
+            crew.offer(this);
             RejectedExecutionException rejected = null;
-            for (int i = 0; i < helpers; i++) {
+            // idle helpers (spinning after an earlier loop, or roused) take seats first; new
+            // tasks wake parked workers for the rest
+            for (int i = crew.idle.get(); i < helpers; i++) {
                 try {
-                    pool.execute(this::work);
+                    crew.submit(this);
                 } catch (RejectedExecutionException e) {
                     // the engine is stopping: finish what helpers may have claimed, then report it
                     rejected = e;
@@ -178,6 +205,13 @@ public final class Scheduler implements AutoCloseable {
                 }
             }
             work();
+            crew.withdraw(this);
+            // a helper is finishing its last chunk: spin a little first (a parked caller takes
+            // about 0.1 ms to wake), then park
+            long end = System.nanoTime() + SPIN_NANOS;
+            while (done.get() < chunks && System.nanoTime() - end < 0) {
+                Thread.onSpinWait();
+            }
             while (done.get() < chunks) {
                 LockSupport.park(this);
             }
@@ -214,6 +248,88 @@ public final class Scheduler implements AutoCloseable {
                     LockSupport.unpark(caller);
                 }
             }
+        }
+    }
+
+    /**
+     * A pool and the loop it currently offers to idle workers. A worker that has helped with a
+     * loop spins for {@link #SPIN_NANOS} on {@link #offered} before it returns to the pool; a
+     * loop is withdrawn as soon as its caller has no chunk left to start, so no worker keeps
+     * a finished loop (and the layer classes its body references) reachable.
+     */
+    private final class Crew {
+        final ForkJoinPool pool;
+        /** Helper tasks submitted or spinning, not working on a loop: each can take the next one. */
+        final AtomicInteger idle = new AtomicInteger();
+        private volatile Shared offered;
+
+        Crew(ForkJoinPool pool) {
+            this.pool = pool;
+        }
+
+        void offer(Shared loop) {
+            offered = loop;
+        }
+
+        void withdraw(Shared loop) {
+            if (offered == loop) {
+                offered = null;
+            }
+        }
+
+        /** Makes sure {@code helpers} workers are awake (or waking) and waiting for the next loop. */
+        void rouse(int helpers) {
+            try {
+                for (int i = idle.get(); i < helpers; i++) {
+                    submit(null);
+                }
+            } catch (RejectedExecutionException e) {
+                // the engine is stopping: the run's first loop reports it
+            }
+        }
+
+        /** Starts a helper task for {@code loop} (null: the next loop offered). */
+        void submit(Shared loop) {
+            idle.incrementAndGet();
+            try {
+                pool.execute(() -> help(loop));
+            } catch (RejectedExecutionException e) {
+                idle.decrementAndGet();
+                throw e;
+            }
+        }
+
+        /** Helps with {@code loop} (null: the next one offered), then with later loops, until none comes. */
+        private void help(Shared loop) {
+            try {
+                Shared next = loop == null ? awaitNext(null) : loop;
+                while (next != null) {
+                    if (next.seats.getAndDecrement() > 0) {
+                        idle.decrementAndGet();
+                        try {
+                            next.work();
+                        } finally {
+                            idle.incrementAndGet();
+                        }
+                    }
+                    next = awaitNext(next);
+                }
+            } finally {
+                idle.decrementAndGet();
+            }
+        }
+
+        /** The next loop that wants a helper, or null after {@link #SPIN_NANOS} or on close. */
+        private Shared awaitNext(Shared last) {
+            long end = System.nanoTime() + SPIN_NANOS;
+            do {
+                Shared o = offered;
+                if (o != null && o != last && o.seats.get() > 0) {
+                    return o;
+                }
+                Thread.onSpinWait();
+            } while (System.nanoTime() - end < 0 && !closed && !Thread.currentThread().isInterrupted());
+            return null;
         }
     }
 

@@ -164,6 +164,54 @@ class SchedulerTest {
         }
     }
 
+    /**
+     * Each run rouses its helpers, which spin for a short while and then return to the pool:
+     * many runs in a row do not pile up helper tasks, and the count returns to zero.
+     */
+    @Test
+    void rousedHelpersDoNotPileUpAndEndAfterTheirSpin() throws Exception {
+        try (Scheduler s = new Scheduler(2)) {
+            for (int i = 0; i < 10_000; i++) {
+                s.context(2);
+            }
+            assertTrue(s.idleHelpers() <= 1, "at most one helper for a 2-thread run: " + s.idleHelpers());
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (s.idleHelpers() > 0 && System.nanoTime() < end) {
+                Thread.sleep(1);
+            }
+            assertEquals(0, s.idleHelpers(), "helpers stop spinning after " + Scheduler.SPIN_NANOS + " ns");
+            assertEquals(1, s.context(1).parallelism(), "a one-thread run rouses nobody");
+            assertEquals(0, s.idleHelpers());
+        }
+    }
+
+    /**
+     * Workers waiting for the next loop do not keep a finished one reachable (a loop's body
+     * references the layer, and through it the classes of a bundle that may be updated).
+     */
+    @Test
+    void aFinishedLoopIsNotKeptReachableByWaitingWorkers() throws Exception {
+        try (Scheduler s = new Scheduler(2)) {
+            AtomicIntegerArray hits = new AtomicIntegerArray(64);
+            ExecutionContext.RangeBody body = (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    hits.incrementAndGet(i); // captures hits: a new body object per run
+                }
+            };
+            java.lang.ref.WeakReference<ExecutionContext.RangeBody> ref = new java.lang.ref.WeakReference<>(body);
+            s.context(2).parallelFor(64, 100_000, body);
+            body = null;
+            assertEquals(64, java.util.stream.IntStream.range(0, 64).map(hits::get).sum());
+            // a worker may hold the loop it finished while it spins (SPIN_NANOS); then nothing does
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (ref.get() != null && System.nanoTime() < end) {
+                System.gc();
+                Thread.sleep(5);
+            }
+            assertEquals(null, ref.get(), "the finished loop's body is still reachable");
+        }
+    }
+
     @Test
     void anExceptionInOneTileReachesTheCaller() {
         try (Scheduler s = new Scheduler(4)) {

@@ -103,8 +103,9 @@ public final class Bench {
             for (double t : timesMs) {
                 b.append(String.format(Locale.ROOT, " %.3f", t));
             }
-            b.append(String.format(Locale.ROOT, "%npeak heap: %.1f MB (heap in use, garbage included, sampled every 1 ms%s)%n",
-                    peakHeapMb(), collectionsWatched ? " and before each GC" : "; GC notifications unavailable here"));
+            b.append(String.format(Locale.ROOT, "%npeak heap: %.1f MB (heap in use, garbage included, %s)%n",
+                    peakHeapMb(), collectionsWatched ? "before each GC and sampled every " + HeapMonitor.SAMPLE_MS_WITH_GC + " ms"
+                            : "sampled every 1 ms; GC notifications unavailable here"));
             return b.append(line()).toString();
         }
 

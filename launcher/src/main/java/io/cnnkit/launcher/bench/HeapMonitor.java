@@ -23,8 +23,10 @@ import com.sun.management.GarbageCollectionNotificationInfo;
 /**
  * Peak Java heap in use while it is open. Two sources, the larger wins:
  * <ol>
- * <li>a daemon thread samples {@link MemoryMXBean#getHeapMemoryUsage()} (used bytes) every
- * millisecond;</li>
+ * <li>a daemon thread samples {@link MemoryMXBean#getHeapMemoryUsage()} (used bytes), every
+ * millisecond when collections cannot be watched, else every {@link #SAMPLE_MS_WITH_GC} ms
+ * (the heap in use only drops at collections, so their reports carry the peaks; a thread
+ * waking every millisecond would take a few percent of a core from the timed runs);</li>
  * <li>every garbage collection reports the heap in use just before it ran (the sum over heap
  * pools of {@link GarbageCollectionNotificationInfo}'s usage before GC): the heap's highs come
  * right before collections, which sampling can miss.</li>
@@ -37,6 +39,8 @@ import com.sun.management.GarbageCollectionNotificationInfo;
  * offers (the launcher imports it optionally): without it the monitor only samples.
  */
 public final class HeapMonitor implements AutoCloseable {
+    /** Sampling period while GC notifications are watched. */
+    static final int SAMPLE_MS_WITH_GC = 50;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final AtomicLong peak = new AtomicLong();
     private final Set<String> heapPools = new HashSet<>();
@@ -61,11 +65,12 @@ public final class HeapMonitor implements AutoCloseable {
             }
         }
         sample();
+        long periodMs = emitters.isEmpty() ? 1 : SAMPLE_MS_WITH_GC;
         sampler = new Thread(() -> {
             while (running) {
                 sample();
                 try {
-                    Thread.sleep(1);
+                    Thread.sleep(periodMs);
                 } catch (InterruptedException e) {
                     return;
                 }
