@@ -193,6 +193,13 @@ public final class OrtModel implements AutoCloseable {
 
     /** ONNX Runtime's times in milliseconds. */
     public record Timing(int threads, double coldMs, double[] timesMs) {
+        /** These times followed by {@code later}'s timed runs (its cold run was not the first). */
+        public Timing andLater(Timing later) {
+            double[] all = java.util.Arrays.copyOf(timesMs, timesMs.length + later.timesMs.length);
+            System.arraycopy(later.timesMs, 0, all, timesMs.length, later.timesMs.length);
+            return new Timing(threads, coldMs, all);
+        }
+
         public double medianMs() {
             return Stats.median(timesMs);
         }

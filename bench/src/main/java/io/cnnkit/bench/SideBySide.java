@@ -27,9 +27,15 @@ import io.cnnkit.launcher.bench.Workload;
  * warm-up / timed-run scheme, and prints median times, their ratio, GFLOP/s and how each
  * scales from the first to the last thread count.
  *
- * <p>{@code SideBySide [--runs N] [--warmup N] [--threads 1,2] [--workloads W1,W2,W3,W4] [--seed N]
- * [--tolerance X] [--ort-weights inputs|constants]}: ONNX Runtime gets the weights as graph inputs
- * (default) or embedded as constants ({@link OnnxConstants}), which it can pre-pack.
+ * <p>The timed runs are taken in rounds: each round times every (engine, thread count) pair in
+ * turn, {@code runs / rounds} runs each, so that every ratio compares runs taken under the same
+ * mix of conditions (on a shared machine the speed of a core drifts over seconds; timing all
+ * 1-thread runs, then all 2-thread runs, would fold that drift into the scaling). The medians
+ * are over all rounds' runs; the scaling line also gives the range of the per-round ratios.
+ *
+ * <p>{@code SideBySide [--runs N] [--rounds N] [--warmup N] [--threads 1,2] [--workloads W1,W2,W3,W4]
+ * [--seed N] [--tolerance X] [--ort-weights inputs|constants]}: ONNX Runtime gets the weights as
+ * graph inputs (default) or embedded as constants ({@link OnnxConstants}), which it can pre-pack.
  * Exit code 1 when any output disagrees.
  */
 public final class SideBySide {
@@ -49,42 +55,103 @@ public final class SideBySide {
         }
     }
 
+    /** Untimed runs that start every round after the first (caches and threads back in shape). */
+    static final int REWARM = 3;
+    /** Pause before each timed block, so that the other engine's spinning threads have parked. */
+    static final int PAUSE_MS = 20;
+
     /**
-     * Compares one model: its ONNX graph is fed the model's weights, both run on the same
-     * seeded input of {@code batch} samples.
+     * One workload at each thread count, timed in rounds.
+     *
+     * @param rows            one per thread count, medians over every round's runs
+     * @param roundMediansOrt per thread count, ONNX Runtime's median of each round
+     * @param roundMediansCnnkit per thread count, cnnkit's median of each round
      */
+    public record Comparison(List<Row> rows, double[][] roundMediansOrt, double[][] roundMediansCnnkit) {
+    }
+
+    /** Compares one model at one thread count, in one round. */
     public static Row compare(Model model, String workload, byte[] onnx, int batch, int threads, int runs, int warmup,
             long seed, OrtModel.Weights weights) throws OrtException {
+        return compare(model, workload, onnx, batch, new int[] {threads}, runs, 1, warmup, seed, weights).rows().get(0);
+    }
+
+    /**
+     * Compares one model: its ONNX graph is fed the model's weights, both run on the same
+     * seeded input of {@code batch} samples, first checked for agreement at each thread count,
+     * then timed in {@code rounds} rounds of {@code ceil(runs / rounds)} runs per engine and
+     * thread count (the first round after the cold run and {@code warmup} untimed runs).
+     */
+    public static Comparison compare(Model model, String workload, byte[] onnx, int batch, int[] threads, int runs,
+            int rounds, int warmup, long seed, OrtModel.Weights weights) throws OrtException {
         Tensor input = Bench.randomInput(model.inputShape(), batch, seed);
-        Bench.Options o = new Bench.Options(batch, threads, runs, warmup, seed);
-        try (OrtModel ort = new OrtModel(onnx, model, threads, weights)) {
-            Tensor expected = ort.predict(input);
-            Tensor actual = model.predict(input, RunOptions.DEFAULT.withThreads(threads));
-            Agreement agreement = Agreement.of(expected, actual);
-            OrtModel.Timing t = ort.time(input, warmup, runs);
-            Bench.Result r = Bench.run(model, input, o, null);
-            return new Row(workload, batch, r.flops(), threads, t, r, agreement);
+        int perRound = Math.max(1, (runs + rounds - 1) / rounds);
+        int n = threads.length;
+        List<OrtModel> orts = new ArrayList<>();
+        try {
+            Agreement[] agreements = new Agreement[n];
+            for (int i = 0; i < n; i++) {
+                OrtModel ort = new OrtModel(onnx, model, threads[i], weights);
+                orts.add(ort);
+                agreements[i] = Agreement.of(ort.predict(input),
+                        model.predict(input, RunOptions.DEFAULT.withThreads(threads[i])));
+            }
+            OrtModel.Timing[] ortTimes = new OrtModel.Timing[n];
+            Bench.Result[] ours = new Bench.Result[n];
+            double[][] roundOrt = new double[n][rounds];
+            double[][] roundOurs = new double[n][rounds];
+            for (int round = 0; round < rounds; round++) {
+                int w = round == 0 ? warmup : REWARM;
+                for (int i = 0; i < n; i++) {
+                    pause();
+                    OrtModel.Timing t = orts.get(i).time(input, w, perRound);
+                    pause();
+                    Bench.Result r = Bench.run(model, input, new Bench.Options(batch, threads[i], perRound, w, seed),
+                            null);
+                    roundOrt[i][round] = t.medianMs();
+                    roundOurs[i][round] = r.medianMs();
+                    ortTimes[i] = round == 0 ? t : ortTimes[i].andLater(t);
+                    ours[i] = round == 0 ? r : ours[i].andLater(r);
+                }
+            }
+            List<Row> rows = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                rows.add(new Row(workload, batch, ours[i].flops(), threads[i], ortTimes[i], ours[i], agreements[i]));
+            }
+            return new Comparison(rows, roundOrt, roundOurs);
+        } finally {
+            for (OrtModel o : orts) {
+                o.close();
+            }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(PAUSE_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 
     /** Runs the workloads at each thread count, printing as it goes; returns every row. */
-    public static List<Row> run(Engine engine, List<Workload> workloads, int[] threads, int runs, int warmup,
-            long seed, double tolerance, OrtModel.Weights weights, PrintStream out) throws OrtException {
+    public static List<Row> run(Engine engine, List<Workload> workloads, int[] threads, int runs, int rounds,
+            int warmup, long seed, double tolerance, OrtModel.Weights weights, PrintStream out) throws OrtException {
         out.println(header());
         List<Row> rows = new ArrayList<>();
         for (Workload w : workloads) {
             Model model = engine.build(engine.parse(w.description()));
             try {
-                List<Row> mine = new ArrayList<>();
-                for (int t : threads) {
-                    Row r = compare(model, w.name(), onnx(w), w.batch(), t, runs, warmup, seed, weights);
+                Comparison c = compare(model, w.name(), onnx(w), w.batch(), threads, runs, rounds, warmup, seed,
+                        weights);
+                for (Row r : c.rows()) {
                     out.println(format(r, tolerance));
-                    mine.add(r);
                 }
-                if (mine.size() > 1) {
-                    out.println(scaling(mine));
+                if (c.rows().size() > 1) {
+                    out.println(scaling(c));
                 }
-                rows.addAll(mine);
+                rows.addAll(c.rows());
             } finally {
                 model.close();
             }
@@ -104,20 +171,41 @@ public final class SideBySide {
                 r.agreement());
     }
 
-    /** Speed-up from the first thread count to each later one, for both engines. */
-    static String scaling(List<Row> rows) {
+    /**
+     * Speed-up from the first thread count to each later one, for both engines: the ratio of the
+     * medians over all rounds, then the lowest and highest ratio within one round.
+     */
+    static String scaling(Comparison c) {
+        List<Row> rows = c.rows();
         Row first = rows.get(0);
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-4s scaling", first.workload()));
-        for (Row r : rows.subList(1, rows.size())) {
-            b.append(String.format(Locale.ROOT, " %d->%d threads: ort x%.2f, cnnkit x%.2f;", first.threads(),
-                    r.threads(), first.ort().medianMs() / r.ort().medianMs(),
-                    first.cnnkit().medianMs() / r.cnnkit().medianMs()));
+        for (int i = 1; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            b.append(String.format(Locale.ROOT, " %d->%d threads: ort x%.2f%s, cnnkit x%.2f%s;", first.threads(),
+                    r.threads(), first.ort().medianMs() / r.ort().medianMs(), range(c.roundMediansOrt(), i),
+                    first.cnnkit().medianMs() / r.cnnkit().medianMs(), range(c.roundMediansCnnkit(), i)));
         }
         return b.toString();
     }
 
+    /** " (rounds lo-hi)" of the per-round ratios of thread count 0 over thread count i; empty for one round. */
+    private static String range(double[][] roundMedians, int i) {
+        int rounds = roundMedians[0].length;
+        if (rounds < 2) {
+            return "";
+        }
+        double lo = Double.POSITIVE_INFINITY, hi = 0;
+        for (int round = 0; round < rounds; round++) {
+            double ratio = roundMedians[0][round] / roundMedians[i][round];
+            lo = Math.min(lo, ratio);
+            hi = Math.max(hi, ratio);
+        }
+        return String.format(Locale.ROOT, " (rounds %.2f-%.2f)", lo, hi);
+    }
+
     public static void main(String[] args) {
         int runs = 5;
+        int rounds = 1;
         int warmup = 1;
         int[] threads = {1, 2};
         long seed = 42;
@@ -129,6 +217,7 @@ public final class SideBySide {
                 String a = args[i];
                 switch (a) {
                     case "--runs" -> runs = intArg(args, ++i, a);
+                    case "--rounds" -> rounds = intArg(args, ++i, a);
                     case "--warmup" -> warmup = intArg(args, ++i, a);
                     case "--seed" -> seed = intArg(args, ++i, a);
                     case "--threads" -> threads = Arrays.stream(value(args, ++i, a).split(","))
@@ -138,25 +227,27 @@ public final class SideBySide {
                     case "--tolerance" -> tolerance = Double.parseDouble(value(args, ++i, a));
                     case "--ort-weights" -> weights = ortWeights(value(args, ++i, a));
                     default -> throw new IllegalArgumentException("unknown argument " + a + "; usage: SideBySide"
-                            + " [--runs N] [--warmup N] [--threads 1,2] [--workloads W1,W2,W3,W4] [--seed N]"
+                            + " [--runs N] [--rounds N] [--warmup N] [--threads 1,2] [--workloads W1,W2,W3,W4] [--seed N]"
                             + " [--tolerance X] [--ort-weights inputs|constants]");
                 }
             }
-            if (runs < 1 || warmup < 0 || threads.length == 0 || Arrays.stream(threads).anyMatch(t -> t < 1)) {
-                throw new IllegalArgumentException("need --runs >= 1, --warmup >= 0 and thread counts >= 1");
+            if (runs < 1 || rounds < 1 || warmup < 0 || threads.length == 0
+                    || Arrays.stream(threads).anyMatch(t -> t < 1)) {
+                throw new IllegalArgumentException("need --runs >= 1, --rounds >= 1, --warmup >= 0 and thread counts >= 1");
             }
         } catch (IllegalArgumentException e) {
             System.err.println("side-by-side: " + e.getMessage());
             System.exit(2);
             return;
         }
-        System.out.printf(Locale.ROOT, "side-by-side: cnnkit vs ONNX Runtime, runs=%d warmup=%d threads=%s,"
-                + " %d cores; medians in ms; cnnkit's weights copied into the ONNX graph as %s%n", runs, warmup,
+        System.out.printf(Locale.ROOT, "side-by-side: cnnkit vs ONNX Runtime, runs=%d in %d rounds, warmup=%d"
+                + " threads=%s, %d cores; medians in ms; cnnkit's weights copied into the ONNX graph as %s%n",
+                (runs + rounds - 1) / rounds * rounds, rounds, warmup,
                 Arrays.toString(threads), Runtime.getRuntime().availableProcessors(),
                 weights == OrtModel.Weights.INPUTS ? "inputs fed each run" : "constants (initializers)");
         int bad;
         try (StandaloneEngine engine = engine(System.out)) {
-            List<Row> rows = run(engine, workloads, threads, runs, warmup, seed, tolerance, weights, System.out);
+            List<Row> rows = run(engine, workloads, threads, runs, rounds, warmup, seed, tolerance, weights, System.out);
             for (Row r : rows) {
                 System.out.println(r.cnnkit().line());
             }

@@ -50,6 +50,33 @@ class SideBySideTest {
         }
     }
 
+    /** Rounds: every (engine, thread count) pair gets its share of timed runs in every round. */
+    @Test
+    void timedRunsAreTakenInRoundsAcrossThreadCounts() throws Exception {
+        try (StandaloneEngine e = TestEngines.engine(); Model m = e.build(e.parse(tiny("tiny_conv")))) {
+            SideBySide.Comparison c = SideBySide.compare(m, "tiny_conv", SideBySide.resource("onnx/tiny_conv.onnx"), 2,
+                    new int[] {1, 2}, 5, 3, 0, 5, OrtModel.Weights.INPUTS);
+            assertEquals(2, c.rows().size());
+            for (int i = 0; i < 2; i++) {
+                SideBySide.Row r = c.rows().get(i);
+                assertEquals(i + 1, r.threads());
+                assertTrue(r.agreement().ok(Agreement.TOLERANCE), r.agreement().toString());
+                // ceil(5 / 3) = 2 runs per round, 3 rounds
+                assertEquals(6, r.cnnkit().timesMs().length);
+                assertEquals(6, r.ort().timesMs().length);
+                assertEquals(3, c.roundMediansCnnkit()[i].length);
+                assertEquals(3, c.roundMediansOrt()[i].length);
+                for (int round = 0; round < 3; round++) {
+                    double[] mine = java.util.Arrays.copyOfRange(r.cnnkit().timesMs(), 2 * round, 2 * round + 2);
+                    assertEquals(io.cnnkit.launcher.bench.Stats.median(mine), c.roundMediansCnnkit()[i][round], 1e-12);
+                }
+            }
+            String line = SideBySide.scaling(c);
+            assertTrue(line.matches("tiny_conv scaling 1->2 threads: ort x[0-9.]+ \\(rounds [0-9.]+-[0-9.]+\\),"
+                    + " cnnkit x[0-9.]+ \\(rounds [0-9.]+-[0-9.]+\\);"), line);
+        }
+    }
+
     /** The ONNX graphs of W1..W4 take exactly the weights of their descriptions (no runs). */
     @Test
     void workloadGraphsMatchTheirDescriptions() throws Exception {

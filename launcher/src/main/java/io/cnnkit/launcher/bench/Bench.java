@@ -1,6 +1,7 @@
 package io.cnnkit.launcher.bench;
 
 import java.io.PrintStream;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -76,6 +77,21 @@ public final class Bench {
      */
     public record Result(String model, int batch, int threads, double coldMs, double[] timesMs, long flops,
             long peakHeapBytes, boolean collectionsWatched) {
+        /**
+         * This result's cold run and timed runs followed by {@code later}'s timed runs of the same
+         * model (its "cold" run was not the first), with the higher peak heap.
+         */
+        public Result andLater(Result later) {
+            if (!later.model.equals(model) || later.batch != batch || later.threads != threads) {
+                throw new IllegalArgumentException("cannot join results of " + model + "/" + batch + "/" + threads
+                        + " and " + later.model + "/" + later.batch + "/" + later.threads);
+            }
+            double[] all = Arrays.copyOf(timesMs, timesMs.length + later.timesMs.length);
+            System.arraycopy(later.timesMs, 0, all, timesMs.length, later.timesMs.length);
+            return new Result(model, batch, threads, coldMs, all, flops, Math.max(peakHeapBytes, later.peakHeapBytes),
+                    collectionsWatched && later.collectionsWatched);
+        }
+
         public double medianMs() {
             return Stats.median(timesMs);
         }

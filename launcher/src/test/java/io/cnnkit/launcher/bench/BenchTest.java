@@ -1,5 +1,6 @@
 package io.cnnkit.launcher.bench;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,6 +51,20 @@ class BenchTest {
             String p = buf.toString(StandardCharsets.UTF_8);
             assertTrue(p.startsWith("cold run: ") && p.contains("1 warm-up runs") && p.contains("2 timed runs"), p);
         }
+    }
+
+    @Test
+    void laterRunsJoinAResultKeepingItsColdRunAndTheHigherPeak() {
+        Bench.Result first = new Bench.Result("m", 2, 1, 90.0, new double[] {3, 1}, 1000, 5 << 20, true);
+        Bench.Result later = new Bench.Result("m", 2, 1, 4.0, new double[] {2}, 1000, 7 << 20, true);
+        Bench.Result all = first.andLater(later);
+        assertEquals(90.0, all.coldMs());
+        assertArrayEquals(new double[] {3, 1, 2}, all.timesMs());
+        assertEquals(2.0, all.medianMs());
+        assertEquals(7 << 20, all.peakHeapBytes());
+        var ex = assertThrows(IllegalArgumentException.class,
+                () -> first.andLater(new Bench.Result("m", 2, 2, 4.0, new double[] {2}, 1000, 0, true)));
+        assertTrue(ex.getMessage().contains("m/2/1") && ex.getMessage().contains("m/2/2"), ex.getMessage());
     }
 
     @Test
