@@ -143,12 +143,21 @@ public final class Bench {
      * reporting each run to {@code progress} when it is not null.
      */
     public static Result run(Model model, Tensor input, Options options, PrintStream progress) {
+        // start from a collected heap so the peak reflects these runs, not earlier garbage
+        System.gc();
+        return measure(model, input, options, progress);
+    }
+
+    /**
+     * {@link #run(Model, Tensor, Options, PrintStream)} without the collection first: for a
+     * further series of runs of a model already timed (a full collection shrinks the heap, and
+     * the runs after it would pay for growing it again).
+     */
+    public static Result measure(Model model, Tensor input, Options options, PrintStream progress) {
         RunOptions ro = RunOptions.DEFAULT.withThreads(options.threads());
         long flops = Flops.forBatch(model, input.dim(0));
         double[] times = new double[options.runs()];
         double cold;
-        // start from a collected heap so the peak reflects these runs, not earlier garbage
-        System.gc();
         HeapMonitor heap = new HeapMonitor();
         try {
             long t0 = System.nanoTime();
