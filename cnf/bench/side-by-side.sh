@@ -11,4 +11,7 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 fi
 jar=$(ls bench/target/io.cnnkit.bench-*.jar | grep -v -e sources -e tests | head -n1)
 # the jar's manifest Class-Path lists bench/target/lib (engine, layer and activation bundles, onnxruntime)
-exec java --add-modules=jdk.incubator.vector ${JAVA_OPTS:-} -cp "$jar" io.cnnkit.bench.SideBySide "$@"
+# the JVM options ./cnnkit uses (huge pages for the heap where the kernel offers them)
+thp=""
+grep -qE '\[(always|madvise)\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null && thp="-XX:+UseTransparentHugePages"
+exec java --add-modules=jdk.incubator.vector $thp ${JAVA_OPTS:-} -cp "$jar" io.cnnkit.bench.SideBySide "$@"

@@ -206,9 +206,9 @@ public final class Scheduler implements AutoCloseable {
             }
             work();
             crew.withdraw(this);
-            // a helper is finishing its last chunk: spin a little first (a parked caller takes
-            // about 0.1 ms to wake), then park
-            long end = System.nanoTime() + SPIN_NANOS;
+            // a helper is finishing its last chunk: spin first (a parked caller takes about
+            // 0.1 ms to wake), up to 1 ms (about a chunk), then park
+            long end = System.nanoTime() + 2 * SPIN_NANOS;
             while (done.get() < chunks && System.nanoTime() - end < 0) {
                 Thread.onSpinWait();
             }
