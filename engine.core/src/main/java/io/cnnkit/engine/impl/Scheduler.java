@@ -8,6 +8,7 @@ import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 
 import io.cnnkit.engine.api.ExecutionContext;
@@ -157,39 +158,51 @@ public final class Scheduler implements AutoCloseable {
                 new Range(body, 0, count, chunk).invoke();
                 return;
             }
-            new Shared(body, count, chunk).run(crew, threads);
+            new Shared(body, count, chunk, threads).run(crew);
         }
     }
 
     /**
-     * A range run by the calling thread together with up to {@code threads - 1} pool workers
-     * that take chunks from a shared counter. The caller starts at once instead of waiting for
-     * a parked worker to wake (which dominates short layers, e.g. the walkthrough model's small
-     * convs and pools, on a busy machine), and waits only for chunks a worker has claimed.
-     * Chunk boundaries are fixed ({@code chunk} items each), so which thread runs a chunk
-     * does not change the result.
+     * A range run by the calling thread together with up to {@code threads - 1} pool workers.
+     * The caller starts at once instead of waiting for a parked worker to wake (which dominates
+     * short layers, e.g. the walkthrough model's small convs and pools, on a busy machine), and
+     * waits only for chunks a worker has claimed. Chunk boundaries are fixed ({@code chunk}
+     * items each), so which thread runs a chunk does not change the result.
+     *
+     * <p>Each participant (the caller, then each helper by seat) owns a contiguous share of the
+     * chunks and takes them front to back; one that has run out takes chunks from the back of
+     * the largest share left. So a thread works on neighbouring items (a conv's neighbouring
+     * pixels share input rows, which stay in its core's cache) while the load still balances.
      */
     private static final class Shared {
-        /** Helpers still wanted: a worker takes one before it works on this loop. */
+        /** Helpers still wanted: a worker takes one (its seat number, from 1) before it works on this loop. */
         final AtomicInteger seats = new AtomicInteger();
         private final ExecutionContext.RangeBody body;
         private final int count;
         private final int chunk;
         private final int chunks;
-        private final AtomicInteger next = new AtomicInteger();
+        /** Pool workers wanted next to the caller. */
+        private final int helpers;
+        /** Per participant, its chunks left: first in the high 32 bits, end (exclusive) in the low. */
+        private final AtomicLongArray shares;
         private final AtomicInteger done = new AtomicInteger();
         private final Thread caller = Thread.currentThread();
         private volatile Throwable failure;
 
-        Shared(ExecutionContext.RangeBody body, int count, int chunk) {
+        Shared(ExecutionContext.RangeBody body, int count, int chunk, int threads) {
             this.body = body;
             this.count = count;
             this.chunk = chunk;
             this.chunks = (count + chunk - 1) / chunk;
+            this.helpers = Math.min(threads - 1, chunks - 1);
+            this.shares = new AtomicLongArray(helpers + 1);
+            for (int i = 0; i <= helpers; i++) {
+                long from = (long) chunks * i / (helpers + 1), to = (long) chunks * (i + 1) / (helpers + 1);
+                shares.set(i, from << 32 | to);
+            }
         }
 
-        void run(Crew crew, int threads) {
-            int helpers = Math.min(threads - 1, chunks - 1);
+        void run(Crew crew) {
             seats.set(helpers);
             crew.offer(this);
             RejectedExecutionException rejected = null;
@@ -204,7 +217,7 @@ public final class Scheduler implements AutoCloseable {
                     break;
                 }
             }
-            work();
+            work(0);
             crew.withdraw(this);
             // a helper is finishing its last chunk: spin first (a parked caller takes about
             // 0.1 ms to wake), up to 1 ms (about a chunk), then park
@@ -230,9 +243,12 @@ public final class Scheduler implements AutoCloseable {
             }
         }
 
-        /** Runs chunks until none is left; after a failure the rest are skipped (but counted). */
-        void work() {
-            for (int i; (i = next.getAndIncrement()) < chunks;) {
+        /**
+         * Runs chunks of share {@code own}, then of the others, until none is left; after a
+         * failure the rest are skipped (but counted).
+         */
+        void work(int own) {
+            for (int i; (i = claim(own)) >= 0;) {
                 if (failure == null) {
                     try {
                         body.run(i * chunk, (int) Math.min(count, (long) (i + 1) * chunk));
@@ -248,6 +264,40 @@ public final class Scheduler implements AutoCloseable {
                     LockSupport.unpark(caller);
                 }
             }
+        }
+
+        /** The first chunk left in share {@code own}, else the last of the largest share; -1 when none is left. */
+        private int claim(int own) {
+            for (long s; first(s = shares.get(own)) < end(s);) {
+                if (shares.compareAndSet(own, s, s + (1L << 32))) {
+                    return first(s);
+                }
+            }
+            while (true) {
+                int largest = -1;
+                long best = 0;
+                for (int i = 0; i < shares.length(); i++) {
+                    long s = shares.get(i);
+                    if (end(s) - first(s) > (largest < 0 ? 0 : end(best) - first(best))) {
+                        largest = i;
+                        best = s;
+                    }
+                }
+                if (largest < 0) {
+                    return -1;
+                }
+                if (shares.compareAndSet(largest, best, best - 1)) {
+                    return end(best) - 1;
+                }
+            }
+        }
+
+        private static int first(long share) {
+            return (int) (share >>> 32);
+        }
+
+        private static int end(long share) {
+            return (int) share;
         }
     }
 
@@ -304,10 +354,11 @@ public final class Scheduler implements AutoCloseable {
             try {
                 Shared next = loop == null ? awaitNext(null) : loop;
                 while (next != null) {
-                    if (next.seats.getAndDecrement() > 0) {
+                    int seat = next.seats.getAndDecrement();
+                    if (seat > 0) {
                         idle.decrementAndGet();
                         try {
-                            next.work();
+                            next.work(seat);
                         } finally {
                             idle.incrementAndGet();
                         }

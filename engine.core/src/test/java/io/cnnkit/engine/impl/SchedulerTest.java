@@ -165,6 +165,51 @@ class SchedulerTest {
     }
 
     /**
+     * The caller and the worker each start on their own contiguous share of the chunks (the
+     * caller at chunk 0, the worker at chunk 4 of 8), and one that has run out takes the other's
+     * chunks from the back: here the worker holds its first chunk until the caller has run every
+     * other one, so the caller runs 0, 1, 2, 3, then 7, 6, 5.
+     */
+    @Test
+    void eachThreadTakesItsOwnShareFrontToBackThenStealsFromTheBack() throws Exception {
+        try (Scheduler s = new Scheduler(2)) {
+            Thread caller = Thread.currentThread();
+            java.util.List<Integer> callerOrder = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            java.util.List<Integer> workerOrder = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            java.util.concurrent.CountDownLatch workerStarted = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicInteger callerRan = new java.util.concurrent.atomic.AtomicInteger();
+            // 8 items of 1 << 20 "flops": one chunk each
+            s.context(2).parallelFor(8, 1 << 20, (from, to) -> {
+                long end = System.nanoTime() + 10_000_000_000L;
+                if (Thread.currentThread() == caller) {
+                    callerOrder.add(from);
+                    if (from == 0) {
+                        // let the worker take its first chunk before the caller goes on
+                        await(workerStarted);
+                    }
+                    callerRan.incrementAndGet();
+                } else {
+                    workerOrder.add(from);
+                    workerStarted.countDown();
+                    while (workerOrder.size() == 1 && callerRan.get() < 7 && System.nanoTime() < end) {
+                        Thread.onSpinWait();
+                    }
+                }
+            });
+            assertEquals(java.util.List.of(4), workerOrder, "the worker starts its share at chunk 4");
+            assertEquals(java.util.List.of(0, 1, 2, 3, 7, 6, 5), callerOrder);
+        }
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * Each run rouses its helpers, which spin for a short while and then return to the pool:
      * many runs in a row do not pile up helper tasks, and the count returns to zero.
      */
