@@ -9,6 +9,7 @@ import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
 
+import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
@@ -19,7 +20,6 @@ import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.LayerType;
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Tensor;
-import io.cnnkit.engine.api.WeightSet;
 
 /**
  * Keras's Conv2D (and Keras 1's Convolution2D): NHWC input, kernel (kh, kw, in/groups,
@@ -119,16 +119,7 @@ public final class Conv2dProvider implements LayerProvider {
         // Check the output size now so an empty output fails at build time with the layer named.
         config.outputShape(spec, inputShape);
         Activation act = context.activation(spec, spec.raw("activation"));
-        WeightSet weights = new WeightSet();
-        Random random = context.random();
-        Tensor kernel = weights.add("kernel", Initializers.resolve(spec, "kernel_initializer", "glorot_uniform"),
-                random, config.kernelShape());
-        Tensor bias = null;
-        if (config.useBias()) {
-            bias = weights.add("bias", Initializers.resolve(spec, "bias_initializer", "zeros"), random,
-                    config.filters());
-        }
-        return new Conv2d(spec, inputShape, config, "linear".equals(act.name()) ? null : act, weights, kernel, bias,
+        return new Conv2d(spec, inputShape, config, "linear".equals(act.name()) ? null : act, context.random(),
                 backend);
     }
 
@@ -176,41 +167,23 @@ public final class Conv2dProvider implements LayerProvider {
     }
 
     /** A built conv2d layer: immutable config, live weights, forward through the provider's backend. */
-    static final class Conv2d implements Layer {
-        private final LayerSpec spec;
-        private final Shape inputShape;
+    static final class Conv2d extends AbstractLayer {
         private final Config config;
         private final Activation activation;
-        private final WeightSet weights;
         private final Tensor kernel;
         private final Tensor bias;
         private final ConvBackend backend;
 
-        Conv2d(LayerSpec spec, Shape inputShape, Config config, Activation activation, WeightSet weights,
-                Tensor kernel, Tensor bias, ConvBackend backend) {
+        Conv2d(LayerSpec spec, Shape inputShape, Config config, Activation activation, Random random,
+                ConvBackend backend) {
+            super(spec, TYPE, inputShape);
             this.backend = backend;
-            this.spec = spec;
-            this.inputShape = inputShape;
             this.config = config;
             this.activation = activation;
-            this.weights = weights;
-            this.kernel = kernel;
-            this.bias = bias;
-        }
-
-        @Override
-        public String name() {
-            return spec.name();
-        }
-
-        @Override
-        public String type() {
-            return TYPE;
-        }
-
-        @Override
-        public Shape inputShape() {
-            return inputShape;
+            this.kernel = weights.add("kernel", Initializers.resolve(spec, "kernel_initializer", "glorot_uniform"),
+                    random, config.kernelShape());
+            this.bias = config.useBias() ? weights.add("bias", Initializers.resolve(spec, "bias_initializer", "zeros"),
+                    random, config.filters()) : null;
         }
 
         @Override
@@ -230,11 +203,6 @@ public final class Conv2dProvider implements LayerProvider {
         @Override
         public boolean writesEveryOutput() {
             return true;
-        }
-
-        @Override
-        public Map<String, Tensor> weights() {
-            return weights.asMap();
         }
     }
 }

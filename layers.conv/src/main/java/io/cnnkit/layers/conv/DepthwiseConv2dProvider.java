@@ -1,12 +1,12 @@
 package io.cnnkit.layers.conv;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
 
+import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
@@ -17,7 +17,6 @@ import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.LayerType;
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Tensor;
-import io.cnnkit.engine.api.WeightSet;
 
 /**
  * Keras's DepthwiseConv2D: each input channel filtered on its own by depth_multiplier
@@ -61,17 +60,8 @@ public final class DepthwiseConv2dProvider implements LayerProvider {
         Config config = Config.of(spec, inputShape);
         config.outputShape(spec, inputShape);
         Activation act = context.activation(spec, spec.raw("activation"));
-        WeightSet weights = new WeightSet();
-        Random random = context.random();
-        Tensor kernel = weights.add("depthwise_kernel",
-                Initializers.resolve(spec, "depthwise_initializer", "glorot_uniform"), random, config.kernelShape());
-        Tensor bias = null;
-        if (config.useBias()) {
-            bias = weights.add("bias", Initializers.resolve(spec, "bias_initializer", "zeros"), random,
-                    config.outChannels());
-        }
-        return new DepthwiseConv2d(spec, inputShape, config, "linear".equals(act.name()) ? null : act, weights,
-                kernel, bias);
+        return new DepthwiseConv2d(spec, inputShape, config, "linear".equals(act.name()) ? null : act,
+                context.random());
     }
 
     /** kernel window, depth_multiplier, use_bias, and the channel count of the input. */
@@ -110,39 +100,20 @@ public final class DepthwiseConv2dProvider implements LayerProvider {
     }
 
     /** A built depthwise_conv2d layer. */
-    static final class DepthwiseConv2d implements Layer {
-        private final LayerSpec spec;
-        private final Shape inputShape;
+    static final class DepthwiseConv2d extends AbstractLayer {
         private final Config config;
         private final Activation activation;
-        private final WeightSet weights;
         private final Tensor kernel;
         private final Tensor bias;
 
-        DepthwiseConv2d(LayerSpec spec, Shape inputShape, Config config, Activation activation, WeightSet weights,
-                Tensor kernel, Tensor bias) {
-            this.spec = spec;
-            this.inputShape = inputShape;
+        DepthwiseConv2d(LayerSpec spec, Shape inputShape, Config config, Activation activation, Random random) {
+            super(spec, TYPE, inputShape);
             this.config = config;
             this.activation = activation;
-            this.weights = weights;
-            this.kernel = kernel;
-            this.bias = bias;
-        }
-
-        @Override
-        public String name() {
-            return spec.name();
-        }
-
-        @Override
-        public String type() {
-            return TYPE;
-        }
-
-        @Override
-        public Shape inputShape() {
-            return inputShape;
+            this.kernel = weights.add("depthwise_kernel",
+                    Initializers.resolve(spec, "depthwise_initializer", "glorot_uniform"), random, config.kernelShape());
+            this.bias = config.useBias() ? weights.add("bias", Initializers.resolve(spec, "bias_initializer", "zeros"),
+                    random, config.outChannels()) : null;
         }
 
         @Override
@@ -155,11 +126,6 @@ public final class DepthwiseConv2dProvider implements LayerProvider {
             Window.checkBatch(spec, input);
             ConvKernels.Geometry g = ConvKernels.Geometry.of(config.window(), input.dim(1), input.dim(2), 1);
             DepthwiseKernels.depthwise(input, kernel, bias, output, g, activation, context);
-        }
-
-        @Override
-        public Map<String, Tensor> weights() {
-            return weights.asMap();
         }
     }
 }

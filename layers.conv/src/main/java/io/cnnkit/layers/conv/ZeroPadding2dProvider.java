@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
 
+import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Layer;
@@ -129,30 +130,12 @@ public final class ZeroPadding2dProvider implements LayerProvider {
     }
 
     /** A built zero_padding2d layer. */
-    static final class ZeroPadding2d implements Layer {
-        private final LayerSpec spec;
-        private final Shape inputShape;
+    static final class ZeroPadding2d extends AbstractLayer {
         private final Config config;
 
         ZeroPadding2d(LayerSpec spec, Shape inputShape, Config config) {
-            this.spec = spec;
-            this.inputShape = inputShape;
+            super(spec, TYPE, inputShape);
             this.config = config;
-        }
-
-        @Override
-        public String name() {
-            return spec.name();
-        }
-
-        @Override
-        public String type() {
-            return TYPE;
-        }
-
-        @Override
-        public Shape inputShape() {
-            return inputShape;
         }
 
         @Override

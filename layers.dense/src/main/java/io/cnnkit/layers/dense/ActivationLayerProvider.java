@@ -8,6 +8,7 @@ import java.util.TreeSet;
 
 import org.osgi.service.component.annotations.Component;
 
+import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
@@ -154,11 +155,11 @@ public class ActivationLayerProvider implements LayerProvider {
         return new ActivationLayer(spec, Config.of(spec, inputShape, context), inputShape);
     }
 
-    static final class ActivationLayer extends BaseLayer {
+    static final class ActivationLayer extends AbstractLayer {
         private final Config config;
 
         ActivationLayer(LayerSpec spec, Config config, Shape inputShape) {
-            super(spec, inputShape);
+            super(spec, spec.type(), inputShape);
             this.config = config;
         }
 

@@ -6,6 +6,7 @@ import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
 
+import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Initializers;
@@ -90,7 +91,7 @@ public class BatchNormalizationProvider implements LayerProvider {
         return new BatchNormalization(spec, Config.of(spec, inputShape), inputShape, context);
     }
 
-    static final class BatchNormalization extends BaseLayer {
+    static final class BatchNormalization extends AbstractLayer {
         private final Config config;
         private final int channels;
         private final Tensor gamma;
@@ -99,7 +100,7 @@ public class BatchNormalizationProvider implements LayerProvider {
         private final Tensor variance;
 
         BatchNormalization(LayerSpec spec, Config config, Shape inputShape, BuildContext context) {
-            super(spec, inputShape);
+            super(spec, spec.type(), inputShape);
             this.config = config;
             if (!inputShape.isKnown(config.sampleAxis)) {
                 throw spec.error("the normalised axis of the input " + inputShape + " must have a known size");
@@ -122,8 +123,8 @@ public class BatchNormalizationProvider implements LayerProvider {
 
         @Override
         public Shape outputShape(Shape input) {
-            if (input.rank() != inputShape.rank() || input.dim(config.sampleAxis) != channels) {
-                throw spec.error("was built for inputs " + inputShape + " (" + channels + " values on axis "
+            if (input.rank() != inputShape().rank() || input.dim(config.sampleAxis) != channels) {
+                throw spec.error("was built for inputs " + inputShape() + " (" + channels + " values on axis "
                         + (config.sampleAxis + 1) + "), got " + input);
             }
             return input;

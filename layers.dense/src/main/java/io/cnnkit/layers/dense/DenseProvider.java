@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
 
+import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
@@ -89,7 +90,7 @@ public class DenseProvider implements LayerProvider {
         return new Dense(spec, Config.of(spec, context), inputShape, context, gemm);
     }
 
-    static final class Dense extends BaseLayer {
+    static final class Dense extends AbstractLayer {
         private final Config config;
         private final int in;
         private final Tensor kernel;
@@ -97,7 +98,7 @@ public class DenseProvider implements LayerProvider {
         private final DenseGemm gemm;
 
         Dense(LayerSpec spec, Config config, Shape inputShape, BuildContext context, DenseGemm gemm) {
-            super(spec, inputShape);
+            super(spec, spec.type(), inputShape);
             this.gemm = gemm;
             this.config = config;
             if (inputShape.rank() < 1 || !inputShape.isKnown(-1)) {

@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
 
+import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Layer;
@@ -74,9 +75,9 @@ public class DropoutProvider implements LayerProvider {
         return new Dropout(spec, inputShape);
     }
 
-    static final class Dropout extends BaseLayer {
+    static final class Dropout extends AbstractLayer {
         Dropout(LayerSpec spec, Shape inputShape) {
-            super(spec, inputShape);
+            super(spec, spec.type(), inputShape);
         }
 
         @Override

@@ -5,6 +5,7 @@ import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
 
+import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Layer;
@@ -48,9 +49,9 @@ public class FlattenProvider implements LayerProvider {
         return new Flatten(spec, inputShape);
     }
 
-    static final class Flatten extends BaseLayer {
+    static final class Flatten extends AbstractLayer {
         Flatten(LayerSpec spec, Shape inputShape) {
-            super(spec, inputShape);
+            super(spec, spec.type(), inputShape);
         }
 
         /** (None, d1, d2, ...) -> (None, d1*d2*...); None when any dimension is open, as Keras. */

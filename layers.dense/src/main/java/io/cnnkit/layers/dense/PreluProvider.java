@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
 
+import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Initializers;
@@ -75,13 +76,13 @@ public class PreluProvider implements LayerProvider {
         return new Prelu(spec, Config.of(spec, inputShape), inputShape, context);
     }
 
-    static final class Prelu extends BaseLayer {
+    static final class Prelu extends AbstractLayer {
         private final Config config;
         private final int[] alphaShape;
         private final Tensor alpha;
 
         Prelu(LayerSpec spec, Config config, Shape inputShape, BuildContext context) {
-            super(spec, inputShape);
+            super(spec, spec.type(), inputShape);
             this.config = config;
             alphaShape = new int[inputShape.rank()];
             for (int d = 0; d < alphaShape.length; d++) {
@@ -102,11 +103,11 @@ public class PreluProvider implements LayerProvider {
         @Override
         public Shape outputShape(Shape input) {
             if (input.rank() != alphaShape.length) {
-                throw spec.error("was built for inputs " + inputShape + ", got " + input);
+                throw spec.error("was built for inputs " + inputShape() + ", got " + input);
             }
             for (int d = 0; d < alphaShape.length; d++) {
                 if (!config.shared[d] && input.dim(d) != alphaShape[d]) {
-                    throw spec.error("was built for inputs " + inputShape + " (alpha " + Shape.format(alphaShape)
+                    throw spec.error("was built for inputs " + inputShape() + " (alpha " + Shape.format(alphaShape)
                             + "), got " + input);
                 }
             }

@@ -1,7 +1,7 @@
 package io.cnnkit.layers.pool;
 
+import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.ExecutionContext;
-import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Tensor;
@@ -11,7 +11,7 @@ import io.cnnkit.engine.api.Tensor;
  * GlobalMaxPooling2D): one value per channel over height and width; keepdims=false gives
  * (N, C), keepdims=true (N, 1, 1, C).
  */
-final class GlobalPool2d implements Layer {
+final class GlobalPool2d extends AbstractLayer {
     /** Configuration: max or average, and whether the spatial axes stay as size 1. */
     record Config(Pool2d.Kind kind, boolean keepdims) {
         static Config of(Pool2d.Kind kind, LayerSpec spec) {
@@ -20,34 +20,12 @@ final class GlobalPool2d implements Layer {
         }
     }
 
-    private final String name;
-    private final String type;
-    private final LayerSpec spec;
     private final Config config;
-    private final Shape inputShape;
 
     GlobalPool2d(LayerSpec spec, Config config, Shape inputShape) {
-        this.name = spec.name();
-        this.type = spec.type();
-        this.spec = spec;
+        super(spec, spec.type(), inputShape);
         this.config = config;
-        this.inputShape = inputShape;
         outputShape(inputShape);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String type() {
-        return type;
-    }
-
-    @Override
-    public Shape inputShape() {
-        return inputShape;
     }
 
     @Override

@@ -2,8 +2,8 @@ package io.cnnkit.layers.pool;
 
 import java.util.Arrays;
 
+import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.ExecutionContext;
-import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.ModelException;
 import io.cnnkit.engine.api.Shape;
@@ -15,7 +15,7 @@ import io.cnnkit.engine.api.Tensor;
  * max((out - 1) * stride + pool - n, 0) is split with the extra cell at the bottom/right.
  * Padded cells never take part: max ignores them, average divides by the in-bounds count.
  */
-final class Pool2d implements Layer {
+final class Pool2d extends AbstractLayer {
     enum Kind {
         MAX, AVERAGE
     }
@@ -53,39 +53,17 @@ final class Pool2d implements Layer {
         }
     }
 
-    private final String name;
-    private final String type;
-    private final LayerSpec spec;
     private final Config config;
-    private final Shape inputShape;
 
     Pool2d(LayerSpec spec, Config config, Shape inputShape) {
-        this.name = spec.name();
-        this.type = spec.type();
-        this.spec = spec;
+        super(spec, spec.type(), inputShape);
         this.config = config;
-        this.inputShape = inputShape;
         PoolSupport.requireImage(spec, inputShape);
         outputShape(inputShape);
     }
 
     Config config() {
         return config;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String type() {
-        return type;
-    }
-
-    @Override
-    public Shape inputShape() {
-        return inputShape;
     }
 
     @Override
