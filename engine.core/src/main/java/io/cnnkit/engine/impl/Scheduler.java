@@ -25,6 +25,7 @@ import io.cnnkit.engine.api.ExecutionContext;
  * waiting for the next loop before it returns to the pool and parks: waking a parked thread
  * takes 0.1 to over 1 ms on a virtual machine (an idle vCPU is halted), longer than many
  * layers take, and it is paid once per layer. ONNX Runtime and OpenMP runtimes spin likewise.
+ * Nobody spins while runs compete for the cores ({@link #maySpin()}).
  */
 public final class Scheduler implements AutoCloseable {
     /** Below this much work (about flops) a range runs inline: task overhead would dominate. */
@@ -36,7 +37,14 @@ public final class Scheduler implements AutoCloseable {
 
     private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
+    /** How long after two parallel loops overlapped nobody spins: the cores are busy with other runs. */
+    static final long CONTENDED_NANOS = 20_000_000;
+
     private final int parallelism;
+    /** Parallel loops in progress on any thread, inline ones included. */
+    private final AtomicInteger loopsInProgress = new AtomicInteger();
+    /** When two loops last overlapped (System.nanoTime). */
+    private volatile long contendedAt = System.nanoTime() - CONTENDED_NANOS - 1;
     private final Map<Integer, Crew> crews = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
@@ -57,7 +65,7 @@ public final class Scheduler implements AutoCloseable {
             throw new IllegalStateException("the cnnkit engine is stopped; its scheduler is closed");
         }
         int n = threads <= 0 ? parallelism : threads;
-        if (n > 1) {
+        if (n > 1 && maySpin()) {
             // wake the run's helpers now: they spin through the run's first steps (buffers,
             // the first layer's setup) instead of waking at its first parallel loop
             crew(n).rouse(n - 1);
@@ -89,6 +97,15 @@ public final class Scheduler implements AutoCloseable {
             throw new RejectedExecutionException("the cnnkit engine is stopped; its scheduler is closed");
         }
         return crew;
+    }
+
+    /**
+     * Whether waiting threads may spin: not while runs compete for the cores (two parallel loops
+     * overlapped in the last {@link #CONTENDED_NANOS}), where a spinning thread would take a
+     * core from another run's work (4 concurrent callers on 2 cores lost 17% of their runs).
+     */
+    boolean maySpin() {
+        return System.nanoTime() - contendedAt > CONTENDED_NANOS;
     }
 
     /** Number of live pool threads (for leak checks). */
@@ -144,7 +161,17 @@ public final class Scheduler implements AutoCloseable {
             if (count <= 0) {
                 return;
             }
-            long cost = Math.max(1, costPerItem);
+            if (loopsInProgress.getAndIncrement() > 0) {
+                contendedAt = System.nanoTime();
+            }
+            try {
+                run(count, Math.max(1, costPerItem), body);
+            } finally {
+                loopsInProgress.decrementAndGet();
+            }
+        }
+
+        private void run(int count, long cost, RangeBody body) {
             if (threads == 1 || count == 1 || cost * count < INLINE_WORK) {
                 body.run(0, count);
                 return;
@@ -222,7 +249,7 @@ public final class Scheduler implements AutoCloseable {
             // a helper is finishing its last chunk: spin first (a parked caller takes about
             // 0.1 ms to wake), up to 1 ms (about a chunk), then park
             long end = System.nanoTime() + 2 * SPIN_NANOS;
-            while (done.get() < chunks && System.nanoTime() - end < 0) {
+            while (done.get() < chunks && System.nanoTime() - end < 0 && crew.maySpin()) {
                 Thread.onSpinWait();
             }
             while (done.get() < chunks) {
@@ -321,6 +348,10 @@ public final class Scheduler implements AutoCloseable {
             offered = loop;
         }
 
+        boolean maySpin() {
+            return Scheduler.this.maySpin();
+        }
+
         void withdraw(Shared loop) {
             if (offered == loop) {
                 offered = null;
@@ -379,7 +410,7 @@ public final class Scheduler implements AutoCloseable {
                     return o;
                 }
                 Thread.onSpinWait();
-            } while (System.nanoTime() - end < 0 && !closed && !Thread.currentThread().isInterrupted());
+            } while (System.nanoTime() - end < 0 && maySpin() && !closed && !Thread.currentThread().isInterrupted());
             return null;
         }
     }

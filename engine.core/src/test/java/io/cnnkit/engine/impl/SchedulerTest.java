@@ -230,6 +230,20 @@ class SchedulerTest {
         }
     }
 
+    /** Overlapping loops (runs competing for the cores) stop spinning for a while. */
+    @Test
+    void nobodySpinsRightAfterTwoLoopsOverlapped() throws Exception {
+        try (Scheduler s = new Scheduler(2)) {
+            assertTrue(s.maySpin());
+            s.context(1).parallelFor(1, 1, (from, to) -> s.context(1).parallelFor(1, 1, (a, b) -> { }));
+            assertFalse(s.maySpin(), "a loop started while another was in progress");
+            s.context(2); // a run starts
+            assertEquals(0, s.idleHelpers(), "a run on a contended machine rouses nobody");
+            Thread.sleep(Scheduler.CONTENDED_NANOS / 1_000_000 + 10);
+            assertTrue(s.maySpin());
+        }
+    }
+
     /**
      * Workers waiting for the next loop do not keep a finished one reachable (a loop's body
      * references the layer, and through it the classes of a bundle that may be updated).
