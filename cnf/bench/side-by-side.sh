@@ -6,12 +6,5 @@
 # Not for CI: it times things, and ONNX Runtime's native library is in its jar (bench only).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  mvn -B -q -pl bench -am package -DskipTests
-fi
-jar=$(ls bench/target/io.cnnkit.bench-*.jar | grep -v -e sources -e tests | head -n1)
-# the jar's manifest Class-Path lists bench/target/lib (engine, layer and activation bundles, onnxruntime)
-# the JVM options ./cnnkit uses (huge pages for the heap where the kernel offers them)
-thp=""
-grep -qE '\[(always|madvise)\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null && thp="-XX:+UseTransparentHugePages"
-exec java --add-modules=jdk.incubator.vector $thp ${JAVA_OPTS:-} -cp "$jar" io.cnnkit.bench.SideBySide "$@"
+. cnf/bench/bench-jar.sh
+exec java $jvm_opts ${JAVA_OPTS:-} -cp "$jar" io.cnnkit.bench.SideBySide "$@"
