@@ -34,11 +34,12 @@ public final class Scheduler implements AutoCloseable {
     static final long TASK_WORK = 1L << 18;
     /** How long a worker that ran part of a loop waits, spinning, for the next loop: 0.5 ms. */
     static final long SPIN_NANOS = 500_000;
-
-    private static final AtomicInteger POOL_IDS = new AtomicInteger();
-
+    /** How long a caller that ran out of chunks spins for a helper's last one (about a chunk). */
+    static final long CALLER_SPIN_NANOS = 1_000_000;
     /** How long after two parallel loops overlapped nobody spins: the cores are busy with other runs. */
     static final long CONTENDED_NANOS = 20_000_000;
+
+    private static final AtomicInteger POOL_IDS = new AtomicInteger();
 
     private final int parallelism;
     /** Parallel loops in progress on any thread, inline ones included. */
@@ -247,8 +248,8 @@ public final class Scheduler implements AutoCloseable {
             work(0);
             crew.withdraw(this);
             // a helper is finishing its last chunk: spin first (a parked caller takes about
-            // 0.1 ms to wake), up to 1 ms (about a chunk), then park
-            long end = System.nanoTime() + 2 * SPIN_NANOS;
+            // 0.1 ms to wake), then park
+            long end = System.nanoTime() + CALLER_SPIN_NANOS;
             while (done.get() < chunks && System.nanoTime() - end < 0 && crew.maySpin()) {
                 Thread.onSpinWait();
             }

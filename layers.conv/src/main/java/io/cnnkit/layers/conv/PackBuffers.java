@@ -21,22 +21,12 @@ final class PackBuffers {
 
     /** This thread's buffer with at least {@code n} floats; contents are whatever was left there. */
     static float[] get(int n) {
-        float[] b = BUFFER.get();
-        if (b == null || b.length < n) {
-            b = new float[n];
-            BUFFER.set(b);
-        }
-        return b;
+        return atLeast(BUFFER, n);
     }
 
     /** This thread's second buffer (a kernel panel next to the packed input), at least {@code n} floats. */
     static float[] panel(int n) {
-        float[] b = PANEL.get();
-        if (b == null || b.length < n) {
-            b = new float[n];
-            PANEL.set(b);
-        }
-        return b;
+        return atLeast(PANEL, n);
     }
 
     /**
@@ -45,10 +35,14 @@ final class PackBuffers {
      * call this, so it is never rewritten while workers read it.
      */
     static float[] kernel(int n) {
-        float[] b = KERNEL.get();
+        return atLeast(KERNEL, n);
+    }
+
+    private static float[] atLeast(ThreadLocal<float[]> local, int n) {
+        float[] b = local.get();
         if (b == null || b.length < n) {
             b = new float[n];
-            KERNEL.set(b);
+            local.set(b);
         }
         return b;
     }

@@ -75,8 +75,12 @@ class KernelEquivalenceTest {
             dh = 1 + r.nextInt(2);
             dw = 1 + r.nextInt(3);
         }
+        return fitted(kh, kw, sh, sw, dh, dw, same, h, w);
+    }
+
+    /** The window, with a valid one's dilation (then size) shrunk until the dilated kernel fits h x w. */
+    private static Window fitted(int kh, int kw, int sh, int sw, int dh, int dw, boolean same, int h, int w) {
         if (!same) {
-            // shrink dilation until the dilated kernel fits
             while ((kh - 1) * dh + 1 > h) {
                 if (dh > 1) dh--; else kh--;
             }
@@ -157,15 +161,7 @@ class KernelEquivalenceTest {
                 dh = 1 + r.nextInt(3);
                 dw = 1 + r.nextInt(3);
             }
-            if (!same) {
-                while ((kh - 1) * dh + 1 > h) {
-                    if (dh > 1) dh--; else kh--;
-                }
-                while ((kw - 1) * dw + 1 > w) {
-                    if (dw > 1) dw--; else kw--;
-                }
-            }
-            Window win = new Window(kh, kw, sh, 1, dh, dw, same);
+            Window win = fitted(kh, kw, sh, 1, dh, dw, same, h, w);
             ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, 1);
             Tensor x = TestModels.random(r, n, h, w, c);
             Tensor k = TestModels.random(r, kh, kw, c, f);
