@@ -148,62 +148,73 @@ def run(model, weights, x_nhwc, drop=(), dtype=np.float64):
     x = torch.from_numpy(x_nhwc.astype(dtype)).permute(0, 3, 1, 2)  # NCHW while 4-D
     stages = []
     for l in chain(model):
-        cls = keras_class = l["class_name"]
+        cls = l["class_name"]
         cfg = l["config"]
         name = cfg["name"]
         if cls == "InputLayer" or name in drop:
             continue
         w = {k: torch.from_numpy(v.astype(dtype)) for k, v in weights.get(name, [])}
-        if cls == "Convolution2D":  # Keras 1
-            assert cfg["dim_ordering"] == "tf"
-            cfg = dict(cfg, strides=cfg["subsample"], padding=cfg["border_mode"], dilation_rate=[1, 1])
-            cls = "Conv2D"
-        if cls == "Conv2D":
-            k = w["kernel"].permute(3, 2, 0, 1)  # (kh,kw,in,out) -> (out,in,kh,kw)
-            kh, kw = k.shape[2], k.shape[3]
-            x = conv_padding(x, cfg, kh, kw)
-            x = F.conv2d(x, k, w.get("bias"), stride=tuple(cfg["strides"]), dilation=tuple(cfg["dilation_rate"]))
-            x = activation(x, cfg["activation"])
-        elif cls == "DepthwiseConv2D":
-            dk = w["depthwise_kernel"]  # (kh, kw, C, mult)
-            kh, kw, c, m = dk.shape
-            k = dk.permute(2, 3, 0, 1).reshape(c * m, 1, kh, kw)
-            x = conv_padding(x, cfg, kh, kw)
-            x = F.conv2d(x, k, w.get("bias"), stride=tuple(cfg["strides"]), dilation=tuple(cfg["dilation_rate"]),
-                         groups=c)
-            x = activation(x, cfg["activation"])
-        elif cls == "BatchNormalization":
-            eps = cfg["epsilon"]
-            x = F.batch_norm(x if x.dim() == 4 else x, w["moving_mean"], w["moving_variance"], w.get("gamma"),
-                             w.get("beta"), training=False, eps=eps)
-        elif cls == "Activation":
-            x = activation(x, cfg["activation"])
-        elif cls == "PReLU":
-            a = w["alpha"].permute(2, 0, 1)  # (1,1,C) -> (C,1,1)
-            x = torch.where(x >= 0, x, a * x)
-        elif cls == "ZeroPadding2D":
-            (t, b), (l_, r) = cfg["padding"]
-            x = F.pad(x, (l_, r, t, b))
-        elif cls == "MaxPooling2D":
-            assert cfg["padding"] == "valid"
-            x = F.max_pool2d(x, tuple(cfg["pool_size"]), tuple(cfg["strides"]))
-        elif cls == "AveragePooling2D":
-            assert cfg["padding"] == "valid"
-            x = F.avg_pool2d(x, tuple(cfg["pool_size"]), tuple(cfg["strides"]))
-        elif cls == "GlobalAveragePooling2D":
-            x = x.mean(dim=(2, 3))
-        elif cls in ("Dropout", "SpatialDropout2D"):
-            pass  # inference
-        elif cls == "Flatten":
-            x = x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)  # channels_last order
-        elif cls == "Dense":
-            x = x @ w["kernel"] + (w["bias"] if "bias" in w else 0)
-            x = activation(x, cfg["activation"], channel_dim=1)
-        else:
-            raise ValueError("class " + cls)
-        out = x.permute(0, 2, 3, 1) if x.dim() == 4 else x
-        stages.append((name, keras_class, out.detach().numpy()))
+        x = forward(cls, cfg, w, x)
+        stages.append((name, cls, nhwc(x)))
     return stages
+
+
+def nhwc(x):
+    """A torch tensor (NCHW while 4-D) as an NHWC numpy array."""
+    out = x.permute(0, 2, 3, 1) if x.dim() == 4 else x
+    return out.detach().numpy()
+
+
+def forward(cls, cfg, w, x):
+    """One layer of Keras class cls (config cfg, weights w by short name) on x (torch, NCHW while 4-D)."""
+    if cls == "Convolution2D":  # Keras 1
+        assert cfg["dim_ordering"] == "tf"
+        cfg = dict(cfg, strides=cfg["subsample"], padding=cfg["border_mode"], dilation_rate=[1, 1])
+        cls = "Conv2D"
+    if cls == "Conv2D":
+        k = w["kernel"].permute(3, 2, 0, 1)  # (kh,kw,in,out) -> (out,in,kh,kw)
+        kh, kw = k.shape[2], k.shape[3]
+        x = conv_padding(x, cfg, kh, kw)
+        x = F.conv2d(x, k, w.get("bias"), stride=tuple(cfg["strides"]), dilation=tuple(cfg["dilation_rate"]))
+        x = activation(x, cfg["activation"])
+    elif cls == "DepthwiseConv2D":
+        dk = w["depthwise_kernel"]  # (kh, kw, C, mult)
+        kh, kw, c, m = dk.shape
+        k = dk.permute(2, 3, 0, 1).reshape(c * m, 1, kh, kw)
+        x = conv_padding(x, cfg, kh, kw)
+        x = F.conv2d(x, k, w.get("bias"), stride=tuple(cfg["strides"]), dilation=tuple(cfg["dilation_rate"]),
+                     groups=c)
+        x = activation(x, cfg["activation"])
+    elif cls == "BatchNormalization":
+        eps = cfg["epsilon"]
+        x = F.batch_norm(x if x.dim() == 4 else x, w["moving_mean"], w["moving_variance"], w.get("gamma"),
+                         w.get("beta"), training=False, eps=eps)
+    elif cls == "Activation":
+        x = activation(x, cfg["activation"])
+    elif cls == "PReLU":
+        a = w["alpha"].permute(2, 0, 1)  # (1,1,C) -> (C,1,1)
+        x = torch.where(x >= 0, x, a * x)
+    elif cls == "ZeroPadding2D":
+        (t, b), (l_, r) = cfg["padding"]
+        x = F.pad(x, (l_, r, t, b))
+    elif cls == "MaxPooling2D":
+        assert cfg["padding"] == "valid"
+        x = F.max_pool2d(x, tuple(cfg["pool_size"]), tuple(cfg["strides"]))
+    elif cls == "AveragePooling2D":
+        assert cfg["padding"] == "valid"
+        x = F.avg_pool2d(x, tuple(cfg["pool_size"]), tuple(cfg["strides"]))
+    elif cls == "GlobalAveragePooling2D":
+        x = x.mean(dim=(2, 3))
+    elif cls in ("Dropout", "SpatialDropout2D"):
+        pass  # inference
+    elif cls == "Flatten":
+        x = x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)  # channels_last order
+    elif cls == "Dense":
+        x = x @ w["kernel"] + (w["bias"] if "bias" in w else 0)
+        x = activation(x, cfg["activation"], channel_dim=1)
+    else:
+        raise ValueError("class " + cls)
+    return x
 
 
 def summary(a):

@@ -20,6 +20,7 @@ public final class LayerSpec {
     private final String type;
     private final String name;
     private final Map<String, Object> params;
+    private final List<String> inputs;
 
     /**
      * @param position 1-based position in the model, for messages
@@ -28,10 +29,24 @@ public final class LayerSpec {
      * @param params   parameters (copied; order kept)
      */
     public LayerSpec(int position, String type, String name, Map<String, Object> params) {
+        this(position, type, name, params, List.of());
+    }
+
+    /**
+     * @param inputs names of the nodes this layer reads, in order (a layer name, or the model's
+     *               input name); empty means the previous layer's output (the model input for the
+     *               first layer), so a chain never names its inputs
+     * @since 1.3
+     */
+    public LayerSpec(int position, String type, String name, Map<String, Object> params, List<String> inputs) {
         this.position = position;
         this.type = Objects.requireNonNull(type, "type");
         this.name = name;
         this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        for (String in : inputs) {
+            Objects.requireNonNull(in, "input name");
+        }
+        this.inputs = List.copyOf(inputs);
     }
 
     public int position() {
@@ -51,18 +66,32 @@ public final class LayerSpec {
         return params;
     }
 
+    /**
+     * The nodes this layer reads, in order; empty for "the previous layer".
+     *
+     * @since 1.3
+     */
+    public List<String> inputs() {
+        return inputs;
+    }
+
     public LayerSpec withName(String newName) {
-        return new LayerSpec(position, type, newName, params);
+        return new LayerSpec(position, type, newName, params, inputs);
     }
 
     public LayerSpec withPosition(int newPosition) {
-        return new LayerSpec(newPosition, type, name, params);
+        return new LayerSpec(newPosition, type, name, params, inputs);
+    }
+
+    /** @since 1.3 */
+    public LayerSpec withInputs(List<String> newInputs) {
+        return new LayerSpec(position, type, name, params, newInputs);
     }
 
     public LayerSpec withParam(String key, Object value) {
         Map<String, Object> p = new LinkedHashMap<>(params);
         p.put(key, value);
-        return new LayerSpec(position, type, name, p);
+        return new LayerSpec(position, type, name, p, inputs);
     }
 
     /** "layer 2 'conv_1' (conv2d)": how messages name this layer. */
@@ -282,17 +311,17 @@ public final class LayerSpec {
 
     @Override
     public String toString() {
-        return label() + " " + params;
+        return label() + " " + params + (inputs.isEmpty() ? "" : " <- " + inputs);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof LayerSpec s && s.type.equals(type) && Objects.equals(s.name, name)
-                && s.params.equals(params);
+                && s.params.equals(params) && s.inputs.equals(inputs);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(type, name, params);
+        return Objects.hash(type, name, params, inputs);
     }
 }

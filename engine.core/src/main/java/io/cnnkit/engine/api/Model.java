@@ -29,14 +29,49 @@ public interface Model extends AutoCloseable {
     /** The layers as of the last successful build (names, types, shapes, weight shapes). */
     List<LayerInfo> layers();
 
-    /** Runs the whole model on a batch (N, H, W, C). */
+    /**
+     * The nodes whose outputs {@link #predictAll} returns, in order (Keras's output order; a
+     * chain's last layer).
+     *
+     * @since 1.3
+     */
+    List<String> outputNames();
+
+    /**
+     * What the last build noticed but did not refuse (e.g. a branch that no output uses).
+     *
+     * @since 1.3
+     */
+    default List<String> warnings() {
+        return List.of();
+    }
+
+    /**
+     * Runs the whole model on a batch (N, H, W, C) and returns its output. A model with
+     * several outputs refuses: use {@link #predictAll}.
+     */
     default Tensor predict(Tensor input) {
         return predict(input, RunOptions.DEFAULT);
     }
 
     Tensor predict(Tensor input, RunOptions options);
 
-    /** Runs the model and returns every stage's output in order (the input as stage 0). */
+    /**
+     * Runs the whole model and returns every output by node name, in {@link #outputNames()} order.
+     *
+     * @since 1.3
+     */
+    default Map<String, Tensor> predictAll(Tensor input) {
+        return predictAll(input, RunOptions.DEFAULT);
+    }
+
+    /** @since 1.3 */
+    Map<String, Tensor> predictAll(Tensor input, RunOptions options);
+
+    /**
+     * Runs the model and returns every node's output in topological order (the input first,
+     * as stage 0), each keyed by its node name; a graph's stages record the nodes they read.
+     */
     default List<Stage> trace(Tensor input) {
         return trace(input, RunOptions.DEFAULT);
     }

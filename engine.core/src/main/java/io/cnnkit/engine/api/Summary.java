@@ -3,11 +3,25 @@ package io.cnnkit.engine.api;
 import java.util.List;
 
 /**
- * Keras's {@code model.summary()}: one row per layer and the parameter totals.
+ * Keras's {@code model.summary()}: one row per layer and the parameter totals. A graph
+ * model's summary is Keras's Functional one: the input node first, and a "Connected to"
+ * column naming each layer's inputs.
  */
-public record Summary(String model, List<Row> rows, long totalParams, long trainableParams) {
-    /** One layer: name, type, output shape (Keras notation), parameter count. */
-    public record Row(String name, String type, Shape outputShape, long params) {
+public record Summary(String model, List<Row> rows, long totalParams, long trainableParams, boolean graph) {
+    /** One node: name, type, output shape (Keras notation), parameter count, the nodes it reads. */
+    public record Row(String name, String type, Shape outputShape, long params, List<String> connectedTo) {
+        public Row {
+            connectedTo = List.copyOf(connectedTo);
+        }
+
+        public Row(String name, String type, Shape outputShape, long params) {
+            this(name, type, outputShape, params, List.of());
+        }
+    }
+
+    /** A chain's summary. */
+    public Summary(String model, List<Row> rows, long totalParams, long trainableParams) {
+        this(model, rows, totalParams, trainableParams, false);
     }
 
     public long nonTrainableParams() {
@@ -18,27 +32,44 @@ public record Summary(String model, List<Row> rows, long totalParams, long train
     public String format() {
         int wName = "Layer (type)".length();
         int wShape = "Output Shape".length();
+        int wParams = "Param #".length();
         for (Row r : rows) {
             wName = Math.max(wName, r.name().length() + r.type().length() + 3);
             wShape = Math.max(wShape, r.outputShape().toString().length());
+            wParams = Math.max(wParams, String.format("%,d", r.params()).length());
         }
         wName += 2;
         wShape += 2;
-        String rule = "=".repeat(wName + wShape + 12);
+        wParams += 2;
+        int wConnected = 0;
+        if (graph) {
+            wConnected = "Connected to".length();
+            for (Row r : rows) {
+                wConnected = Math.max(wConnected, connected(r).length());
+            }
+        }
+        String rule = "=".repeat(wName + wShape + (graph ? wParams + wConnected : 12));
         StringBuilder b = new StringBuilder();
         b.append("Model: \"").append(model).append("\"\n");
         b.append(rule).append('\n');
-        b.append(pad("Layer (type)", wName)).append(pad("Output Shape", wShape)).append("Param #\n");
+        b.append(pad("Layer (type)", wName)).append(pad("Output Shape", wShape));
+        b.append(graph ? pad("Param #", wParams) + "Connected to\n" : "Param #\n");
         b.append(rule).append('\n');
         for (Row r : rows) {
-            b.append(pad(r.name() + " (" + r.type() + ")", wName)).append(pad(r.outputShape().toString(), wShape))
-                    .append(String.format("%,d", r.params())).append('\n');
+            b.append(pad(r.name() + " (" + r.type() + ")", wName)).append(pad(r.outputShape().toString(), wShape));
+            String params = String.format("%,d", r.params());
+            b.append(graph ? pad(params, wParams) + connected(r) : params);
+            b.append('\n');
         }
         b.append(rule).append('\n');
         b.append(String.format("Total params: %,d%n", totalParams));
         b.append(String.format("Trainable params: %,d%n", trainableParams));
         b.append(String.format("Non-trainable params: %,d%n", nonTrainableParams()));
         return b.toString();
+    }
+
+    private static String connected(Row r) {
+        return String.join(", ", r.connectedTo());
     }
 
     private static String pad(String s, int w) {

@@ -4,7 +4,7 @@
  * service that builds and runs models.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.cnnkit.engine.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -7,8 +7,13 @@ import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerInfo;
 
 /**
- * An immutable built model: the layers a run uses from start to end, and the services
+ * An immutable built model: the compiled plan, the layers a run uses (in plan order: layer
+ * {@code i} is plan node {@code i + 1}), what is known of them, and the services
  * ({@code "layer type conv2d"}, {@code "activation relu"}) it depends on.
  */
-record Snapshot(List<Layer> layers, List<LayerInfo> infos, Set<String> dependencies) {
+record Snapshot(GraphPlan plan, List<Layer> layers, List<LayerInfo> infos, Set<String> dependencies) {
+    /** The layer of plan node {@code node} (>= 1). */
+    Layer layer(int node) {
+        return layers.get(node - 1);
+    }
 }

@@ -18,6 +18,8 @@ import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.ModelDescription;
 import io.cnnkit.engine.api.ModelException;
+import io.cnnkit.engine.api.MultiInputLayer;
+import io.cnnkit.engine.api.MultiInputLayerProvider;
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Tensor;
 
@@ -72,6 +74,7 @@ final class SnapshotBuilder {
                 }
             }
         }
+        taken.putIfAbsent(d.inputName(), 0);
         Map<String, Integer> counters = new HashMap<>();
         List<LayerSpec> out = new ArrayList<>();
         for (LayerSpec s : d.layers()) {
@@ -89,25 +92,34 @@ final class SnapshotBuilder {
             taken.put(candidate, s.position());
             out.add(s.withName(candidate));
         }
-        return new ModelDescription(d.name(), d.inputShape(), out, d.seed());
+        return d.withLayers(out);
     }
 
     /**
-     * Builds every layer in order with shape inference, then sets weights found in
-     * {@code weights} (layer -> weight -> tensor) over the initial ones.
+     * Compiles the description's graph, builds every layer in plan order with shape inference,
+     * then sets weights found in {@code weights} (layer -> weight -> tensor) over the initial ones.
      *
      * @throws MissingServiceException when a type or activation is not present
      * @throws ModelException          for any description error
      */
     Snapshot build(ModelDescription named, Map<String, Map<String, Tensor>> weights) {
+        Shape inputShape = named.inputShape();
+        if (inputShape.rank() == 0) {
+            throw new ModelException("model '" + named.name() + "': input_shape must have at least one dimension");
+        }
+        GraphPlan plan = GraphPlan.compile(named);
         Set<String> deps = new LinkedHashSet<>();
         List<Layer> built = new ArrayList<>();
         List<LayerInfo> infos = new ArrayList<>();
-        Shape shape = named.inputShape();
-        if (shape.rank() == 0) {
-            throw new ModelException("model '" + named.name() + "': input_shape must have at least one dimension");
-        }
-        for (LayerSpec spec : named.layers()) {
+        Shape[] shapes = new Shape[plan.size()];
+        shapes[GraphPlan.INPUT] = inputShape;
+        for (int node = 1; node < plan.size(); node++) {
+            GraphPlan.Node n = plan.node(node);
+            LayerSpec spec = n.spec();
+            List<Shape> in = new ArrayList<>();
+            for (int i : n.inputs()) {
+                in.add(shapes[i]);
+            }
             Registry.Entry<LayerProvider> entry = layers.best(spec.type());
             deps.add(LAYER_DEP + spec.type());
             if (entry == null) {
@@ -118,24 +130,16 @@ final class SnapshotBuilder {
             Set<String> allowed = new HashSet<>(provider.parameters());
             spec.checkKnown(allowed);
             Context ctx = new Context(named, spec, deps);
-            Layer layer;
-            try {
-                layer = provider.create(spec, shape, ctx);
-            } catch (ModelException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new ModelException(spec.label() + ": " + e.getMessage(), e);
-            } catch (OutOfMemoryError e) {
-                // One oversized allocation (weights of a typo'd size) that WeightSet's limits let
-                // through: it failed before anything was filled, so the engine can go on.
-                throw new ModelException(spec.label() + ": out of memory while creating its weights for input "
-                        + shape + "; check the layer's sizes or raise -Xmx", e);
-            }
+            Layer layer = create(provider, spec, plan, node, in, ctx);
             Shape out;
             try {
-                out = layer.outputShape(shape);
+                out = layer instanceof MultiInputLayer m ? m.outputShape(in) : layer.outputShape(in.get(0));
             } catch (ModelException e) {
-                throw e;
+                if (in.size() == 1) {
+                    throw e;
+                }
+                String msg = e.getMessage().startsWith(spec.label()) ? e.getMessage() : spec.label() + ": " + e.getMessage();
+                throw new ModelException(msg + "; inputs " + inputsWithShapes(plan, node, in), e);
             } catch (RuntimeException e) {
                 throw new ModelException(spec.label() + ": " + e.getMessage(), e);
             }
@@ -149,11 +153,57 @@ final class SnapshotBuilder {
                 }
             }
             infos.add(new LayerInfo(spec.name(), spec.type(), out, weightShapes,
-                    List.copyOf(layer.nonTrainableWeights()), layer.parameterCount()));
+                    List.copyOf(layer.nonTrainableWeights()), layer.parameterCount(), plan.inputNames(node)));
             built.add(layer);
-            shape = out;
+            shapes[node] = out;
         }
-        return new Snapshot(List.copyOf(built), List.copyOf(infos), Set.copyOf(deps));
+        return new Snapshot(plan, List.copyOf(built), List.copyOf(infos), Set.copyOf(deps));
+    }
+
+    /** Asks the provider for the layer of one node; several inputs need a multi-input provider. */
+    private static Layer create(LayerProvider provider, LayerSpec spec, GraphPlan plan, int node, List<Shape> in,
+            BuildContext ctx) {
+        boolean multi = provider instanceof MultiInputLayerProvider;
+        if (multi) {
+            MultiInputLayerProvider m = (MultiInputLayerProvider) provider;
+            if (in.size() < m.minInputs() || in.size() > m.maxInputs()) {
+                String want = m.maxInputs() == Integer.MAX_VALUE ? "at least " + m.minInputs()
+                        : m.minInputs() == m.maxInputs() ? "exactly " + m.minInputs()
+                                : m.minInputs() + " to " + m.maxInputs();
+                throw spec.error("takes " + want + " inputs but reads " + in.size() + " ("
+                        + inputsWithShapes(plan, node, in) + "); name its inputs, e.g. \"inputs\": [\"a\", \"b\"]");
+            }
+        } else if (in.size() != 1) {
+            throw spec.error("reads " + in.size() + " inputs (" + inputsWithShapes(plan, node, in) + ") but "
+                    + spec.type() + " takes one; join them first with a merge layer such as add or concatenate");
+        }
+        try {
+            return multi ? ((MultiInputLayerProvider) provider).create(spec, in, ctx) : provider.create(spec, in.get(0), ctx);
+        } catch (ModelException e) {
+            // A join's shape error is only useful with the names of the nodes it joins.
+            if (!multi) {
+                throw e;
+            }
+            String msg = e.getMessage().startsWith(spec.label()) ? e.getMessage() : spec.label() + ": " + e.getMessage();
+            throw new ModelException(msg + "; inputs " + inputsWithShapes(plan, node, in), e);
+        } catch (RuntimeException e) {
+            throw new ModelException(spec.label() + ": " + e.getMessage(), e);
+        } catch (OutOfMemoryError e) {
+            // One oversized allocation (weights of a typo'd size) that WeightSet's limits let
+            // through: it failed before anything was filled, so the engine can go on.
+            throw new ModelException(spec.label() + ": out of memory while creating its weights for input "
+                    + in.get(0) + "; check the layer's sizes or raise -Xmx", e);
+        }
+    }
+
+    /** "'conv2d' (None, 8, 8, 16), 'input' (None, 8, 8, 3)". */
+    private static String inputsWithShapes(GraphPlan plan, int node, List<Shape> shapes) {
+        List<String> parts = new ArrayList<>();
+        List<String> names = plan.inputNames(node);
+        for (int i = 0; i < names.size(); i++) {
+            parts.add("'" + names.get(i) + "' " + shapes.get(i));
+        }
+        return String.join(", ", parts);
     }
 
     private static String available(List<String> keys) {

@@ -25,9 +25,17 @@ public final class Fakes {
         return e;
     }
 
-    /** {@link #engine()} plus parse-only stand-ins for the other classes the real Keras files use. */
-    public static StandaloneEngine kerasEngine() {
+    /** {@link #engine()} plus the test merge layers add and concatenate (graph models). */
+    public static StandaloneEngine graphEngine() {
         StandaloneEngine e = engine();
+        e.register(NaiveMerge.add());
+        e.register(NaiveMerge.concatenate());
+        return e;
+    }
+
+    /** {@link #graphEngine()} plus parse-only stand-ins for the other classes the real Keras files use. */
+    public static StandaloneEngine kerasEngine() {
+        StandaloneEngine e = graphEngine();
         e.register(new ParseOnly("batch_normalization", "BatchNormalization"));
         e.register(new ParseOnly("depthwise_conv2d", "DepthwiseConv2D"));
         e.register(new ParseOnly("prelu", "PReLU"));

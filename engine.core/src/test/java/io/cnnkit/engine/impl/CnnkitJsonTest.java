@@ -99,7 +99,7 @@ class CnnkitJsonTest {
         assertContains(parseError("{\"name\": 1, \"layers\": []}").getMessage(), "\"name\" must be a string");
         assertContains(parseError("{\"seed\": \"x\", \"layers\": []}").getMessage(), "\"seed\" must be an integer");
         assertContains(parseError("{\"layer\": []}").getMessage(), "unknown top-level field \"layer\"",
-                "name, input_shape, seed and layers");
+                "name, input_shape, input_name, seed, layers and outputs");
     }
 
     @Test

@@ -113,20 +113,29 @@ class KerasJsonTest {
     }
 
     @Test
-    void resnetsAreRefusedAsBranched() {
-        var k2 = assertThrows(ModelException.class, () -> engine.parse(resource("k2-resnet8-cifar10.json")));
-        assertContains(k2.getMessage(), "is a graph with branches",
-                "layer 'add' merges 'activation' and 'batch_normalization_2'", "cnnkit runs chains only for now");
-        var k3 = assertThrows(ModelException.class, () -> engine.parse(resource("k3-resnet8-cifar10.json")));
-        assertContains(k3.getMessage(), "is a graph with branches",
-                "layer 'add' merges 'activation' and 'batch_normalization_2'");
+    void resnetsParseAsGraphs() {
+        for (String file : List.of("k2-resnet8-cifar10.json", "k3-resnet8-cifar10.json")) {
+            ModelDescription d = engine.parse(resource(file));
+            assertTrue(d.isGraph(), file);
+            assertEquals(Shape.of(32, 32, 3), d.inputShape(), file);
+            LayerSpec add = d.layers().stream().filter(l -> "add".equals(l.name())).findFirst().orElseThrow();
+            assertEquals("add", add.type(), file);
+            assertEquals(List.of("activation", "batch_normalization_2"), add.inputs(), file);
+            assertEquals(List.of(d.inputName()), d.layers().get(0).inputs(), file + ": the first conv reads the input");
+            assertEquals(List.of("dense"), d.outputs(), file);
+        }
     }
 
     @Test
-    void twoHeadedMtcnnIsRefused() {
-        var e = assertThrows(ModelException.class, () -> engine.parse(resource("k2-mtcnn-12net.json")));
-        assertContains(e.getMessage(), "model 'model_2' is a graph with branches",
-                "layer 'PReLU3' feeds 'conv4-1' and 'conv4-2'");
+    void twoHeadedMtcnnHasTwoOutputs() {
+        ModelDescription d = engine.parse(resource("k2-mtcnn-12net.json"));
+        assertEquals("model_2", d.name());
+        assertEquals(List.of("conv4-1", "conv4-2"), d.outputs());
+        List<LayerSpec> heads = d.layers().stream().filter(l -> l.name().startsWith("conv4")).toList();
+        assertEquals(2, heads.size());
+        for (LayerSpec h : heads) {
+            assertEquals(List.of("PReLU3"), h.inputs(), h.name() + " branches off PReLU3");
+        }
     }
 
     @Test
@@ -229,7 +238,7 @@ class KerasJsonTest {
                    "inbound_nodes": [[["i", 0, 0, {}]], [["i", 0, 0, {}]]]}],
                  "input_layers": [["i", 0, 0]], "output_layers": [["d", 0, 0]]}}""";
         assertContains(assertThrows(ModelException.class, () -> engine.parse(shared)).getMessage(),
-                "model 'sh' is a graph with branches", "layer 'd' is called 2 times");
+                "Keras model 'sh'", "layer 'd' (Dense) is applied 2 times (a shared layer)");
         String missing = shared.replace("[[[\"i\", 0, 0, {}]], [[\"i\", 0, 0, {}]]]", "[[[\"x\", 0, 0, {}]]]");
         assertContains(assertThrows(ModelException.class, () -> engine.parse(missing)).getMessage(),
                 "layer 'd' takes its input from 'x', which is not in the model");

@@ -29,7 +29,8 @@ public final class DescriptionParser {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-    private static final Set<String> TOP_KEYS = Set.of("name", "input_shape", "seed", "layers");
+    private static final Set<String> TOP_KEYS = Set.of("name", "input_shape", "input_name", "seed", "layers",
+            "outputs");
 
     private final ProviderLookup lookup;
 
@@ -91,7 +92,7 @@ public final class DescriptionParser {
             String k = it.next();
             if (!TOP_KEYS.contains(k)) {
                 throw new ModelException("cnnkit JSON: unknown top-level field \"" + k
-                        + "\"; a model has name, input_shape, seed and layers");
+                        + "\"; a model has name, input_shape, input_name, seed, layers and outputs");
             }
         }
         String name = root.has("name") ? text(root.get("name"), "name") : "model";
@@ -129,6 +130,7 @@ public final class DescriptionParser {
                         + (lookup.layerTypes().isEmpty() ? "" : " (present: " + String.join(", ", lookup.layerTypes()) + ")"));
             }
             String layerName = null;
+            List<String> inputs = List.of();
             Map<String, Object> params = new LinkedHashMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = l.fields(); it.hasNext();) {
                 var f = it.next();
@@ -142,12 +144,41 @@ public final class DescriptionParser {
                         }
                         layerName = n.isNull() ? null : n.asText();
                     }
+                    case "inputs" -> inputs = names(f.getValue(), "model '" + name + "' layer " + pos + " ("
+                            + type.asText() + "): field \"inputs\"");
                     default -> params.put(f.getKey(), value(f.getValue()));
                 }
             }
-            specs.add(new LayerSpec(pos, type.asText(), layerName, params));
+            specs.add(new LayerSpec(pos, type.asText(), layerName, params, inputs));
         }
-        return new ModelDescription(name, input, specs, seed);
+        String inputName = ModelDescription.DEFAULT_INPUT_NAME;
+        if (root.has("input_name")) {
+            inputName = text(root.get("input_name"), "input_name");
+            if (inputName.isBlank()) {
+                throw new ModelException("model '" + name + "': \"input_name\" must not be blank");
+            }
+        }
+        List<String> outputs = root.has("outputs") ? names(root.get("outputs"), "model '" + name
+                + "': field \"outputs\"") : List.of();
+        return new ModelDescription(name, input, specs, seed, inputName, outputs);
+    }
+
+    /** A list of node names (a single name is a list of one). */
+    static List<String> names(JsonNode n, String what) {
+        if (n.isTextual() && !n.asText().isBlank()) {
+            return List.of(n.asText());
+        }
+        if (!n.isArray() || n.isEmpty()) {
+            throw new ModelException(what + " must be a list of node names such as [\"conv2d\", \"input\"], got " + n);
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode e : n) {
+            if (!e.isTextual() || e.asText().isBlank()) {
+                throw new ModelException(what + " must hold node names (strings), got " + e + " in " + n);
+            }
+            out.add(e.asText());
+        }
+        return out;
     }
 
     static String text(JsonNode n, String what) {

@@ -2,10 +2,8 @@ package io.cnnkit.engine.impl.desc;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,7 +15,7 @@ import io.cnnkit.engine.api.Shape;
 
 /**
  * Reads a Keras {@code model.to_json()} (Keras 1, 2 and 3): a Sequential model, or a
- * Functional model whose graph is a single chain. Each Keras layer goes to the provider
+ * Functional model (a graph: each layer's inputs from its inbound_nodes; one input, any outputs). Each Keras layer goes to the provider
  * that lists its class ({@link ProviderLookup#byKerasClass}); the provider translates the
  * config ({@link LayerProvider#fromKeras}). No Keras layer class is known here except the
  * structural InputLayer.
@@ -65,7 +63,11 @@ final class KerasJsonParser {
         if (name == null || name.isBlank()) {
             name = modelClass.toLowerCase(java.util.Locale.ROOT);
         }
-        List<JsonNode> chain = isFunctional(config, layers) ? chain(name, config, layers) : list(layers);
+        List<JsonNode> chain = list(layers);
+        Graph graph = isFunctional(config, layers) ? graph(name, config, chain) : null;
+        if (graph != null) {
+            chain = topological(chain, graph);
+        }
 
         // Refuse channels_first before looking up classes: its message is the useful one.
         int pos = 0;
@@ -95,9 +97,9 @@ final class KerasJsonParser {
                         + "): \"config\" must be an object, got " + abbreviate(c));
             }
             if (INPUT_LAYER.equals(cls)) {
-                if (!specs.isEmpty()) {
+                if (input != null || graph == null && !specs.isEmpty()) {
                     throw new ModelException("Keras model '" + name + "': InputLayer '" + layerName(l)
-                            + "' after other layers; cnnkit runs chains with one input");
+                            + "' is a second input; cnnkit runs models with one input");
                 }
                 input = batchShape(c, name, layerName(l));
                 if (input == null) {
@@ -115,7 +117,8 @@ final class KerasJsonParser {
                     input = buildShape(l.get("build_config"), name);
                 }
             }
-            specs.add(layer(name, pos, specs.size() + 1, cls, l, c));
+            LayerSpec spec = layer(name, pos, specs.size() + 1, cls, l, c);
+            specs.add(graph == null || graph.chain ? spec : spec.withInputs(graph.inputs.get(layerName(l))));
         }
         if (input == null && config.isObject() && config.get("build_input_shape") != null) {
             input = DescriptionParser.shape(config.get("build_input_shape"), "build_input_shape", true);
@@ -124,7 +127,10 @@ final class KerasJsonParser {
             // Keras builds such a model on its first call; cnnkit uses its usual open RGB input.
             input = ModelDescription.DEFAULT_INPUT;
         }
-        return new ModelDescription(name, input, specs, 0L);
+        if (graph == null || graph.chain) {
+            return new ModelDescription(name, input, specs, 0L);
+        }
+        return new ModelDescription(name, input, specs, 0L, graph.inputName, graph.outputs);
     }
 
     private LayerSpec layer(String model, int kerasPos, int pos, String cls, JsonNode l, JsonNode c) {
@@ -185,11 +191,17 @@ final class KerasJsonParser {
         return out;
     }
 
-    /** Orders a Functional model's layers as a chain, or refuses a graph with branches. */
-    private static List<JsonNode> chain(String model, JsonNode config, JsonNode layers) {
-        Map<String, JsonNode> byName = new LinkedHashMap<>();
-        Map<String, List<String>> consumers = new LinkedHashMap<>();
-        Map<String, String> source = new LinkedHashMap<>();
+    /**
+     * A Functional model's structure: each layer's inputs by name, the input's name and the
+     * outputs; {@code chain} when it is a chain in list order (then it is read as one).
+     */
+    private record Graph(Map<String, List<String>> inputs, String inputName, List<String> outputs, boolean chain) {
+    }
+
+    /** Reads inbound_nodes, input_layers and output_layers (Keras 1, 2 and 3 forms). */
+    private static Graph graph(String model, JsonNode config, List<JsonNode> layers) {
+        Map<String, List<String>> inputs = new LinkedHashMap<>();
+        Map<String, String> classes = new LinkedHashMap<>();
         int pos = 0;
         for (JsonNode l : layers) {
             pos++;
@@ -198,80 +210,157 @@ final class KerasJsonParser {
                 throw new ModelException("Keras model '" + model + "' layer " + pos + ": a Functional model's layer "
                         + "needs a name (its inbound_nodes refer to layers by name)");
             }
-            byName.put(n, l);
-            consumers.putIfAbsent(n, new ArrayList<>());
+            classes.put(n, className(l, pos, model));
         }
-        for (var e : byName.entrySet()) {
-            JsonNode nodes = e.getValue().get("inbound_nodes");
+        for (JsonNode l : layers) {
+            String n = layerName(l);
+            JsonNode nodes = l.get("inbound_nodes");
             if (nodes == null || !nodes.isArray() || nodes.isEmpty()) {
+                if (!INPUT_LAYER.equals(classes.get(n))) {
+                    inputs.put(n, List.of());
+                }
                 continue;
             }
             if (nodes.size() > 1) {
-                throw branches(model, "layer '" + e.getKey() + "' is called " + nodes.size() + " times");
+                throw new ModelException("Keras model '" + model + "': layer '" + n + "' (" + classes.get(n)
+                        + ") is applied " + nodes.size() + " times (a shared layer); cnnkit runs each layer once: "
+                        + "give each application its own layer");
             }
-            Set<String> from = new LinkedHashSet<>();
-            List<String> all = new ArrayList<>();
-            collectSources(nodes.get(0), all);
-            from.addAll(all);
-            if (all.size() > 1) {
-                throw branches(model, "layer '" + e.getKey() + "' merges '" + String.join("' and '", all) + "'");
-            }
-            for (String f : from) {
-                if (!byName.containsKey(f)) {
-                    throw new ModelException("Keras model '" + model + "': layer '" + e.getKey()
+            List<String> from = new ArrayList<>();
+            List<int[]> at = new ArrayList<>();
+            collectSources(nodes.get(0), from, at);
+            for (int i = 0; i < from.size(); i++) {
+                String f = from.get(i);
+                if (!classes.containsKey(f)) {
+                    throw new ModelException("Keras model '" + model + "': layer '" + n
                             + "' takes its input from '" + f + "', which is not in the model");
                 }
-                source.put(e.getKey(), f);
-                consumers.get(f).add(e.getKey());
+                if (at.get(i)[0] > 0) {
+                    throw new ModelException("Keras model '" + model + "': layer '" + n + "' reads the "
+                            + ordinal(at.get(i)[0]) + " application of shared layer '" + f + "'; cnnkit runs each "
+                            + "layer once");
+                }
+                if (at.get(i)[1] > 0) {
+                    throw new ModelException("Keras model '" + model + "': layer '" + n + "' reads output "
+                            + at.get(i)[1] + " of layer '" + f + "' (" + classes.get(f) + "), which has one output");
+                }
+            }
+            if (from.isEmpty()) {
+                throw new ModelException("Keras model '" + model + "': layer '" + n + "' has an inbound node "
+                        + "without inputs");
+            }
+            inputs.put(n, List.copyOf(from));
+        }
+        List<String> inputLayers = endpoints(config.get("input_layers"));
+        if (inputLayers.isEmpty()) {
+            for (var e : classes.entrySet()) {
+                if (INPUT_LAYER.equals(e.getValue())) {
+                    inputLayers.add(e.getKey());
+                }
             }
         }
-        for (var e : consumers.entrySet()) {
-            if (e.getValue().size() > 1) {
-                throw branches(model, "layer '" + e.getKey() + "' feeds '" + String.join("' and '", e.getValue()) + "'");
-            }
+        if (inputLayers.size() > 1) {
+            throw new ModelException("Keras model '" + model + "' has " + inputLayers.size() + " inputs ('"
+                    + String.join("', '", inputLayers) + "'); cnnkit runs models with one input");
         }
+        String inputName = inputLayers.isEmpty() ? ModelDescription.DEFAULT_INPUT_NAME : inputLayers.get(0);
         List<String> outputs = endpoints(config.get("output_layers"));
-        if (outputs.size() > 1) {
-            throw branches(model, "it has " + outputs.size() + " outputs '" + String.join("' and '", outputs) + "'");
-        }
-        List<String> inputs = endpoints(config.get("input_layers"));
-        if (inputs.size() > 1) {
-            throw branches(model, "it has " + inputs.size() + " inputs '" + String.join("' and '", inputs) + "'");
-        }
-        List<String> starts = new ArrayList<>();
-        for (String n : byName.keySet()) {
-            if (!source.containsKey(n)) {
-                starts.add(n);
+        for (String o : outputs) {
+            if (!classes.containsKey(o)) {
+                throw new ModelException("Keras model '" + model + "': output layer '" + o + "' is not in the model");
             }
         }
-        if (starts.size() != 1) {
-            throw branches(model, "layers '" + String.join("', '", starts) + "' have no input");
+        for (var e : inputs.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                throw new ModelException("Keras model '" + model + "': layer '" + e.getKey() + "' has no inbound "
+                        + "node (it is never called in the model)");
+            }
         }
+        // A chain reads like a Sequential model (and keeps its summary).
+        boolean chain = outputs.size() <= 1;
+        String prev = inputName;
+        for (var e : topological(inputs, inputName).entrySet()) {
+            if (!e.getValue().equals(List.of(prev))) {
+                chain = false;
+                break;
+            }
+            prev = e.getKey();
+        }
+        if (chain && outputs.size() == 1 && !outputs.get(0).equals(prev)) {
+            chain = false;
+        }
+        return new Graph(inputs, inputName, outputs, chain);
+    }
+
+    /** The layers in a topological order, the earliest listed ready layer first (Keras lists are usually one). */
+    private static List<JsonNode> topological(List<JsonNode> layers, Graph graph) {
+        Map<String, JsonNode> byName = new LinkedHashMap<>();
         List<JsonNode> out = new ArrayList<>();
-        String cur = starts.get(0);
-        while (cur != null) {
-            out.add(byName.get(cur));
-            List<String> next = consumers.get(cur);
-            cur = next.isEmpty() ? null : next.get(0);
+        for (JsonNode l : layers) {
+            String n = layerName(l);
+            if (graph.inputs.containsKey(n)) {
+                byName.put(n, l);
+            } else {
+                out.add(l); // InputLayer
+            }
         }
-        String last = layerName(out.get(out.size() - 1));
-        if (!outputs.isEmpty() && !outputs.get(0).equals(last)) {
-            throw new ModelException("Keras model '" + model + "': its output layer is '" + outputs.get(0)
-                    + "' but the chain ends at '" + last + "'");
+        for (String n : topological(graph.inputs, graph.inputName).keySet()) {
+            out.add(byName.get(n));
         }
         return out;
     }
 
-    private static ModelException branches(String model, String why) {
-        return new ModelException("model '" + model + "' is a graph with branches (" + why
-                + "); cnnkit runs chains only for now");
+    /** Kahn's order of {@code inputs}' keys, earliest listed first; a cycle leaves the rest in list order (the engine names it). */
+    private static Map<String, List<String>> topological(Map<String, List<String>> inputs, String inputName) {
+        List<String> names = new ArrayList<>(inputs.keySet());
+        Map<String, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            index.put(names.get(i), i);
+        }
+        int[] pending = new int[names.size()];
+        List<List<Integer>> consumers = new ArrayList<>();
+        names.forEach(n -> consumers.add(new ArrayList<>()));
+        java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>();
+        for (int i = 0; i < names.size(); i++) {
+            for (String in : inputs.get(names.get(i))) {
+                Integer at = in.equals(inputName) ? null : index.get(in);
+                if (at != null) {
+                    pending[i]++;
+                    consumers.get(at).add(i);
+                }
+            }
+            if (pending[i] == 0) {
+                ready.add(i);
+            }
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        while (!ready.isEmpty()) {
+            int i = ready.poll();
+            out.put(names.get(i), inputs.get(names.get(i)));
+            for (int c : consumers.get(i)) {
+                if (--pending[c] == 0) {
+                    ready.add(c);
+                }
+            }
+        }
+        inputs.forEach(out::putIfAbsent);
+        return out;
+    }
+
+    private static String ordinal(int nodeIndex) {
+        return switch (nodeIndex) {
+            case 1 -> "second";
+            case 2 -> "third";
+            default -> (nodeIndex + 1) + "th";
+        };
     }
 
     /**
-     * The layer names one inbound node reads from. Keras 1/2: {@code [["prev", 0, 0, {}], ...]};
-     * Keras 3: {@code {"args": [...], "kwargs": {...}}} with tensors carrying {@code keras_history}.
+     * The layers one inbound node reads from, with (node index, tensor index). Keras 1/2:
+     * {@code [["prev", 0, 0, {}], ...]}; Keras 3: {@code {"args": [...], "kwargs": {...}}} with
+     * tensors carrying {@code keras_history}.
      */
-    private static void collectSources(JsonNode node, List<String> out) {
+    private static void collectSources(JsonNode node, List<String> out, List<int[]> at) {
         if (node == null) {
             return;
         }
@@ -279,9 +368,10 @@ final class KerasJsonParser {
             JsonNode h = node.get("keras_history");
             if (h != null && h.isArray() && !h.isEmpty() && h.get(0).isTextual()) {
                 out.add(h.get(0).asText());
+                at.add(new int[] {h.size() > 1 ? h.get(1).asInt() : 0, h.size() > 2 ? h.get(2).asInt() : 0});
                 return;
             }
-            node.forEach(child -> collectSources(child, out));
+            node.forEach(child -> collectSources(child, out, at));
             return;
         }
         if (node.isArray()) {
@@ -289,12 +379,13 @@ final class KerasJsonParser {
             if (node.size() >= 3 && node.get(0).isTextual() && node.get(1).isIntegralNumber()
                     && node.get(2).isIntegralNumber()) {
                 out.add(node.get(0).asText());
+                at.add(new int[] {node.get(1).asInt(), node.get(2).asInt()});
                 if (node.size() > 3) {
-                    collectSources(node.get(3), out);
+                    collectSources(node.get(3), out, at);
                 }
                 return;
             }
-            node.forEach(child -> collectSources(child, out));
+            node.forEach(child -> collectSources(child, out, at));
         }
     }
 
