@@ -13,6 +13,7 @@ import java.util.Set;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.ModelDescription;
 import io.cnnkit.engine.api.ModelException;
+import io.cnnkit.engine.impl.desc.Suggest;
 
 /**
  * A (named) description compiled into what a run needs, without any layer classes: the
@@ -382,34 +383,7 @@ final class GraphPlan {
 
     /** " (did you mean 'conv2d_1'?)" for a near miss, else "". */
     static String suggestion(String wrong, Set<String> names) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String c : names) {
-            int dist = editDistance(wrong.toLowerCase(java.util.Locale.ROOT), c.toLowerCase(java.util.Locale.ROOT));
-            if (dist < bestDistance) {
-                bestDistance = dist;
-                best = c;
-            }
-        }
-        return best != null && bestDistance <= Math.max(1, wrong.length() / 3) ? " (did you mean '" + best + "'?)" : "";
-    }
-
-    static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        String best = Suggest.closest(wrong, names);
+        return best == null ? "" : " (did you mean '" + best + "'?)";
     }
 }

@@ -22,6 +22,7 @@ import io.cnnkit.engine.api.MultiInputLayer;
 import io.cnnkit.engine.api.MultiInputLayerProvider;
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.impl.desc.DefaultNames;
 
 /** Builds a {@link Snapshot} from a description against the providers present now. */
 final class SnapshotBuilder {
@@ -61,38 +62,7 @@ final class SnapshotBuilder {
      * used anywhere in the model, and rejects duplicate names.
      */
     static ModelDescription named(ModelDescription d) {
-        Map<String, Integer> taken = new HashMap<>();
-        for (LayerSpec s : d.layers()) {
-            if (s.name() != null) {
-                if (s.name().isBlank()) {
-                    throw s.error("name must not be blank");
-                }
-                Integer first = taken.putIfAbsent(s.name(), s.position());
-                if (first != null) {
-                    throw s.error("name '" + s.name() + "' is already used by layer " + first
-                            + "; layer names must be unique in a model");
-                }
-            }
-        }
-        taken.putIfAbsent(d.inputName(), 0);
-        Map<String, Integer> counters = new HashMap<>();
-        List<LayerSpec> out = new ArrayList<>();
-        for (LayerSpec s : d.layers()) {
-            if (s.name() != null) {
-                out.add(s);
-                continue;
-            }
-            int n = counters.getOrDefault(s.type(), 0);
-            String candidate;
-            do {
-                candidate = n == 0 ? s.type() : s.type() + "_" + n;
-                n++;
-            } while (taken.containsKey(candidate));
-            counters.put(s.type(), n);
-            taken.put(candidate, s.position());
-            out.add(s.withName(candidate));
-        }
-        return d.withLayers(out);
+        return DefaultNames.assign(d);
     }
 
     /**

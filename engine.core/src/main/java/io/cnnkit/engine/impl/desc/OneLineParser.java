@@ -16,12 +16,22 @@ import io.cnnkit.engine.api.Shape;
  * {@code input(null, null, 3) | conv2d(3, 3, name=conv_1) | max_pooling2d(3) | relu | flatten | dense(8, activation=relu)}.
  *
  * <pre>
- * line   := [input '|'] stage ('|' stage)*
+ * line   := [input '|'] chain (';' chain)*
+ * chain  := ['@' node '|'] stage ('|' stage)*
  * stage  := word ['(' [arg (',' arg)*] ')']
- * arg    := word '=' value | value
+ * arg    := '@' node | word '=' value | value
  * value  := number | true | false | null | None | word | 'str' | "str"
  *         | '(' values ')' | '[' values ']' | word '(' args ')'
  * </pre>
+ * Graphs: {@code @node} names a node (a layer's name, given or default, or {@code input}). A
+ * stage reads the stage before it in its chain and then every {@code @node} among its
+ * arguments ({@code add(@shortcut)} adds the shortcut to the piped value). The first chain
+ * starts from the model input; a later chain after {@code ;} starts from {@code @node |}, or
+ * its first stage reads only its {@code @node} arguments. The model's outputs are the last
+ * stages of the chains that no other stage reads, in order. A residual block:
+ * {@code conv2d(16, 3, padding=same, name=a) | relu | conv2d(16, 3, padding=same) | add(@a) | relu};
+ * two heads: {@code conv2d(8, 3, name=trunk) | flatten | dense(10) ; @trunk | global_average_pooling2d | dense(4)}.
+ * <p>
  * Positional arguments map to {@link LayerProvider#positionalParameters()}; a stage that
  * names an activation instead of a layer type becomes an {@code activation} layer. A call
  * used as a value ({@code constant(0.12)}) becomes a Keras-like serialized object
@@ -42,14 +52,35 @@ final class OneLineParser {
         this.src = src.replace('\t', ' ').replace('\r', ' ').replace('\n', ' ');
     }
 
+    /** A stage as parsed: its spec (inputs resolved later), where it reads from, its {@code @node} arguments. */
+    private record Parsed(LayerSpec spec, int at, Ref start, boolean firstOfChain, List<Ref> refs) {
+    }
+
+    /** An {@code @node} reference and its column. */
+    private record Ref(String name, int at) {
+    }
+
     ModelDescription parse() {
         Shape input = ModelDescription.DEFAULT_INPUT;
         String modelName = "model";
         long seed = 0;
-        List<LayerSpec> specs = new ArrayList<>();
+        List<Parsed> stages = new ArrayList<>();
+        List<Integer> chainEnds = new ArrayList<>();
         boolean first = true;
+        boolean newChain = true;
+        Ref start = null;
         while (true) {
             skipSpace();
+            if (newChain && peek() == '@') {
+                start = ref();
+                skipSpace();
+                if (peek() != '|') {
+                    throw error(pos, "expected '|' after " + "@" + start.name + " (a branch reads it: '@"
+                            + start.name + " | conv2d(8, 3)'), found " + found());
+                }
+                pos++;
+                skipSpace();
+            }
             int stageStart = pos;
             String word = word("a layer type or activation name");
             List<Arg> args = List.of();
@@ -57,10 +88,12 @@ final class OneLineParser {
             if (peek() == '(') {
                 args = args();
             }
-            if (first && word.equals(INPUT) && lookup.byType(INPUT) == null) {
+            if (first && start == null && word.equals(INPUT) && lookup.byType(INPUT) == null) {
                 input = inputShape(args, stageStart);
                 for (Arg a : args) {
-                    if ("name".equals(a.key)) {
+                    if (a.value instanceof Ref r) {
+                        throw error(r.at, "input takes sizes, not @" + r.name);
+                    } else if ("name".equals(a.key)) {
                         modelName = string(a, "name");
                     } else if ("seed".equals(a.key)) {
                         if (!(a.value instanceof Long l)) {
@@ -73,19 +106,191 @@ final class OneLineParser {
                     }
                 }
             } else {
-                specs.add(stage(specs.size() + 1, word, stageStart, args));
+                List<Ref> refs = new ArrayList<>();
+                List<Arg> rest = new ArrayList<>();
+                for (Arg a : args) {
+                    if (a.value instanceof Ref r) {
+                        if (a.key != null) {
+                            throw error(a.at, "@" + r.name + " is an input, not a value for '" + a.key
+                                    + "'; write it alone, e.g. add(@" + r.name + ")");
+                        }
+                        refs.add(r);
+                    } else {
+                        rest.add(a);
+                    }
+                }
+                LayerSpec spec = stage(stages.size() + 1, word, stageStart, rest);
+                stages.add(new Parsed(spec, stageStart, newChain ? start : null, newChain, refs));
+                newChain = false;
+                start = null;
             }
             first = false;
             skipSpace();
             if (pos >= src.length()) {
                 break;
             }
+            if (peek() == ';') {
+                if (stages.isEmpty() || newChain) {
+                    throw error(pos, "a chain needs at least one layer before ';'");
+                }
+                chainEnds.add(stages.size() - 1);
+                pos++;
+                newChain = true;
+                continue;
+            }
             if (peek() != '|') {
-                throw error(pos, "expected '|' between layers or the end of the line, found '" + peek() + "'");
+                throw error(pos, "expected '|' between layers, ';' before a branch, or the end of the line, found '"
+                        + peek() + "'");
             }
             pos++;
         }
-        return new ModelDescription(modelName, input, specs, seed);
+        if (newChain && !stages.isEmpty() && !chainEnds.isEmpty() && chainEnds.get(chainEnds.size() - 1) == stages.size() - 1) {
+            throw error(pos, "expected a branch after ';', e.g. '; @trunk | dense(4)'");
+        }
+        if (!stages.isEmpty()) {
+            chainEnds.add(stages.size() - 1);
+        }
+        List<LayerSpec> specs = new ArrayList<>();
+        boolean graph = chainEnds.size() > 1;
+        for (Parsed p : stages) {
+            specs.add(p.spec);
+            graph |= !p.refs.isEmpty() || p.start != null;
+        }
+        ModelDescription d = new ModelDescription(modelName, input, specs, seed);
+        return graph ? graph(d, stages, chainEnds) : d;
+    }
+
+    /** Resolves every stage's inputs, checks references and cycles, and picks the outputs. */
+    private ModelDescription graph(ModelDescription d, List<Parsed> stages, List<Integer> chainEnds) {
+        ModelDescription named = DefaultNames.assign(d);
+        Map<String, Integer> index = new LinkedHashMap<>();
+        for (int i = 0; i < named.layers().size(); i++) {
+            index.put(named.layers().get(i).name(), i);
+        }
+        String inputName = named.inputName();
+        List<List<String>> inputs = new ArrayList<>();
+        List<List<Ref>> edges = new ArrayList<>(); // the refs of each stage, for cycle carets
+        boolean[] consumed = new boolean[stages.size()];
+        for (int i = 0; i < stages.size(); i++) {
+            Parsed p = stages.get(i);
+            List<Ref> reads = new ArrayList<>();
+            if (p.start != null) {
+                reads.add(p.start);
+            } else if (!p.firstOfChain) {
+                reads.add(new Ref(named.layers().get(i - 1).name(), -1));
+            } else if (i == 0) {
+                reads.add(new Ref(inputName, -1));
+            } else if (p.refs.isEmpty()) {
+                throw error(p.at, "a branch after ';' says what it reads: start it with '@node |' (e.g. '; @"
+                        + named.layers().get(i - 1).name() + " | ...') or give its first layer @node arguments");
+            }
+            reads.addAll(p.refs);
+            List<String> names = new ArrayList<>();
+            for (Ref r : reads) {
+                if (!r.name.equals(inputName) && !index.containsKey(r.name)) {
+                    java.util.Set<String> known = new java.util.LinkedHashSet<>(index.keySet());
+                    known.add(inputName);
+                    throw error(r.at, "unknown node @" + r.name + "; nodes: " + String.join(", ", known)
+                            + suggestion(r.name, known));
+                }
+                if (r.name.equals(named.layers().get(i).name())) {
+                    throw error(r.at, "@" + r.name + " is this layer itself; a layer cannot read its own output");
+                }
+                if (index.containsKey(r.name)) {
+                    consumed[index.get(r.name)] = true;
+                }
+                names.add(r.name);
+            }
+            inputs.add(names);
+            edges.add(reads);
+        }
+        checkCycles(named, inputs, edges, index);
+        List<LayerSpec> out = new ArrayList<>();
+        for (int i = 0; i < stages.size(); i++) {
+            out.add(named.layers().get(i).withInputs(inputs.get(i)));
+        }
+        List<String> outputs = new ArrayList<>();
+        for (int end : chainEnds) {
+            if (!consumed[end]) {
+                outputs.add(named.layers().get(end).name());
+            }
+        }
+        return named.withLayers(out).withOutputs(outputs);
+    }
+
+    /** A cycle is an error with a caret under the reference that closes it. */
+    private void checkCycles(ModelDescription d, List<List<String>> inputs, List<List<Ref>> edges,
+            Map<String, Integer> index) {
+        int n = inputs.size();
+        int[] state = new int[n]; // 0 new, 1 on the path, 2 done
+        for (int s = 0; s < n; s++) {
+            if (state[s] != 0) {
+                continue;
+            }
+            // Iterative DFS along "reads" edges.
+            java.util.ArrayDeque<int[]> stack = new java.util.ArrayDeque<>();
+            stack.push(new int[] {s, 0});
+            state[s] = 1;
+            while (!stack.isEmpty()) {
+                int[] top = stack.peek();
+                int node = top[0];
+                if (top[1] == inputs.get(node).size()) {
+                    state[node] = 2;
+                    stack.pop();
+                    continue;
+                }
+                int k = top[1]++;
+                Integer next = index.get(inputs.get(node).get(k));
+                if (next == null) {
+                    continue; // the model input
+                }
+                if (state[next] == 1) {
+                    Ref r = edges.get(node).get(k);
+                    List<String> loop = new ArrayList<>();
+                    for (int[] f : stack) {
+                        loop.add(0, d.layers().get(f[0]).name());
+                        if (f[0] == next) {
+                            break;
+                        }
+                    }
+                    StringBuilder path = new StringBuilder();
+                    for (String l : loop) {
+                        path.append(l).append(" -> ");
+                    }
+                    path.append(loop.get(0));
+                    int at = r.at;
+                    for (int i = 0; at < 0 && i < loop.size(); i++) {
+                        for (Ref e : edges.get(index.get(loop.get(i)))) {
+                            if (e.at >= 0 && loop.contains(e.name)) {
+                                at = e.at;
+                                break;
+                            }
+                        }
+                    }
+                    throw error(Math.max(at, 0), "cycle: " + path
+                            + "; a layer may only read layers that do not depend on it");
+                }
+                if (state[next] == 0) {
+                    state[next] = 1;
+                    stack.push(new int[] {next, 0});
+                }
+            }
+        }
+    }
+
+    private static String suggestion(String wrong, java.util.Set<String> names) {
+        String best = Suggest.closest(wrong, names);
+        return best == null ? "" : " (did you mean @" + best + "?)";
+    }
+
+    /** '@' node at pos. */
+    private Ref ref() {
+        int at = pos;
+        pos++; // '@'
+        if (!isWordStart(peek())) {
+            throw error(pos, "expected a node name after '@' (a layer's name or input), found " + found());
+        }
+        return new Ref(rawWord(), at);
     }
 
     private Shape inputShape(List<Arg> args, int at) {
@@ -211,6 +416,9 @@ final class OneLineParser {
         skipSpace();
         char c = peek();
         int at = pos;
+        if (c == '@') {
+            return ref();
+        }
         if (c == '(' || c == '[') {
             return sequence(c == '(' ? ')' : ']');
         }
