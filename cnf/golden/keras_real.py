@@ -270,7 +270,9 @@ def every_type_params():
     #   Conv2D: kh*kw*(in/groups)*filters (+ filters)   DepthwiseConv2D: kh*kw*C*mult (+ C*mult)
     #   BatchNormalization: 4*C (2*C non-trainable)       PReLU: alpha over the non-shared axes
     #   Dense: in*units (+ units); pooling, padding, flatten, dropout, activation: 0
+    #   merge layers (Add, ..., Concatenate, Keras 1 Merge): 0; a graph's summary starts with its InputLayer
     h, w, c = 16, 16, 3
+    rows.append(("input", "InputLayer", 0))
     rows.append(("c1", "Conv2D", 3 * 3 * c * 8 + 8)); c = 8  # same
     rows.append(("bn1", "BatchNormalization", 4 * c))
     rows.append(("pr1", "PReLU", c))  # shared_axes [1, 2]
@@ -279,6 +281,10 @@ def every_type_params():
     rows.append(("gc1", "Conv2D", 1 * 1 * (c // 4) * 8)); c = 8  # groups 4, no bias
     rows.append(("mp1", "MaxPooling2D", 0)); h, w = h // 2, w // 2
     rows.append(("ap1", "AveragePooling2D", 0))  # 3x3 stride 1 same
+    for name, cls in (("add1", "Add"), ("sub1", "Subtract"), ("mul1", "Multiply"), ("avg1", "Average"),
+                      ("max1", "Maximum"), ("min1", "Minimum"), ("mrg1", "Merge")):
+        rows.append((name, cls, 0))
+    rows.append(("cat1", "Concatenate", 0)); c = 16
     rows.append(("gp1", "GlobalAveragePooling2D", 0)); h, w = 1, 1  # keepdims
     rows.append(("gm1", "GlobalMaxPooling2D", 0))  # keepdims
     rows.append(("act1", "Activation", 0))
@@ -296,6 +302,14 @@ def every_type_params():
         {"type": "conv2d", "name": "gc1", "filters": 8, "kernel_size": 1, "groups": 4, "use_bias": False},
         {"type": "max_pooling2d", "name": "mp1", "pool_size": 2},
         {"type": "average_pooling2d", "name": "ap1", "pool_size": 3, "strides": 1, "padding": "same"},
+        {"type": "add", "name": "add1", "inputs": ["ap1", "mp1"]},
+        {"type": "subtract", "name": "sub1", "inputs": ["add1", "mp1"]},
+        {"type": "multiply", "name": "mul1", "inputs": ["sub1", "ap1"]},
+        {"type": "average", "name": "avg1", "inputs": ["mul1", "mp1", "ap1"]},
+        {"type": "maximum", "name": "max1", "inputs": ["avg1", "mp1"]},
+        {"type": "minimum", "name": "min1", "inputs": ["max1", "ap1"]},
+        {"type": "merge", "name": "mrg1", "mode": "sum", "inputs": ["min1", "mp1"]},
+        {"type": "concatenate", "name": "cat1", "inputs": ["mrg1", "mp1"]},
         {"type": "global_average_pooling2d", "name": "gp1", "keepdims": True},
         {"type": "global_max_pooling2d", "name": "gm1", "keepdims": True},
         {"type": "activation", "name": "act1", "activation": "relu"},
@@ -305,7 +319,7 @@ def every_type_params():
         {"type": "prelu", "name": "pr2"},
         {"type": "dense", "name": "d2", "units": 4, "activation": "softmax"},
     ]}
-    assert [l["name"] for l in model["layers"]] == [r[0] for r in rows]
+    assert [l["name"] for l in model["layers"]] == [r[0] for r in rows][1:]
     return {"model": model, "rows": [{"name": r[0], "keras_class": r[1], "params": r[2]} for r in rows],
             "total": sum(r[2] for r in rows), "non_trainable": 2 * 8}
 

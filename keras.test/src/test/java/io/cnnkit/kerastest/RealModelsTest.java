@@ -95,8 +95,8 @@ class RealModelsTest {
 
     @Test
     void mtcnnPnetOneHead() {
-        // Two heads on one trunk: the parser refuses the graph (see UnsupportedFilesTest). Dropping the
-        // conv4-2 head by hand gives a chain; by-name loading then ignores the file's conv4-2 weights.
+        // Two heads on one trunk (GraphModelsTest runs both). A user may also drop the conv4-2 head by
+        // hand: the rest is a chain, and by-name loading then ignores the file's conv4-2 weights.
         Path h5 = KerasReal.file("k2-mtcnn-12net.h5");
         Model m = buildAndCompare("k2-mtcnn-12net", h5, List.of("conv4-2"));
         // Fully convolutional: any input size runs; 12x12 gives one face score.

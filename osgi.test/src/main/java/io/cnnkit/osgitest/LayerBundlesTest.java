@@ -19,14 +19,16 @@ import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.Tensor;
 
 /**
- * Every layer type of layers.conv, layers.pool and layers.dense: its service is registered
- * by that bundle with the right cnnkit.layer.type and cnnkit.keras.class, and the engine
- * service builds and runs a model with it, checked against arithmetic done here.
+ * Every layer type of layers.conv, layers.pool, layers.dense and layers.merge: its service is
+ * registered by that bundle with the right cnnkit.layer.type and cnnkit.keras.class, and the
+ * engine service builds and runs a model with it, checked against arithmetic done here. The
+ * merge layers join relu(x) (the piped value) with the model input (@input).
  */
 class LayerBundlesTest {
     static final String CONV = "io.cnnkit.layers.conv";
     static final String POOL = "io.cnnkit.layers.pool";
     static final String DENSE = "io.cnnkit.layers.dense";
+    static final String MERGE = "io.cnnkit.layers.merge";
 
     /** Every case runs on this (1, 4, 4, 2) input. */
     static final Tensor X = Nhwc.input(4, 4, 2);
@@ -80,7 +82,24 @@ class LayerBundlesTest {
                 new Case("prelu", DENSE, "PReLU", "prelu(alpha_initializer=constant(0.25))",
                         new int[] { 1, 4, 4, 2 }, x -> map(x, v -> v >= 0 ? v : 0.25 * v)),
                 new Case("activation", DENSE, "Activation", "activation(relu)",
-                        new int[] { 1, 4, 4, 2 }, x -> map(x, v -> Math.max(v, 0))));
+                        new int[] { 1, 4, 4, 2 }, x -> map(x, v -> Math.max(v, 0))),
+                new Case("add", MERGE, "Add", "activation(relu) | add(@input)",
+                        new int[] { 1, 4, 4, 2 }, x -> map(x, v -> Math.max(v, 0) + v)),
+                new Case("subtract", MERGE, "Subtract", "activation(relu) | subtract(@input)",
+                        new int[] { 1, 4, 4, 2 }, x -> map(x, v -> Math.max(v, 0) - v)),
+                new Case("multiply", MERGE, "Multiply", "activation(relu) | multiply(@input)",
+                        new int[] { 1, 4, 4, 2 }, x -> map(x, v -> Math.max(v, 0) * v)),
+                new Case("average", MERGE, "Average", "activation(relu) | average(@input)",
+                        new int[] { 1, 4, 4, 2 }, x -> map(x, v -> (Math.max(v, 0) + v) / 2)),
+                new Case("maximum", MERGE, "Maximum", "activation(relu) | maximum(@input)",
+                        new int[] { 1, 4, 4, 2 }, x -> map(x, v -> Math.max(Math.max(v, 0), v))),
+                new Case("minimum", MERGE, "Minimum", "activation(relu) | minimum(@input)",
+                        new int[] { 1, 4, 4, 2 }, x -> map(x, v -> Math.min(Math.max(v, 0), v))),
+                new Case("concatenate", MERGE, "Concatenate", "activation(relu) | concatenate(@input)",
+                        new int[] { 1, 4, 4, 4 }, x -> perPixel(4, 4, 4, (y, xx, c) -> c < 2
+                                ? Math.max(x.get(0, y, xx, c), 0) : x.get(0, y, xx, c - 2))),
+                new Case("merge", MERGE, "Merge", "activation(relu) | merge(@input, mode=ave)",
+                        new int[] { 1, 4, 4, 2 }, x -> map(x, v -> (Math.max(v, 0) + v) / 2)));
     }
 
     @ParameterizedTest(name = "{0}")

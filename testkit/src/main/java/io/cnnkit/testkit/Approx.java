@@ -40,6 +40,37 @@ public final class Approx {
         }
     }
 
+    /**
+     * Asserts equal shapes and |a - e| <= rtol * |e| + atol for every element: relative, with a
+     * small absolute floor for values near zero. Infinities and NaN must match exactly.
+     */
+    public static void assertRelClose(String what, Tensor expected, Tensor actual, double rtol, double atol) {
+        if (!expected.hasShape(actual.shape())) {
+            fail(what + ": shape " + actual.shapeString() + ", expected " + expected.shapeString());
+        }
+        double worst = 0;
+        int worstAt = -1;
+        for (int i = 0; i < expected.size(); i++) {
+            double ev = expected.data()[expected.offset() + i];
+            double av = actual.data()[actual.offset() + i];
+            double excess;
+            if (Double.isNaN(ev) || Double.isNaN(av) || Double.isInfinite(ev) || Double.isInfinite(av)) {
+                excess = Double.compare(ev, av) == 0 ? 0 : Double.POSITIVE_INFINITY;
+            } else {
+                excess = Math.abs(ev - av) / (rtol * Math.abs(ev) + atol);
+            }
+            if (excess > worst) {
+                worst = excess;
+                worstAt = i;
+            }
+        }
+        if (worst > 1) {
+            fail(String.format("%s: at flat index %d expected %s, got %s (|diff| > %.1g * |expected| + %.1g)", what,
+                    worstAt, expected.data()[expected.offset() + worstAt], actual.data()[actual.offset() + worstAt],
+                    rtol, atol));
+        }
+    }
+
     /** The largest relative difference (for reports). */
     public static double maxRelDiff(Tensor expected, Tensor actual) {
         double worst = 0;

@@ -1,0 +1,18 @@
+package io.cnnkit.layers.merge;
+
+import org.osgi.service.component.annotations.Component;
+
+import io.cnnkit.engine.api.LayerProvider;
+import io.cnnkit.engine.api.LayerType;
+
+/**
+ * minimum: Keras Minimum, element-wise minimum of the inputs (NaN propagates); shapes broadcast as
+ * in Keras 2 (equal sizes or 1).
+ */
+@Component(service = LayerProvider.class)
+@LayerType(layer_type = "minimum", keras_class = {"Minimum"})
+public class MinimumProvider extends ElementwiseProvider {
+    public MinimumProvider() {
+        super(MergeOp.MINIMUM);
+    }
+}
