@@ -265,6 +265,11 @@ class GraphTest {
         ModelException e = assertThrows(ModelException.class,
                 () -> engine.build(engine.parse(model(null, conv("input"), conv("b", "input")))));
         assertTrue(e.getMessage().contains("is named like the model input 'input'"), e.getMessage());
+        // A chain never refers to its input by name: the input node gets a free name instead.
+        try (Model m = engine.build(engine.parse("{\"input_shape\": [6, 5, 3], \"layers\": [" + conv("input") + "]}"))) {
+            List<Stage> stages = m.trace(image(1));
+            assertEquals(List.of("input_1", "input"), stages.stream().map(Stage::name).toList());
+        }
     }
 
     @Test

@@ -15,7 +15,8 @@ public final class DefaultNames {
 
     /**
      * Gives unnamed layers Keras's default names (type, type_1, type_2, ...), skipping names
-     * used anywhere in the model and the input's name, and rejects duplicate names.
+     * used anywhere in the model and the input's name, and rejects duplicate names. A chain
+     * whose layer is named like its input gets another input name (stage names stay unique).
      */
     public static ModelDescription assign(ModelDescription d) {
         Map<String, Integer> taken = new HashMap<>();
@@ -30,6 +31,15 @@ public final class DefaultNames {
                             + "; layer names must be unique in a model");
                 }
             }
+        }
+        if (!d.isGraph() && taken.containsKey(d.inputName())) {
+            // No layer of a chain refers to the input by name: give the input node a free one.
+            String free;
+            int n = 1;
+            do {
+                free = d.inputName() + "_" + n++;
+            } while (taken.containsKey(free));
+            d = new ModelDescription(d.name(), d.inputShape(), d.layers(), d.seed(), free, d.outputs());
         }
         taken.putIfAbsent(d.inputName(), 0);
         Map<String, Integer> counters = new HashMap<>();
