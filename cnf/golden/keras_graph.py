@@ -202,7 +202,8 @@ def separable(cfg, w, x):
     return kr.activation(x, cfg["activation"])
 
 
-SIMPLE = ("Conv2D", "BatchNormalization", "Activation", "Flatten", "Dense", "Dropout", "PReLU")
+SIMPLE = ("Conv2D", "BatchNormalization", "Activation", "Flatten", "Dense", "Dropout", "PReLU", "DepthwiseConv2D",
+          "ZeroPadding2D")
 
 
 def apply(l, w, xs):
@@ -228,6 +229,17 @@ def apply(l, w, xs):
         return separable(cfg, w, x)
     if cls in ("MaxPooling2D", "AveragePooling2D"):
         return pool(cls, cfg, x)
+    if cls == "ReLU":
+        # Keras: x >= max_value -> max_value; threshold <= x < max_value -> x; x < threshold -> slope*(x-threshold)
+        t, slope, mx = cfg.get("threshold", 0.0), cfg.get("negative_slope", 0.0), cfg.get("max_value")
+        y = torch.where(x >= t, x, slope * (x - t))
+        return y if mx is None else torch.clamp(y, max=mx)
+    if cls == "DepthwiseConv2D":
+        check(cfg["padding"] in ("valid", "same"), where + ": padding " + str(cfg["padding"]))
+        check(cfg.get("depth_multiplier", 1) >= 1, where + ": depth_multiplier")
+    if cls == "ZeroPadding2D":
+        check(isinstance(cfg["padding"], list) and len(cfg["padding"]) == 2
+              and all(isinstance(p, list) and len(p) == 2 for p in cfg["padding"]), where + ": padding " + str(cfg["padding"]))
     if cls == "GlobalAveragePooling2D":
         y = x.mean(dim=(2, 3), keepdim=bool(cfg.get("keepdims", False)))
         return y
@@ -364,7 +376,8 @@ def sanity(stem, case):
         s = layers[o["name"]]
         assert s["shape"] == o["expected"]["shape"]
     softmax_heads = {"k2-resnet8-cifar10": ["dense"], "k3-resnet8-cifar10": ["dense"], "k2-mtcnn-12net": ["conv4-1"],
-                     "k2-donkeycar-2heads": ["angle_out"], "k2-fer-mini-xception": ["predictions"]}[stem]
+                     "k2-donkeycar-2heads": ["angle_out"], "k2-fer-mini-xception": ["predictions"],
+                     "k2-kws-mobilenetv2": ["predictions"]}[stem]
     for o in case["outputs"]:
         if o["name"] in softmax_heads:
             a = np.array(o["expected"]["data"], dtype=np.float64).reshape(o["expected"]["shape"])
@@ -389,7 +402,7 @@ def cross_check(doc):
 def main():
     self_check()
     files = ["k2-resnet8-cifar10.h5", "k3-resnet8-cifar10.h5", "k2-mtcnn-12net.h5", "k2-donkeycar-2heads.h5",
-             "k2-fer-mini-xception.h5"]
+             "k2-fer-mini-xception.h5", "k2-kws-mobilenetv2.h5"]
     models = {}
     for file in files:
         stem, case = model_case(file)
