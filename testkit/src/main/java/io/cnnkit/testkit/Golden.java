@@ -37,6 +37,23 @@ public final class Golden {
                 throw new IllegalStateException("golden fixture " + path + " not found on the test class path; "
                         + "run the generator in cnf/golden/");
             }
+            return read(in, path);
+        } catch (IOException e) {
+            throw new UncheckedIOException(path, e);
+        }
+    }
+
+    /** Loads a fixture file (e.g. a sibling module's, for another backend of the same layer). */
+    public static List<Case> load(java.nio.file.Path file) {
+        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return read(in, file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(file.toString(), e);
+        }
+    }
+
+    private static List<Case> read(InputStream in, String path) throws IOException {
+        {
             JsonNode root = new ObjectMapper().readTree(in);
             int v = root.path("format_version").asInt(-1);
             if (v != FORMAT_VERSION) {
@@ -58,8 +75,6 @@ public final class Golden {
                         tensor(c.get("expected"))));
             }
             return cases;
-        } catch (IOException e) {
-            throw new UncheckedIOException(path, e);
         }
     }
 
