@@ -1,6 +1,5 @@
 package io.cnnkit.kerastest;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,7 +76,7 @@ final class KerasReal {
                 return p;
             }
         }
-        assumeTrue(false, "real Keras file " + file + " not found (looked in " + candidates(file)
+        io.cnnkit.testkit.RealFiles.assumePresent(false, "real Keras file " + file + " not found (looked in " + candidates(file)
                 + "); put shared/keras-real beside the checkout or set -Dcnnkit.kerasReal=<dir>");
         throw new AssertionError("unreachable");
     }

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -74,7 +73,7 @@ class RealFilesTest {
 
     private static Path file(String name) {
         Path p = H5Fixtures.realFile(name);
-        Assumptions.assumeTrue(p != null, name + " is not in the test resources and shared/keras-real/" + name
+        io.cnnkit.testkit.RealFiles.assumePresent(p != null, name + " is not in the test resources and shared/keras-real/" + name
                 + " is absent (expected at ../shared/keras-real beside the repository)");
         return p;
     }
@@ -146,7 +145,7 @@ class RealFilesTest {
     void modelConfigIsTheArchitectureJson(String name) throws IOException {
         Path json = H5Fixtures.moduleDir().getParent().resolveSibling("shared").resolve("keras-real")
                 .resolve(name.replace(".h5", ".json"));
-        Assumptions.assumeTrue(java.nio.file.Files.isRegularFile(json), json + " is absent (shared/keras-real beside the "
+        io.cnnkit.testkit.RealFiles.assumePresent(java.nio.file.Files.isRegularFile(json), json + " is absent (shared/keras-real beside the "
                 + "repository)");
         assertEquals(java.nio.file.Files.readString(json), KerasWeights.modelConfig(file(name)).orElseThrow());
     }
