@@ -58,7 +58,7 @@ public record Summary(String model, List<Row> rows, long totalParams, long train
         for (Row r : rows) {
             b.append(pad(r.name() + " (" + r.type() + ")", wName)).append(pad(r.outputShape().toString(), wShape));
             String params = String.format("%,d", r.params());
-            b.append(graph ? pad(params, wParams) + connected(r) : params);
+            b.append(graph ? (pad(params, wParams) + connected(r)).stripTrailing() : params);
             b.append('\n');
         }
         b.append(rule).append('\n');

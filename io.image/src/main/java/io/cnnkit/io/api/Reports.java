@@ -28,6 +28,13 @@ public final class Reports {
      * summary row of the same layer name; {@code summary} may be null), statistics and
      * picture. It is one static HTML file with inline CSS and relative links. An existing
      * {@code dir} is replaced as a whole.
+     *
+     * <p>A section names the stages it reads ({@link Stage#inputs()}, when recorded). When the
+     * trace is a graph (some stage reads something other than exactly the stage before it, or
+     * {@code summary.graph()}), the report also draws it as inline SVG after the summary: a box
+     * per stage (name, type, output shape) linking to its section, an arrow per (input, stage)
+     * pair, laid out top to bottom with skip connections as dashed curves; and each section
+     * also names the stages that read it.
      */
     public static Path writeTrace(String title, List<Stage> stages, Summary summary, Path dir, boolean npy) {
         return writeTrace(title, stages, summary, dir, npy, PictureOptions.DEFAULT);

@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,10 +29,12 @@ import io.cnnkit.io.api.StageStats;
 /**
  * Writes a traced run as a self-contained folder: {@code NN_<layer>.png} per stage,
  * optional {@code NN_<layer>.npy}, and {@code report.html} (relative links, inline CSS, no
- * scripts). Everything is written into a hidden temporary sibling folder first; only
- * when all files exist is it moved into place (an existing folder is moved aside, the new
- * one moved in, the old one deleted), so a failure never leaves a partial report and never
- * damages the previous one.
+ * scripts). A graph model's report draws the graph as inline SVG ({@link GraphSvg}), each box
+ * linking to its stage's section, and each section names the stages it reads and that read it.
+ * Everything is written into a hidden temporary sibling folder first; only when all files
+ * exist is it moved into place (an existing folder is moved aside, the new one moved in, the
+ * old one deleted), so a failure never leaves a partial report and never damages the previous
+ * one.
  */
 public final class ReportWriter {
     /** Called after every file is written into the temporary folder; tests inject failures here. */
@@ -142,8 +146,20 @@ public final class ReportWriter {
                 rows.put(r.name(), r);
             }
         }
+        List<List<Integer>> reads = reads(stages);
+        boolean graph = isGraph(stages, summary);
+        List<List<Integer>> readBy = new ArrayList<>();
+        for (int i = 0; i < stages.size(); i++) {
+            readBy.add(new ArrayList<>());
+        }
+        for (int i = 0; i < stages.size(); i++) {
+            for (int from : new LinkedHashSet<>(reads.get(i))) {
+                readBy.get(from).add(i);
+            }
+        }
         StringBuilder body = new StringBuilder();
-        for (Stage s : stages) {
+        for (int i = 0; i < stages.size(); i++) {
+            Stage s = stages.get(i);
             String stem = stem(s);
             Path png = tmp.resolve(stem + ".png");
             int[] size;
@@ -158,15 +174,109 @@ public final class ReportWriter {
                 NpyCodec.write(s.output(), n);
                 hook.written(n);
             }
-            body.append(section(s, stem, rows.get(s.name()), npy, size));
+            String inputs = s.inputs().isEmpty() ? null : links(s.inputs(), stages, reads.get(i), i);
+            String readers = null;
+            if (graph) {
+                readers = readBy.get(i).isEmpty() ? "&ndash; <span class=\"dim\">(nothing reads it: a model output, "
+                        + "or a branch no output uses)</span>" : links(readBy.get(i), stages);
+            }
+            body.append(section(s, stem, rows.get(s.name()), npy, size, inputs, readers));
         }
-        String html = page(title, summary, body.toString());
+        String svg = graph ? graphSvg(stages, reads) : null;
+        String html = page(title, summary, svg, body.toString());
         Path report = tmp.resolve(REPORT);
         AtomicFiles.write(report, "report", out -> out.write(html.getBytes(StandardCharsets.UTF_8)));
         hook.written(report);
     }
 
-    private static String section(Stage s, String stem, Summary.Row row, boolean npy, int[] size) {
+    /**
+     * Whether a trace is a graph (and the report draws it): the summary says so, or some stage
+     * reads something other than exactly the stage before it.
+     */
+    static boolean isGraph(List<Stage> stages, Summary summary) {
+        if (summary != null && summary.graph()) {
+            return true;
+        }
+        for (int i = 1; i < stages.size(); i++) {
+            List<String> in = stages.get(i).inputs();
+            if (!in.isEmpty() && !in.equals(List.of(stages.get(i - 1).name()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * For each stage, the indices of the earlier stages it reads, by name (the latest earlier
+     * stage of that name); a stage whose inputs are not recorded reads the one before it, and
+     * names no earlier stage has are left out.
+     */
+    static List<List<Integer>> reads(List<Stage> stages) {
+        Map<String, Integer> seen = new HashMap<>();
+        List<List<Integer>> out = new ArrayList<>(stages.size());
+        for (int i = 0; i < stages.size(); i++) {
+            Stage s = stages.get(i);
+            List<Integer> r = new ArrayList<>();
+            if (s.inputs().isEmpty()) {
+                if (i > 0) {
+                    r.add(i - 1);
+                }
+            } else {
+                for (String name : s.inputs()) {
+                    Integer at = seen.get(name);
+                    if (at != null) {
+                        r.add(at);
+                    }
+                }
+            }
+            out.add(r);
+            seen.put(s.name(), i);
+        }
+        return out;
+    }
+
+    /** The graph of a trace as inline SVG, each box linking to its section. */
+    static String graphSvg(List<Stage> stages, List<List<Integer>> reads) {
+        List<GraphSvg.Node> nodes = new ArrayList<>(stages.size());
+        for (int i = 0; i < stages.size(); i++) {
+            Stage s = stages.get(i);
+            nodes.add(new GraphSvg.Node(s.name(), s.type(), Shape.ofSample(s.output()).toString(), "#" + stem(s),
+                    reads.get(i)));
+        }
+        return GraphSvg.render(nodes);
+    }
+
+    /** The stage's recorded input names, each linked to its section when it is an earlier stage. */
+    private static String links(List<String> names, List<Stage> stages, List<Integer> resolved, int self) {
+        Map<String, Integer> at = new HashMap<>();
+        for (int idx : resolved) {
+            at.put(stages.get(idx).name(), idx);
+        }
+        StringBuilder b = new StringBuilder();
+        for (String name : names) {
+            b.append(b.length() > 0 ? ", " : "");
+            Integer idx = at.get(name);
+            if (idx != null && idx < self) {
+                b.append("<a href=\"#").append(esc(stem(stages.get(idx)))).append("\">").append(esc(name)).append("</a>");
+            } else {
+                b.append(esc(name));
+            }
+        }
+        return b.toString();
+    }
+
+    private static String links(List<Integer> indices, List<Stage> stages) {
+        StringBuilder b = new StringBuilder();
+        for (int idx : indices) {
+            Stage s = stages.get(idx);
+            b.append(b.length() > 0 ? ", " : "").append("<a href=\"#").append(esc(stem(s))).append("\">")
+                    .append(esc(s.name())).append("</a>");
+        }
+        return b.toString();
+    }
+
+    private static String section(Stage s, String stem, Summary.Row row, boolean npy, int[] size, String inputs,
+            String readers) {
         // Small pictures are shown enlarged by a whole factor (pixelated) so maps stay readable.
         int zoom = Math.max(1, Math.min(4, 320 / Math.max(1, size[0])));
         StageStats st = StageStats.of(s.output());
@@ -182,6 +292,12 @@ public final class ReportWriter {
         b.append("<h2>").append(String.format(Locale.ROOT, "%02d", s.index())).append(' ')
                 .append(esc(s.name())).append(" <span class=\"type\">(").append(esc(s.type())).append(")</span></h2>\n");
         b.append("<table class=\"facts\">\n");
+        if (inputs != null) {
+            row(b, "Inputs", inputs);
+        }
+        if (readers != null) {
+            row(b, "Read by", readers);
+        }
         row(b, "Output shape", esc(shapeKeras) + " &nbsp; <span class=\"dim\">tensor " + esc(s.output().shapeString()) + "</span>");
         row(b, "Parameters", params);
         row(b, "Min / max", num(st.min()) + " / " + num(st.max()));
@@ -208,7 +324,7 @@ public final class ReportWriter {
         return esc(String.format(Locale.ROOT, "%.6g", v));
     }
 
-    private static String page(String title, Summary summary, String body) {
+    private static String page(String title, Summary summary, String svg, String body) {
         String t = esc(title == null ? "cnnkit trace" : title);
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(t)
@@ -222,9 +338,19 @@ public final class ReportWriter {
                 .append("table.facts td{font-family:ui-monospace,monospace}\n")
                 .append("img{max-width:100%;height:auto;image-rendering:pixelated;border:1px solid #ddd}\n")
                 .append("pre{background:#f6f6f6;padding:.8em;overflow-x:auto}\n")
+                .append("div.graph{overflow:auto;max-height:85vh;border:1px solid #ddd;background:#fcfcfc;margin-bottom:1em}\n")
+                .append("div.graph svg{display:block;margin:0 auto}div.graph a:hover rect{fill:#fff6d5}\n")
+                .append(".skip{color:#d2691e}\n")
                 .append("</style>\n</head>\n<body>\n<h1>").append(t).append("</h1>\n");
         if (summary != null) {
             b.append("<pre>").append(esc(summary.format())).append("</pre>\n");
+        }
+        if (svg != null) {
+            b.append("<h2 id=\"graph\">Graph</h2>\n<p class=\"dim\">Top to bottom from the input (blue); each box "
+                    + "links to its section below. Arrows run from each input to the layer reading it; "
+                    + "<span class=\"skip\">dashed orange curves</span> pass one or more layers (skip "
+                    + "connections); a bold outline marks a node nothing reads (a model output, or a branch no "
+                    + "output uses).</p>\n<div class=\"graph\">\n").append(svg).append("\n</div>\n");
         }
         b.append(body);
         b.append("<footer><p class=\"dim\">Pictures: min-max normalised to 0..255 over the whole stage "

@@ -15,11 +15,13 @@ import io.cnnkit.engine.api.Stage;
 import io.cnnkit.engine.api.Tensor;
 import io.cnnkit.io.api.Images;
 import io.cnnkit.io.api.Npy;
+import io.cnnkit.io.api.PictureOptions;
 import io.cnnkit.io.api.Reports;
 
 /**
  * Writes fixed outputs under {@code io.image/target/demo/} for the documented external checks:
- * {@code cnf/check-report.sh} (report.html rendered by headless Chromium) and
+ * {@code cnf/check-report.sh} (report.html rendered by headless Chromium; the graph report with
+ * {@code cnf/check-report.sh io.image/target/demo/graph/report.html}) and
  * {@code cnf/check-npy.py} (Java-written .npy files read by numpy).
  */
 class DemoOutputTest {
@@ -112,5 +114,57 @@ class DemoOutputTest {
         }
         Images.writeKernels(kernel, OUT.resolve("kernels.png"));
         assertEquals(11, Files.list(OUT.resolve("report")).count());
+    }
+
+    /**
+     * A MobileNetV2-shaped trace (Keras's layer names and graph, output shapes for a 32x32 RGB
+     * input) with a second head on the last block, so the report draws a 157-node graph with
+     * skip connections and two outputs.
+     */
+    @Test
+    void demoGraphReport() throws IOException {
+        GraphLayoutTest.G g = GraphLayoutTest.mobileNetV2();
+        List<Stage> stages = new ArrayList<>();
+        List<int[]> shapes = new ArrayList<>();
+        for (int i = 0; i < g.size(); i++) {
+            String name = g.names.get(i);
+            String type = g.types.get(i);
+            int[] in = i == 0 ? new int[] {32, 32, 3} : shapes.get(g.inputs.get(i).get(0));
+            int[] out = in.clone();
+            if (name.equals("Conv1")) {
+                out = new int[] {in[0] / 2, in[1] / 2, 32};
+            } else if (name.endsWith("_pad")) {
+                out = new int[] {in[0] + 1, in[1] + 1, in[2]};
+            } else if (type.equals("depthwise_conv2d") && g.names.get(i - 1).endsWith("_pad")) {
+                out = new int[] {(in[0] - 3) / 2 + 1, (in[1] - 3) / 2 + 1, in[2]};
+            } else if (name.endsWith("_expand")) {
+                out = new int[] {in[0], in[1], in[2] * 6};
+            } else if (name.equals("expanded_conv_project")) {
+                out = new int[] {in[0], in[1], 16};
+            } else if (name.endsWith("_project")) {
+                int b = Integer.parseInt(name.split("_")[1]);
+                out = new int[] {in[0], in[1], new int[] {24, 24, 32, 32, 32, 64, 64, 64, 64, 96, 96, 96, 160, 160, 160,
+                    320}[b - 1]};
+            } else if (name.equals("Conv_1")) {
+                out = new int[] {in[0], in[1], 1280};
+            } else if (type.equals("global_average_pooling2d")) {
+                out = new int[] {in[2]};
+            } else if (type.equals("dense")) {
+                out = new int[] {1000};
+            }
+            shapes.add(out);
+            int[] batch = new int[out.length + 1];
+            batch[0] = 1;
+            System.arraycopy(out, 0, batch, 1, out.length);
+            List<String> reads = g.inputs.get(i).stream().map(g.names::get).toList();
+            stages.add(new Stage(i, name, i == 0 ? "input" : type, pattern(batch), reads));
+        }
+        stages.add(new Stage(g.size(), "aux_head", "conv2d", pattern(1, 1, 1, 8), List.of("block_16_project_BN")));
+        // Scale 1: the deep stages' 1x1 maps would otherwise be enlarged to 32 px each (pictures of ~1000 px).
+        Path report = Reports.writeTrace("MobileNetV2-shaped graph (+ a second head)", stages, null, OUT.resolve("graph"),
+                false, PictureOptions.DEFAULT.withScale(1));
+        String html = Files.readString(report);
+        assertEquals(157, html.split("<rect class=\"node\"", -1).length - 1);
+        assertEquals(165 + 1, html.split("<path class=\"edge", -1).length - 1);
     }
 }

@@ -12,7 +12,8 @@ import io.cnnkit.engine.api.Tensor;
 
 /**
  * Times a model on random input of its input shape: one cold (first) run, {@code warmup}
- * untimed runs, then {@code runs} timed runs; reports cold, median and p90 milliseconds,
+ * untimed runs, then {@code runs} timed runs, each a {@link Model#predictAll} (every output of
+ * a graph model; the nodes no output needs are skipped); reports cold, median and p90 milliseconds,
  * GFLOP/s (conv + dense FLOPs from the model's layers, see {@link Flops}, over the median
  * time) and the peak heap in use (see {@link HeapMonitor}).
  *
@@ -161,16 +162,16 @@ public final class Bench {
         HeapMonitor heap = new HeapMonitor();
         try {
             long t0 = System.nanoTime();
-            model.predict(input, ro);
+            model.predictAll(input, ro);
             cold = (System.nanoTime() - t0) / 1e6;
             report(progress, "cold run: %.3f ms; %d warm-up runs", cold, options.warmup());
             for (int i = 0; i < options.warmup(); i++) {
-                model.predict(input, ro);
+                model.predictAll(input, ro);
             }
             report(progress, "%d timed runs", times.length);
             for (int i = 0; i < times.length; i++) {
                 long t = System.nanoTime();
-                model.predict(input, ro);
+                model.predictAll(input, ro);
                 times[i] = (System.nanoTime() - t) / 1e6;
             }
         } finally {

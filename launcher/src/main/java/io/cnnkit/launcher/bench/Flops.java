@@ -1,7 +1,11 @@
 package io.cnnkit.launcher.bench;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.cnnkit.engine.api.LayerInfo;
 import io.cnnkit.engine.api.Model;
@@ -54,9 +58,61 @@ public final class Flops {
         return n;
     }
 
-    /** FLOPs of a batch of {@code batch} samples through {@code model}. */
+    /**
+     * FLOPs of a batch of {@code batch} samples through {@code model}: the layers a
+     * {@link Model#predictAll} runs, i.e. those some output needs (a graph's unused branch is
+     * skipped, see {@link #needed}).
+     */
     public static long forBatch(Model model, int batch) {
-        return perSample(model.layers()) * batch;
+        return perSample(needed(model.layers(), model.outputNames())) * batch;
+    }
+
+    /**
+     * The layers some output depends on, in order: walking back from {@code outputs} along
+     * {@link LayerInfo#inputs()}. A layer whose inputs are not recorded reads the one before it;
+     * no outputs named means the last layer.
+     */
+    public static List<LayerInfo> needed(List<LayerInfo> layers, List<String> outputs) {
+        Map<String, Integer> at = new HashMap<>();
+        for (int i = 0; i < layers.size(); i++) {
+            at.put(layers.get(i).name(), i);
+        }
+        boolean[] keep = new boolean[layers.size()];
+        Deque<Integer> todo = new ArrayDeque<>();
+        if (outputs.isEmpty() && !layers.isEmpty()) {
+            todo.push(layers.size() - 1);
+        }
+        for (String o : outputs) {
+            Integer i = at.get(o);
+            if (i == null) {
+                return layers; // names this count cannot follow: count everything
+            }
+            todo.push(i);
+        }
+        while (!todo.isEmpty()) {
+            int i = todo.pop();
+            if (keep[i]) {
+                continue;
+            }
+            keep[i] = true;
+            List<String> in = layers.get(i).inputs();
+            if (in.isEmpty() && i > 0) {
+                todo.push(i - 1);
+            }
+            for (String name : in) {
+                Integer j = at.get(name);
+                if (j != null && j < i) {
+                    todo.push(j);
+                }
+            }
+        }
+        List<LayerInfo> out = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            if (keep[i]) {
+                out.add(layers.get(i));
+            }
+        }
+        return out;
     }
 
     private static long conv(LayerInfo l) {

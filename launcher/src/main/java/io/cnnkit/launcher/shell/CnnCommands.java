@@ -191,7 +191,8 @@ public final class CnnCommands implements AutoCloseable {
         if (old != null) {
             old.close();
         }
-        return new Results.Loaded(name, src.origin(), m.inputShape(), m.layers().size(), params(m), report);
+        return new Results.Loaded(name, src.origin(), m.inputShape(), m.layers().size(), params(m), report,
+                m.outputNames(), m.warnings());
     }
 
     private static void checkName(String name) {
@@ -291,7 +292,11 @@ public final class CnnCommands implements AutoCloseable {
         return t;
     }
 
-    /** Traces a model on one image and writes pictures, report.html and (--npy) .npy files. */
+    /**
+     * Traces a model on one image and writes pictures, report.html and (--npy) .npy files. The
+     * result is the stage table (with each stage's inputs for a graph model), every model output
+     * in {@link Model#outputNames()} order, and the model's warnings.
+     */
     public Results.Run run(String name, Path image, RunParams params) {
         RunParams p = params == null ? RunParams.DEFAULT : params;
         if (p.threads() < 0) {
@@ -299,12 +304,49 @@ public final class CnnCommands implements AutoCloseable {
         }
         Model m = model(name);
         Tensor input = readFor(m, image, p);
+        RunOptions options = RunOptions.DEFAULT.withThreads(p.threads());
         long t0 = System.nanoTime();
-        List<Stage> stages = m.trace(input, RunOptions.DEFAULT.withThreads(p.threads()));
+        List<Stage> stages = m.trace(input, options);
         long ms = (System.nanoTime() - t0) / 1_000_000;
+        List<Results.Output> outputs = outputs(m, stages, input, options);
         Path out = p.out() != null ? p.out() : Path.of("out", name);
         Path report = Reports.writeTrace(name + " on " + image.getFileName(), stages, m.summary(), out, p.npy());
-        return new Results.Run(name, image, steps(stages), report, ms);
+        return new Results.Run(name, image, steps(stages), report, ms, isGraph(m, stages), outputs, m.warnings());
+    }
+
+    /**
+     * The model's outputs in {@link Model#outputNames()} order, taken from the trace (every node's
+     * output is in it); should a name be missing there, from one {@link Model#predictAll} run.
+     */
+    static List<Results.Output> outputs(Model m, List<Stage> stages, Tensor input, RunOptions options) {
+        Map<String, Tensor> byName = new LinkedHashMap<>();
+        for (Stage s : stages) {
+            byName.put(s.name(), s.output());
+        }
+        List<String> names = m.outputNames();
+        if (!byName.keySet().containsAll(names)) {
+            byName = m.predictAll(input, options);
+            names = new ArrayList<>(byName.keySet());
+        }
+        List<Results.Output> out = new ArrayList<>(names.size());
+        for (String n : names) {
+            out.add(Results.Output.of(n, byName.get(n)));
+        }
+        return out;
+    }
+
+    /** A graph model: its description names inputs or outputs, or a stage reads other than the stage before it. */
+    static boolean isGraph(Model m, List<Stage> stages) {
+        if (m.description().isGraph()) {
+            return true;
+        }
+        for (int i = 1; i < stages.size(); i++) {
+            List<String> in = stages.get(i).inputs();
+            if (!in.isEmpty() && !in.equals(List.of(stages.get(i - 1).name()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -385,7 +427,7 @@ public final class CnnCommands implements AutoCloseable {
         List<Results.Step> out = new ArrayList<>();
         for (Stage s : stages) {
             Tensor t = s.output();
-            out.add(new Results.Step(s.index(), s.name(), s.type(), t.shapeString(), StageStats.of(t)));
+            out.add(new Results.Step(s.index(), s.name(), s.type(), t.shapeString(), StageStats.of(t), s.inputs()));
         }
         return out;
     }

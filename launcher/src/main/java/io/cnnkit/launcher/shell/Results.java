@@ -2,10 +2,12 @@ package io.cnnkit.launcher.shell;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Summary;
+import io.cnnkit.engine.api.Tensor;
 import io.cnnkit.io.api.LoadReport;
 import io.cnnkit.io.api.StageStats;
 import io.cnnkit.io.api.WeightFileInfo;
@@ -42,17 +44,34 @@ final class Results {
     record Provider(String kind, String name, String origin) {
     }
 
-    /** cnn:load */
-    record Loaded(String name, String source, Shape inputShape, int layers, long params, LoadReport weights) {
+    /** cnn:load; {@code outputs} are named only for a model with several, {@code warnings} are the model's. */
+    record Loaded(String name, String source, Shape inputShape, int layers, long params, LoadReport weights,
+            List<String> outputs, List<String> warnings) {
+        Loaded(String name, String source, Shape inputShape, int layers, long params, LoadReport weights) {
+            this(name, source, inputShape, layers, params, weights, List.of(), List.of());
+        }
+
         @Override
         public String toString() {
             String s = "model '" + name + "' loaded from " + source + ": " + layers + " layers, input " + inputShape
                     + String.format(", %,d parameters", params);
+            if (outputs.size() > 1) {
+                s += ", " + outputs.size() + " outputs (" + String.join(", ", outputs) + ")";
+            }
             if (weights != null) {
                 s += "\nweights from " + weights.file() + ":\n" + weights.format().stripTrailing();
             }
-            return s;
+            return s + warningLines(warnings);
         }
+    }
+
+    /** "\nwarning: ..." per warning. */
+    static String warningLines(List<String> warnings) {
+        StringBuilder b = new StringBuilder();
+        for (String w : warnings) {
+            b.append("\nwarning: ").append(w.strip().replace('\n', ' '));
+        }
+        return b.toString();
     }
 
     /** cnn:bench: what was timed and the numbers, ending with the "bench:" line. */
@@ -93,28 +112,102 @@ final class Results {
         }
     }
 
-    /** One traced stage: index, layer name, type, output shape, statistics. */
-    record Step(int index, String name, String type, String shape, StageStats stats) {
+    /**
+     * One traced stage: index, layer name, type, output shape, statistics, and the nodes it
+     * reads (empty for the input, or when not recorded).
+     */
+    record Step(int index, String name, String type, String shape, StageStats stats, List<String> inputs) {
+        Step(int index, String name, String type, String shape, StageStats stats) {
+            this(index, name, type, shape, stats, List.of());
+        }
+
         @Override
         public String toString() {
-            return String.format("%3d  %-14s %-16s %-20s %10.4g %10.4g %10.4g %6.1f%%", index, name, type, shape,
-                    stats.min(), stats.max(), stats.mean(), 100 * stats.zeroFraction());
+            return format(14, 16, 20, false);
+        }
+
+        /** The row with the given column widths (names longer than theirs push the row right); with or without inputs. */
+        String format(int wName, int wType, int wShape, boolean withInputs) {
+            String row = String.format(Locale.ROOT, "%3d  %-" + wName + "s %-" + wType + "s %-" + wShape
+                    + "s %10.4g %10.4g %10.4g %6.1f%%", index, name, type, shape, stats.min(), stats.max(), stats.mean(),
+                    100 * stats.zeroFraction());
+            if (withInputs) {
+                row += "  " + (inputs.isEmpty() ? "-" : String.join(", ", inputs));
+            }
+            return row;
         }
     }
 
-    /** cnn:run */
-    record Run(String model, Path image, List<Step> steps, Path report, long millis) {
+    /**
+     * One model output: its node's name and tensor shape, and its values when there are at
+     * most {@link #MAX_VALUES} (else min, max and mean).
+     */
+    record Output(String name, String shape, int count, float[] values, StageStats stats) {
+        static final int MAX_VALUES = 20;
+
+        static Output of(String name, Tensor t) {
+            float[] v = null;
+            if (t.size() <= MAX_VALUES) {
+                v = new float[t.size()];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = t.data()[t.offset() + i];
+                }
+            }
+            return new Output(name, t.shapeString(), t.size(), v, StageStats.of(t));
+        }
+
         @Override
         public String toString() {
+            StringBuilder b = new StringBuilder("output ").append(name).append(' ').append(shape).append(": ");
+            if (values != null) {
+                b.append('[');
+                for (int i = 0; i < values.length; i++) {
+                    b.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.4g", values[i]));
+                }
+                return b.append(']').toString();
+            }
+            return b.append(String.format(Locale.ROOT, "%,d values, min %.4g max %.4g mean %.4g", count,
+                    stats.min(), stats.max(), stats.mean())).toString();
+        }
+    }
+
+    /**
+     * cnn:run: the stage table (with an INPUTS column for a graph model), then every model
+     * output in the model's output order, the model's warnings and the report's path.
+     */
+    record Run(String model, Path image, List<Step> steps, Path report, long millis, boolean graph,
+            List<Output> outputs, List<String> warnings) {
+        Run(String model, Path image, List<Step> steps, Path report, long millis) {
+            this(model, image, steps, report, millis, false, List.of(), List.of());
+        }
+
+        @Override
+        public String toString() {
+            int wName = "LAYER".length();
+            int wType = "TYPE".length();
+            int wShape = "OUTPUT".length();
+            for (Step s : steps) {
+                wName = Math.max(wName, s.name().length());
+                wType = Math.max(wType, s.type().length());
+                wShape = Math.max(wShape, s.shape().length());
+            }
+            // At least the widths of the chain table the README shows.
+            wName = Math.max(14, wName);
+            wType = Math.max(16, wType);
+            wShape = Math.max(20, wShape);
             StringBuilder b = new StringBuilder();
             b.append("ran '").append(model).append("' on ").append(image).append(" in ").append(millis).append(" ms\n");
-            b.append(String.format("%3s  %-14s %-16s %-20s %10s %10s %10s %7s%n", "#", "LAYER", "TYPE", "OUTPUT",
-                    "MIN", "MAX", "MEAN", "ZEROS"));
+            b.append(String.format(Locale.ROOT, "%3s  %-" + wName + "s %-" + wType + "s %-" + wShape
+                    + "s %10s %10s %10s %7s", "#", "LAYER", "TYPE", "OUTPUT", "MIN", "MAX", "MEAN", "ZEROS"));
+            b.append(graph ? "  INPUTS\n" : "\n");
             for (Step s : steps) {
-                b.append(s).append('\n');
+                b.append(s.format(wName, wType, wShape, graph)).append('\n');
+            }
+            for (Output o : outputs) {
+                b.append(o).append('\n');
             }
             b.append("report: ").append(report);
-            return b.toString();
+            return b.append(warningLines(warnings)).toString();
         }
     }
 
