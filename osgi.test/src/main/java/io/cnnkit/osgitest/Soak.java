@@ -46,16 +46,18 @@ import io.cnnkit.osgitest.plugin.Cube;
 import io.cnnkit.osgitest.plugin.TestScaleProvider;
 
 /**
- * The load and hot-swap soak. Worker threads run three shared models without pause while one
- * swap thread, in a seeded random order, stops and starts the layer bundles (conv, pool,
- * dense), updates them ({@code Bundle.update()} + refresh), and drops two activation bundles in
- * and out of the FileInstall plugins/ folder: the real io.cnnkit.activations.tanh bundle (taken
+ * The load and hot-swap soak. Worker threads run five shared models without pause (three chains
+ * and two graph models: a residual block joined by {@code add} and a model with two outputs)
+ * while one swap thread, in a seeded random order, stops and starts the layer bundles (conv,
+ * pool, dense, merge; each at least once early on), updates them ({@code Bundle.update()} +
+ * refresh), and drops two activation bundles in and out of the FileInstall plugins/ folder: the real io.cnnkit.activations.tanh bundle (taken
  * out of the run for the soak and put back afterwards) and the plug-in built from
  * {@code io.cnnkit.osgitest.plugin} (activation test_cube, layer test_scale).
  *
  * <p>Every completed run is compared bit for bit (raw float bits) with the model's reference,
- * computed once, single-threaded ({@code threads=1}), before any swap. The run has one provider
- * bundle per layer type and activation (the vector conv bundle is not in the OSGi runs;
+ * computed once, single-threaded ({@code threads=1}), before any swap; the graph models run
+ * through {@code predictAll} and every output is compared with its own reference. The run has
+ * one provider bundle per layer type and activation (the vector conv bundle is not in the OSGi runs;
  * {@link #run()} checks this), so "the same provider" is the only provider. A failed run is
  * counted by kind: {@code unavailable} (ModelUnavailableException, the documented kind) or the
  * exception class name. Afterwards: every class loader of a bundle revision that left (update,
@@ -69,7 +71,7 @@ import io.cnnkit.osgitest.plugin.TestScaleProvider;
 final class Soak {
     static final String TANH_BUNDLE = "io.cnnkit.activations.tanh";
     static final List<String> LAYER_BUNDLES = List.of("io.cnnkit.layers.conv", "io.cnnkit.layers.pool",
-            "io.cnnkit.layers.dense");
+            "io.cnnkit.layers.dense", "io.cnnkit.layers.merge");
     /** Thread counts the workers ask for: 0 = engine default, 1 = inline, 3 = a second pool. */
     static final int[] RUN_THREADS = { 0, 1, 3 };
     static final long[] RUN_WAITS = { 0, 300, RunOptions.DEFAULT.waitMillis() };
@@ -100,7 +102,8 @@ final class Soak {
 
     /** What the soak saw; {@link #line} is the printed summary. */
     record Result(String framework, Config config, long runs, long ok, long unavailable, Map<String, Long> otherFailures,
-            long wrongOutputs, long stopStarts, long updates, long pluginDrops, int loadersTracked,
+            long wrongOutputs, long graphRuns, long graphOk, long stopStarts, long updates, Map<String, Long> layerSwaps,
+            long pluginDrops, int loadersTracked,
             List<String> loadersRetained, List<String> threadsLeaked, long heapBaselineMiB, long heapAfterMiB,
             long heapLimitMiB, long heapBeforeEngineStopMiB, int fjThreadsUnderLoad, int fjThreadsAfter, int fjPools,
             int fjPoolsAllowed,
@@ -117,20 +120,32 @@ final class Soak {
         String line() {
             return String.format(java.util.Locale.ROOT,
                     "soak[%s]: seconds=%.1f workers=%d runs=%d ok=%d unavailable=%d other_failures=%d%s "
-                            + "wrong_outputs=%d swaps=%d (stop_start=%d update=%d) plugin_drops=%d "
+                            + "wrong_outputs=%d graph_runs=%d (ok=%d) swaps=%d (stop_start=%d update=%d) "
+                            + "layer_swaps=%s plugin_drops=%d "
                             + "loaders_tracked=%d loaders_retained=%d fj_threads_under_load=%d fj_threads_after=%d fj_pools=%d/%d "
                             + "threads_leaked=%d heap_mib=%d->%d (engine restarted: %d, limit %d) swap_errors=%d",
                     framework, elapsedSeconds, config.threads(), runs, ok, unavailable, otherFailureCount(),
-                    otherFailures.isEmpty() ? "" : " " + otherFailures, wrongOutputs, stopStarts + updates,
-                    stopStarts, updates, pluginDrops, loadersTracked, loadersRetained.size(), fjThreadsUnderLoad,
+                    otherFailures.isEmpty() ? "" : " " + otherFailures, wrongOutputs, graphRuns, graphOk,
+                    stopStarts + updates,
+                    stopStarts, updates, layerSwaps.toString().replace(" ", ""), pluginDrops, loadersTracked,
+                    loadersRetained.size(), fjThreadsUnderLoad,
                     fjThreadsAfter, fjPools, fjPoolsAllowed,
                     threadsLeaked.size(), heapBaselineMiB, heapBeforeEngineStopMiB, heapAfterMiB, heapLimitMiB,
                     swapErrors.size());
         }
     }
 
-    /** A shared model, its input and its single-threaded reference output. */
-    record Case(Model model, Tensor input, float[] reference, AtomicLong lastOkStart) {
+    /**
+     * A shared model, its input and its single-threaded reference outputs by output name (one for
+     * a chain). A graph model runs through {@code predictAll}, a chain through {@code predict}.
+     */
+    record Case(Model model, Tensor input, Map<String, float[]> reference, boolean graph, AtomicLong lastOkStart) {
+        Map<String, Tensor> run(RunOptions opts) {
+            if (graph) {
+                return model.predictAll(input, opts);
+            }
+            return Map.of(reference.keySet().iterator().next(), model.predict(input, opts));
+        }
     }
 
     private final Config config;
@@ -146,11 +161,17 @@ final class Soak {
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong unavailable = new AtomicLong();
     private final AtomicLong wrong = new AtomicLong();
+    private final AtomicLong graphRuns = new AtomicLong();
+    private final AtomicLong graphOk = new AtomicLong();
     private final Map<String, AtomicLong> other = new ConcurrentHashMap<>();
     /** First few wrong outputs and unexpected failures, for the report. */
     private final Queue<String> problems = new ConcurrentLinkedQueue<>();
     private long stopStarts;
     private long updates;
+    /** Stop/starts and updates of the swap loop per layer bundle (short name: conv, pool, ...). */
+    private final Map<String, Long> layerSwaps = new TreeMap<>();
+    /** The loop's first layer swaps go to each layer bundle once, in a seeded order. */
+    private final List<String> firstRound = new ArrayList<>(LAYER_BUNDLES);
     private long pluginDrops;
     /** Class loaders of revisions that left, with what they were. */
     private final Map<String, WeakReference<ClassLoader>> oldLoaders = new LinkedHashMap<>();
@@ -169,6 +190,7 @@ final class Soak {
     Soak(Config config) throws IOException {
         this.config = config;
         this.random = new Random(config.seed());
+        Collections.shuffle(firstRound, random);
         String dir = ctx.getProperty("felix.fileinstall.dir");
         if (dir == null) {
             throw new IllegalStateException("the run must set felix.fileinstall.dir (cnf/ext/testrun.bnd)");
@@ -270,7 +292,10 @@ final class Soak {
             for (Case c : cases) {
                 Osgi.await(c.model()::isAvailable, () -> "after the soak " + c.model());
                 runs.incrementAndGet();
-                check(c, c.model().predict(c.input(), RunOptions.DEFAULT.withThreads(1)));
+                if (c.graph()) {
+                    graphRuns.incrementAndGet();
+                }
+                check(c, c.run(RunOptions.DEFAULT.withThreads(1)));
             }
         } finally {
             dropPlugin(false);
@@ -288,8 +313,9 @@ final class Soak {
         long limit = heapBaseline + config.heapMarginMiB();
         Map<String, Long> others = new TreeMap<>();
         other.forEach((k, v) -> others.put(k, v.get()));
-        return new Result(framework, config, runs.get(), ok.get(), unavailable.get(), others, wrong.get(), stopStarts,
-                updates, pluginDrops, oldLoaders.size(), retained, leaked, heapBaseline, heapAfter, limit,
+        return new Result(framework, config, runs.get(), ok.get(), unavailable.get(), others, wrong.get(),
+                graphRuns.get(), graphOk.get(), stopStarts, updates,
+                Collections.unmodifiableMap(new TreeMap<>(layerSwaps)), pluginDrops, oldLoaders.size(), retained, leaked, heapBaseline, heapAfter, limit,
                 heapBeforeEngineStop, fjUnderLoad, fjThreadsAfter, fjPools, fjPoolsAllowed, swapErrors, List.copyOf(problems), elapsedNanos / 1e9);
     }
 
@@ -308,11 +334,30 @@ final class Soak {
         // (32x32 pixels: 4 conv items of ~600k flops each, enough for the fork-join pools)
         out.add(build("input(32, 32, 8, name=soak_wide) | conv2d(16, 3, padding=same, activation=relu, name=c1) | "
                 + "max_pooling2d(2) | tanh | flatten | dense(32, name=d1)", 1, 32, 32, 8));
+        // graph: a residual block, conv2d -> conv2d -> add(with the first conv) -> relu (merge bundle)
+        out.add(build(RESIDUAL, 2, 10, 10, 4));
+        // graph: two outputs from one conv trunk, flatten + dense (softmax) and global average pool + dense
+        out.add(build(TWO_HEADS, 1, 8, 8, 3));
         return out;
     }
 
-    private Case build(String line, int batch, int h, int w, int c) {
-        Model m = engine.build(engine.parse(line));
+    static final String RESIDUAL = """
+            {"name": "soak_residual", "input_shape": [10, 10, 4], "outputs": ["out"], "layers": [
+              {"type": "conv2d", "name": "c1", "filters": 8, "kernel_size": 3, "padding": "same", "activation": "relu"},
+              {"type": "conv2d", "name": "c2", "filters": 8, "kernel_size": 3, "padding": "same", "activation": "tanh"},
+              {"type": "add", "name": "sum", "inputs": ["c2", "c1"]},
+              {"type": "activation", "name": "out", "activation": "relu"}]}""";
+
+    static final String TWO_HEADS = """
+            {"name": "soak_two_heads", "input_shape": [8, 8, 3], "outputs": ["logits", "score"], "layers": [
+              {"type": "conv2d", "name": "trunk", "filters": 6, "kernel_size": 3, "activation": "relu"},
+              {"type": "flatten", "name": "flat", "inputs": ["trunk"]},
+              {"type": "dense", "name": "logits", "units": 5, "activation": "softmax"},
+              {"type": "global_average_pooling2d", "name": "gap", "inputs": ["trunk"]},
+              {"type": "dense", "name": "score", "units": 2}]}""";
+
+    private Case build(String description, int batch, int h, int w, int c) {
+        Model m = engine.build(engine.parse(description));
         Tensor one = Nhwc.input(h, w, c);
         float[] x = new float[batch * one.size()];
         for (int b = 0; b < batch; b++) {
@@ -322,13 +367,24 @@ final class Soak {
             }
         }
         Tensor input = Tensor.wrap(x, batch, h, w, c);
-        float[] ref = m.predict(input, RunOptions.DEFAULT.withThreads(1).withWaitMillis(0)).toArray();
-        for (float v : ref) {
-            if (!Float.isFinite(v)) {
-                throw new AssertionError("reference of " + m.name() + " holds " + v + "; choose other weights");
-            }
+        boolean graph = description.startsWith("{");
+        Map<String, float[]> ref = new LinkedHashMap<>();
+        Map<String, Tensor> out = graph ? m.predictAll(input, RunOptions.DEFAULT.withThreads(1).withWaitMillis(0))
+                : Map.of(m.outputNames().get(0), m.predict(input, RunOptions.DEFAULT.withThreads(1).withWaitMillis(0)));
+        if (!out.keySet().equals(Set.copyOf(m.outputNames()))) {
+            throw new AssertionError(m.name() + " gave outputs " + out.keySet() + ", declares " + m.outputNames());
         }
-        return new Case(m, input, ref, new AtomicLong(System.nanoTime()));
+        for (String name : m.outputNames()) {
+            float[] values = out.get(name).toArray();
+            for (float v : values) {
+                if (!Float.isFinite(v)) {
+                    throw new AssertionError("reference " + name + " of " + m.name() + " holds " + v
+                            + "; choose other weights");
+                }
+            }
+            ref.put(name, values);
+        }
+        return new Case(m, input, ref, graph, new AtomicLong(System.nanoTime()));
     }
 
     private void work(int id, List<Case> cases, AtomicBoolean stop) {
@@ -338,9 +394,12 @@ final class Soak {
             RunOptions opts = new RunOptions(RUN_THREADS[r.nextInt(RUN_THREADS.length)],
                     RUN_WAITS[r.nextInt(RUN_WAITS.length)]);
             runs.incrementAndGet();
+            if (c.graph()) {
+                graphRuns.incrementAndGet();
+            }
             long started = System.nanoTime();
             try {
-                if (check(c, c.model().predict(c.input(), opts))) {
+                if (check(c, c.run(opts))) {
                     c.lastOkStart().accumulateAndGet(started, Math::max);
                 }
             } catch (ModelUnavailableException e) {
@@ -352,29 +411,42 @@ final class Soak {
         }
     }
 
-    /** Whether the output is the reference's bits; counts ok or wrong. */
-    private boolean check(Case c, Tensor y) {
-        float[] got = y.toArray();
-        float[] want = c.reference();
-        int first = -1;
-        if (got.length != want.length) {
-            first = 0;
-        } else {
-            for (int i = 0; i < got.length; i++) {
-                if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(want[i])) {
-                    first = i;
-                    break;
+    /** Whether every output is its reference's bits; counts the run ok or wrong (once). */
+    private boolean check(Case c, Map<String, Tensor> outputs) {
+        String diff = outputs.keySet().equals(c.reference().keySet()) ? null
+                : "outputs " + outputs.keySet() + " instead of " + c.reference().keySet();
+        for (var e : c.reference().entrySet()) {
+            if (diff != null) {
+                break;
+            }
+            float[] got = outputs.get(e.getKey()).toArray();
+            float[] want = e.getValue();
+            int first = -1;
+            if (got.length != want.length) {
+                first = 0;
+            } else {
+                for (int i = 0; i < got.length; i++) {
+                    if (Float.floatToRawIntBits(got[i]) != Float.floatToRawIntBits(want[i])) {
+                        first = i;
+                        break;
+                    }
                 }
             }
+            if (first >= 0) {
+                diff = "output " + e.getKey() + " differs from the single-threaded reference at " + first + " ("
+                        + (first < got.length ? got[first] : "size " + got.length) + " vs "
+                        + (first < want.length ? want[first] : "size " + want.length) + ")";
+            }
         }
-        if (first < 0) {
+        if (diff == null) {
             ok.incrementAndGet();
+            if (c.graph()) {
+                graphOk.incrementAndGet();
+            }
             return true;
         } else {
             wrong.incrementAndGet();
-            note(c.model().name() + ": output differs from the single-threaded reference at " + first + " ("
-                    + (first < got.length ? got[first] : "size " + got.length) + " vs "
-                    + (first < want.length ? want[first] : "size " + want.length) + ")");
+            note(c.model().name() + ": " + diff);
             return false;
         }
     }
@@ -387,7 +459,8 @@ final class Soak {
 
     /** The references hold for one provider per type: refuse to soak a run with alternatives. */
     private void onlyOneProvider() throws InvalidSyntaxException {
-        for (String type : List.of("conv2d", "dense", "max_pooling2d", "average_pooling2d", "flatten")) {
+        for (String type : List.of("conv2d", "dense", "max_pooling2d", "average_pooling2d", "flatten", "add",
+                "activation", "global_average_pooling2d")) {
             ServiceReference<?>[] refs = ctx.getServiceReferences(LayerProvider.class.getName(),
                     "(" + LayerProvider.TYPE + "=" + type + ")");
             if (refs == null || refs.length != 1) {
@@ -402,10 +475,21 @@ final class Soak {
 
     private void swapOnce() throws Exception {
         int action = random.nextInt(8);
-        Bundle layer = Osgi.bundle(LAYER_BUNDLES.get(random.nextInt(LAYER_BUNDLES.size())));
+        String name = LAYER_BUNDLES.get(random.nextInt(LAYER_BUNDLES.size()));
+        if (action <= 4 && !firstRound.isEmpty()) {
+            name = firstRound.remove(0); // every layer bundle (merge too) is swapped early, even in a short soak
+        }
+        Bundle layer = Osgi.bundle(name);
+        String shortName = name.substring(name.lastIndexOf('.') + 1);
         switch (action) {
-            case 0, 1, 2 -> stopStart(layer, random.nextInt(200));
-            case 3, 4 -> update(layer);
+            case 0, 1, 2 -> {
+                stopStart(layer, random.nextInt(200));
+                layerSwaps.merge(shortName, 1L, Long::sum);
+            }
+            case 3, 4 -> {
+                update(layer);
+                layerSwaps.merge(shortName, 1L, Long::sum);
+            }
             case 5, 6 -> dropPlugin(!Files.exists(pluginFile));
             default -> dropTanh(!Files.exists(tanhFile));
         }

@@ -29,6 +29,7 @@ class SoakTest {
         String line = r.line() + "; first problems " + r.problems().stream().limit(3).toList()
                 + ", swap errors " + r.swapErrors();
         assertTrue(r.ok() > 0, "no run completed: " + line);
+        assertTrue(r.graphOk() > 0, "no run of a graph model completed: " + line);
         assertTrue(r.stopStarts() + r.updates() > 0 && r.pluginDrops() > 0, "no swap or no drop: " + line);
         assertEquals(0, r.wrongOutputs(), "outputs differ from the single-threaded reference: " + line);
         assertEquals(0, r.otherFailureCount(), "failures other than ModelUnavailableException: " + line);
