@@ -34,7 +34,7 @@ public final class Conv2dProvider implements LayerProvider {
             "groups", "use_bias", "activation", "kernel_initializer", "bias_initializer", "data_format");
 
     /** Keras 1 initializer names that Keras 2 renamed. */
-    private static final Map<String, String> KERAS1_INIT = Map.of("uniform", "random_uniform", "normal",
+    static final Map<String, String> KERAS1_INIT = Map.of("uniform", "random_uniform", "normal",
             "random_normal", "zero", "zeros", "one", "ones");
 
     private final ConvBackend backend;
@@ -89,11 +89,15 @@ public final class Conv2dProvider implements LayerProvider {
         putIfPresent(out, "strides", config.get("subsample"));
         putIfPresent(out, "padding", config.get("border_mode"));
         putIfPresent(out, "use_bias", config.get("bias"));
-        Object init = config.get("init");
-        putIfPresent(out, "kernel_initializer", init instanceof String s ? KERAS1_INIT.getOrDefault(s, s) : init);
+        putIfPresent(out, "kernel_initializer", keras1Init(config.get("init")));
         putIfPresent(out, "activation", config.get("activation"));
         putIfPresent(out, "data_format", keras1DataFormat(config.get("dim_ordering")));
         return out;
+    }
+
+    /** A Keras 1 {@code init} value with Keras 2's name ("uniform" -> "random_uniform"); others unchanged. */
+    static Object keras1Init(Object init) {
+        return init instanceof String s ? KERAS1_INIT.getOrDefault(s, s) : init;
     }
 
     /** Keras 1's dim_ordering "tf" is channels_last, "th" channels_first (then rejected with advice). */

@@ -27,6 +27,10 @@ final class TestModels {
         e.register(new Conv2dProvider());
         e.register(new DepthwiseConv2dProvider());
         e.register(new ZeroPadding2dProvider());
+        e.register(new SeparableConv2dProvider());
+        e.register(new Conv2dTransposeProvider());
+        e.register(new UpSampling2dProvider());
+        e.register(new Cropping2dProvider());
         e.register(new Activations.Relu());
         e.register(new Activations.Tanh());
         e.register(new Activations.Softmax());

@@ -1,5 +1,6 @@
 package io.cnnkit.layers.dense;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ import io.cnnkit.engine.api.Tensor;
  * activation: Keras Activation, and the activation layer classes ReLU, LeakyReLU, ELU,
  * Softmax and ThresholdedReLU mapped onto a named function with options. The function comes
  * from the activation services (one bundle each) and is applied over rows of the last axis.
+ * A row-wise function (softmax) takes axis as Keras's Softmax does: any axis (Keras numbering,
+ * negative from the end) or a list of axes, which the layer gathers into rows for the function.
  */
 @Component(service = LayerProvider.class)
 @LayerType(layer_type = "activation", keras_class = {"Activation", "ReLU", "LeakyReLU", "ELU", "Softmax",
@@ -102,21 +105,34 @@ public class ActivationLayerProvider implements LayerProvider {
         }
     }
 
-    /** Configuration: the configured function. */
-    record Config(Activation function) {
+    /**
+     * Configuration: the configured function, and for a row-wise function (softmax) the axes it
+     * normalises over (0-based per-sample, increasing), null for the last axis.
+     */
+    record Config(Activation function, int[] axes) {
         static Config of(LayerSpec spec, Shape input, BuildContext context) {
             if (!spec.has("activation")) {
                 throw spec.paramError("activation", "is required (a function name such as relu, sigmoid, softmax)");
             }
             LayerSpec s = spec;
+            int[] axes = null;
             if (s.has("axis")) {
-                // Functions run over rows of the last axis; the axis must be that one (Keras: -1).
-                int[] axes = s.getIntList("axis");
-                int fullRank = input.rank() + 1;
-                if (axes.length != 1 || (axes[0] != -1 && axes[0] != fullRank - 1)) {
-                    throw spec.paramError("axis", "must be the last axis (-1 or " + (fullRank - 1)
-                            + ") for the input " + input + ", got " + LayerSpec.describe(spec.raw("axis")));
+                // Keras numbering (batch axis 0, -1 the last); one axis or several (Keras 2 Softmax
+                // takes a list: the function then runs over all their positions together).
+                int[] given = s.getIntList("axis");
+                StringBuilder why = new StringBuilder();
+                axes = given.length == 0 ? null : AxisGroups.fromKeras(given, input.rank(), why);
+                if (axes == null) {
+                    throw spec.paramError("axis", "does not fit the input " + input + ": "
+                            + (given.length == 0 ? "no axis given" : why.toString())
+                            + " (Keras counts the batch axis: -1 is the last)");
                 }
+                axes = AxisGroups.sorted(axes);
+                if (axes.length == 1 && axes[0] == input.rank() - 1) {
+                    axes = null; // the last axis: rows as before
+                }
+                // The function itself always works on rows of the last axis; the layer brings
+                // other axes there.
                 s = s.withParam("axis", -1L);
             }
             Activation probe = context.activation(s, s.raw("activation"));
@@ -129,7 +145,7 @@ public class ActivationLayerProvider implements LayerProvider {
                 if (s.has(option) && !accepted.contains(option)) {
                     if (option.equals("axis") && !probe.elementWise()) {
                         // A row-wise function (softmax) without an axis option works on the last
-                        // axis, which is the axis checked above.
+                        // axis; the layer moves the chosen axes there.
                         s = s.withParam("axis", null);
                         continue;
                     }
@@ -138,7 +154,10 @@ public class ActivationLayerProvider implements LayerProvider {
                                     : "; it takes " + String.join(", ", new TreeSet<>(accepted))));
                 }
             }
-            return new Config(s == spec ? probe : context.activation(s, s.raw("activation")));
+            if (probe.elementWise()) {
+                axes = null; // an element-wise function that takes an axis option: the axis changes nothing here
+            }
+            return new Config(s == spec ? probe : context.activation(s, s.raw("activation")), axes);
         }
 
         private static LayerSpec alias(LayerSpec s, Set<String> accepted, String given, String wanted, String fn) {
@@ -165,15 +184,56 @@ public class ActivationLayerProvider implements LayerProvider {
 
         @Override
         public Shape outputShape(Shape input) {
+            if (config.axes != null && input.rank() != inputShape().rank()) {
+                throw spec.error("was built for inputs " + inputShape() + " (axis " + (config.axes[0] + 1)
+                        + (config.axes.length > 1 ? ", ..." : "") + "), got " + input);
+            }
             return input;
         }
 
         @Override
         public void forward(Tensor input, Tensor output, ExecutionContext context) {
-            int lastAxis = input.dim(-1);
-            int rows = lastAxis == 0 ? 0 : input.size() / lastAxis;
-            Activations.applyRows(config.function, input.data(), input.offset(), output.data(), output.offset(), rows,
-                    lastAxis, context);
+            int[] shape = input.shape();
+            if (config.axes == null) {
+                int lastAxis = input.dim(-1);
+                int rows = lastAxis == 0 ? 0 : input.size() / lastAxis;
+                Activations.applyRows(config.function, input.data(), input.offset(), output.data(), output.offset(),
+                        rows, lastAxis, context);
+                return;
+            }
+            AxisGroups g = new AxisGroups(Arrays.copyOfRange(shape, 1, shape.length), config.axes);
+            int len = g.length;
+            if (len == 0 || input.size() == 0) {
+                return;
+            }
+            if (g.contiguous()) {
+                // trailing axes: their positions are consecutive, rows of len
+                Activations.applyRows(config.function, input.data(), input.offset(), output.data(), output.offset(),
+                        input.size() / len, len, context);
+                return;
+            }
+            // One task item per row (sample, position on the other axes): gathered into a
+            // buffer, the function applied to it as one row, scattered back.
+            Activation f = config.function;
+            float[] x = input.data();
+            float[] y = output.data();
+            int xo = input.offset();
+            int yo = output.offset();
+            int groups = g.groups;
+            int sampleSize = g.sampleSize;
+            context.parallelFor(input.dim(0) * groups, 6L * len, (from, to) -> {
+                float[] row = new float[len];
+                for (int item = from; item < to; item++) {
+                    int base = (item / groups) * sampleSize + g.base(item % groups);
+                    for (int k = 0; k < len; k++) {
+                        row[k] = x[xo + base + g.offset(k)];
+                    }
+                    f.apply(row, 0, row, 0, len, len);
+                    for (int k = 0; k < len; k++) {
+                        y[yo + base + g.offset(k)] = row[k];
+                    }
+                }
+            });
         }
     }
 }

@@ -20,13 +20,16 @@ import io.cnnkit.engine.api.StandaloneEngine;
 /** What the bundle declares: ServiceLoader listing, manifest, DS descriptors. */
 class BundleTest {
     static final List<String> PROVIDERS = List.of("FlattenProvider", "DenseProvider", "DropoutProvider",
-            "BatchNormalizationProvider", "PreluProvider", "ActivationLayerProvider");
+            "BatchNormalizationProvider", "PreluProvider", "ActivationLayerProvider", "ReshapeProvider",
+            "PermuteProvider", "RepeatVectorProvider", "RescalingProvider", "NormalizationProvider",
+            "LayerNormalizationProvider", "GroupNormalizationProvider", "InstanceNormalizationProvider");
 
     @Test
     void serviceLoaderFindsEveryProvider() {
         try (StandaloneEngine e = Engines.fromServiceLoader(BundleTest.class.getClassLoader())) {
-            assertTrue(e.layerTypes().containsAll(List.of("activation", "batch_normalization", "dense", "dropout",
-                    "flatten", "prelu")), e.layerTypes().toString());
+            assertEquals(List.of("activation", "batch_normalization", "dense", "dropout", "flatten",
+                    "group_normalization", "instance_normalization", "layer_normalization", "normalization", "permute",
+                    "prelu", "repeat_vector", "rescaling", "reshape"), e.layerTypes());
         }
     }
 
@@ -55,5 +58,14 @@ class BundleTest {
         String kerasClasses = act.substring(start, act.indexOf("</property>", start));
         assertEquals(List.of("Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU"),
                 List.of(kerasClasses.strip().split("\\s+")));
+        // every provider's DS properties carry its type and its kerasClasses()
+        for (var p : Harness.providers()) {
+            String x = Files.readString(classes.resolve("OSGI-INF/" + p.getClass().getName() + ".xml"))
+                    .replace("&gt;", ">");
+            assertTrue(x.contains("value=\"" + p.type() + "\""), x);
+            for (String k : p.kerasClasses()) {
+                assertTrue(x.contains(k), p.type() + " lists " + k + " in " + x);
+            }
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.Engines;
+import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.ModelDescription;
@@ -20,16 +21,42 @@ final class Harness {
 
     static StandaloneEngine engine() {
         StandaloneEngine e = Engines.standalone();
-        e.register(new FlattenProvider());
-        e.register(new DenseProvider());
-        e.register(new DropoutProvider());
-        e.register(new BatchNormalizationProvider());
-        e.register(new PreluProvider());
-        e.register(new ActivationLayerProvider());
+        for (LayerProvider p : providers()) {
+            e.register(p);
+        }
         for (Activation a : TestActivations.all()) {
             e.register(a);
         }
         return e;
+    }
+
+    /**
+     * An engine with this bundle's providers and the real relu, relu6 and softmax bundles' functions
+     * (the test's own linear, elu and leaky_relu besides).
+     */
+    static StandaloneEngine engineWithRealActivations() {
+        StandaloneEngine e = Engines.standalone();
+        for (LayerProvider p : providers()) {
+            e.register(p);
+        }
+        e.register(new io.cnnkit.activations.relu.Relu());
+        e.register(new io.cnnkit.activations.relu6.Relu6());
+        e.register(new io.cnnkit.activations.softmax.Softmax());
+        for (Activation a : TestActivations.all()) {
+            if (!List.of("relu", "softmax").contains(a.name())) {
+                e.register(a);
+            }
+        }
+        return e;
+    }
+
+    /** Every provider of this bundle. */
+    static List<LayerProvider> providers() {
+        return List.of(new FlattenProvider(), new DenseProvider(), new DropoutProvider(),
+                new BatchNormalizationProvider(), new PreluProvider(), new ActivationLayerProvider(),
+                new ReshapeProvider(), new PermuteProvider(), new RepeatVectorProvider(), new RescalingProvider(),
+                new NormalizationProvider(), new LayerNormalizationProvider(), new GroupNormalizationProvider(),
+                new InstanceNormalizationProvider());
     }
 
     static LayerSpec spec(Map<String, Object> layer) {

@@ -1,0 +1,207 @@
+package io.cnnkit.layers.conv;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+
+import org.osgi.service.component.annotations.Component;
+
+import io.cnnkit.engine.api.AbstractLayer;
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.BuildContext;
+import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.api.Initializers;
+import io.cnnkit.engine.api.Layer;
+import io.cnnkit.engine.api.LayerProvider;
+import io.cnnkit.engine.api.LayerSpec;
+import io.cnnkit.engine.api.LayerType;
+import io.cnnkit.engine.api.Shape;
+import io.cnnkit.engine.api.Tensor;
+
+/**
+ * Keras's SeparableConv2D (Keras 1: SeparableConvolution2D), TensorFlow's separable_conv2d: a
+ * depthwise convolution (strides, dilation and padding apply here; output channel {@code c*M + m}),
+ * then a 1x1 pointwise convolution over the C*M channels, the bias, the activation. Weights in
+ * Keras's order: "depthwise_kernel" (kh, kw, C, M), "pointwise_kernel" (1, 1, C*M, filters),
+ * "bias" (filters). The depthwise stage has no bias.
+ */
+@Component(service = LayerProvider.class)
+@LayerType(layer_type = SeparableConv2dProvider.TYPE, keras_class = {"SeparableConv2D", "SeparableConvolution2D"})
+public final class SeparableConv2dProvider implements LayerProvider {
+    static final String TYPE = "separable_conv2d";
+
+    private static final Set<String> PARAMS = Set.of("filters", "kernel_size", "strides", "padding", "dilation_rate",
+            "depth_multiplier", "use_bias", "activation", "depthwise_initializer", "pointwise_initializer",
+            "bias_initializer", "data_format");
+
+    /** The pointwise stage: a 1x1 convolution, stride 1, no padding. */
+    private static final ConvKernels.Geometry POINTWISE = new ConvKernels.Geometry(1, 1, 1, 1, 0, 0, 1);
+
+    private final ConvBackend backend;
+
+    public SeparableConv2dProvider() {
+        // DS and ServiceLoader need a public no-arg constructor.
+        this(ConvBackend.SCALAR);
+    }
+
+    /** A provider whose pointwise stage computes with {@code backend}. */
+    SeparableConv2dProvider(ConvBackend backend) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+    }
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public List<String> positionalParameters() {
+        return List.of("filters", "kernel_size");
+    }
+
+    @Override
+    public Set<String> parameters() {
+        return PARAMS;
+    }
+
+    @Override
+    public List<String> kerasClasses() {
+        return List.of("SeparableConv2D", "SeparableConvolution2D");
+    }
+
+    @Override
+    public Map<String, Object> fromKeras(String kerasClass, Map<String, Object> config) {
+        if (!"SeparableConvolution2D".equals(kerasClass)) {
+            return LayerProvider.super.fromKeras(kerasClass, config);
+        }
+        // Keras 1: SeparableConvolution2D(nb_filter, nb_row, nb_col, init, activation, border_mode, subsample,
+        // depth_multiplier, dim_ordering, ..., bias); init fills both kernels. Keras 2 keys pass too (there
+        // SeparableConvolution2D is an alias of SeparableConv2D).
+        Map<String, Object> out = new LinkedHashMap<>(LayerProvider.super.fromKeras(kerasClass, config));
+        Conv2dProvider.putIfPresent(out, "filters", config.get("nb_filter"));
+        if (config.get("nb_row") != null || config.get("nb_col") != null) {
+            out.put("kernel_size", Arrays.asList(config.get("nb_row"), config.get("nb_col")));
+        }
+        Conv2dProvider.putIfPresent(out, "strides", config.get("subsample"));
+        Conv2dProvider.putIfPresent(out, "padding", config.get("border_mode"));
+        Conv2dProvider.putIfPresent(out, "use_bias", config.get("bias"));
+        Object init = Conv2dProvider.keras1Init(config.get("init"));
+        Conv2dProvider.putIfPresent(out, "depthwise_initializer", init);
+        Conv2dProvider.putIfPresent(out, "pointwise_initializer", init);
+        Conv2dProvider.putIfPresent(out, "data_format", Conv2dProvider.keras1DataFormat(config.get("dim_ordering")));
+        return out;
+    }
+
+    @Override
+    public Layer create(LayerSpec spec, Shape inputShape, BuildContext context) {
+        Config config = Config.of(spec, inputShape);
+        config.outputShape(spec, inputShape);
+        Activation act = context.activation(spec, spec.raw("activation"));
+        return new SeparableConv2d(spec, inputShape, config, "linear".equals(act.name()) ? null : act,
+                context.random(), backend);
+    }
+
+    /**
+     * Required filters and kernel (inside the window), optional strides/padding/dilation (of the
+     * depthwise stage), depth_multiplier and use_bias; the input channels come from the input.
+     */
+    record Config(int filters, Window window, int multiplier, boolean useBias, int channels) {
+        static Config of(LayerSpec spec, Shape input) {
+            Window.checkDataFormat(spec);
+            Window.checkImageInput(spec, input);
+            int filters = spec.requirePositive("filters");
+            Window window = Window.parse(spec);
+            int multiplier = spec.getPositive("depth_multiplier", 1);
+            boolean useBias = spec.getBoolean("use_bias", true);
+            int c = input.dim(2);
+            if (c == Shape.UNKNOWN) {
+                throw spec.error("the input's channel axis must be known to size the kernels, but the input is "
+                        + input + "; give input_shape a channel count such as [null, null, 3]");
+            }
+            if ((long) c * multiplier > Integer.MAX_VALUE) {
+                throw spec.paramError("depth_multiplier", "gives too many channels: " + c + " x " + multiplier);
+            }
+            return new Config(filters, window, multiplier, useBias, c);
+        }
+
+        /** Channels between the two stages: C * depth_multiplier. */
+        int midChannels() {
+            return channels * multiplier;
+        }
+
+        int[] depthwiseShape() {
+            return new int[] {window.kh(), window.kw(), channels, multiplier};
+        }
+
+        int[] pointwiseShape() {
+            return new int[] {1, 1, midChannels(), filters};
+        }
+
+        /** Pure shape function: (None, outH, outW, filters), the depthwise stage's window rules. */
+        Shape outputShape(LayerSpec spec, Shape input) {
+            Window.checkImageInput(spec, input);
+            if (input.dim(2) != channels) {
+                throw spec.error("was built for " + channels + " input channels but got " + input
+                        + "; rebuild the model for this input");
+            }
+            return window.outputShape(spec, input, filters);
+        }
+    }
+
+    /** A built separable_conv2d layer. */
+    static final class SeparableConv2d extends AbstractLayer {
+        private final Config config;
+        private final Activation activation;
+        private final Tensor depthwiseKernel;
+        private final Tensor pointwiseKernel;
+        private final Tensor bias;
+        private final ConvBackend backend;
+
+        SeparableConv2d(LayerSpec spec, Shape inputShape, Config config, Activation activation, Random random,
+                ConvBackend backend) {
+            super(spec, TYPE, inputShape);
+            this.config = config;
+            this.activation = activation;
+            this.backend = backend;
+            this.depthwiseKernel = weights.add("depthwise_kernel",
+                    Initializers.resolve(spec, "depthwise_initializer", "glorot_uniform"), random,
+                    config.depthwiseShape());
+            this.pointwiseKernel = weights.add("pointwise_kernel",
+                    Initializers.resolve(spec, "pointwise_initializer", "glorot_uniform"), random,
+                    config.pointwiseShape());
+            this.bias = config.useBias() ? weights.add("bias", Initializers.resolve(spec, "bias_initializer", "zeros"),
+                    random, config.filters()) : null;
+        }
+
+        @Override
+        public Shape outputShape(Shape input) {
+            return config.outputShape(spec, input);
+        }
+
+        /**
+         * Depthwise into a buffer of this call (N, OH, OW, C*M), then the pointwise GEMM with bias and
+         * activation into the output. The buffer lives for this call only, so concurrent runs of one
+         * layer never share it. Both kernels compute every element in one task in a fixed order.
+         */
+        @Override
+        public void forward(Tensor input, Tensor output, ExecutionContext context) {
+            Window.checkBatch(spec, input);
+            Window w = config.window();
+            int h = input.dim(1), wd = input.dim(2);
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(w, h, wd, 1);
+            Tensor mid = Tensor.zeros(input.dim(0), w.outH(h), w.outW(wd), config.midChannels());
+            DepthwiseKernels.depthwise(input, depthwiseKernel, null, mid, g, null, context);
+            backend.conv2d(mid, pointwiseKernel, bias, output, POINTWISE, activation, context);
+        }
+
+        /** Depthwise fills the whole buffer and the conv kernels every output (ConvMoreLayersTest, NaN-filled). */
+        @Override
+        public boolean writesEveryOutput() {
+            return true;
+        }
+    }
+}
