@@ -207,6 +207,25 @@ def forward(cls, cfg, w, x):
         x = x.mean(dim=(2, 3))
     elif cls in ("Dropout", "SpatialDropout2D"):
         pass  # inference
+    elif cls == "Conv2DTranspose":
+        assert cfg["padding"] == "valid" and cfg.get("output_padding") is None and list(cfg["dilation_rate"]) == [1, 1]
+        k = w["kernel"].permute(3, 2, 0, 1)  # (kh, kw, out, in) -> (in, out, kh, kw)
+        x = F.conv_transpose2d(x, k, w.get("bias"), stride=tuple(cfg["strides"]))
+        x = activation(x, cfg["activation"])
+    elif cls == "UpSampling2D":
+        assert cfg.get("interpolation", "nearest") == "nearest"
+        sh, sw = cfg["size"]
+        x = x.repeat_interleave(sh, dim=2).repeat_interleave(sw, dim=3)
+    elif cls == "Cropping2D":
+        (t, b), (l_, r) = cfg["cropping"]
+        x = x[:, :, t:x.shape[2] - b, l_:x.shape[3] - r]
+    elif cls == "GlobalMaxPooling2D":
+        x = x.amax(dim=(2, 3))
+    elif cls == "Reshape":
+        target = list(cfg["target_shape"])
+        flat = x.permute(0, 2, 3, 1) if x.dim() == 4 else x  # Keras reshapes channels_last data
+        y = flat.reshape([x.shape[0]] + target)
+        x = y.permute(0, 3, 1, 2) if y.dim() == 4 else y
     elif cls == "Flatten":
         x = x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)  # channels_last order
     elif cls == "Dense":
@@ -285,11 +304,27 @@ def every_type_params():
                       ("max1", "Maximum"), ("min1", "Minimum"), ("mrg1", "Merge")):
         rows.append((name, cls, 0))
     rows.append(("cat1", "Concatenate", 0)); c = 16
+    #   SeparableConv2D: kh*kw*C*M + C*M*F (+ F)   Conv2DTranspose: kh*kw*F*C (+ F)
+    #   LayerNormalization: 2 * normalised size   Group/InstanceNormalization: 2*C
+    #   Normalization: mean + variance (kept axes) + count, all non-trainable; reshaping layers: 0
+    rows.append(("sc1", "SeparableConv2D", 3 * 3 * c * 2 + c * 2 * 8 + 8)); c = 8
+    rows.append(("ct1", "Conv2DTranspose", 3 * 3 * 4 * c + 4)); c = 4; h, w = 2 * h, 2 * w
+    rows.append(("up1", "UpSampling2D", 0)); h, w = 2 * h, 2 * w
+    rows.append(("cr1", "Cropping2D", 0)); h, w = h - 2, w - 4
+    rows.append(("ln1", "LayerNormalization", 2 * c))
+    rows.append(("gn1", "GroupNormalization", 2 * c))
+    rows.append(("in1", "InstanceNormalization", 2 * c))
+    rows.append(("rs1", "Rescaling", 0))
+    rows.append(("nm1", "Normalization", c + c + 1))
+    rows.append(("pm1", "Permute", 0)); h, w = w, h
+    rows.append(("rh1", "Reshape", 0))
     rows.append(("gp1", "GlobalAveragePooling2D", 0)); h, w = 1, 1  # keepdims
     rows.append(("gm1", "GlobalMaxPooling2D", 0))  # keepdims
     rows.append(("act1", "Activation", 0))
     rows.append(("do1", "Dropout", 0))
-    rows.append(("fl1", "Flatten", 0)); n = h * w * c
+    rows.append(("fl1", "Flatten", 0))
+    rows.append(("rv1", "RepeatVector", 0))
+    rows.append(("fl2", "Flatten", 0)); n = 3 * h * w * c
     rows.append(("d1", "Dense", n * 10 + 10))
     rows.append(("pr2", "PReLU", 10))
     rows.append(("d2", "Dense", 10 * 4 + 4))
@@ -310,18 +345,32 @@ def every_type_params():
         {"type": "minimum", "name": "min1", "inputs": ["max1", "ap1"]},
         {"type": "merge", "name": "mrg1", "mode": "sum", "inputs": ["min1", "mp1"]},
         {"type": "concatenate", "name": "cat1", "inputs": ["mrg1", "mp1"]},
+        {"type": "separable_conv2d", "name": "sc1", "filters": 8, "kernel_size": 3, "padding": "same",
+         "depth_multiplier": 2},
+        {"type": "conv2d_transpose", "name": "ct1", "filters": 4, "kernel_size": 3, "strides": 2, "padding": "same"},
+        {"type": "up_sampling2d", "name": "up1", "size": 2},
+        {"type": "cropping2d", "name": "cr1", "cropping": [[1, 1], [2, 2]]},
+        {"type": "layer_normalization", "name": "ln1"},
+        {"type": "group_normalization", "name": "gn1", "groups": 2},
+        {"type": "instance_normalization", "name": "in1"},
+        {"type": "rescaling", "name": "rs1", "scale": 0.5},
+        {"type": "normalization", "name": "nm1"},
+        {"type": "permute", "name": "pm1", "dims": [2, 1, 3]},
+        {"type": "reshape", "name": "rh1", "target_shape": [60, 14, 4]},
         {"type": "global_average_pooling2d", "name": "gp1", "keepdims": True},
         {"type": "global_max_pooling2d", "name": "gm1", "keepdims": True},
         {"type": "activation", "name": "act1", "activation": "relu"},
         {"type": "dropout", "name": "do1", "rate": 0.5},
         {"type": "flatten", "name": "fl1"},
+        {"type": "repeat_vector", "name": "rv1", "n": 3},
+        {"type": "flatten", "name": "fl2"},
         {"type": "dense", "name": "d1", "units": 10},
         {"type": "prelu", "name": "pr2"},
         {"type": "dense", "name": "d2", "units": 4, "activation": "softmax"},
     ]}
     assert [l["name"] for l in model["layers"]] == [r[0] for r in rows][1:]
     return {"model": model, "rows": [{"name": r[0], "keras_class": r[1], "params": r[2]} for r in rows],
-            "total": sum(r[2] for r in rows), "non_trainable": 2 * 8}
+            "total": sum(r[2] for r in rows), "non_trainable": 2 * 8 + (4 + 4 + 1)}
 
 
 def main():
@@ -331,8 +380,9 @@ def main():
         case("k2-conv2d-sigmoid.h5", "k2-conv2d-sigmoid", None),
         case("k2-mtcnn-12net.h5", "k2-mtcnn-12net", (20, 20), drop=("conv4-2",)),
         # Prefixes before the first layer cnnkit lacks (Reshape; UpSampling2D):
-        case("k1-tf-conv2d-reshape.h5", "k1-tf-conv2d-reshape", None, through="convolution2d_1"),
-        case("k2-conv-avgpool-gap.h5", "k2-conv-avgpool-gap", None, through="zero_padding2d_78"),
+        case("k1-tf-conv2d-reshape.h5", "k1-tf-conv2d-reshape", None),
+        case("k2-conv-avgpool-gap.h5", "k2-conv-avgpool-gap", None),
+        case("k2-convtranspose-crop-gmp.h5", "k2-convtranspose-crop-gmp", None),
     ]
     os.makedirs(OUT, exist_ok=True)
     doc = {"format_version": 1, "generator": "cnf/golden/keras_real.py",

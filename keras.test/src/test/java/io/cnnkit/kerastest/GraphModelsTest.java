@@ -55,7 +55,7 @@ class GraphModelsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"k2-resnet8-cifar10", "k3-resnet8-cifar10", "k2-mtcnn-12net", "k2-donkeycar-2heads",
-        "k2-kws-mobilenetv2"})
+        "k2-kws-mobilenetv2", "k2-fer-mini-xception"})
     void graphEqualsPyTorch(String name) {
         JsonNode golden = golden(name);
         Path h5 = KerasReal.file(golden.get("file").asText());

@@ -106,21 +106,25 @@ class RealModelsTest {
     }
 
     @Test
-    void kerasOneConvolutionBeforeReshape() {
-        // Keras 1.2.2 (Convolution2D, nb_row 3 x nb_col 2, weights convolution2d_1_W:0): the prefix before
-        // the Reshape cnnkit lacks (UnsupportedFilesTest checks that message).
+    void kerasOneConvolutionReshapeConvolution() {
+        // Keras 1.2.2 (Convolution2D, nb_row 3 x nb_col 2, weights convolution2d_1_W:0; Reshape target_shape).
         Path h5 = KerasReal.file("k1-tf-conv2d-reshape.h5");
-        String arch = KerasReal.architecture("k1-tf-conv2d-reshape", h5);
-        Model m = buildAndCompare("k1-tf-conv2d-reshape", h5, KerasReal.layersAfter(arch, "convolution2d_1"));
+        Model m = buildAndCompare("k1-tf-conv2d-reshape", h5, List.of());
         assertArrayEquals(new int[] {3, 2, 5, 6}, m.layers().get(0).weightShapes().get("kernel"));
     }
 
     @Test
-    void convTanhDropoutPaddingBeforeUpSampling() {
-        // The prefix of k2-conv-avgpool-gap before the UpSampling2D cnnkit lacks.
+    void convTanhDropoutPaddingUpSamplingCroppingAveragePooling() {
         Path h5 = KerasReal.file("k2-conv-avgpool-gap.h5");
-        String arch = KerasReal.architecture("k2-conv-avgpool-gap", h5);
-        buildAndCompare("k2-conv-avgpool-gap", h5, KerasReal.layersAfter(arch, "zero_padding2d_78"));
+        buildAndCompare("k2-conv-avgpool-gap", h5, List.of());
+    }
+
+    @Test
+    void convTransposeCroppingGlobalMaxPooling() {
+        Path h5 = KerasReal.file("k2-convtranspose-crop-gmp.h5");
+        Model m = buildAndCompare("k2-convtranspose-crop-gmp", h5, List.of());
+        assertArrayEquals(new int[] {3, 3, 4, 3}, m.layers().get(0).weightShapes().get("kernel"),
+                "Conv2DTranspose kernel (kh, kw, out, in)");
     }
 
     /**

@@ -46,35 +46,10 @@ class UnsupportedFilesTest {
     }
 
     @Test
-    void miniXceptionNeedsSeparableConv2d() {
-        // Its residual Adds run (GraphModelsTest runs the ResNets); SeparableConv2D has no layer type yet.
-        Path h5 = KerasReal.file("k2-fer-mini-xception.h5");
-        String m = refusal(KerasWeights.modelConfig(h5).orElseThrow());
-        assertMentions(m, "(SeparableConv2D)", "no layer type present reads Keras class 'SeparableConv2D'");
-    }
-
-    @Test
     void theanoOrderedKeras1() {
         String m = refusal(KerasReal.jsonResource("k1-th-mnist-cnn"));
         assertMentions(m, "layer 1 'convolution2d_1' (Convolution2D)", "dim_ordering \"th\"",
                 "Theano/channels_first ordering is not supported", "channels_last");
-    }
-
-    @Test
-    void reshapeHasNoLayerType() {
-        Path h5 = KerasReal.file("k1-tf-conv2d-reshape.h5");
-        String m = refusal(KerasWeights.modelConfig(h5).orElseThrow());
-        assertMentions(m, "layer 2 'reshape_1' (Reshape)", "no layer type present reads Keras class 'Reshape'",
-                "Conv2D", "Dense");
-    }
-
-    @Test
-    void upSamplingHasNoLayerType() {
-        Path h5 = KerasReal.file("k2-conv-avgpool-gap.h5");
-        String m = refusal(KerasWeights.modelConfig(h5).orElseThrow());
-        // The layers before it (Conv2D, SpatialDropout2D, ZeroPadding2D) are read; RealModelsTest runs them.
-        assertMentions(m, "'up_sampling2d_78' (UpSampling2D)", "no layer type present reads Keras class "
-                + "'UpSampling2D'");
     }
 
     @Test
