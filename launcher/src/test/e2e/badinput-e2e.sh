@@ -127,8 +127,11 @@ for c in "${CASES[@]}"; do
     else
         [ "$rc" -eq 1 ] || why="exit $rc, expected 1"
         lines=$(grep -c . <<<"$err")
-        { [ "$lines" -eq 2 ] && grep -q '^cnnkit: ' <<<"$first" && grep -q '^hint: ' <<<"$last"; } \
-            || why="${why:+$why; }stderr is not one 'cnnkit:' line and one 'hint:' line"
+        # one 'cnnkit:' line and one 'hint:' line; a parse error adds the echoed line and its caret
+        caret=$(sed -n 3p <<<"$err")
+        { { [ "$lines" -eq 2 ] || { [ "$lines" -eq 4 ] && grep -Eq '^ +\^$' <<<"$caret"; }; } \
+            && grep -q '^cnnkit: ' <<<"$first" && grep -q '^hint: ' <<<"$last"; } \
+            || why="${why:+$why; }stderr is not one 'cnnkit:' line (plus a caret) and one 'hint:' line"
         # a stack trace: "\tat io.x.Y.m(Y.java:1)", "Caused by:", or a line opening with an exception's class name
         if grep -Eq '^[[:space:]]+at |^Caused by:|^[A-Za-z0-9_.$]+(Exception|Error)(:|$)|^Exception in thread' <<<"$err"; then
             why="${why:+$why; }stack trace on stderr"

@@ -109,5 +109,40 @@ if [ -f "$IMG" ] && check types-ids 0 "$CNNKIT" types; then
     fi
 fi
 
+# 7. graph models: README's one-line graphs, the caret under an unknown reference, and the real
+#    Keras graphs of ../shared/keras-real (residual Adds, two heads, two outputs, MobileNetV2)
+if check graph-block 0 "$CNNKIT" summary 'input(32, 32, 16) | conv2d(16, 3, padding=same) | batch_normalization | relu
+                  | conv2d(16, 3, padding=same) | batch_normalization | add(@input) | relu'; then
+    if grep -q "Connected to" <<<"$OUT" && grep -Eq "^add \(add\) .* batch_normalization_1, input$" <<<"$OUT"; then ok graph-block
+    else bad "graph-block: no Connected to / add row in: $OUT"; fi
+fi
+if check graph-heads 0 "$CNNKIT" summary 'input(64, 64, 3) | conv2d(8, 3, activation=relu, name=trunk) | flatten | dense(10, activation=softmax, name=classes)
+                  ; @trunk | global_average_pooling2d | dense(4, name=box)'; then
+    if grep -Eq "^box \(dense\) +\(None, 4\) +36 +global_average_pooling2d$" <<<"$OUT"; then ok graph-heads
+    else bad "graph-heads: no box row in: $OUT"; fi
+fi
+if check graph-caret 1 "$CNNKIT" summary 'conv2d(3, 3, name=stem) | add(@stme)'; then
+    if grep -q "unknown node @stme" <<<"$ERR" && grep -q "did you mean @stem?" <<<"$ERR" \
+            && grep -q "^                                ^$" <<<"$ERR"; then ok graph-caret
+    else bad "graph-caret: $ERR"; fi
+fi
+KR="$ROOT/../shared/keras-real"
+if [ -d "$KR" ] && [ -f "$IMG" ]; then
+    graph_run() { # name file expected-output-line-regex options...
+        local name="$1" file="$2" want="$3"; shift 3
+        if check "$name" 0 "$CNNKIT" run "$KR/$file" "$IMG" "$@" --out "$TMP/$name"; then
+            if grep -Eq "$want" <<<"$OUT" && [ -f "$TMP/$name/report.html" ] && grep -q "<svg" "$TMP/$name/report.html"
+            then ok "$name"; else bad "$name: expected /$want/ and a graph report in: $(echo "$OUT" | tail -4)"; fi
+        fi
+    }
+    graph_run resnet8-k2 k2-resnet8-cifar10.h5 '^output dense \(1, 10\): \[' --resize --rescale 0.00392156862745098
+    graph_run resnet8-k3 k3-resnet8-cifar10.h5 '^output dense \(1, 10\): \[' --resize --rescale 0.00392156862745098
+    graph_run mtcnn-two-heads k2-mtcnn-12net.h5 '^output conv4-2 \(1, 145, 145, 4\)' --rescale 0.00392156862745098
+    graph_run donkeycar-two-outputs k2-donkeycar-2heads.h5 '^output throttle_out \(1, 1\): \[' --resize
+    graph_run kws-mobilenetv2 k2-kws-mobilenetv2.h5 '^output predictions \(1, 8\): \[' --resize --grey
+elif [ "${CI:-}" = "true" ]; then
+    bad "graph runs: $KR is missing (CI must have ../shared/keras-real beside the checkout)"
+fi
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -89,8 +89,9 @@ public final class CliRunner {
             Throwable cause = unwrap(e);
             boolean user = isUserError(cause);
             String msg = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            // Multi-line messages keep their lines: a parse error's caret sits under its column.
             err.println("cnnkit: " + (user ? "" : "internal error: " + cause.getClass().getName() + ": ")
-                    + msg.strip().replace('\n', ' '));
+                    + msg.strip());
             err.println("hint: " + hint(cause, debug));
             if (debug) {
                 cause.printStackTrace(err);
