@@ -145,6 +145,7 @@ def conv_padding(x, cfg, kh, kw):
 
 def run(model, weights, x_nhwc, drop=(), dtype=np.float64):
     """Runs the chain on x (NHWC numpy); returns [(name, class, NHWC output)] per layer."""
+    th = any(l["config"].get("dim_ordering") == "th" for l in chain(model))
     x = torch.from_numpy(x_nhwc.astype(dtype)).permute(0, 3, 1, 2)  # NCHW while 4-D
     stages = []
     for l in chain(model):
@@ -154,7 +155,7 @@ def run(model, weights, x_nhwc, drop=(), dtype=np.float64):
         if cls == "InputLayer" or name in drop:
             continue
         w = {k: torch.from_numpy(v.astype(dtype)) for k, v in weights.get(name, [])}
-        x = forward(cls, cfg, w, x)
+        x = forward(cls, cfg, w, x, channels_first=th)
         stages.append((name, cls, nhwc(x)))
     return stages
 
@@ -165,8 +166,17 @@ def nhwc(x):
     return out.detach().numpy()
 
 
-def forward(cls, cfg, w, x):
+def forward(cls, cfg, w, x, channels_first=False):
     """One layer of Keras class cls (config cfg, weights w by short name) on x (torch, NCHW while 4-D)."""
+    if cls == "Convolution2D" and cfg.get("dim_ordering") == "th":
+        # Keras 1 on Theano: kernel (out, in, kh, kw) and a true convolution (Theano flips the kernel);
+        # border_mode same on odd kernels is Theano's 'half': (k - 1) / 2 on every side.
+        k = w["kernel"].flip([2, 3])
+        kh, kw = k.shape[2], k.shape[3]
+        assert list(cfg["subsample"]) == [1, 1] and kh % 2 == 1 and kw % 2 == 1
+        pad = (kh // 2, kw // 2) if cfg["border_mode"] == "same" else (0, 0)
+        x = F.conv2d(x, k, w.get("bias"), padding=pad)
+        return activation(x, cfg["activation"])
     if cls == "Convolution2D":  # Keras 1
         assert cfg["dim_ordering"] == "tf"
         cfg = dict(cfg, strides=cfg["subsample"], padding=cfg["border_mode"], dilation_rate=[1, 1])
@@ -198,7 +208,7 @@ def forward(cls, cfg, w, x):
         (t, b), (l_, r) = cfg["padding"]
         x = F.pad(x, (l_, r, t, b))
     elif cls == "MaxPooling2D":
-        assert cfg["padding"] == "valid"
+        assert cfg.get("padding", cfg.get("border_mode")) == "valid"  # Keras 1: border_mode
         x = F.max_pool2d(x, tuple(cfg["pool_size"]), tuple(cfg["strides"]))
     elif cls == "AveragePooling2D":
         assert cfg["padding"] == "valid"
@@ -226,6 +236,8 @@ def forward(cls, cfg, w, x):
         flat = x.permute(0, 2, 3, 1) if x.dim() == 4 else x  # Keras reshapes channels_last data
         y = flat.reshape([x.shape[0]] + target)
         x = y.permute(0, 3, 1, 2) if y.dim() == 4 else y
+    elif cls == "Flatten" and channels_first:
+        x = x.reshape(x.shape[0], -1)  # Keras flattens (C, H, W)
     elif cls == "Flatten":
         x = x.permute(0, 2, 3, 1).reshape(x.shape[0], -1)  # channels_last order
     elif cls == "Dense":
@@ -254,6 +266,10 @@ def case(file, name, hw, drop=(), through=None):
         drop = names_after(model, through)
     first = [l for l in chain(model)][0]["config"]
     shape = first.get("batch_input_shape")
+    if first.get("dim_ordering") == "th":
+        # channels_first (C, H, W); k1-th-mnist-cnn writes it without the batch entry
+        c, sh, sw = shape if len(shape) == 3 else shape[1:]
+        shape = [None, sh, sw, c]
     c = shape[3]
     h, w = hw if hw else (shape[1], shape[2])
     x = det_input(h, w, c)
@@ -383,6 +399,7 @@ def main():
         case("k1-tf-conv2d-reshape.h5", "k1-tf-conv2d-reshape", None),
         case("k2-conv-avgpool-gap.h5", "k2-conv-avgpool-gap", None),
         case("k2-convtranspose-crop-gmp.h5", "k2-convtranspose-crop-gmp", None),
+        case("k1-th-mnist-cnn.h5", "k1-th-mnist-cnn", None),
     ]
     os.makedirs(OUT, exist_ok=True)
     doc = {"format_version": 1, "generator": "cnf/golden/keras_real.py",

@@ -16,8 +16,7 @@ import io.cnnkit.io.api.KerasWeights;
 
 /**
  * The real files cnnkit cannot run yet: parsing their architecture fails with a message that
- * names the model, the layer and the reason (a Keras class no provider reads,
- * Theano ordering, a subclassed model), so a user knows what to change. Architectures come from
+ * names the model, the layer and the reason (a Keras class no provider reads, a subclassed model), so a user knows what to change. Architectures come from
  * the .h5 itself where it is a full-model file (skipped when a large file is absent) and from the
  * .json copies in the test resources otherwise.
  */
@@ -43,13 +42,6 @@ class UnsupportedFilesTest {
         for (String p : parts) {
             assertTrue(message.contains(p), "message should mention \"" + p + "\": " + message);
         }
-    }
-
-    @Test
-    void theanoOrderedKeras1() {
-        String m = refusal(KerasReal.jsonResource("k1-th-mnist-cnn"));
-        assertMentions(m, "layer 1 'convolution2d_1' (Convolution2D)", "dim_ordering \"th\"",
-                "Theano/channels_first ordering is not supported", "channels_last");
     }
 
     @Test

@@ -20,9 +20,11 @@ import java.util.Objects;
  * @param seed       seed for the weight initializers (each layer derives its own from it and its name)
  * @param inputName  the name layers use to read the model input (Keras's InputLayer name; default "input")
  * @param outputs    the nodes whose outputs the model returns, in order; empty means the last layer
+ * @param notes      what a reader changed to run the model as written (e.g. a channels_first Keras model
+ *                   converted to channels_last); shown with the summary
  */
 public record ModelDescription(String name, Shape inputShape, List<LayerSpec> layers, long seed, String inputName,
-        List<String> outputs) {
+        List<String> outputs, List<String> notes) {
     /** Default input: RGB images of any size. */
     public static final Shape DEFAULT_INPUT = Shape.of(Shape.UNKNOWN, Shape.UNKNOWN, 3);
     /** The model input's node name unless a description names it. @since 1.3 */
@@ -33,6 +35,7 @@ public record ModelDescription(String name, Shape inputShape, List<LayerSpec> la
         Objects.requireNonNull(inputShape, "inputShape");
         inputName = inputName == null ? DEFAULT_INPUT_NAME : inputName;
         outputs = List.copyOf(outputs == null ? List.of() : outputs);
+        notes = List.copyOf(notes == null ? List.of() : notes);
         List<LayerSpec> renumbered = new ArrayList<>(layers.size());
         for (int i = 0; i < layers.size(); i++) {
             renumbered.add(layers.get(i).withPosition(i + 1));
@@ -42,7 +45,13 @@ public record ModelDescription(String name, Shape inputShape, List<LayerSpec> la
 
     /** A chain (or a graph whose layers name their inputs) with the default input name and output. */
     public ModelDescription(String name, Shape inputShape, List<LayerSpec> layers, long seed) {
-        this(name, inputShape, layers, seed, DEFAULT_INPUT_NAME, List.of());
+        this(name, inputShape, layers, seed, DEFAULT_INPUT_NAME, List.of(), List.of());
+    }
+
+    /** A description without notes. */
+    public ModelDescription(String name, Shape inputShape, List<LayerSpec> layers, long seed, String inputName,
+            List<String> outputs) {
+        this(name, inputShape, layers, seed, inputName, outputs, List.of());
     }
 
     /**
@@ -67,7 +76,7 @@ public record ModelDescription(String name, Shape inputShape, List<LayerSpec> la
         if (n < 0 || n > layers.size()) {
             throw new ModelException("model '" + name + "' has " + layers.size() + " layers; cannot take the first " + n);
         }
-        return new ModelDescription(name, inputShape, layers.subList(0, n), seed, inputName, List.of());
+        return new ModelDescription(name, inputShape, layers.subList(0, n), seed, inputName, List.of(), notes);
     }
 
     /** The first layers up to and including the one named {@code layerName}. */
@@ -84,28 +93,28 @@ public record ModelDescription(String name, Shape inputShape, List<LayerSpec> la
     public ModelDescription extend(List<LayerSpec> more) {
         List<LayerSpec> all = new ArrayList<>(layers);
         all.addAll(more);
-        return new ModelDescription(name, inputShape, all, seed, inputName, List.of());
+        return new ModelDescription(name, inputShape, all, seed, inputName, List.of(), notes);
     }
 
     public ModelDescription withName(String newName) {
-        return new ModelDescription(newName, inputShape, layers, seed, inputName, outputs);
+        return new ModelDescription(newName, inputShape, layers, seed, inputName, outputs, notes);
     }
 
     public ModelDescription withInputShape(Shape shape) {
-        return new ModelDescription(name, shape, layers, seed, inputName, outputs);
+        return new ModelDescription(name, shape, layers, seed, inputName, outputs, notes);
     }
 
     public ModelDescription withSeed(long newSeed) {
-        return new ModelDescription(name, inputShape, layers, newSeed, inputName, outputs);
+        return new ModelDescription(name, inputShape, layers, newSeed, inputName, outputs, notes);
     }
 
     /** @since 1.3 */
     public ModelDescription withLayers(List<LayerSpec> newLayers) {
-        return new ModelDescription(name, inputShape, newLayers, seed, inputName, outputs);
+        return new ModelDescription(name, inputShape, newLayers, seed, inputName, outputs, notes);
     }
 
     /** @since 1.3 */
     public ModelDescription withOutputs(List<String> newOutputs) {
-        return new ModelDescription(name, inputShape, layers, seed, inputName, newOutputs);
+        return new ModelDescription(name, inputShape, layers, seed, inputName, newOutputs, notes);
     }
 }

@@ -7,7 +7,17 @@ import java.util.List;
  * model's summary is Keras's Functional one: the input node first, and a "Connected to"
  * column naming each layer's inputs.
  */
-public record Summary(String model, List<Row> rows, long totalParams, long trainableParams, boolean graph) {
+public record Summary(String model, List<Row> rows, long totalParams, long trainableParams, boolean graph,
+        List<String> notes) {
+    public Summary {
+        notes = List.copyOf(notes);
+    }
+
+    /** A summary without notes. */
+    public Summary(String model, List<Row> rows, long totalParams, long trainableParams, boolean graph) {
+        this(model, rows, totalParams, trainableParams, graph, List.of());
+    }
+
     /** One node: name, type, output shape (Keras notation), parameter count, the nodes it reads. */
     public record Row(String name, String type, Shape outputShape, long params, List<String> connectedTo) {
         public Row {
@@ -65,6 +75,9 @@ public record Summary(String model, List<Row> rows, long totalParams, long train
         b.append(String.format("Total params: %,d%n", totalParams));
         b.append(String.format("Trainable params: %,d%n", trainableParams));
         b.append(String.format("Non-trainable params: %,d%n", nonTrainableParams()));
+        for (String n : notes) {
+            b.append("Note: ").append(n).append('\n');
+        }
         return b.toString();
     }
 

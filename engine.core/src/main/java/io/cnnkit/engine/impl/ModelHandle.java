@@ -214,7 +214,7 @@ final class ModelHandle implements Model {
             }
             trainable += li.parameters() - non;
         }
-        return new Summary(name(), rows, total, trainable, graph);
+        return new Summary(name(), rows, total, trainable, graph, description.notes());
     }
 
     @Override

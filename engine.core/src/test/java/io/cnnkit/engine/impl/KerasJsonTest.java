@@ -139,20 +139,50 @@ class KerasJsonTest {
     }
 
     @Test
-    void theanoOrderingIsRefused() {
+    void theanoOrderingNeedsAPermuteProvider() {
+        // The fake engine has no permute: converting the Flatten of a (C, H, W) tensor needs one.
         var e = assertThrows(ModelException.class, () -> engine.parse(resource("k1-th-mnist-cnn.json")));
-        assertContains(e.getMessage(), "convolution2d_1",
-                "Theano/channels_first ordering is not supported; cnnkit is channels_last");
+        assertContains(e.getMessage(), "is channels_first (layer 1 'convolution2d_1' uses dim_ordering \"th\" (Theano))",
+                "needs a permute before 'flatten_1'", "no provider of layer type 'permute'");
+    }
+
+    /** Reads a Keras class with its config as is (to see what the parser hands providers). */
+    private static io.cnnkit.engine.api.LayerProvider verbatim(String type, String kerasClass) {
+        return new io.cnnkit.engine.fakes.ParseOnly(type, kerasClass) {
+            @Override
+            public java.util.Map<String, Object> fromKeras(String cls, java.util.Map<String, Object> config) {
+                java.util.Map<String, Object> out = new java.util.LinkedHashMap<>(config);
+                out.remove("batch_input_shape");
+                return out;
+            }
+        };
     }
 
     @Test
-    void channelsFirstIsRefused() {
-        var e = assertThrows(ModelException.class, () -> engine.parse("""
+    void channelsFirstIsConvertedToChannelsLast() {
+        engine.register(verbatim("conv2d", "Conv2D"), 10);
+        engine.register(verbatim("batch_normalization", "BatchNormalization"), 10);
+        engine.register(verbatim("max_pooling2d", "MaxPooling2D"), 10);
+        ModelDescription d = engine.parse("""
                 {"class_name": "Sequential", "config": {"name": "cf", "layers": [
                   {"class_name": "Conv2D", "config": {"name": "c", "filters": 2, "kernel_size": [3, 3],
-                   "data_format": "channels_first", "batch_input_shape": [null, 3, 8, 8]}}]}}"""));
-        assertContains(e.getMessage(), "layer 1 'c' (Conv2D)", "data_format \"channels_first\"",
-                "Theano/channels_first ordering is not supported; cnnkit is channels_last");
+                   "data_format": "channels_first", "batch_input_shape": [null, 3, 8, 6]}},
+                  {"class_name": "BatchNormalization", "config": {"name": "bn", "axis": 1}},
+                  {"class_name": "MaxPooling2D", "config": {"name": "p", "pool_size": [2, 2],
+                   "data_format": "channels_first"}}]}}""");
+        assertEquals(Shape.of(8, 6, 3), d.inputShape(), "(C, H, W) becomes (H, W, C)");
+        assertEquals("channels_last", d.layers().get(0).raw("data_format"));
+        assertEquals(3L, d.layers().get(1).raw("axis"), "the channel axis moves to the end");
+        assertEquals(1, d.notes().size());
+        assertContains(d.notes().get(0), "converted from channels_first (layer 1 'c' uses data_format "
+                + "\"channels_first\") to channels_last", "the input is (None, 8, 6, 3) (batch, rows, cols, channels)");
+        var refused = assertThrows(ModelException.class, () -> engine.parse("""
+                {"class_name": "Sequential", "config": {"name": "cf2", "layers": [
+                  {"class_name": "Conv2D", "config": {"name": "c", "filters": 2, "kernel_size": [3, 3],
+                   "data_format": "channels_first", "batch_input_shape": [null, 3, 8, 8]}},
+                  {"class_name": "Reshape", "config": {"name": "r", "target_shape": [2, 36]}}]}}"""));
+        assertContains(refused.getMessage(), "Keras model 'cf2' is channels_first", "not layer 2 'r' (Reshape)",
+                "depends on the layout");
     }
 
     @Test

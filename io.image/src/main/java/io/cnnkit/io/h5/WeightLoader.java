@@ -50,19 +50,28 @@ public final class WeightLoader {
         try (WeightFile wf = WeightFile.open(file)) {
             List<LayerInfo> layers = model.layers();
             List<Entry> entries = new ArrayList<>();
-            List<Planned> plan = options.byName() ? planByName(wf, layers, options, entries)
-                    : planByOrder(wf, layers, entries);
+            java.util.Set<String> theano = theanoLayers(model, wf);
+            List<Planned> plan = options.byName() ? planByName(wf, layers, options, entries, theano)
+                    : planByOrder(wf, layers, entries, theano);
             Map<String, Map<String, Tensor>> values = new LinkedHashMap<>();
             Map<String, String> notes = new LinkedHashMap<>();
             for (Planned p : plan) {
                 Map<String, Tensor> w = new LinkedHashMap<>();
                 boolean converted = false;
+                boolean flipped = false;
                 for (var e : p.pairing().byModelName().entrySet()) {
-                    w.put(e.getKey(), wf.read(e.getValue()));
+                    Tensor t = wf.read(e.getValue());
+                    int[] want = p.layer().weightShapes().get(e.getKey());
+                    if (theano.contains(p.layer().name()) && isTheanoForm(want, t.shape())) {
+                        t = fromTheano(t);
+                        flipped = true;
+                    }
+                    w.put(e.getKey(), t);
                     converted |= e.getValue().dtype().equals("float64");
                 }
                 values.put(p.layer().name(), w);
-                notes.put(p.layer().name(), describe(p, converted, options.byName()));
+                notes.put(p.layer().name(), describe(p, converted, options.byName())
+                        + (flipped ? "; Theano kernel (out, in, kh, kw) transposed to (kh, kw, in, out) and flipped" : ""));
             }
             if (!values.isEmpty()) {
                 model.setWeights(values);
@@ -76,7 +85,7 @@ public final class WeightLoader {
     }
 
     private static List<Planned> planByName(WeightFile wf, List<LayerInfo> layers, LoadOptions options,
-            List<Entry> entries) {
+            List<Entry> entries, java.util.Set<String> theano) {
         Map<String, StoredLayer> stored = new LinkedHashMap<>();
         for (StoredLayer l : wf.layers()) {
             stored.putIfAbsent(l.name(), l);
@@ -97,7 +106,7 @@ public final class WeightLoader {
             Pairing pairing = null;
             if (problem == null) {
                 pairing = pair(sl, li);
-                problem = shapeProblem(pairing, li);
+                problem = shapeProblem(pairing, li, theano.contains(li.name()));
             }
             if (problem != null) {
                 if (options.skipMismatch()) {
@@ -113,7 +122,8 @@ public final class WeightLoader {
         return plan;
     }
 
-    private static List<Planned> planByOrder(WeightFile wf, List<LayerInfo> layers, List<Entry> entries) {
+    private static List<Planned> planByOrder(WeightFile wf, List<LayerInfo> layers, List<Entry> entries,
+            java.util.Set<String> theano) {
         if (wf.isKeras3Native()) {
             throw new CnnIoException(wf.file() + " is a Keras 3 .weights.h5, which stores layers by attribute path, "
                     + "not in model order: load it by name");
@@ -135,7 +145,7 @@ public final class WeightLoader {
             Pairing pairing = null;
             if (problem == null) {
                 pairing = pair(sl, li);
-                problem = shapeProblem(pairing, li);
+                problem = shapeProblem(pairing, li, theano.contains(li.name()));
             }
             if (problem != null) {
                 throw new CnnIoException(wf.file() + ": weighted layer " + (i + 1) + " of the file '" + sl.name()
@@ -189,12 +199,12 @@ public final class WeightLoader {
         return new Pairing(m, true);
     }
 
-    private static String shapeProblem(Pairing p, LayerInfo li) {
+    private static String shapeProblem(Pairing p, LayerInfo li, boolean theano) {
         List<String> bad = new ArrayList<>();
         for (var e : p.byModelName().entrySet()) {
             int[] want = li.weightShapes().get(e.getKey());
             int[] have = e.getValue().shape();
-            if (!Arrays.equals(want, have)) {
+            if (!Arrays.equals(want, have) && !(theano && isTheanoForm(want, have))) {
                 bad.add("weight '" + e.getKey() + "' (stored as '" + e.getValue().storedName() + "') has shape "
                         + Shape.format(have) + " in the file but " + Shape.format(want) + " in the model"
                         + theanoHint(want, have));
@@ -203,12 +213,57 @@ public final class WeightLoader {
         return bad.isEmpty() ? null : "shape mismatch: " + String.join("; ", bad);
     }
 
+    /**
+     * The layers whose kernels this file stores Theano's way: conv layers a channels_first Keras 1
+     * model was converted with ({@code kernel_order: theano}), read from a Keras 1 file (a file
+     * that a later Keras or cnnkit wrote keeps Keras's (kh, kw, in, out)).
+     */
+    private static java.util.Set<String> theanoLayers(Model model, WeightFile wf) {
+        String v = wf.kerasVersion();
+        if (v != null && !v.strip().startsWith("1")) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (io.cnnkit.engine.api.LayerSpec s : model.description().layers()) {
+            if ("theano".equals(s.raw("kernel_order"))) {
+                out.add(s.name());
+            }
+        }
+        return out;
+    }
+
+    /** Whether {@code have} is (out, in, kh, kw) for a model kernel {@code want} of (kh, kw, in, out). */
+    private static boolean isTheanoForm(int[] want, int[] have) {
+        return want != null && want.length == 4 && have.length == 4 && have[0] == want[3] && have[1] == want[2]
+                && have[2] == want[0] && have[3] == want[1];
+    }
+
+    /**
+     * A Theano kernel W[out][in][a][b], used by a true (flipped) convolution, as the cross-correlation
+     * kernel K[a][b][in][out] = W[out][in][kh-1-a][kw-1-b] that Keras's layout means.
+     */
+    private static Tensor fromTheano(Tensor w) {
+        int out = w.dim(0), in = w.dim(1), kh = w.dim(2), kw = w.dim(3);
+        Tensor k = Tensor.zeros(kh, kw, in, out);
+        for (int o = 0; o < out; o++) {
+            for (int i = 0; i < in; i++) {
+                for (int a = 0; a < kh; a++) {
+                    for (int b = 0; b < kw; b++) {
+                        k.set(w.get(o, i, kh - 1 - a, kw - 1 - b), a, b, i, o);
+                    }
+                }
+            }
+        }
+        return k;
+    }
+
     /** Keras 1 Theano-ordered files store conv kernels as (out, in, kh, kw); say so rather than guess. */
     private static String theanoHint(int[] want, int[] have) {
         if (want.length == 4 && have.length == 4 && have[0] == want[3] && have[1] == want[2] && have[2] == want[0]
                 && have[3] == want[1]) {
-            return " (the file's looks like a Theano-ordered Keras 1 kernel (out, in, kh, kw); cnnkit loads Keras's "
-                    + "(kh, kw, in, out) layout and does not convert it)";
+            return " (the file's looks like a Theano-ordered Keras 1 kernel (out, in, kh, kw); cnnkit converts it only "
+                    + "for a model read from its Theano-ordered Keras 1 architecture, which marks the layer kernel_order "
+                    + "theano)";
         }
         return "";
     }

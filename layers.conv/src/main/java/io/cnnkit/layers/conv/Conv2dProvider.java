@@ -31,7 +31,7 @@ public final class Conv2dProvider implements LayerProvider {
     static final String TYPE = "conv2d";
 
     private static final Set<String> PARAMS = Set.of("filters", "kernel_size", "strides", "padding", "dilation_rate",
-            "groups", "use_bias", "activation", "kernel_initializer", "bias_initializer", "data_format");
+            "groups", "use_bias", "activation", "kernel_initializer", "bias_initializer", "data_format", "kernel_order");
 
     /** Keras 1 initializer names that Keras 2 renamed. */
     static final Map<String, String> KERAS1_INIT = Map.of("uniform", "random_uniform", "normal",
@@ -119,6 +119,9 @@ public final class Conv2dProvider implements LayerProvider {
 
     @Override
     public Layer create(LayerSpec spec, Shape inputShape, BuildContext context) {
+        // kernel_order "theano": the kernel of a Keras 1 Theano-ordered file, which the Keras weights
+        // reader transposes from (out, in, kh, kw) and flips when it loads; the layer itself is as any.
+        spec.getChoice("kernel_order", "keras", "keras", "theano");
         Config config = Config.of(spec, inputShape);
         // Check the output size now so an empty output fails at build time with the layer named.
         config.outputShape(spec, inputShape);

@@ -39,7 +39,7 @@ public final class DefaultNames {
             do {
                 free = d.inputName() + "_" + n++;
             } while (taken.containsKey(free));
-            d = new ModelDescription(d.name(), d.inputShape(), d.layers(), d.seed(), free, d.outputs());
+            d = new ModelDescription(d.name(), d.inputShape(), d.layers(), d.seed(), free, d.outputs(), d.notes());
         }
         taken.putIfAbsent(d.inputName(), 0);
         Map<String, Integer> counters = new HashMap<>();

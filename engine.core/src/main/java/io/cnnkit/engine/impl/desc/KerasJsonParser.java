@@ -22,8 +22,6 @@ import io.cnnkit.engine.api.Shape;
  */
 final class KerasJsonParser {
     private static final String INPUT_LAYER = "InputLayer";
-    private static final String CHANNELS_FIRST = "Theano/channels_first ordering is not supported; "
-            + "cnnkit is channels_last";
 
     private final ProviderLookup lookup;
 
@@ -69,25 +67,15 @@ final class KerasJsonParser {
             chain = topological(chain, graph);
         }
 
-        // Refuse channels_first before looking up classes: its message is the useful one.
-        int pos = 0;
-        for (JsonNode l : chain) {
-            pos++;
-            JsonNode c = l.get("config");
-            if (c != null && c.isObject()) {
-                String df = textOrNull(c.get("data_format"));
-                String dim = textOrNull(c.get("dim_ordering"));
-                if ("channels_first".equals(df) || "th".equals(dim)) {
-                    throw new ModelException("Keras model '" + name + "' layer " + pos + " '" + layerName(l) + "' ("
-                            + className(l, pos, name) + ") uses " + ("th".equals(dim) ? "dim_ordering \"th\""
-                                    : "data_format \"channels_first\"") + ": " + CHANNELS_FIRST);
-                }
-            }
-        }
+        // A channels_first model (Keras 2 data_format, Keras 1 Theano dim_ordering) runs converted to
+        // channels_last; what cannot be converted is refused before looking up classes.
+        ChannelsFirst cf = ChannelsFirst.of(name, chain);
 
         Shape input = null;
         List<LayerSpec> specs = new ArrayList<>();
-        pos = 0;
+        Map<String, Boolean> spatial = new LinkedHashMap<>(); // layer -> output still (N, C, H, W) in Keras
+        boolean lastSpatial = true;
+        int pos = 0;
         for (JsonNode l : chain) {
             pos++;
             String cls = className(l, pos, name);
@@ -101,7 +89,7 @@ final class KerasJsonParser {
                     throw new ModelException("Keras model '" + name + "': InputLayer '" + layerName(l)
                             + "' is a second input; cnnkit runs models with one input");
                 }
-                input = batchShape(c, name, layerName(l));
+                input = batchShape(c, name, layerName(l), cf);
                 if (input == null) {
                     throw new ModelException("Keras model '" + name + "': InputLayer '" + layerName(l)
                             + "' has neither batch_input_shape (Keras 2) nor batch_shape (Keras 3)");
@@ -109,7 +97,7 @@ final class KerasJsonParser {
                 continue;
             }
             if (input == null && specs.isEmpty()) {
-                input = batchShape(c, name, layerName(l));
+                input = batchShape(c, name, layerName(l), cf);
                 if (input == null && c != null && c.get("build_config") != null) {
                     input = buildShape(c.get("build_config"), name);
                 }
@@ -117,8 +105,18 @@ final class KerasJsonParser {
                     input = buildShape(l.get("build_config"), name);
                 }
             }
-            LayerSpec spec = layer(name, pos, specs.size() + 1, cls, l, c);
-            specs.add(graph == null || graph.chain ? spec : spec.withInputs(graph.inputs.get(layerName(l))));
+            LayerSpec spec = layer(name, pos, specs.size() + 1, cls, l, c, cf);
+            List<String> inputs = graph == null || graph.chain ? List.of() : graph.inputs.get(layerName(l));
+            boolean inputSpatial = inputs.isEmpty() ? lastSpatial : spatial.getOrDefault(inputs.get(0), true);
+            lastSpatial = ChannelsFirst.spatialAfter(cls, inputSpatial);
+            spatial.put(layerName(l), lastSpatial);
+            if (cf != null && cf.needsChannelsFirstOrder(cls, inputSpatial)) {
+                // Keras flattens (C, H, W): a permute first gives the same order from cnnkit's (H, W, C).
+                LayerSpec permute = cf.permuteBefore(spec, lookup).withInputs(inputs);
+                specs.add(permute);
+                inputs = inputs.isEmpty() ? inputs : List.of(permute.name());
+            }
+            specs.add(spec.withInputs(inputs));
         }
         if (input == null && config.isObject() && config.get("build_input_shape") != null) {
             input = DescriptionParser.shape(config.get("build_input_shape"), "build_input_shape", true);
@@ -127,13 +125,15 @@ final class KerasJsonParser {
             // Keras builds such a model on its first call; cnnkit uses its usual open RGB input.
             input = ModelDescription.DEFAULT_INPUT;
         }
+        List<String> notes = cf == null ? List.of() : List.of(cf.note(input));
         if (graph == null || graph.chain) {
-            return new ModelDescription(name, input, specs, 0L);
+            return new ModelDescription(name, input, specs, 0L, ModelDescription.DEFAULT_INPUT_NAME, List.of(), notes);
         }
-        return new ModelDescription(name, input, specs, 0L, graph.inputName, graph.outputs);
+        return new ModelDescription(name, input, specs, 0L, graph.inputName, graph.outputs, notes);
     }
 
-    private LayerSpec layer(String model, int kerasPos, int pos, String cls, JsonNode l, JsonNode c) {
+    private LayerSpec layer(String model, int kerasPos, int pos, String cls, JsonNode l, JsonNode c,
+            ChannelsFirst cf) {
         String layerName = layerName(l);
         String where = "Keras model '" + model + "' layer " + kerasPos + (layerName == null ? "" : " '" + layerName + "'")
                 + " (" + cls + ")";
@@ -153,6 +153,10 @@ final class KerasJsonParser {
         if (c != null) {
             c.fields().forEachRemaining(e -> config.put(e.getKey(), DescriptionParser.value(e.getValue())));
         }
+        boolean theanoKernel = cf != null && cf.theanoKernel(cls, config);
+        if (cf != null) {
+            cf.toChannelsLast(cls, config);
+        }
         Map<String, Object> params;
         try {
             params = p.fromKeras(cls, config); // a fresh map: the provider may edit it
@@ -167,6 +171,9 @@ final class KerasJsonParser {
         Map<String, Object> clean = new LinkedHashMap<>(params);
         clean.remove("name");
         clean.remove("type");
+        if (theanoKernel) {
+            clean.put(ChannelsFirst.KERNEL_ORDER, ChannelsFirst.THEANO);
+        }
         return new LayerSpec(pos, p.type(), layerName, clean);
     }
 
@@ -431,7 +438,7 @@ final class KerasJsonParser {
         return n != null && n.isTextual() ? n.asText() : null;
     }
 
-    private static Shape batchShape(JsonNode c, String model, String layer) {
+    private static Shape batchShape(JsonNode c, String model, String layer, ChannelsFirst cf) {
         if (c == null) {
             return null;
         }
@@ -439,6 +446,9 @@ final class KerasJsonParser {
             JsonNode s = c.get(key);
             if (s != null && !s.isNull()) {
                 try {
+                    if (cf != null) {
+                        return cf.inputShape(s, key);
+                    }
                     return DescriptionParser.shape(s, key, true);
                 } catch (ModelException e) {
                     throw new ModelException("Keras model '" + model + "' layer '" + layer + "': " + e.getMessage());
