@@ -35,7 +35,7 @@ import io.cnnkit.testkit.Golden;
  * architecture, loaded by layer name, and compared with the independent PyTorch graph forward
  * pass of cnf/golden/keras_graph.py: every output element to relative 1e-5 (plus 1e-6 absolute
  * for values near zero), every node's shape, sum, |sum|, min, max and sampled values (see
- * {@link #compareStats}), Keras's
+ * {@link KerasReal#compareStats}), Keras's
  * parameter count, and bit-identical results for 1 and 2 threads.
  */
 class GraphModelsTest {
@@ -88,7 +88,7 @@ class GraphModelsTest {
                     fail(where + ": not in the trace " + trace.keySet());
                 }
                 assertArrayEquals(RealModelsTest.ints(w.get("shape")), t.shape(), where + " shape");
-                compareStats(where, w, t);
+                KerasReal.compareStats(where, w, t, RTOL, ATOL);
             }
             assertEquals(keras.size(), trace.size(), name + ": one stage per Keras layer (input included)");
 
@@ -113,33 +113,6 @@ class GraphModelsTest {
                     m.summary().totalParams());
         } finally {
             m.close();
-        }
-    }
-
-    /**
-     * A stage's recorded summary against the tensor: sums to relative 1e-5 of the stage's |sum|;
-     * min, max and sampled values to relative 1e-5 plus 1e-5 of the stage's mean |value| (an
-     * intermediate value can be a small difference of large ones, as after BatchNormalization).
-     */
-    private static void compareStats(String where, JsonNode w, Tensor t) {
-        Map<String, Double> got = KerasReal.stats(t);
-        double scale = w.get("abs_sum").asDouble();
-        double floor = Math.max(ATOL, RTOL * scale / t.size());
-        check(where, "sum", w.get("sum").asDouble(), got.get("sum"), RTOL * scale + ATOL);
-        check(where, "abs_sum", scale, got.get("abs_sum"), RTOL * scale + ATOL);
-        check(where, "min", w.get("min").asDouble(), got.get("min"), RTOL * Math.abs(w.get("min").asDouble()) + floor);
-        check(where, "max", w.get("max").asDouble(), got.get("max"), RTOL * Math.abs(w.get("max").asDouble()) + floor);
-        for (JsonNode sample : w.get("samples")) {
-            int at = sample.get(0).asInt();
-            double e = sample.get(1).asDouble();
-            check(where, "value at flat index " + at, e, t.data()[t.offset() + at], RTOL * Math.abs(e) + floor);
-        }
-    }
-
-    private static void check(String where, String what, double expected, double got, double tolerance) {
-        if (!(Math.abs(expected - got) <= tolerance)) {
-            fail(String.format("%s: %s is %.8g, PyTorch %.8g (|diff| %.3g > %.3g)", where, what, got, expected,
-                    Math.abs(expected - got), tolerance));
         }
     }
 

@@ -203,6 +203,41 @@ final class KerasReal {
         return m;
     }
 
+    /**
+     * A stage's recorded summary (keras_real.py / keras_graph.py) against the tensor: sums to
+     * relative {@code rtol} of the stage's |sum|; min, max and sampled values to relative
+     * {@code rtol} plus the larger of {@code atol} and {@code rtol} times the stage's mean |value|
+     * (an intermediate value can be a small difference of large ones, as after
+     * BatchNormalization). Returns the largest |difference| / tolerance (1 = at the limit).
+     */
+    static double compareStats(String where, JsonNode w, Tensor t, double rtol, double atol) {
+        Map<String, Double> got = stats(t);
+        double scale = w.get("abs_sum").asDouble();
+        double floor = Math.max(atol, rtol * scale / Math.max(t.size(), 1));
+        double worst = 0;
+        worst = Math.max(worst, check(where, "sum", w.get("sum").asDouble(), got.get("sum"), rtol * scale + atol));
+        worst = Math.max(worst, check(where, "abs_sum", scale, got.get("abs_sum"), rtol * scale + atol));
+        double min = w.get("min").asDouble(), max = w.get("max").asDouble();
+        worst = Math.max(worst, check(where, "min", min, got.get("min"), rtol * Math.abs(min) + floor));
+        worst = Math.max(worst, check(where, "max", max, got.get("max"), rtol * Math.abs(max) + floor));
+        for (JsonNode sample : w.get("samples")) {
+            int at = sample.get(0).asInt();
+            double e = sample.get(1).asDouble();
+            worst = Math.max(worst, check(where, "value at flat index " + at, e, t.data()[t.offset() + at],
+                    rtol * Math.abs(e) + floor));
+        }
+        return worst;
+    }
+
+    private static double check(String where, String what, double expected, double got, double tolerance) {
+        double diff = Math.abs(expected - got);
+        if (!(diff <= tolerance)) {
+            org.junit.jupiter.api.Assertions.fail(String.format("%s: %s is %.8g, PyTorch %.8g (|diff| %.3g > %.3g)",
+                    where, what, got, expected, diff, tolerance));
+        }
+        return diff / tolerance;
+    }
+
     static boolean allFinite(Tensor t) {
         for (int i = 0; i < t.size(); i++) {
             if (!Float.isFinite(t.data()[t.offset() + i])) {

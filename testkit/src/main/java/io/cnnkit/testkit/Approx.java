@@ -9,35 +9,16 @@ public final class Approx {
     private Approx() {
     }
 
+    /** The absolute floor of {@link #assertClose}: float32 noise around zero. */
+    public static final double ATOL = 1e-6;
+
     /**
-     * Asserts equal shapes and |a - e| <= rtol * max(|e|, 1) for every element (relative,
-     * with an absolute floor at 1 so values near zero do not demand impossible precision).
+     * Asserts equal shapes and |a - e| <= rtol * |e| + {@value #ATOL} for every element: relative,
+     * with a small absolute floor so values near zero do not demand more than float32 gives.
+     * Infinities and NaN must match exactly.
      */
     public static void assertClose(String what, Tensor expected, Tensor actual, double rtol) {
-        if (!expected.hasShape(actual.shape())) {
-            fail(what + ": shape " + actual.shapeString() + ", expected " + expected.shapeString());
-        }
-        double worst = 0;
-        int worstAt = -1;
-        float[] e = expected.data();
-        float[] a = actual.data();
-        for (int i = 0; i < expected.size(); i++) {
-            float ev = e[expected.offset() + i];
-            float av = a[actual.offset() + i];
-            double diff = Math.abs((double) ev - av) / Math.max(Math.abs(ev), 1.0);
-            if (Double.isNaN(av) != Double.isNaN(ev)) {
-                diff = Double.POSITIVE_INFINITY;
-            }
-            if (diff > worst) {
-                worst = diff;
-                worstAt = i;
-            }
-        }
-        if (worst > rtol) {
-            fail(String.format("%s: largest relative difference %.3g at flat index %d (expected %s, got %s), "
-                    + "tolerance %.1g", what, worst, worstAt, e[expected.offset() + worstAt],
-                    a[actual.offset() + worstAt], rtol));
-        }
+        assertRelClose(what, expected, actual, rtol, ATOL);
     }
 
     /**
@@ -71,13 +52,27 @@ public final class Approx {
         }
     }
 
-    /** The largest relative difference (for reports). */
+    /**
+     * Asserts equal shapes and |a - e| <= rtol * max|e| (normwise): for two float32 kernels that sum
+     * long dot products in different orders (FMA, blocking), where an element that is a small
+     * difference of large terms differs more than its own size suggests.
+     */
+    public static void assertNormClose(String what, Tensor expected, Tensor actual, double rtol) {
+        double scale = 0;
+        for (int i = 0; i < expected.size(); i++) {
+            scale = Math.max(scale, Math.abs(expected.data()[expected.offset() + i]));
+        }
+        assertRelClose(what + " (normwise, max |expected| " + (float) scale + ")", expected, actual, 0,
+                rtol * Math.max(scale, Float.MIN_NORMAL));
+    }
+
+    /** The largest relative difference |a - e| / max(|e|, ATOL), for reports. */
     public static double maxRelDiff(Tensor expected, Tensor actual) {
         double worst = 0;
         for (int i = 0; i < expected.size(); i++) {
             float ev = expected.data()[expected.offset() + i];
             float av = actual.data()[actual.offset() + i];
-            worst = Math.max(worst, Math.abs((double) ev - av) / Math.max(Math.abs(ev), 1.0));
+            worst = Math.max(worst, Math.abs((double) ev - av) / Math.max(Math.abs(ev), ATOL));
         }
         return worst;
     }

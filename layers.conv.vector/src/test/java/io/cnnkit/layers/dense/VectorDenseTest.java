@@ -72,7 +72,7 @@ class VectorDenseTest {
             Arrays.fill(fast, Float.NaN);
             VectorDenseGemm.multiply(x.data(), 0, rows, in, k.data(), 0, bd, 0, units, fast, 0, shuffled(trial));
             String what = "trial " + trial + " rows " + rows + " in " + in + " units " + units;
-            Approx.assertClose(what, Tensor.wrap(expected, rows, units), Tensor.wrap(fast, rows, units), 1e-5);
+            Approx.assertNormClose(what, Tensor.wrap(expected, rows, units), Tensor.wrap(fast, rows, units), 1e-5);
             float[] again = new float[rows * units];
             VectorDenseGemm.multiply(x.data(), 0, rows, in, k.data(), 0, bd, 0, units, again, 0,
                     shuffled(trial + 100));
@@ -92,7 +92,7 @@ class VectorDenseTest {
             float[] fast = new float[rows * units];
             Arrays.fill(fast, Float.NaN);
             VectorDenseGemm.multiply(x.data(), 0, rows, in, k.data(), 0, b.data(), 0, units, fast, 0, shuffled(rows));
-            Approx.assertClose("rows " + rows, Tensor.wrap(expected, rows, units), Tensor.wrap(fast, rows, units), 1e-5);
+            Approx.assertNormClose("rows " + rows, Tensor.wrap(expected, rows, units), Tensor.wrap(fast, rows, units), 1e-5);
             float[] again = new float[rows * units];
             VectorDenseGemm.multiply(x.data(), 0, rows, in, k.data(), 0, b.data(), 0, units, again, 0,
                     shuffled(rows + 10));
@@ -128,7 +128,7 @@ class VectorDenseTest {
             assertTrue(y1.contentEquals(m.predict(x, RunOptions.DEFAULT.withThreads(7))), "1 vs 7 threads");
             float[] expected = new float[70 * 130];
             DenseKernels.naive(x.data(), 0, 70, 300, kernel.data(), 0, bias.data(), 0, 130, expected, 0);
-            Approx.assertClose("engine vs naive", Tensor.wrap(expected, 70, 130), y1, 1e-5);
+            Approx.assertNormClose("engine vs naive", Tensor.wrap(expected, 70, 130), y1, 1e-5);
             float[] direct = new float[70 * 130];
             VectorDenseGemm.multiply(x.data(), 0, 70, 300, kernel.data(), 0, bias.data(), 0, 130, direct, 0,
                     shuffled(1));
