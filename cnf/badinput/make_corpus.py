@@ -279,10 +279,10 @@ def models():
 def seeds():
     """Seed corpora in Jazzer's layout: <package>/<TestClass>Inputs/<method>/<file>."""
     base = os.path.join(SEEDS, "FuzzTargetsInputs")
-    # Findings of fuzzing runs (crash-*, timeout-*) are regression inputs: keep them.
+    # Findings of fuzzing runs (crash-*, timeout-*) and hand-picked graph seeds (graph-*) are regression inputs: keep them.
     for dirpath, _, files in os.walk(base):
         for f in files:
-            if not f.startswith(("crash-", "timeout-")):
+            if not f.startswith(("crash-", "timeout-", "graph-")):
                 os.remove(os.path.join(dirpath, f))
 
     def seed(method, name, data):
