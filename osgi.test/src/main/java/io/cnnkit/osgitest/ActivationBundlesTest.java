@@ -1,7 +1,9 @@
 package io.cnnkit.osgitest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -10,6 +12,8 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
 
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.Engine;
@@ -82,6 +86,32 @@ class ActivationBundlesTest {
                 .filter(b -> b.startsWith("io.cnnkit.activations.")).sorted().toList();
         List<String> covered = cases().map(Case::bundle).distinct().sorted().toList();
         assertEquals(inRun, covered, "activation bundles in the run vs. covered here");
+    }
+
+    /**
+     * Each activation class is one service, registered by DS with its {@code @ActivationName}
+     * property; Aries SPI Fly (in the run) does not register the classes that bnd lists in
+     * META-INF/services a second time.
+     */
+    @org.junit.jupiter.api.Test
+    void everyActivationIsRegisteredOnceByDs() {
+        for (String bsn : cases().map(Case::bundle).distinct().toList()) {
+            org.osgi.framework.Bundle b = Osgi.bundle(bsn);
+            ServiceReference<?>[] refs = b.getRegisteredServices();
+            List<ServiceReference<?>> services = Stream.of(refs == null ? new ServiceReference<?>[0] : refs)
+                    .filter(r -> List.of((String[]) r.getProperty(Constants.OBJECTCLASS))
+                            .contains(Activation.class.getName()))
+                    .toList();
+            assertEquals(b.getHeaders().get("Service-Component").split(",").length, services.size(),
+                    bsn + " registers " + services);
+            for (ServiceReference<?> r : services) {
+                assertNull(r.getProperty("serviceloader.mediator"), bsn + ": registered by a ServiceLoader mediator: "
+                        + r);
+                assertNotNull(r.getProperty("component.name"), bsn + ": not a DS service: " + r);
+                assertNotNull(r.getProperty(Activation.NAME), bsn + ": no " + Activation.NAME + ": " + r);
+            }
+            assertFalse(b.getHeaders().get("Require-Capability").contains("osgi.serviceloader.registrar"), bsn);
+        }
     }
 
     static double[] expected(Case c) {

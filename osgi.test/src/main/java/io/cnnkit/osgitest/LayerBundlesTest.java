@@ -1,16 +1,21 @@
 package io.cnnkit.osgitest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 
 import io.cnnkit.engine.api.Engine;
@@ -100,6 +105,41 @@ class LayerBundlesTest {
                                 ? Math.max(x.get(0, y, xx, c), 0) : x.get(0, y, xx, c - 2))),
                 new Case("merge", MERGE, "Merge", "activation(relu) | merge(@input, mode=ave)",
                         new int[] { 1, 4, 4, 2 }, x -> map(x, v -> (Math.max(v, 0) + v) / 2)));
+    }
+
+    /**
+     * Each provider class of a layer bundle is one service, registered by DS with its
+     * {@code @LayerType} properties. The bundles list their providers in META-INF/services (bnd
+     * writes it from {@code @LayerType}) and Aries SPI Fly is in the run: it must not register
+     * them a second time (the bundles do not require the osgi.serviceloader.registrar extender).
+     */
+    @Test
+    void everyProviderIsRegisteredOnceByDs() throws Exception {
+        for (String bsn : List.of(CONV, POOL, DENSE, MERGE)) {
+            org.osgi.framework.Bundle b = Osgi.bundle(bsn);
+            ServiceReference<?>[] refs = b.getRegisteredServices();
+            List<ServiceReference<?>> providers = Stream.of(refs == null ? new ServiceReference<?>[0] : refs)
+                    .filter(r -> List.of((String[]) r.getProperty(Constants.OBJECTCLASS))
+                            .contains(LayerProvider.class.getName()))
+                    .toList();
+            String components = b.getHeaders().get("Service-Component");
+            assertEquals(components.split(",").length, providers.size(), bsn + " registers " + providers);
+            Set<Object> types = new TreeSet<>();
+            for (ServiceReference<?> r : providers) {
+                assertNull(r.getProperty("serviceloader.mediator"), bsn + ": registered by a ServiceLoader mediator: "
+                        + r + " " + Nhwc.strings(r.getPropertyKeys()));
+                assertNotNull(r.getProperty("component.name"), bsn + ": not a DS service: " + r);
+                assertTrue(types.add(r.getProperty(LayerProvider.TYPE)), bsn + ": two services of one type: "
+                        + r.getProperty(LayerProvider.TYPE));
+            }
+            String caps = b.getHeaders().get("Provide-Capability");
+            assertTrue(caps.contains("osgi.serviceloader"), bsn + " Provide-Capability: " + caps);
+            String reqs = b.getHeaders().get("Require-Capability");
+            assertFalse(reqs.contains("osgi.serviceloader.registrar"), bsn + " Require-Capability: " + reqs);
+        }
+        assertEquals(1, Stream.of(Osgi.context().getBundles())
+                .filter(b -> "org.apache.aries.spifly.dynamic.bundle".equals(b.getSymbolicName())
+                        && b.getState() == org.osgi.framework.Bundle.ACTIVE).count(), "SPI Fly active in the run");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -16,8 +16,10 @@ public final class Engines {
 
     /**
      * An engine with every {@link LayerProvider} and {@link Activation} that
-     * {@link ServiceLoader} finds through {@code loader} (each cnnkit bundle jar lists its
-     * providers in META-INF/services).
+     * {@link ServiceLoader} finds through {@code loader}. Each cnnkit bundle jar lists its
+     * providers in META-INF/services, which bnd writes from their {@link LayerType} /
+     * {@link ActivationName} annotations; the engine keys each one by {@link LayerProvider#type()}
+     * / {@link Activation#name()}, which read the same annotations.
      */
     public static StandaloneEngine fromServiceLoader(ClassLoader loader) {
         StandaloneEngine engine = standalone();

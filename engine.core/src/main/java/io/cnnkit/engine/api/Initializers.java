@@ -15,6 +15,8 @@ import java.util.TreeSet;
  * <p>A parameter value may be a name ({@code "he_normal"}), a Keras serialized object
  * ({@code {"class_name": "Constant", "config": {"value": 0.12}}}, Keras 2 and 3), or the
  * one-line form's call ({@code constant(0.12)}: class_name plus positional {@code args}).
+ * Keras's aliases {@code zero}, {@code one}, {@code uniform} and {@code normal} (the Keras 1
+ * names) are read as zeros, ones, random_uniform and random_normal (since 1.4: uniform, normal).
  *
  * <p>A Keras file may name a plain Python function as initializer; Keras 2.13 and later store
  * it as {@code {"module": "builtins", "class_name": "function", "config": "random_kernel"}}: the
@@ -42,6 +44,13 @@ public final class Initializers {
             "sobel_y", new float[][] {{-1, -2, -1}, {0, 0, 0}, {1, 2, 1}},
             "box", new float[][] {{1 / 9f, 1 / 9f, 1 / 9f}, {1 / 9f, 1 / 9f, 1 / 9f}, {1 / 9f, 1 / 9f, 1 / 9f}},
             "gaussian", new float[][] {{1 / 16f, 2 / 16f, 1 / 16f}, {2 / 16f, 4 / 16f, 2 / 16f}, {1 / 16f, 2 / 16f, 1 / 16f}});
+
+    /**
+     * Other names Keras reads for initializers: Keras 1's (zero, one, uniform, normal), which
+     * Keras 2 kept as aliases. Keras 1 configs pass them as they are (see {@link Keras1}).
+     */
+    private static final Map<String, String> ALIASES = Map.of("zero", "zeros", "one", "ones", "uniform",
+            "random_uniform", "normal", "random_normal");
 
     private static final List<String> KERAS_NAMES = List.of("glorot_uniform", "glorot_normal", "he_uniform",
             "he_normal", "lecun_uniform", "lecun_normal", "random_uniform", "random_normal", "truncated_normal",
@@ -107,15 +116,16 @@ public final class Initializers {
             throw spec.paramError(param, "must name an initializer (" + String.join(", ", names())
                     + "), got " + LayerSpec.describe(v));
         }
-        String key = snake(name);
+        String snake = snake(name);
+        String key = ALIASES.getOrDefault(snake, snake);
         double scale;
         String mode;
         String dist;
         switch (key) {
-            case "zeros", "zero" -> {
+            case "zeros" -> {
                 return (t, r) -> fillConst(t, 0f);
             }
-            case "ones", "one" -> {
+            case "ones" -> {
                 return (t, r) -> fillConst(t, 1f);
             }
             case "constant" -> {

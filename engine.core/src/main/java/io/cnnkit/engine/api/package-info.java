@@ -2,9 +2,18 @@
  * The cnnkit API: tensors, the layer and activation service interfaces that plug-in
  * bundles implement, model descriptions, and the {@link io.cnnkit.engine.api.Engine}
  * service that builds and runs models.
+ *
+ * <p>1.4: a plug-in declares its layer type and Keras classes once, with
+ * {@link io.cnnkit.engine.api.LayerType} (an activation its name with
+ * {@link io.cnnkit.engine.api.ActivationName}); both now have runtime retention, and
+ * {@link io.cnnkit.engine.api.LayerProvider#type()}, {@link io.cnnkit.engine.api.LayerProvider#kerasClasses()}
+ * and {@link io.cnnkit.engine.api.Activation#name()} are default methods that read them, so
+ * providers no longer override them (existing overrides keep working; one that disagrees
+ * with the annotation is an error at registration). The engine takes the values from the
+ * service properties in OSGi. bnd writes META-INF/services from the annotations.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.cnnkit.engine.api;
 
 import org.osgi.annotation.bundle.Export;

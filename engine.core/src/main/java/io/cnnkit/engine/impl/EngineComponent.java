@@ -27,7 +27,9 @@ import io.cnnkit.engine.api.ModelDescription;
 /**
  * The engine as a DS service. Layer providers and activations arrive through dynamic,
  * greedy, multiple references, so a better-ranked provider replaces the current one at
- * once and a leaving one triggers a rebuild of the models that used it.
+ * once and a leaving one triggers a rebuild of the models that used it. Each is registered
+ * under its service properties ({@value LayerProvider#TYPE} and {@value LayerProvider#KERAS_CLASS},
+ * {@value Activation#NAME}), which DS sets from the class's {@code @LayerType} / {@code @ActivationName}.
  */
 // Immediate: a delayed component would be deactivated (dropping every model) whenever its last user lets go.
 @Component(service = Engine.class, configurationPid = EngineComponent.PID, immediate = true)
@@ -70,8 +72,10 @@ public final class EngineComponent implements Engine {
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             target = "(" + LayerProvider.TYPE + "=*)")
     void addLayerProvider(ServiceReference<LayerProvider> ref, LayerProvider provider) {
-        checkKey(ref, LayerProvider.TYPE, provider.type());
-        engine.addLayerProvider(provider, ranking(ref), serviceId(ref), origin(ref));
+        // The type and Keras classes are the service properties (DS sets them from @LayerType);
+        // the engine checks them against type() and the annotation.
+        engine.addLayerProvider(provider, string(ref, LayerProvider.TYPE), ref.getProperty(LayerProvider.KERAS_CLASS),
+                ranking(ref), serviceId(ref), origin(ref));
     }
 
     void updatedLayerProvider(ServiceReference<LayerProvider> ref, LayerProvider provider) {
@@ -86,8 +90,7 @@ public final class EngineComponent implements Engine {
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             target = "(" + Activation.NAME + "=*)")
     void addActivation(ServiceReference<Activation> ref, Activation activation) {
-        checkKey(ref, Activation.NAME, activation.name());
-        engine.addActivation(activation, ranking(ref), serviceId(ref), origin(ref));
+        engine.addActivation(activation, string(ref, Activation.NAME), ranking(ref), serviceId(ref), origin(ref));
     }
 
     void updatedActivation(ServiceReference<Activation> ref, Activation activation) {
@@ -98,13 +101,10 @@ public final class EngineComponent implements Engine {
         engine.removeActivation(activation);
     }
 
-    /** The registry keys by type()/name(); a service property saying otherwise is a packaging error. */
-    private static void checkKey(ServiceReference<?> ref, String property, String key) {
+    /** A single-valued service property as a string, or null. */
+    private static String string(ServiceReference<?> ref, String property) {
         Object p = ref.getProperty(property);
-        if (p != null && !String.valueOf(p).equals(key)) {
-            throw new IllegalArgumentException("service " + origin(ref) + " has " + property + "=" + p
-                    + " but its object says '" + key + "'; the two must be equal");
-        }
+        return p == null ? null : String.valueOf(p);
     }
 
     private static int ranking(ServiceReference<?> ref) {

@@ -56,12 +56,12 @@ public final class EngineImpl implements StandaloneEngine {
 
     @Override
     public void register(LayerProvider provider, int ranking) {
-        addLayerProvider(provider, ranking, LOCAL_IDS.incrementAndGet(), provider.getClass().getName());
+        addLayerProvider(provider, null, null, ranking, LOCAL_IDS.incrementAndGet(), provider.getClass().getName());
     }
 
     @Override
     public void register(Activation activation, int ranking) {
-        addActivation(activation, ranking, LOCAL_IDS.incrementAndGet(), activation.getClass().getName());
+        addActivation(activation, null, ranking, LOCAL_IDS.incrementAndGet(), activation.getClass().getName());
     }
 
     @Override
@@ -74,21 +74,28 @@ public final class EngineImpl implements StandaloneEngine {
         }
     }
 
-    /** Adds a layer provider under {@code type} (the service property; checked against type()). */
-    public void addLayerProvider(LayerProvider p, int ranking, long serviceId, String origin) {
-        String type = p.type();
-        if (type == null || type.isBlank()) {
-            throw new IllegalArgumentException("layer provider " + origin + " has no type");
-        }
-        layerRegistry.add(new Registry.Entry<>(type, p, ranking, serviceId, origin));
+    /**
+     * Adds a layer provider. In OSGi {@code typeProperty} and {@code kerasClassProperty} are
+     * its {@value LayerProvider#TYPE} and {@value LayerProvider#KERAS_CLASS} service properties:
+     * the registry keys it by the first, and the Keras JSON parser finds it by the second. On a
+     * plain classpath both are null and {@link LayerProvider#type()} /
+     * {@link LayerProvider#kerasClasses()} (by default the class's {@code @LayerType}) give them.
+     * A property, an override and the annotation that disagree are refused ({@link Declarations}).
+     */
+    public void addLayerProvider(LayerProvider p, String typeProperty, Object kerasClassProperty, int ranking,
+            long serviceId, String origin) {
+        String type = Declarations.layerType(p, typeProperty, origin);
+        List<String> kerasClasses = Declarations.kerasClasses(p, kerasClassProperty, origin);
+        layerRegistry.add(new Registry.Entry<>(type, p, kerasClasses, ranking, serviceId, origin));
     }
 
-    public void addActivation(Activation a, int ranking, long serviceId, String origin) {
-        String name = a.name();
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("activation " + origin + " has no name");
-        }
-        activationRegistry.add(new Registry.Entry<>(name, a, ranking, serviceId, origin));
+    /**
+     * Adds an activation under its {@value Activation#NAME} service property (OSGi), or under
+     * {@link Activation#name()} (by default the class's {@code @ActivationName}) when that is null.
+     */
+    public void addActivation(Activation a, String nameProperty, int ranking, long serviceId, String origin) {
+        String name = Declarations.activationName(a, nameProperty, origin);
+        activationRegistry.add(new Registry.Entry<>(name, a, List.of(), ranking, serviceId, origin));
     }
 
     public void removeLayerProvider(LayerProvider p) {
@@ -208,7 +215,7 @@ public final class EngineImpl implements StandaloneEngine {
             @Override
             public LayerProvider byKerasClass(String kerasClass) {
                 for (var e : layerRegistry.bestEntries()) {
-                    if (e.service().kerasClasses().contains(kerasClass)) {
+                    if (e.kerasClasses().contains(kerasClass)) {
                         return e.service();
                     }
                 }
@@ -234,7 +241,7 @@ public final class EngineImpl implements StandaloneEngine {
             public List<String> kerasClasses() {
                 java.util.TreeSet<String> all = new java.util.TreeSet<>();
                 for (var e : layerRegistry.bestEntries()) {
-                    all.addAll(e.service().kerasClasses());
+                    all.addAll(e.kerasClasses());
                 }
                 return List.copyOf(all);
             }

@@ -16,8 +16,12 @@ import java.util.function.Consumer;
  * @param <T> LayerProvider or Activation
  */
 final class Registry<T> {
-    /** One registered provider. {@code origin} says where it comes from, for cnn:types. */
-    record Entry<T>(String key, T service, int ranking, long serviceId, String origin) {
+    /**
+     * One registered provider. {@code kerasClasses}: the Keras classes a layer provider reads
+     * (its cnnkit.keras.class service property, or its kerasClasses() outside OSGi; empty for
+     * activations). {@code origin} says where it comes from, for cnn:types.
+     */
+    record Entry<T>(String key, T service, List<String> kerasClasses, int ranking, long serviceId, String origin) {
     }
 
     private static final Comparator<Entry<?>> BEST_FIRST = Comparator
@@ -94,7 +98,7 @@ final class Registry<T> {
                     Entry<T> e = list.get(i);
                     if (e.service() == service) {
                         Entry<T> before = list.get(0);
-                        list.set(i, new Entry<>(e.key(), service, ranking, e.serviceId(), e.origin()));
+                        list.set(i, new Entry<>(e.key(), service, e.kerasClasses(), ranking, e.serviceId(), e.origin()));
                         list.sort(BEST_FIRST);
                         key = e.key();
                         changed = before.service() != list.get(0).service() || before == e;

@@ -139,6 +139,17 @@ class KerasJsonTest {
     }
 
     @Test
+    void lambdaLayersAreRefusedByName() {
+        for (String cls : List.of("Lambda", "TFOpLambda", "SlicingOpLambda")) {
+            var e = assertThrows(ModelException.class, () -> engine.parse("""
+                    {"class_name": "Sequential", "config": {"name": "l", "layers": [
+                      {"class_name": "Dense", "config": {"name": "d", "units": 2, "batch_input_shape": [null, 4]}},
+                      {"class_name": "%s", "config": {"name": "py", "function": "abc"}}]}}""".formatted(cls)));
+            assertContains(e.getMessage(), "layer 2 'py' (" + cls + ") runs Python code", "cannot run in Java");
+        }
+    }
+
+    @Test
     void theanoOrderingNeedsAPermuteProvider() {
         // The fake engine has no permute: converting the Flatten of a (C, H, W) tensor needs one.
         var e = assertThrows(ModelException.class, () -> engine.parse(resource("k1-th-mnist-cnn.json")));

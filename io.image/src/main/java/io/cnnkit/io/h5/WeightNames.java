@@ -1,5 +1,6 @@
 package io.cnnkit.io.h5;
 
+import java.util.List;
 import java.util.Map;
 
 /** Maps a weight name as stored in a file to the model's weight name. */
@@ -36,11 +37,11 @@ final class WeightNames {
                 return k2;
             }
         }
-        if (s.endsWith("_W")) {
-            return "kernel";
-        }
-        if (s.endsWith("_b")) {
-            return "bias";
+        // A prefix other than the layer's name: only the unambiguous W and b suffixes (of KERAS1).
+        for (String suffix : List.of("W", "b")) {
+            if (s.endsWith("_" + suffix)) {
+                return KERAS1.get(suffix);
+            }
         }
         return s;
     }

@@ -1,6 +1,5 @@
 package io.cnnkit.layers.conv;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +13,7 @@ import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Initializers;
+import io.cnnkit.engine.api.Keras1;
 import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerSpec;
@@ -33,10 +33,6 @@ public final class Conv2dProvider implements LayerProvider {
     private static final Set<String> PARAMS = Set.of("filters", "kernel_size", "strides", "padding", "dilation_rate",
             "groups", "use_bias", "activation", "kernel_initializer", "bias_initializer", "data_format", "kernel_order");
 
-    /** Keras 1 initializer names that Keras 2 renamed. */
-    static final Map<String, String> KERAS1_INIT = Map.of("uniform", "random_uniform", "normal",
-            "random_normal", "zero", "zeros", "one", "ones");
-
     private final ConvBackend backend;
 
     public Conv2dProvider() {
@@ -55,11 +51,6 @@ public final class Conv2dProvider implements LayerProvider {
     }
 
     @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
     public List<String> positionalParameters() {
         return List.of("filters", "kernel_size");
     }
@@ -70,45 +61,13 @@ public final class Conv2dProvider implements LayerProvider {
     }
 
     @Override
-    public List<String> kerasClasses() {
-        return List.of("Conv2D", "Convolution2D");
-    }
-
-    @Override
     public Map<String, Object> fromKeras(String kerasClass, Map<String, Object> config) {
         if (!"Convolution2D".equals(kerasClass)) {
             return LayerProvider.super.fromKeras(kerasClass, config);
         }
         // Keras 1: Convolution2D(nb_filter, nb_row, nb_col, init, activation, border_mode, subsample, dim_ordering,
-        // bias). Keras 2 keys are kept too: there Convolution2D is an alias of Conv2D.
-        Map<String, Object> out = new LinkedHashMap<>(LayerProvider.super.fromKeras(kerasClass, config));
-        putIfPresent(out, "filters", config.get("nb_filter"));
-        if (config.get("nb_row") != null || config.get("nb_col") != null) {
-            out.put("kernel_size", Arrays.asList(config.get("nb_row"), config.get("nb_col")));
-        }
-        putIfPresent(out, "strides", config.get("subsample"));
-        putIfPresent(out, "padding", config.get("border_mode"));
-        putIfPresent(out, "use_bias", config.get("bias"));
-        putIfPresent(out, "kernel_initializer", keras1Init(config.get("init")));
-        putIfPresent(out, "activation", config.get("activation"));
-        putIfPresent(out, "data_format", keras1DataFormat(config.get("dim_ordering")));
-        return out;
-    }
-
-    /** A Keras 1 {@code init} value with Keras 2's name ("uniform" -> "random_uniform"); others unchanged. */
-    static Object keras1Init(Object init) {
-        return init instanceof String s ? KERAS1_INIT.getOrDefault(s, s) : init;
-    }
-
-    /** Keras 1's dim_ordering "tf" is channels_last, "th" channels_first (then rejected with advice). */
-    static Object keras1DataFormat(Object dimOrdering) {
-        if ("tf".equals(dimOrdering)) {
-            return "channels_last";
-        }
-        if ("th".equals(dimOrdering)) {
-            return "channels_first";
-        }
-        return dimOrdering;
+        // bias), renamed as Keras1 declares. Keras 2 keys are kept too: there Convolution2D is an alias of Conv2D.
+        return Keras1.rename(config, PARAMS, new LinkedHashMap<>(LayerProvider.super.fromKeras(kerasClass, config)));
     }
 
     static void putIfPresent(Map<String, Object> out, String key, Object value) {

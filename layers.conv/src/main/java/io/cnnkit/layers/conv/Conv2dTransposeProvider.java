@@ -49,11 +49,6 @@ public final class Conv2dTransposeProvider implements LayerProvider {
     }
 
     @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
     public List<String> positionalParameters() {
         return List.of("filters", "kernel_size");
     }
@@ -61,11 +56,6 @@ public final class Conv2dTransposeProvider implements LayerProvider {
     @Override
     public Set<String> parameters() {
         return PARAMS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("Conv2DTranspose", "Deconvolution2D");
     }
 
     /**

@@ -36,11 +36,6 @@ public final class DepthwiseConv2dProvider implements LayerProvider {
     }
 
     @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
     public List<String> positionalParameters() {
         return List.of("kernel_size");
     }
@@ -48,11 +43,6 @@ public final class DepthwiseConv2dProvider implements LayerProvider {
     @Override
     public Set<String> parameters() {
         return PARAMS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("DepthwiseConv2D");
     }
 
     @Override

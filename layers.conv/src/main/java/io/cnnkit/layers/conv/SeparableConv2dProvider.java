@@ -1,6 +1,5 @@
 package io.cnnkit.layers.conv;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +14,7 @@ import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Initializers;
+import io.cnnkit.engine.api.Keras1;
 import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerSpec;
@@ -54,11 +54,6 @@ public final class SeparableConv2dProvider implements LayerProvider {
     }
 
     @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
     public List<String> positionalParameters() {
         return List.of("filters", "kernel_size");
     }
@@ -69,11 +64,6 @@ public final class SeparableConv2dProvider implements LayerProvider {
     }
 
     @Override
-    public List<String> kerasClasses() {
-        return List.of("SeparableConv2D", "SeparableConvolution2D");
-    }
-
-    @Override
     public Map<String, Object> fromKeras(String kerasClass, Map<String, Object> config) {
         if (!"SeparableConvolution2D".equals(kerasClass)) {
             return LayerProvider.super.fromKeras(kerasClass, config);
@@ -81,18 +71,11 @@ public final class SeparableConv2dProvider implements LayerProvider {
         // Keras 1: SeparableConvolution2D(nb_filter, nb_row, nb_col, init, activation, border_mode, subsample,
         // depth_multiplier, dim_ordering, ..., bias); init fills both kernels. Keras 2 keys pass too (there
         // SeparableConvolution2D is an alias of SeparableConv2D).
-        Map<String, Object> out = new LinkedHashMap<>(LayerProvider.super.fromKeras(kerasClass, config));
-        Conv2dProvider.putIfPresent(out, "filters", config.get("nb_filter"));
-        if (config.get("nb_row") != null || config.get("nb_col") != null) {
-            out.put("kernel_size", Arrays.asList(config.get("nb_row"), config.get("nb_col")));
-        }
-        Conv2dProvider.putIfPresent(out, "strides", config.get("subsample"));
-        Conv2dProvider.putIfPresent(out, "padding", config.get("border_mode"));
-        Conv2dProvider.putIfPresent(out, "use_bias", config.get("bias"));
-        Object init = Conv2dProvider.keras1Init(config.get("init"));
+        Map<String, Object> out = Keras1.rename(config, PARAMS,
+                new LinkedHashMap<>(LayerProvider.super.fromKeras(kerasClass, config)));
+        Object init = config.get("init");
         Conv2dProvider.putIfPresent(out, "depthwise_initializer", init);
         Conv2dProvider.putIfPresent(out, "pointwise_initializer", init);
-        Conv2dProvider.putIfPresent(out, "data_format", Conv2dProvider.keras1DataFormat(config.get("dim_ordering")));
         return out;
     }
 

@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.Component;
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.api.Keras1;
 import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerSpec;
@@ -40,11 +41,6 @@ public final class UpSampling2dProvider implements LayerProvider {
     }
 
     @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
     public List<String> positionalParameters() {
         return List.of("size");
     }
@@ -54,19 +50,11 @@ public final class UpSampling2dProvider implements LayerProvider {
         return PARAMS;
     }
 
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("UpSampling2D");
-    }
-
     /** Keras 2/3 keys pass through; Keras 1 wrote {size, dim_ordering} (nearest only). */
     @Override
     public Map<String, Object> fromKeras(String kerasClass, Map<String, Object> config) {
-        Map<String, Object> out = new LinkedHashMap<>(LayerProvider.super.fromKeras(kerasClass, config));
-        if (!out.containsKey("data_format")) {
-            Conv2dProvider.putIfPresent(out, "data_format", Conv2dProvider.keras1DataFormat(config.get("dim_ordering")));
-        }
-        return out;
+        return Keras1.rename(config, parameters(),
+                new LinkedHashMap<>(LayerProvider.super.fromKeras(kerasClass, config)));
     }
 
     @Override

@@ -10,6 +10,7 @@ import org.osgi.service.component.annotations.Component;
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.api.Keras1;
 import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerSpec;
@@ -33,11 +34,6 @@ public final class ZeroPadding2dProvider implements LayerProvider {
     }
 
     @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
     public List<String> positionalParameters() {
         return List.of("padding");
     }
@@ -45,11 +41,6 @@ public final class ZeroPadding2dProvider implements LayerProvider {
     @Override
     public Set<String> parameters() {
         return PARAMS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("ZeroPadding2D");
     }
 
     @Override
@@ -62,10 +53,8 @@ public final class ZeroPadding2dProvider implements LayerProvider {
                     m.get("right_pad")));
         }
         Conv2dProvider.putIfPresent(out, "padding", padding);
-        Object format = config.containsKey("data_format") ? config.get("data_format")
-                : Conv2dProvider.keras1DataFormat(config.get("dim_ordering"));
-        Conv2dProvider.putIfPresent(out, "data_format", format);
-        return out;
+        Conv2dProvider.putIfPresent(out, "data_format", config.get("data_format"));
+        return Keras1.rename(config, parameters(), out); // Keras 1 dim_ordering
     }
 
     @Override

@@ -516,7 +516,7 @@ class ConvMoreLayersTest {
         SeparableConv2dProvider sp = new SeparableConv2dProvider();
         assertEquals(map("activation", "relu", "depth_multiplier", 2, "filters", 6, "kernel_size", List.of(3, 2),
                 "strides", List.of(2, 2), "padding", "same", "use_bias", false, "depthwise_initializer",
-                "random_uniform", "pointwise_initializer", "random_uniform", "data_format", "channels_last"),
+                "uniform", "pointwise_initializer", "uniform", "data_format", "channels_last"),
                 sp.fromKeras("SeparableConvolution2D", k1));
         try (StandaloneEngine e = TestModels.engine()) {
             Model m = buildFromKeras(e, sp, "SeparableConvolution2D", List.of(7, 7, 3), k1);

@@ -38,11 +38,6 @@ public class ActivationLayerProvider implements LayerProvider {
             "approximate", "axis");
 
     @Override
-    public String type() {
-        return "activation";
-    }
-
-    @Override
     public List<String> positionalParameters() {
         return List.of("activation");
     }
@@ -50,11 +45,6 @@ public class ActivationLayerProvider implements LayerProvider {
     @Override
     public Set<String> parameters() {
         return PARAMETERS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("Activation", "ReLU", "LeakyReLU", "ELU", "Softmax", "ThresholdedReLU");
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.cnnkit.layers.dense;
 
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,18 +30,8 @@ public class BatchNormalizationProvider implements LayerProvider {
     static final Set<String> NON_TRAINABLE = Set.of("moving_mean", "moving_variance");
 
     @Override
-    public String type() {
-        return "batch_normalization";
-    }
-
-    @Override
     public Set<String> parameters() {
         return PARAMETERS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("BatchNormalization");
     }
 
     /**

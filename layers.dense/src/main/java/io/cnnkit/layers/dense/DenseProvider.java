@@ -12,6 +12,7 @@ import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Initializers;
+import io.cnnkit.engine.api.Keras1;
 import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerSpec;
@@ -42,11 +43,6 @@ public class DenseProvider implements LayerProvider {
     }
 
     @Override
-    public String type() {
-        return "dense";
-    }
-
-    @Override
     public List<String> positionalParameters() {
         return List.of("units");
     }
@@ -56,25 +52,14 @@ public class DenseProvider implements LayerProvider {
         return PARAMETERS;
     }
 
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("Dense");
-    }
-
-    /** Keras 1: output_dim -> units, init -> kernel_initializer, bias -> use_bias. */
+    /** Keras 1: output_dim -> units; init -> kernel_initializer and bias -> use_bias as {@link Keras1} declares. */
     @Override
     public Map<String, Object> fromKeras(String kerasClass, Map<String, Object> config) {
         Map<String, Object> out = new LinkedHashMap<>(LayerProvider.super.fromKeras(kerasClass, config));
         if (!out.containsKey("units") && config.containsKey("output_dim")) {
             out.put("units", config.get("output_dim"));
         }
-        if (!out.containsKey("kernel_initializer") && config.containsKey("init")) {
-            out.put("kernel_initializer", config.get("init"));
-        }
-        if (!out.containsKey("use_bias") && config.containsKey("bias")) {
-            out.put("use_bias", config.get("bias"));
-        }
-        return out;
+        return Keras1.rename(config, PARAMETERS, out);
     }
 
     /** Configuration: units, use_bias, the (fused) activation. */

@@ -28,11 +28,6 @@ public class DropoutProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("rate", "noise_shape", "seed");
 
     @Override
-    public String type() {
-        return "dropout";
-    }
-
-    @Override
     public List<String> positionalParameters() {
         return List.of("rate");
     }
@@ -40,11 +35,6 @@ public class DropoutProvider implements LayerProvider {
     @Override
     public Set<String> parameters() {
         return PARAMETERS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("Dropout", "SpatialDropout2D");
     }
 
     /** Keras 1 calls the rate {@code p}. */

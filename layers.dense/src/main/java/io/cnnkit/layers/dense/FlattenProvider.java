@@ -1,6 +1,5 @@
 package io.cnnkit.layers.dense;
 
-import java.util.List;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
@@ -25,18 +24,8 @@ public class FlattenProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("data_format");
 
     @Override
-    public String type() {
-        return "flatten";
-    }
-
-    @Override
     public Set<String> parameters() {
         return PARAMETERS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("Flatten");
     }
 
     @Override

@@ -36,11 +36,6 @@ public class GroupNormalizationProvider implements LayerProvider {
     static final int DEFAULT_GROUPS = 32;
 
     @Override
-    public String type() {
-        return "group_normalization";
-    }
-
-    @Override
     public List<String> positionalParameters() {
         return List.of("groups");
     }
@@ -48,11 +43,6 @@ public class GroupNormalizationProvider implements LayerProvider {
     @Override
     public Set<String> parameters() {
         return PARAMETERS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("GroupNormalization", "Addons>GroupNormalization");
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.cnnkit.layers.dense;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -33,18 +32,8 @@ public class InstanceNormalizationProvider implements LayerProvider {
             "gamma_initializer");
 
     @Override
-    public String type() {
-        return "instance_normalization";
-    }
-
-    @Override
     public Set<String> parameters() {
         return PARAMETERS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("InstanceNormalization", "Addons>InstanceNormalization");
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.cnnkit.layers.dense;
 
-import java.util.List;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
@@ -33,18 +32,8 @@ public class LayerNormalizationProvider implements LayerProvider {
             "beta_initializer", "gamma_initializer");
 
     @Override
-    public String type() {
-        return "layer_normalization";
-    }
-
-    @Override
     public Set<String> parameters() {
         return PARAMETERS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("LayerNormalization");
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.cnnkit.layers.dense;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -42,18 +41,8 @@ public class NormalizationProvider implements LayerProvider {
     static final float EPSILON = 1e-7f;
 
     @Override
-    public String type() {
-        return "normalization";
-    }
-
-    @Override
     public Set<String> parameters() {
         return PARAMETERS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("Normalization");
     }
 
     /**

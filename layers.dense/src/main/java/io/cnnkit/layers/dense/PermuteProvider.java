@@ -27,11 +27,6 @@ public class PermuteProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("dims");
 
     @Override
-    public String type() {
-        return "permute";
-    }
-
-    @Override
     public List<String> positionalParameters() {
         return List.of("dims");
     }
@@ -39,11 +34,6 @@ public class PermuteProvider implements LayerProvider {
     @Override
     public Set<String> parameters() {
         return PARAMETERS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("Permute");
     }
 
     /** Configuration: the permutation, 0-based into the per-sample axes. */

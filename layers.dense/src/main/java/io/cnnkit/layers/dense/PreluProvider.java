@@ -1,7 +1,6 @@
 package io.cnnkit.layers.dense;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,18 +28,8 @@ public class PreluProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("alpha_initializer", "shared_axes");
 
     @Override
-    public String type() {
-        return "prelu";
-    }
-
-    @Override
     public Set<String> parameters() {
         return PARAMETERS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("PReLU");
     }
 
     /** Keras 1 names the initializer {@code init} and has no shared_axes. */

@@ -26,11 +26,6 @@ public class RepeatVectorProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("n");
 
     @Override
-    public String type() {
-        return "repeat_vector";
-    }
-
-    @Override
     public List<String> positionalParameters() {
         return List.of("n");
     }
@@ -38,11 +33,6 @@ public class RepeatVectorProvider implements LayerProvider {
     @Override
     public Set<String> parameters() {
         return PARAMETERS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("RepeatVector");
     }
 
     /** Configuration: the repeat count. */

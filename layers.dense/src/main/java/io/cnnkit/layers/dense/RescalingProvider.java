@@ -29,11 +29,6 @@ public class RescalingProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("scale", "offset");
 
     @Override
-    public String type() {
-        return "rescaling";
-    }
-
-    @Override
     public List<String> positionalParameters() {
         return List.of("scale", "offset");
     }
@@ -41,11 +36,6 @@ public class RescalingProvider implements LayerProvider {
     @Override
     public Set<String> parameters() {
         return PARAMETERS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("Rescaling");
     }
 
     /**

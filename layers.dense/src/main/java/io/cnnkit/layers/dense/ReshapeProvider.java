@@ -26,11 +26,6 @@ public class ReshapeProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("target_shape");
 
     @Override
-    public String type() {
-        return "reshape";
-    }
-
-    @Override
     public List<String> positionalParameters() {
         return List.of("target_shape");
     }
@@ -38,11 +33,6 @@ public class ReshapeProvider implements LayerProvider {
     @Override
     public Set<String> parameters() {
         return PARAMETERS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("Reshape");
     }
 
     /** Configuration: the target shape with at most one -1 (index {@code free}, or -1 when none). */

@@ -68,4 +68,29 @@ class BundleTest {
             }
         }
     }
+
+    /**
+     * bnd writes META-INF/services from each provider's @LayerType (an osgi.serviceloader
+     * capability with register:=the class) and asks for no serviceloader registrar, so a Service
+     * Loader Mediator in the framework does not register the providers a second time.
+     */
+    @Test
+    void serviceLoaderFileAndCapabilitiesComeFromLayerType() throws IOException {
+        Path classes = Path.of("target", "classes");
+        List<String> listed = Files.readAllLines(classes.resolve("META-INF/services/io.cnnkit.engine.api.LayerProvider"))
+                .stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).sorted().toList();
+        List<String> expected = PROVIDERS.stream().map(p -> "io.cnnkit.layers.dense." + p).sorted().toList();
+        assertEquals(expected, listed);
+        Manifest mf;
+        try (InputStream in = Files.newInputStream(classes.resolve("META-INF/MANIFEST.MF"))) {
+            mf = new Manifest(in);
+        }
+        String caps = mf.getMainAttributes().getValue("Provide-Capability");
+        for (String cls : expected) {
+            assertTrue(caps.contains("osgi.serviceloader;osgi.serviceloader=\"io.cnnkit.engine.api.LayerProvider\";"
+                    + "register:=\"" + cls + "\""), cls + " in " + caps);
+        }
+        String reqs = mf.getMainAttributes().getValue("Require-Capability");
+        assertFalse(reqs.contains("osgi.serviceloader.registrar"), reqs);
+    }
 }

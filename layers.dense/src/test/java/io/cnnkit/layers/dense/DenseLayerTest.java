@@ -199,6 +199,17 @@ class DenseLayerTest {
         assertEquals("glorot_uniform", m1.get("kernel_initializer"));
         assertEquals(false, m1.get("use_bias"));
         assertEquals(List.of("units"), p.positionalParameters());
+        // Keras 1's init names (uniform, normal, zero, one) are Keras aliases that Initializers reads
+        Map<String, Object> uniform = new LinkedHashMap<>(p.fromKeras("Dense", Map.of("name", "dense_2",
+                "output_dim", 3, "init", "uniform", "bias", true)));
+        assertEquals("uniform", uniform.get("kernel_initializer"));
+        uniform.put("type", "dense");
+        try (Model m = Harness.build(engine, Shape.of(4), Harness.spec(uniform).withName("d"))) {
+            float[] kernel = m.weights().get("d").get("kernel").toArray();
+            for (float w : kernel) {
+                assertTrue(w >= -0.05f && w <= 0.05f && w != 0, "random_uniform(-0.05, 0.05): " + w);
+            }
+        }
     }
 
     @Test

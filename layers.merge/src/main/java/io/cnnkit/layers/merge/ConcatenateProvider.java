@@ -24,11 +24,6 @@ public class ConcatenateProvider implements MultiInputLayerProvider {
     static final Set<String> PARAMETERS = Set.of("axis");
 
     @Override
-    public String type() {
-        return "concatenate";
-    }
-
-    @Override
     public List<String> positionalParameters() {
         return List.of("axis");
     }
@@ -36,11 +31,6 @@ public class ConcatenateProvider implements MultiInputLayerProvider {
     @Override
     public Set<String> parameters() {
         return PARAMETERS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("Concatenate");
     }
 
     @Override

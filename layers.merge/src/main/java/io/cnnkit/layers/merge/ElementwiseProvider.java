@@ -12,7 +12,8 @@ import io.cnnkit.engine.api.Shape;
 
 /**
  * Base of the element-wise merge providers: no parameters (Keras's config holds only name,
- * trainable and dtype), two or more inputs, Keras 2 broadcasting.
+ * trainable and dtype), two or more inputs, Keras 2 broadcasting. Each subclass declares its
+ * layer type and Keras class with {@code @LayerType}.
  */
 abstract class ElementwiseProvider implements MultiInputLayerProvider {
     private final MergeOp op;
@@ -22,18 +23,8 @@ abstract class ElementwiseProvider implements MultiInputLayerProvider {
     }
 
     @Override
-    public final String type() {
-        return op.type;
-    }
-
-    @Override
     public final Set<String> parameters() {
         return Set.of();
-    }
-
-    @Override
-    public final List<String> kerasClasses() {
-        return List.of(op.kerasClass);
     }
 
     @Override
@@ -44,6 +35,6 @@ abstract class ElementwiseProvider implements MultiInputLayerProvider {
     @Override
     public final MultiInputLayer create(LayerSpec spec, List<Shape> inputShapes, BuildContext context) {
         MergeSupport.checkCount(spec, inputShapes, minInputs(), maxInputs());
-        return new ElementwiseMerge(spec, op.type, op, null, inputShapes);
+        return new ElementwiseMerge(spec, type(), op, null, inputShapes);
     }
 }

@@ -10,20 +10,12 @@ import java.util.Arrays;
  * Maximum and minimum propagate NaN (as NumPy and PyTorch do).
  */
 enum MergeOp {
-    ADD("add", "Add"),
-    SUBTRACT("subtract", "Subtract"),
-    MULTIPLY("multiply", "Multiply"),
-    AVERAGE("average", "Average"),
-    MAXIMUM("maximum", "Maximum"),
-    MINIMUM("minimum", "Minimum");
-
-    final String type;
-    final String kerasClass;
-
-    MergeOp(String type, String kerasClass) {
-        this.type = type;
-        this.kerasClass = kerasClass;
-    }
+    ADD,
+    SUBTRACT,
+    MULTIPLY,
+    AVERAGE,
+    MAXIMUM,
+    MINIMUM;
 
     /** y[yo .. yo+n) = x (stride 1, or stride 0: one value for the whole row). */
     static void first(float[] x, int xo, int xs, float[] y, int yo, int n) {
@@ -108,15 +100,5 @@ enum MergeOp {
                 y[j] /= count;
             }
         }
-    }
-
-    /** By layer type name, e.g. {@code add}; null when none. */
-    static MergeOp byType(String type) {
-        for (MergeOp op : values()) {
-            if (op.type.equals(type)) {
-                return op;
-            }
-        }
-        return null;
     }
 }

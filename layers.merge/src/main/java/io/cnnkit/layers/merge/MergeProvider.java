@@ -29,11 +29,6 @@ public class MergeProvider implements MultiInputLayerProvider {
     static final String[] MODES = {"sum", "mul", "ave", "max", "concat"};
 
     @Override
-    public String type() {
-        return "merge";
-    }
-
-    @Override
     public List<String> positionalParameters() {
         return List.of("mode");
     }
@@ -41,11 +36,6 @@ public class MergeProvider implements MultiInputLayerProvider {
     @Override
     public Set<String> parameters() {
         return PARAMETERS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("Merge");
     }
 
     @Override

@@ -40,8 +40,8 @@ class BundleTest {
         Attributes a = mf.getMainAttributes();
         assertEquals("io.cnnkit.layers.merge", a.getValue("Bundle-SymbolicName"));
         assertFalse(a.containsKey(new Attributes.Name("Export-Package")), "no exports");
-        // MultiInputLayer and MultiInputLayerProvider are API 1.3
-        assertTrue(a.getValue("Import-Package").contains("io.cnnkit.engine.api;version=\"[1.3,2)\""),
+        // MultiInputLayer and MultiInputLayerProvider are API 1.3; type() and kerasClasses() read @LayerType since 1.4
+        assertTrue(a.getValue("Import-Package").contains("io.cnnkit.engine.api;version=\"[1.4,2)\""),
                 a.getValue("Import-Package"));
         String caps = a.getValue("Provide-Capability");
         assertTrue(caps != null && caps.contains("io.cnnkit.engine.api.LayerProvider"), String.valueOf(caps));
@@ -58,5 +58,30 @@ class BundleTest {
             assertTrue(text.contains("interface=\"io.cnnkit.engine.api.LayerProvider\""), text);
         }
         assertEquals(TYPES, Fixtures.providers().stream().map(LayerProvider::type).sorted().toList());
+    }
+
+    /**
+     * bnd writes META-INF/services from each provider's @LayerType (an osgi.serviceloader
+     * capability with register:=the class) and asks for no serviceloader registrar, so a Service
+     * Loader Mediator in the framework does not register the providers a second time.
+     */
+    @Test
+    void serviceLoaderFileAndCapabilitiesComeFromLayerType() throws IOException {
+        Path classes = Path.of("target", "classes");
+        List<String> listed = Files.readAllLines(classes.resolve("META-INF/services/" + LayerProvider.class.getName()))
+                .stream().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).sorted().toList();
+        List<String> expected = Fixtures.providers().stream().map(p -> p.getClass().getName()).sorted().toList();
+        assertEquals(expected, listed);
+        Manifest mf;
+        try (InputStream in = Files.newInputStream(classes.resolve("META-INF/MANIFEST.MF"))) {
+            mf = new Manifest(in);
+        }
+        String caps = mf.getMainAttributes().getValue("Provide-Capability");
+        for (String cls : expected) {
+            assertTrue(caps.contains("osgi.serviceloader;osgi.serviceloader=\"" + LayerProvider.class.getName()
+                    + "\";register:=\"" + cls + "\""), cls + " in " + caps);
+        }
+        String reqs = mf.getMainAttributes().getValue("Require-Capability");
+        assertFalse(reqs.contains("osgi.serviceloader.registrar"), reqs);
     }
 }

@@ -10,6 +10,6 @@ import io.cnnkit.engine.api.LayerType;
 @LayerType(layer_type = "average_pooling2d", keras_class = {"AveragePooling2D"})
 public class AveragePooling2dProvider extends WindowPoolProvider {
     public AveragePooling2dProvider() {
-        super("average_pooling2d", "AveragePooling2D", Pool2d.Kind.AVERAGE);
+        super(Pool2d.Kind.AVERAGE);
     }
 }

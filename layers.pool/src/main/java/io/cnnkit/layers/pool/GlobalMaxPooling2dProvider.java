@@ -1,7 +1,6 @@
 package io.cnnkit.layers.pool;
 
 import java.util.Map;
-import java.util.List;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
@@ -20,18 +19,8 @@ public class GlobalMaxPooling2dProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("keepdims", "data_format");
 
     @Override
-    public String type() {
-        return "global_max_pooling2d";
-    }
-
-    @Override
     public Set<String> parameters() {
         return PARAMETERS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of("GlobalMaxPooling2D");
     }
 
     @Override

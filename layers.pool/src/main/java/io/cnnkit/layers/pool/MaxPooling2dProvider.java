@@ -10,6 +10,6 @@ import io.cnnkit.engine.api.LayerType;
 @LayerType(layer_type = "max_pooling2d", keras_class = {"MaxPooling2D"})
 public class MaxPooling2dProvider extends WindowPoolProvider {
     public MaxPooling2dProvider() {
-        super("max_pooling2d", "MaxPooling2D", Pool2d.Kind.MAX);
+        super(Pool2d.Kind.MAX);
     }
 }

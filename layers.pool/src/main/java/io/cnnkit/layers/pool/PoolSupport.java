@@ -3,6 +3,7 @@ package io.cnnkit.layers.pool;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.cnnkit.engine.api.Keras1;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.Shape;
 
@@ -28,8 +29,8 @@ final class PoolSupport {
     }
 
     /**
-     * Keras 1 configs: border_mode -> padding, dim_ordering (tf/th) -> data_format; Keras 2
-     * keys pass through when this type accepts them.
+     * Keras 2 keys pass through when this type accepts them; Keras 1 configs' border_mode and
+     * dim_ordering (tf/th) are renamed as {@link Keras1} declares.
      */
     static Map<String, Object> fromKeras(Map<String, Object> config, java.util.Set<String> accepted) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -38,16 +39,7 @@ final class PoolSupport {
                 out.put(k, v);
             }
         });
-        if (config.containsKey("border_mode") && !out.containsKey("padding")) {
-            out.put("padding", config.get("border_mode"));
-        }
-        if (config.get("dim_ordering") instanceof String d && !out.containsKey("data_format")) {
-            out.put("data_format", switch (d) {
-                case "tf" -> "channels_last";
-                case "th" -> "channels_first";
-                default -> d;
-            });
-        }
+        Keras1.rename(config, accepted, out);
         if (out.get("data_format") == null) {
             out.remove("data_format");
         }

@@ -14,19 +14,11 @@ import io.cnnkit.engine.api.Shape;
 abstract class WindowPoolProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("pool_size", "strides", "padding", "data_format");
 
-    private final String type;
-    private final String kerasClass;
     private final Pool2d.Kind kind;
 
-    WindowPoolProvider(String type, String kerasClass, Pool2d.Kind kind) {
-        this.type = type;
-        this.kerasClass = kerasClass;
+    /** The subclass declares its layer type and Keras class with {@code @LayerType}. */
+    WindowPoolProvider(Pool2d.Kind kind) {
         this.kind = kind;
-    }
-
-    @Override
-    public String type() {
-        return type;
     }
 
     @Override
@@ -37,11 +29,6 @@ abstract class WindowPoolProvider implements LayerProvider {
     @Override
     public Set<String> parameters() {
         return PARAMETERS;
-    }
-
-    @Override
-    public List<String> kerasClasses() {
-        return List.of(kerasClass);
     }
 
     /** Keras 2 keys pass through; Keras 1's border_mode and dim_ordering are renamed. */

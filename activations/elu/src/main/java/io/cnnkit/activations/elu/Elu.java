@@ -23,11 +23,6 @@ public final class Elu implements Activation {
     }
 
     @Override
-    public String name() {
-        return "elu";
-    }
-
-    @Override
     public float apply(float x) {
         return x > 0 ? x : (float) (alpha * Math.expm1(x));
     }

@@ -10,11 +10,6 @@ import io.cnnkit.engine.api.ActivationName;
 @ActivationName(activation = "exponential")
 public final class Exponential implements Activation {
     @Override
-    public String name() {
-        return "exponential";
-    }
-
-    @Override
     public float apply(float x) {
         return (float) Math.exp(x);
     }

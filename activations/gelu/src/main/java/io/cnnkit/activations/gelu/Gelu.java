@@ -30,11 +30,6 @@ public final class Gelu implements Activation {
     }
 
     @Override
-    public String name() {
-        return "gelu";
-    }
-
-    @Override
     public float apply(float x) {
         if (approximate) {
             return (float) (0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x))));

@@ -13,11 +13,6 @@ import io.cnnkit.engine.api.ActivationName;
 @ActivationName(activation = "hard_sigmoid")
 public final class HardSigmoid implements Activation {
     @Override
-    public String name() {
-        return "hard_sigmoid";
-    }
-
-    @Override
     public float apply(float x) {
         return Math.min(Math.max(x * 0.2f + 0.5f, 0f), 1f);
     }

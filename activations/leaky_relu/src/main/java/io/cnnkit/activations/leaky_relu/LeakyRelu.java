@@ -27,11 +27,6 @@ public final class LeakyRelu implements Activation {
     }
 
     @Override
-    public String name() {
-        return "leaky_relu";
-    }
-
-    @Override
     public float apply(float x) {
         return x >= 0 ? x : (float) (slope * x);
     }

@@ -10,11 +10,6 @@ import io.cnnkit.engine.api.ActivationName;
 @ActivationName(activation = "linear")
 public final class Linear implements Activation {
     @Override
-    public String name() {
-        return "linear";
-    }
-
-    @Override
     public float apply(float x) {
         return x;
     }

@@ -10,11 +10,6 @@ import io.cnnkit.engine.api.ActivationName;
 @ActivationName(activation = "mish")
 public final class Mish implements Activation {
     @Override
-    public String name() {
-        return "mish";
-    }
-
-    @Override
     public float apply(float x) {
         double softplus = Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
         return (float) (x * Math.tanh(softplus));

@@ -32,11 +32,6 @@ public final class Relu implements Activation {
     }
 
     @Override
-    public String name() {
-        return "relu";
-    }
-
-    @Override
     public float apply(float x) {
         double y = x <= threshold ? 0 : x; // NaN passes through
         if (maxValue != null) {

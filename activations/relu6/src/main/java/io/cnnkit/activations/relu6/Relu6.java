@@ -10,11 +10,6 @@ import io.cnnkit.engine.api.ActivationName;
 @ActivationName(activation = "relu6")
 public final class Relu6 implements Activation {
     @Override
-    public String name() {
-        return "relu6";
-    }
-
-    @Override
     public float apply(float x) {
         return Math.min(Math.max(x, 0f), 6f);
     }

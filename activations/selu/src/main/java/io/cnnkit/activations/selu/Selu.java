@@ -16,11 +16,6 @@ public final class Selu implements Activation {
     private static final double SCALE = 1.0507009873554804934193349852946;
 
     @Override
-    public String name() {
-        return "selu";
-    }
-
-    @Override
     public float apply(float x) {
         return (float) (SCALE * (x > 0 ? x : ALPHA * Math.expm1(x)));
     }

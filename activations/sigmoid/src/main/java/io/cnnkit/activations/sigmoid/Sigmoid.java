@@ -13,11 +13,6 @@ import io.cnnkit.engine.api.ActivationName;
 @ActivationName(activation = "sigmoid")
 public final class Sigmoid implements Activation {
     @Override
-    public String name() {
-        return "sigmoid";
-    }
-
-    @Override
     public float apply(float x) {
         return (float) (1.0 / (1.0 + Math.exp(-x)));
     }

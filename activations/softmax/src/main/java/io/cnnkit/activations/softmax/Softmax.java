@@ -16,11 +16,6 @@ import io.cnnkit.engine.api.LayerSpec;
 @ActivationName(activation = "softmax")
 public final class Softmax implements Activation {
     @Override
-    public String name() {
-        return "softmax";
-    }
-
-    @Override
     public float apply(float x) {
         throw new UnsupportedOperationException("softmax normalises whole rows of the last axis and has no "
                 + "value for a single element; use apply(src, srcOff, dst, dstOff, length, lastAxis)");

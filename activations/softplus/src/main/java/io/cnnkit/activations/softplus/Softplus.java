@@ -13,11 +13,6 @@ import io.cnnkit.engine.api.ActivationName;
 @ActivationName(activation = "softplus")
 public final class Softplus implements Activation {
     @Override
-    public String name() {
-        return "softplus";
-    }
-
-    @Override
     public float apply(float x) {
         return (float) (Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))));
     }

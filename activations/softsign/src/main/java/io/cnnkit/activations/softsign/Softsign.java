@@ -10,11 +10,6 @@ import io.cnnkit.engine.api.ActivationName;
 @ActivationName(activation = "softsign")
 public final class Softsign implements Activation {
     @Override
-    public String name() {
-        return "softsign";
-    }
-
-    @Override
     public float apply(float x) {
         return (float) (x / (1.0 + Math.abs(x)));
     }

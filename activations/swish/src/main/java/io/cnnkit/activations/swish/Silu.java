@@ -8,9 +8,4 @@ import io.cnnkit.engine.api.ActivationName;
 /** {@code silu}: swish under the name Keras 3 saves (keras.activations.silu, alias swish). */
 @Component(service = Activation.class)
 @ActivationName(activation = "silu")
-public final class Silu extends Swish {
-    @Override
-    public String name() {
-        return "silu";
-    }
-}
+public final class Silu extends Swish {}

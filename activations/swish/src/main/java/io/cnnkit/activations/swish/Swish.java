@@ -14,11 +14,6 @@ import io.cnnkit.engine.api.ActivationName;
 @ActivationName(activation = "swish")
 public class Swish implements Activation {
     @Override
-    public String name() {
-        return "swish";
-    }
-
-    @Override
     public final float apply(float x) {
         return (float) (x / (1.0 + Math.exp(-x)));
     }

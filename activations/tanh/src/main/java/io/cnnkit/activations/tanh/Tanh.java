@@ -10,11 +10,6 @@ import io.cnnkit.engine.api.ActivationName;
 @ActivationName(activation = "tanh")
 public final class Tanh implements Activation {
     @Override
-    public String name() {
-        return "tanh";
-    }
-
-    @Override
     public float apply(float x) {
         return (float) Math.tanh(x);
     }

@@ -23,6 +23,10 @@ import io.cnnkit.engine.api.Shape;
 final class KerasJsonParser {
     private static final String INPUT_LAYER = "InputLayer";
 
+    /** Keras classes whose computation is Python code saved by reference, never a layer type. */
+    private static final java.util.Set<String> PYTHON_CODE = java.util.Set.of("Lambda", "TFOpLambda",
+            "SlicingOpLambda");
+
     private final ProviderLookup lookup;
 
     KerasJsonParser(ProviderLookup lookup) {
@@ -141,6 +145,11 @@ final class KerasJsonParser {
         if (p == null && c != null && c.get("layers") != null && c.get("layers").isArray()) {
             throw new ModelException(where + " is a nested model; cnnkit reads flat chains (save the inner model's "
                     + "layers in the outer Sequential, or parse the inner model on its own)");
+        }
+        if (p == null && PYTHON_CODE.contains(cls)) {
+            throw new ModelException(where + " runs Python code (" + ("Lambda".equals(cls) ? "a Lambda's function"
+                    : "a TensorFlow operation recorded as a layer") + "), which cannot run in Java; rebuild the model "
+                    + "with Keras layers in its place");
         }
         if (p == null) {
             List<String> known = lookup.kerasClasses();

@@ -9,7 +9,11 @@ public interface ProviderLookup {
     /** The best provider of a layer type, or null. */
     LayerProvider byType(String type);
 
-    /** The best provider that lists {@code kerasClass} in {@link LayerProvider#kerasClasses()}, or null. */
+    /**
+     * The best provider that reads {@code kerasClass}: listed in its {@value LayerProvider#KERAS_CLASS}
+     * service property in OSGi, in {@link LayerProvider#kerasClasses()} (the class's
+     * {@code @LayerType}) on a plain classpath; or null.
+     */
     LayerProvider byKerasClass(String kerasClass);
 
     /** Whether an activation function of that name is present. */
