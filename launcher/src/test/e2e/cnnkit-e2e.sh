@@ -140,6 +140,34 @@ if [ -d "$KR" ] && [ -f "$IMG" ]; then
     graph_run mtcnn-two-heads k2-mtcnn-12net.h5 '^output conv4-2 \(1, 145, 145, 4\)' --rescale 0.00392156862745098
     graph_run donkeycar-two-outputs k2-donkeycar-2heads.h5 '^output throttle_out \(1, 1\): \[' --resize
     graph_run kws-mobilenetv2 k2-kws-mobilenetv2.h5 '^output predictions \(1, 8\): \[' --resize --grey
+    graph_run fer-mini-xception k2-fer-mini-xception.h5 '^output predictions \(1, 7\): \[' --resize --grey
+    # The chains of the corpus, as a user runs them (weights-only files: the .json beside them plus --weights)
+    chain_run() { # name model expected-output-line-regex options...
+        local name="$1" model="$2" want="$3"; shift 3
+        if check "$name" 0 "$CNNKIT" run "$model" "$IMG" "$@" --out "$TMP/$name"; then
+            if grep -Eq "$want" <<<"$OUT" && [ -f "$TMP/$name/report.html" ]; then ok "$name"
+            else bad "$name: expected /$want/ in: $(echo "$OUT" | tail -3)"; fi
+        fi
+    }
+    chain_run vww96 "$KR/k2-vww96-mobilenet.h5" '^output dense \(1, 2\): \[' --resize --rescale 0.00392156862745098
+    chain_run jettagger "$KR/k2-jettagger-conv2d-bn.json" '^output output_softmax \(1, 5\): \[' --resize --grey \
+        --weights "$KR/k2-jettagger-conv2d-bn.h5"
+    chain_run conv2d-sigmoid "$KR/k2-conv2d-sigmoid.h5" '^output conv2d \(1, 3, 3, 1\): \[' --resize --grey
+    chain_run conv-avgpool-gap "$KR/k2-conv-avgpool-gap.h5" '^output global_average_pooling2d_19 \(1, 4\): \[' --resize
+    chain_run convtranspose-crop-gmp "$KR/k2-convtranspose-crop-gmp.h5" '^output global_max_pooling2d_34 \(1, 4\): \[' --resize
+    chain_run theano-mnist "$KR/k1-th-mnist-cnn.json" '^output activation_4 \(1, 10\): \[' --resize --grey \
+        --weights "$KR/k1-th-mnist-cnn.h5"
+    if check theano-summary 0 "$CNNKIT" summary "$KR/k1-th-mnist-cnn.json"; then
+        if grep -q "^Note: converted from channels_first" <<<"$OUT"; then ok theano-summary
+        else bad "theano-summary: no conversion note in: $OUT"; fi
+    fi
+    # Its input has 5 channels, which no image has: a clear error, not a crash
+    if check reshape-5-channels 1 "$CNNKIT" run "$KR/k1-tf-conv2d-reshape.h5" "$IMG" --resize --out "$TMP/k1r"; then
+        if grep -q "takes (None, 5, 5, 5)" <<<"$ERR"; then ok reshape-5-channels; else bad "reshape-5-channels: $ERR"; fi
+    fi
+    if check subclassed 1 "$CNNKIT" summary "$KR/k3-nested-dense.json"; then
+        if grep -q "subclassed" <<<"$ERR"; then ok subclassed; else bad "subclassed: $ERR"; fi
+    fi
 elif [ "${CI:-}" = "true" ]; then
     bad "graph runs: $KR is missing (CI must have ../shared/keras-real beside the checkout)"
 fi
