@@ -13,14 +13,18 @@ import io.cnnkit.engine.api.Shape;
 
 /**
  * Floating-point operations of a model, counted from its {@link LayerInfo} (weight shapes and
- * output shapes), one multiply and one add per multiply-accumulate. Only convolution and dense
- * layers count: bias, activation, pooling and flatten are left out, as is usual for GFLOP
- * figures of CNNs.
+ * output shapes), one multiply and one add per multiply-accumulate. Only the layers with a
+ * kernel count: bias, activation, normalisation, pooling, padding, resizing, reshaping and merge
+ * layers (elementwise or copies) are left out, as is usual for GFLOP figures of CNNs.
  * <ul>
  * <li>conv2d, kernel (kh, kw, cin/groups, cout), output (oh, ow, cout):
- * {@code 2*kh*kw*(cin/groups)*cout*oh*ow} per sample. depthwise_conv2d has kernel
- * (kh, kw, cin, multiplier) and cin*multiplier output channels, so the same product of the
- * kernel shape times 2*oh*ow gives its count.</li>
+ * {@code 2*kh*kw*(cin/groups)*cout*oh*ow} per sample.</li>
+ * <li>depthwise_conv2d, depthwise_kernel (kh, kw, cin, multiplier), output (oh, ow, cin*multiplier):
+ * {@code 2*kh*kw*cin*multiplier*oh*ow}.</li>
+ * <li>separable_conv2d: its depthwise part as above plus its pointwise part, pointwise_kernel
+ * (1, 1, cin*multiplier, cout): {@code 2*cin*multiplier*cout*oh*ow}.</li>
+ * <li>conv2d_transpose, kernel (kh, kw, cout, cin): every input position scatters into a kh x kw
+ * window, {@code 2*kh*kw*cout*cin*ih*iw} with (ih, iw) the size of the layer's input.</li>
  * <li>dense, kernel (in, units): {@code 2*in*units} per position (one position for flat input;
  * Keras applies Dense to the last axis of higher-rank input, once per position).</li>
  * </ul>
@@ -35,10 +39,26 @@ public final class Flops {
 
     /** Per-layer counts per sample, for the layers that count (see the class comment). */
     public static List<LayerFlops> byLayer(List<LayerInfo> layers) {
-        List<LayerFlops> out = new ArrayList<>();
+        return byLayer(layers, null);
+    }
+
+    /** As {@link #byLayer(List)}, with the model's input shape for a layer that reads the input. */
+    private static List<LayerFlops> byLayer(List<LayerInfo> layers, Shape modelInput) {
+        Map<String, Shape> shapes = new HashMap<>();
         for (LayerInfo l : layers) {
+            shapes.put(l.name(), l.outputShape());
+        }
+        List<LayerFlops> out = new ArrayList<>();
+        LayerInfo previous = null;
+        for (LayerInfo l : layers) {
+            Shape in = !l.inputs().isEmpty() ? shapes.getOrDefault(l.inputs().get(0), modelInput)
+                    : previous == null ? modelInput : previous.outputShape();
+            previous = l;
             long f = switch (l.type()) {
-                case "conv2d", "depthwise_conv2d" -> conv(l);
+                case "conv2d" -> conv(l, "kernel");
+                case "depthwise_conv2d" -> conv(l, "depthwise_kernel");
+                case "separable_conv2d" -> conv(l, "depthwise_kernel") + conv(l, "pointwise_kernel");
+                case "conv2d_transpose" -> transpose(l, in);
                 case "dense" -> dense(l);
                 default -> -1;
             };
@@ -64,7 +84,11 @@ public final class Flops {
      * skipped, see {@link #needed}).
      */
     public static long forBatch(Model model, int batch) {
-        return perSample(needed(model.layers(), model.outputNames())) * batch;
+        long n = 0;
+        for (LayerFlops f : byLayer(needed(model.layers(), model.outputNames()), model.inputShape())) {
+            n += f.flops();
+        }
+        return n * batch;
     }
 
     /**
@@ -115,25 +139,35 @@ public final class Flops {
         return out;
     }
 
-    private static long conv(LayerInfo l) {
-        int[] k = kernel(l, 4);
+    /** The kernel's product (kh * kw * in * out per output position), at every output position. */
+    private static long conv(LayerInfo l, String weight) {
+        int[] k = kernel(l, weight, 4);
         Shape out = known(l);
-        // kh * kw * (cin/groups) * cout, then every output position
         return 2L * k[0] * k[1] * k[2] * k[3] * out.dim(0) * out.dim(1);
     }
 
+    private static long transpose(LayerInfo l, Shape in) {
+        int[] k = kernel(l, "kernel", 4);
+        known(l);
+        if (in == null || in.rank() != 3 || !in.isFullyKnown()) {
+            throw new IllegalArgumentException("layer '" + l.name() + "' (" + l.type() + ") reads input " + in
+                    + "; give the model a fixed input shape to count FLOPs");
+        }
+        return 2L * k[0] * k[1] * k[2] * k[3] * in.dim(0) * in.dim(1);
+    }
+
     private static long dense(LayerInfo l) {
-        int[] k = kernel(l, 2);
+        int[] k = kernel(l, "kernel", 2);
         Shape out = known(l);
         long positions = out.elementCount() / k[1];
         return 2L * k[0] * k[1] * positions;
     }
 
-    private static int[] kernel(LayerInfo l, int rank) {
-        int[] k = l.weightShapes().get("kernel");
+    private static int[] kernel(LayerInfo l, String weight, int rank) {
+        int[] k = l.weightShapes().get(weight);
         if (k == null || k.length != rank) {
             throw new IllegalArgumentException("layer '" + l.name() + "' (" + l.type() + "): expected a rank-" + rank
-                    + " weight 'kernel' to count FLOPs, weights are " + l.weightShapes().keySet());
+                    + " weight '" + weight + "' to count FLOPs, weights are " + l.weightShapes().keySet());
         }
         return k;
     }

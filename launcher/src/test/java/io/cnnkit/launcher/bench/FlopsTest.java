@@ -69,6 +69,23 @@ class FlopsTest {
     }
 
     @Test
+    void depthwiseSeparableAndTransposeCountTheirKernels() {
+        // depthwise (3, 3, 8, 2) on a 10x12 output; separable: depthwise (3, 3, 16, 1) + pointwise (1, 1, 16, 5)
+        LayerInfo dw = new LayerInfo("dw", "depthwise_conv2d", Shape.of(10, 12, 16),
+                Map.of("depthwise_kernel", new int[] {3, 3, 8, 2}, "bias", new int[] {16}), List.of(), 0);
+        LayerInfo sep = new LayerInfo("sep", "separable_conv2d", Shape.of(10, 12, 5), Map.of("depthwise_kernel",
+                new int[] {3, 3, 16, 1}, "pointwise_kernel", new int[] {1, 1, 16, 5}), List.of(), 0);
+        // transpose kernel (3, 3, 4, 5) reading sep's 10x12 output: every input position scatters a 3x3 window
+        LayerInfo tr = new LayerInfo("tr", "conv2d_transpose", Shape.of(20, 24, 4), Map.of("kernel",
+                new int[] {3, 3, 4, 5}), List.of(), 0, List.of("sep"));
+        LayerInfo add = new LayerInfo("add", "add", Shape.of(20, 24, 4), Map.of(), List.of(), 0, List.of("tr", "tr"));
+        assertEquals(List.of(new Flops.LayerFlops("dw", "depthwise_conv2d", 2L * 3 * 3 * 8 * 2 * 120),
+                new Flops.LayerFlops("sep", "separable_conv2d", 2L * 3 * 3 * 16 * 120 + 2L * 16 * 5 * 120),
+                new Flops.LayerFlops("tr", "conv2d_transpose", 2L * 3 * 3 * 4 * 5 * 120)),
+                Flops.byLayer(List.of(dw, sep, tr, add)), "merge layers are elementwise: not counted");
+    }
+
+    @Test
     void openShapesAreAnErrorThatSaysWhatToDo() {
         LayerInfo conv = new LayerInfo("c", "conv2d", Shape.of(-1, -1, 6), Map.of("kernel", new int[] {3, 3, 4, 6}),
                 List.of(), 0);
