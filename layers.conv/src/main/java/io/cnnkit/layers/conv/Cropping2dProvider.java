@@ -62,41 +62,8 @@ public final class Cropping2dProvider implements LayerProvider {
     record Config(int top, int bottom, int left, int right) {
         static Config of(LayerSpec spec) {
             Window.checkDataFormat(spec);
-            if (!spec.has("cropping")) {
-                return new Config(0, 0, 0, 0);
-            }
-            Object v = spec.raw("cropping");
-            if (v instanceof List<?> l && l.size() == 2) {
-                if (l.get(0) instanceof List<?> hs && l.get(1) instanceof List<?> ws && hs.size() == 2
-                        && ws.size() == 2) {
-                    return new Config(amount(spec, hs.get(0)), amount(spec, hs.get(1)), amount(spec, ws.get(0)),
-                            amount(spec, ws.get(1)));
-                }
-                int h = amount(spec, l.get(0));
-                int w = amount(spec, l.get(1));
-                return new Config(h, h, w, w);
-            }
-            if (v instanceof List<?>) {
-                throw bad(spec, v);
-            }
-            int n = amount(spec, v);
-            return new Config(n, n, n, n);
-        }
-
-        private static int amount(LayerSpec spec, Object v) {
-            if (v instanceof Number num && num.doubleValue() == Math.rint(num.doubleValue())
-                    && num.doubleValue() >= 0 && num.doubleValue() <= Integer.MAX_VALUE) {
-                return num.intValue();
-            }
-            if (v instanceof String s && s.trim().matches("\\d+")) {
-                return Integer.parseInt(s.trim());
-            }
-            throw bad(spec, spec.raw("cropping"));
-        }
-
-        private static RuntimeException bad(LayerSpec spec, Object v) {
-            return spec.paramError("cropping", "must be a non-negative integer, [rows, columns] or "
-                    + "[[top, bottom], [left, right]], got " + LayerSpec.describe(v));
+            Sides s = Sides.of(spec, "cropping", 0);
+            return new Config(s.top(), s.bottom(), s.left(), s.right());
         }
 
         /** Pure shape function: (None, H - top - bottom, W - left - right, C); open sizes stay open. */
