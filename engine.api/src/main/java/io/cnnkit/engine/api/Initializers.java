@@ -176,8 +176,8 @@ public final class Initializers {
             default -> {
                 float[][] k = KERNELS.get(key);
                 if (k == null) {
-                    throw spec.paramError(param, "names an unknown initializer '" + name + "'; available: "
-                            + String.join(", ", names()));
+                    throw spec.paramError(param, "names an unknown initializer '" + name + "'"
+                            + DidYouMean.hint(name, names()) + "; available: " + String.join(", ", names()));
                 }
                 return (t, r) -> fillKernel(spec, param, key, k, t);
             }

@@ -121,7 +121,8 @@ public final class LayerSpec {
     public void checkKnown(Set<String> allowed) {
         for (String k : params.keySet()) {
             if (!allowed.contains(k)) {
-                throw error("unknown parameter '" + k + "'; " + type + " takes " + String.join(", ", sorted(allowed)));
+                throw error("unknown parameter '" + k + "'" + DidYouMean.hint(k, allowed) + "; " + type + " takes "
+                        + String.join(", ", sorted(allowed)));
             }
         }
     }
@@ -210,7 +211,8 @@ public final class LayerSpec {
                 return c;
             }
         }
-        throw paramError(key, "must be one of " + String.join(", ", choices) + ", got '" + v + "'");
+        throw paramError(key, "must be one of " + String.join(", ", choices) + ", got '" + v + "'"
+                + DidYouMean.hint(v, java.util.List.of(choices)));
     }
 
     /**

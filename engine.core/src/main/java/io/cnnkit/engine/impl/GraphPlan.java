@@ -13,7 +13,6 @@ import java.util.Set;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.ModelDescription;
 import io.cnnkit.engine.api.ModelException;
-import io.cnnkit.engine.impl.desc.Suggest;
 
 /**
  * A (named) description compiled into what a run needs, without any layer classes: the
@@ -383,7 +382,7 @@ final class GraphPlan {
 
     /** " (did you mean 'conv2d_1'?)" for a near miss, else "". */
     static String suggestion(String wrong, Set<String> names) {
-        String best = Suggest.closest(wrong, names);
+        String best = io.cnnkit.engine.api.DidYouMean.closest(wrong, names);
         return best == null ? "" : " (did you mean '" + best + "'?)";
     }
 }

@@ -93,8 +93,8 @@ final class SnapshotBuilder {
             Registry.Entry<LayerProvider> entry = layers.best(spec.type());
             deps.add(LAYER_DEP + spec.type());
             if (entry == null) {
-                throw new MissingServiceException(spec.label() + ": unknown layer type '" + spec.type()
-                        + "'; available: " + available(layers.keys()), LAYER_DEP + spec.type());
+                throw new MissingServiceException(spec.label() + ": unknown layer type '" + spec.type() + "'"
+                        + io.cnnkit.engine.api.DidYouMean.hint(spec.type(), layers.keys()) + "; available: " + available(layers.keys()), LAYER_DEP + spec.type());
             }
             LayerProvider provider = entry.service();
             Set<String> allowed = new HashSet<>(provider.parameters());
@@ -220,8 +220,8 @@ final class SnapshotBuilder {
             }
             deps.add(ACTIVATION_DEP + name);
             if (e == null) {
-                throw new MissingServiceException(forSpec.label() + ": unknown activation '" + name
-                        + "'; available: " + available(activations.keys()), ACTIVATION_DEP + name);
+                throw new MissingServiceException(forSpec.label() + ": unknown activation '" + name + "'"
+                        + io.cnnkit.engine.api.DidYouMean.hint(name, activations.keys()) + "; available: " + available(activations.keys()), ACTIVATION_DEP + name);
             }
             return e.service().configure(optionSpec);
         }

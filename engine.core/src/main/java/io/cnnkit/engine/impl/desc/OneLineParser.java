@@ -279,7 +279,7 @@ final class OneLineParser {
     }
 
     private static String suggestion(String wrong, java.util.Set<String> names) {
-        String best = Suggest.closest(wrong, names);
+        String best = io.cnnkit.engine.api.DidYouMean.closest(wrong, names);
         return best == null ? "" : " (did you mean @" + best + "?)";
     }
 
@@ -329,7 +329,10 @@ final class OneLineParser {
         } else {
             List<String> types = lookup.layerTypes();
             List<String> acts = lookup.activations();
-            throw error(at, "unknown layer type or activation '" + word + "'; layer types: "
+            List<String> all = new ArrayList<>(types);
+            all.addAll(acts);
+            throw error(at, "unknown layer type or activation '" + word + "'"
+                    + io.cnnkit.engine.api.DidYouMean.hint(word, all) + "; layer types: "
                     + (types.isEmpty() ? "(none present)" : String.join(", ", types)) + "; activations: "
                     + (acts.isEmpty() ? "(none present)" : String.join(", ", acts)));
         }

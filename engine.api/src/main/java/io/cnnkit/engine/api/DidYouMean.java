@@ -1,18 +1,25 @@
-package io.cnnkit.engine.impl.desc;
+package io.cnnkit.engine.api;
 
 import java.util.Collection;
 import java.util.Locale;
 
-/** "Did you mean" for names: the closest candidate by edit distance (a swap of neighbours counts once). */
-public final class Suggest {
-    private Suggest() {
+/**
+ * "Did you mean" for names in error messages (layer types, activations, parameters,
+ * initializers, node names): the closest candidate by edit distance (a swap of neighbours counts
+ * once, case is ignored), or the shortest candidate that the name abbreviates ({@code maxpool}
+ * for {@code max_pooling2d}).
+ *
+ * @since 1.4
+ */
+public final class DidYouMean {
+    private DidYouMean() {
     }
 
     /** The closest of {@code candidates} to {@code wrong} when close enough to be a typo, else null. */
     public static String closest(String wrong, Collection<String> candidates) {
+        String w = wrong.toLowerCase(Locale.ROOT);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        String w = wrong.toLowerCase(Locale.ROOT);
         for (String c : candidates) {
             int d = distance(w, c.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {
@@ -20,7 +27,30 @@ public final class Suggest {
                 best = c;
             }
         }
-        return best != null && bestDistance <= Math.max(1, (wrong.length() + 1) / 3) ? best : null;
+        if (best != null && bestDistance <= Math.max(1, (wrong.length() + 1) / 3)) {
+            return best;
+        }
+        String bare = bare(w);
+        String abbreviated = null;
+        if (bare.length() >= 3) {
+            for (String c : candidates) {
+                if (bare(c.toLowerCase(Locale.ROOT)).startsWith(bare)
+                        && (abbreviated == null || c.length() < abbreviated.length())) {
+                    abbreviated = c;
+                }
+            }
+        }
+        return abbreviated;
+    }
+
+    /** {@code " (did you mean 'x'?)"} for a near miss, else "". */
+    public static String hint(String wrong, Collection<String> candidates) {
+        String best = closest(wrong, candidates);
+        return best == null || best.equals(wrong) ? "" : " (did you mean '" + best + "'?)";
+    }
+
+    private static String bare(String s) {
+        return s.replace("_", "").replace("-", "");
     }
 
     /** Optimal string alignment distance. */
