@@ -52,6 +52,15 @@ if check missing-file 1 "$CNNKIT" summary "$TMP/nope.json"; then
             && ! grep -q "	at " <<<"$ERR"; then ok missing-file; else bad "missing-file: $ERR"; fi
 fi
 if check unknown-command 2 "$CNNKIT" frobnicate; then ok unknown-command; fi
+# swapped arguments and a folder as the model: say what is wrong
+IMG0="$ROOT/launcher/src/main/resources/io/cnnkit/launcher/shell/sample/astronaut.png"
+if check swapped-args 1 "$CNNKIT" run "$IMG0" 'conv2d(3, 3)'; then
+    if grep -q "is an image where the model is expected" <<<"$ERR" && grep -q "the model comes first" <<<"$ERR"
+    then ok swapped-args; else bad "swapped-args: $ERR"; fi
+fi
+if check folder-model 1 "$CNNKIT" summary "$TMP"; then
+    if grep -q "is a folder" <<<"$ERR"; then ok folder-model; else bad "folder-model: $ERR"; fi
+fi
 if check unknown-kernel 1 "$CNNKIT" filter "$TMP/m.json" blur; then
     if grep -q "sharpen5" <<<"$ERR"; then ok unknown-kernel; else bad "unknown-kernel: $ERR"; fi
 fi

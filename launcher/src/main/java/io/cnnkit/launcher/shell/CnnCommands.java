@@ -87,6 +87,14 @@ public final class CnnCommands implements AutoCloseable {
                     + "'conv2d(3, 3) | max_pooling2d(3) | relu'");
         }
         Path p = asPath(model);
+        if (p != null && Files.isDirectory(p)) {
+            throw new CommandException("the model " + p + " is a folder",
+                    "give a model file (cnnkit or Keras JSON, or a full-model Keras .h5) or a description in quotes");
+        }
+        if (p != null && Files.isRegularFile(p) && isImage(p)) {
+            throw new CommandException(p + " is an image where the model is expected",
+                    "the model comes first: ./cnnkit run MODEL IMAGE");
+        }
         if (p != null && Files.isRegularFile(p)) {
             if (isH5(p)) {
                 Optional<String> config = KerasWeights.modelConfig(p);
@@ -99,6 +107,9 @@ public final class CnnCommands implements AutoCloseable {
             String text;
             try {
                 text = Files.readString(p);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new CommandException(p + " is not a text file, so not a model description",
+                        "a model file is cnnkit or Keras JSON, or a full-model Keras .h5");
             } catch (IOException e) {
                 throw new CnnIoException("cannot read model file " + p + ": " + e.getMessage(), e);
             }
@@ -114,6 +125,23 @@ public final class CnnCommands implements AutoCloseable {
                     "check the path, or give a description such as 'conv2d(3, 3) | relu'");
         }
         return new Source(engine.parse(model), "description", null);
+    }
+
+    /** Whether a file starts like a PNG, JPEG, GIF or BMP image (what io.image reads). */
+    static boolean isImage(Path p) {
+        byte[] head = new byte[4];
+        try (var in = Files.newInputStream(p)) {
+            int n = in.readNBytes(head, 0, 4);
+            if (n < 2) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return (head[0] == (byte) 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G')
+                || (head[0] == (byte) 0xFF && head[1] == (byte) 0xD8)
+                || (head[0] == 'G' && head[1] == 'I' && head[2] == 'F')
+                || (head[0] == 'B' && head[1] == 'M');
     }
 
     /** Parses a model file's text; errors name the file (the engine's name the layer, not the file). */
