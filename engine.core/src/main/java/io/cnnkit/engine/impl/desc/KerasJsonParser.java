@@ -209,7 +209,8 @@ final class KerasJsonParser {
 
     /**
      * A Functional model's structure: each layer's inputs by name, the input's name and the
-     * outputs; {@code chain} when it is a chain in list order (then it is read as one).
+     * outputs; {@code inputs} iterates in topological order; {@code chain} when it is a chain (then it is
+     * read as one).
      */
     private record Graph(Map<String, List<String>> inputs, String inputName, List<String> outputs, boolean chain) {
     }
@@ -295,7 +296,8 @@ final class KerasJsonParser {
         // A chain reads like a Sequential model (and keeps its summary).
         boolean chain = outputs.size() <= 1;
         String prev = inputName;
-        for (var e : topological(inputs, inputName).entrySet()) {
+        inputs = topological(inputs, inputName);
+        for (var e : inputs.entrySet()) {
             if (!e.getValue().equals(List.of(prev))) {
                 chain = false;
                 break;
@@ -308,7 +310,7 @@ final class KerasJsonParser {
         return new Graph(inputs, inputName, outputs, chain);
     }
 
-    /** The layers in a topological order, the earliest listed ready layer first (Keras lists are usually one). */
+    /** The layers in the graph's topological order ({@link Graph#inputs} keeps it), InputLayers first. */
     private static List<JsonNode> topological(List<JsonNode> layers, Graph graph) {
         Map<String, JsonNode> byName = new LinkedHashMap<>();
         List<JsonNode> out = new ArrayList<>();
@@ -320,7 +322,7 @@ final class KerasJsonParser {
                 out.add(l); // InputLayer
             }
         }
-        for (String n : topological(graph.inputs, graph.inputName).keySet()) {
+        for (String n : graph.inputs.keySet()) {
             out.add(byName.get(n));
         }
         return out;
