@@ -4,18 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.cnnkit.testkit.ShuffledContext;
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.Engines;
-import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.RunOptions;
@@ -30,34 +28,6 @@ import io.cnnkit.testkit.Approx;
  */
 class VectorConvTest {
     static final double RTOL = 1e-5;
-
-    /** Runs parallelFor chunks of random size in random order on the caller's thread. */
-    static final class ShuffledContext implements ExecutionContext {
-        private final Random random;
-
-        ShuffledContext(long seed) {
-            random = new Random(seed);
-        }
-
-        @Override
-        public int parallelism() {
-            return 3;
-        }
-
-        @Override
-        public void parallelFor(int count, long costPerItem, RangeBody body) {
-            List<int[]> chunks = new ArrayList<>();
-            for (int from = 0; from < count;) {
-                int to = Math.min(count, from + 1 + random.nextInt(4));
-                chunks.add(new int[] {from, to});
-                from = to;
-            }
-            Collections.shuffle(chunks, random);
-            for (int[] c : chunks) {
-                body.run(c[0], c[1]);
-            }
-        }
-    }
 
     static final class Relu implements Activation {
         @Override

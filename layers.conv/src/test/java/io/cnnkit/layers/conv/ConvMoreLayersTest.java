@@ -15,6 +15,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.cnnkit.testkit.ShuffledContext;
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.Engines;
@@ -638,11 +639,11 @@ class ConvMoreLayersTest {
             Tensor x = TestModels.random(r, 2, 7, 6, 5);
             int[] shape = l.outputShape(Shape.ofSample(x)).withBatch(2);
             Tensor clean = Tensor.zeros(shape);
-            l.forward(x, clean, new KernelEquivalenceTest.ShuffledContext(1));
+            l.forward(x, clean, new ShuffledContext(1));
             for (float garbage : new float[] {Float.NaN, 1e30f, -7f}) {
                 Tensor dirty = Tensor.zeros(shape);
                 Arrays.fill(dirty.data(), garbage);
-                l.forward(x, dirty, new KernelEquivalenceTest.ShuffledContext(2));
+                l.forward(x, dirty, new ShuffledContext(2));
                 assertTrue(clean.contentEquals(dirty), l.type() + " " + l.outputShape() + " into " + garbage);
             }
         }

@@ -6,16 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.cnnkit.testkit.ShuffledContext;
 import io.cnnkit.engine.api.Activation;
-import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.RunOptions;
 import io.cnnkit.engine.api.StandaloneEngine;
@@ -28,35 +26,6 @@ import io.cnnkit.engine.fakes.Activations;
  * on random shapes, under arbitrary chunkings, and the engine's 1 / 2 / 7 thread runs.
  */
 class KernelEquivalenceTest {
-    /** Runs parallelFor chunks of random size in random order on the caller's thread. */
-    static final class ShuffledContext implements ExecutionContext {
-        private final Random random;
-        int calls;
-
-        ShuffledContext(long seed) {
-            random = new Random(seed);
-        }
-
-        @Override
-        public int parallelism() {
-            return 3;
-        }
-
-        @Override
-        public void parallelFor(int count, long costPerItem, RangeBody body) {
-            calls++;
-            List<int[]> chunks = new ArrayList<>();
-            for (int from = 0; from < count;) {
-                int to = Math.min(count, from + 1 + random.nextInt(4));
-                chunks.add(new int[] {from, to});
-                from = to;
-            }
-            Collections.shuffle(chunks, random);
-            for (int[] c : chunks) {
-                body.run(c[0], c[1]);
-            }
-        }
-    }
 
     private static void assertBitIdentical(String what, Tensor expected, Tensor actual) {
         assertTrue(expected.contentEquals(actual), what + ": tiled kernel differs from the naive one");

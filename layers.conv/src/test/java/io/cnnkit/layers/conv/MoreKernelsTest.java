@@ -11,6 +11,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.cnnkit.testkit.ShuffledContext;
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.RunOptions;
@@ -25,8 +26,8 @@ import io.cnnkit.testkit.Approx;
  * double-precision formulations, and the engine's 1 / 2 / 7 thread runs bit-identical.
  */
 class MoreKernelsTest {
-    private static KernelEquivalenceTest.ShuffledContext shuffled(long seed) {
-        return new KernelEquivalenceTest.ShuffledContext(seed);
+    private static ShuffledContext shuffled(long seed) {
+        return new ShuffledContext(seed);
     }
 
     private static Tensor nanFilled(int... shape) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import java.util.Random;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.cnnkit.testkit.ShuffledContext;
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
@@ -167,31 +167,4 @@ final class Fixtures {
         }
     };
 
-    /** Runs parallelFor chunks of random size in random order on the caller's thread. */
-    static final class ShuffledContext implements ExecutionContext {
-        private final Random random;
-
-        ShuffledContext(long seed) {
-            random = new Random(seed);
-        }
-
-        @Override
-        public int parallelism() {
-            return 3;
-        }
-
-        @Override
-        public void parallelFor(int count, long costPerItem, RangeBody body) {
-            List<int[]> chunks = new ArrayList<>();
-            for (int from = 0; from < count;) {
-                int to = Math.min(count, from + 1 + random.nextInt(4));
-                chunks.add(new int[] {from, to});
-                from = to;
-            }
-            Collections.shuffle(chunks, random);
-            for (int[] c : chunks) {
-                body.run(c[0], c[1]);
-            }
-        }
-    }
 }

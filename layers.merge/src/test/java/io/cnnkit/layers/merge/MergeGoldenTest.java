@@ -13,6 +13,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
+import io.cnnkit.testkit.ShuffledContext;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.MultiInputLayer;
 import io.cnnkit.engine.api.Shape;
@@ -71,7 +72,7 @@ class MergeGoldenTest {
         MultiInputLayer openLayer = Fixtures.build(Fixtures.spec(c.layer()), open);
         assertEquals(Shape.ofSample(c.expected()).rank(), openLayer.outputShape().rank(), c.name() + " open rank");
 
-        ExecutionContext[] contexts = {scheduler.context(1), scheduler.context(2), new Fixtures.ShuffledContext(7)};
+        ExecutionContext[] contexts = {scheduler.context(1), scheduler.context(2), new ShuffledContext(7)};
         for (MultiInputLayer l : new MultiInputLayer[] {layer, openLayer}) {
             for (ExecutionContext ctx : contexts) {
                 String what = c.name() + (l == openLayer ? " open" : "") + " threads " + ctx.parallelism();

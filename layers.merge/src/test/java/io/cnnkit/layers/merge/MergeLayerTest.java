@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.cnnkit.testkit.ShuffledContext;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.ModelException;
@@ -78,7 +79,7 @@ class MergeLayerTest {
             Tensor expected = Reference.elementwise(type, in);
             MultiInputLayer layer = Fixtures.build(Fixtures.spec(type), samples);
             assertEquals(sample(expected.shape()), layer.outputShape(), type + " " + samples);
-            Tensor y = Fixtures.run(layer, in, new Fixtures.ShuffledContext(trial));
+            Tensor y = Fixtures.run(layer, in, new ShuffledContext(trial));
             assertTrue(expected.contentEquals(y), "trial " + trial + " " + type + " " + samples);
         }
     }
@@ -106,7 +107,7 @@ class MergeLayerTest {
             Tensor expected = Reference.concatenate(in, keras);
             MultiInputLayer layer = Fixtures.build(Fixtures.spec("concatenate", "axis", keras), samples);
             assertEquals(sample(expected.shape()), layer.outputShape());
-            Tensor y = Fixtures.run(layer, in, new Fixtures.ShuffledContext(trial));
+            Tensor y = Fixtures.run(layer, in, new ShuffledContext(trial));
             assertTrue(expected.contentEquals(y), "trial " + trial + " axis " + keras + " " + samples);
         }
     }
@@ -161,7 +162,7 @@ class MergeLayerTest {
     @Test
     void everyOutputElementIsWrittenIntoANaNFilledBuffer() {
         Random r = new Random(4);
-        ExecutionContext[] contexts = {Fixtures.INLINE, scheduler.context(2), new Fixtures.ShuffledContext(5)};
+        ExecutionContext[] contexts = {Fixtures.INLINE, scheduler.context(2), new ShuffledContext(5)};
         for (int trial = 0; trial < 60; trial++) {
             String type = trial % 7 == 6 ? "concatenate" : ELEMENTWISE.get(trial % 6);
             List<Tensor> in = new ArrayList<>();
