@@ -22,11 +22,16 @@ import io.cnnkit.engine.api.StandaloneEngine;
 import io.cnnkit.engine.api.Tensor;
 import io.cnnkit.launcher.bench.Bench;
 import io.cnnkit.launcher.bench.Workload;
-import io.cnnkit.layers.conv.VectorConv2d;
+import io.cnnkit.engine.kernel.KernelBackend;
+import io.cnnkit.engine.kernel.KernelBackends;
+import io.cnnkit.layers.conv.Conv2dProvider;
+import io.cnnkit.layers.conv.DepthwiseConv2dProvider;
+import io.cnnkit.layers.conv.SeparableConv2dProvider;
+import io.cnnkit.layers.dense.DenseProvider;
 
 /**
  * JMH: one {@code predict} of a workload W1..W4, at 1 and 2 threads, with the Vector API
- * conv2d and dense (io.cnnkit.layers.conv.vector, as {@code ./cnnkit} runs) or only the scalar
+ * kernels of io.cnnkit.kernels.vector (as {@code ./cnnkit} runs) or only the scalar
  * kernels (an Eclipse host without {@code --add-modules jdk.incubator.vector}). One JMH run
  * gives both ratios: vector over scalar, and 1 over 2 threads. Run with
  * {@code cnf/bench/jmh.sh [JMH options]}, e.g. {@code cnf/bench/jmh.sh -p workload=W4}.
@@ -54,20 +59,24 @@ public class ModelBench {
 
     @Setup
     public void setUp() {
-        boolean vector = switch (kernels) {
-            case "vector" -> true;
-            case "scalar" -> false; // the providers ServiceLoader finds: layers.conv and layers.dense
+        ClassLoader loader = ModelBench.class.getClassLoader();
+        engine = Engines.fromServiceLoader(loader); // conv and dense on the best kernel backend present
+        switch (kernels) {
+            case "vector" -> {
+                KernelBackend backend = KernelBackends.fromServiceLoader(loader);
+                if (backend == null) {
+                    throw new IllegalStateException("kernels=vector: no usable kernel backend; run with "
+                            + "--add-modules=jdk.incubator.vector and io.cnnkit.kernels.vector on the class path");
+                }
+            }
+            case "scalar" -> {
+                // the layers' own kernels, as an Eclipse host without the Vector API runs them
+                engine.register(new Conv2dProvider((KernelBackend) null), 1);
+                engine.register(new DepthwiseConv2dProvider((KernelBackend) null), 1);
+                engine.register(new SeparableConv2dProvider((KernelBackend) null), 1);
+                engine.register(new DenseProvider((KernelBackend) null), 1);
+            }
             default -> throw new IllegalArgumentException("kernels is vector or scalar, got '" + kernels + "'");
-        };
-        if (vector) {
-            VectorConv2d.unavailableReason().ifPresent(reason -> {
-                throw new IllegalStateException("kernels=vector: " + reason);
-            });
-        }
-        engine = Engines.fromServiceLoader(ModelBench.class.getClassLoader());
-        if (vector) {
-            engine.register(VectorConv2d.provider(), VectorConv2d.RANKING);
-            engine.register(VectorConv2d.denseProvider(), VectorConv2d.RANKING);
         }
         Workload w = Workload.named(workload);
         model = engine.build(engine.parse(w.description()));

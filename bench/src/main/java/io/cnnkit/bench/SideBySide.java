@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.Locale;
 
 import ai.onnxruntime.OrtException;
-import io.cnnkit.layers.conv.VectorConv2d;
 import io.cnnkit.engine.api.Engine;
 import io.cnnkit.engine.api.Engines;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.RunOptions;
 import io.cnnkit.engine.api.StandaloneEngine;
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.kernel.KernelBackend;
+import io.cnnkit.engine.kernel.KernelBackends;
 import io.cnnkit.launcher.bench.Bench;
 import io.cnnkit.launcher.bench.Workload;
 
@@ -283,20 +284,17 @@ public final class SideBySide {
     }
 
     /**
-     * The engine benchmarks run on: every provider ServiceLoader finds, plus the Vector API conv2d
-     * and dense (ranked above the scalar ones, as in the OSGi runtime) when the JVM was started
-     * with --add-modules=jdk.incubator.vector.
+     * The engine benchmarks run on: every provider ServiceLoader finds; the conv and dense
+     * providers compute with the best kernel backend on the class path (the Vector API one of
+     * io.cnnkit.kernels.vector when the JVM was started with --add-modules=jdk.incubator.vector),
+     * as in the OSGi runtime.
      */
     public static StandaloneEngine engine(PrintStream out) {
-        StandaloneEngine engine = Engines.fromServiceLoader(SideBySide.class.getClassLoader());
-        if (VectorConv2d.available()) {
-            engine.register(VectorConv2d.provider(), VectorConv2d.RANKING);
-            engine.register(VectorConv2d.denseProvider(), VectorConv2d.RANKING);
-            out.println("kernels: Vector API conv2d and dense (io.cnnkit.layers.conv.vector)");
-        } else {
-            out.println("kernels: scalar Java (" + VectorConv2d.unavailableReason().orElse("") + ")");
-        }
-        return engine;
+        ClassLoader loader = SideBySide.class.getClassLoader();
+        KernelBackend backend = KernelBackends.fromServiceLoader(loader);
+        out.println("kernels: " + (backend == null ? "scalar Java (no usable kernel backend on the class path)"
+                : backend.name() + " (io.cnnkit.kernels.vector)"));
+        return Engines.fromServiceLoader(loader);
     }
 
     /** The workload's ONNX graph (weights are graph inputs), written by cnf/bench/make_onnx.py. */

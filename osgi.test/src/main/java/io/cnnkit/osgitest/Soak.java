@@ -57,7 +57,7 @@ import io.cnnkit.osgitest.plugin.TestScaleProvider;
  * <p>Every completed run is compared bit for bit (raw float bits) with the model's reference,
  * computed once, single-threaded ({@code threads=1}), before any swap; the graph models run
  * through {@code predictAll} and every output is compared with its own reference. The run has
- * one provider bundle per layer type and activation (the vector conv bundle is not in the OSGi runs;
+ * one provider bundle per layer type and activation (the Vector API kernels are a KernelBackend, not a provider;
  * {@link #run()} checks this), so "the same provider" is the only provider. A failed run is
  * counted by kind: {@code unavailable} (ModelUnavailableException, the documented kind) or the
  * exception class name. Afterwards: every class loader of a bundle revision that left (update,
@@ -466,7 +466,7 @@ final class Soak {
             if (refs == null || refs.length != 1) {
                 throw new AssertionError("the soak compares with one single-threaded reference per model and needs "
                         + "exactly one provider of " + type + "; found " + (refs == null ? 0 : refs.length)
-                        + " (a vector bundle in the run? compare per provider set instead)");
+                        + " (a second provider bundle in the run? compare per provider set instead)");
             }
         }
     }

@@ -4,9 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Objects;
 import java.util.Set;
 
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.Activation;
@@ -20,6 +25,8 @@ import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.LayerType;
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.kernel.KernelBackend;
+import io.cnnkit.engine.kernel.KernelBackends;
 
 /**
  * Keras's Conv2D (and Keras 1's Convolution2D): NHWC input, kernel (kh, kw, in/groups,
@@ -33,21 +40,32 @@ public final class Conv2dProvider implements LayerProvider {
     private static final Set<String> PARAMS = Set.of("filters", "kernel_size", "strides", "padding", "dilation_rate",
             "groups", "use_bias", "activation", "kernel_initializer", "bias_initializer", "data_format", "kernel_order");
 
-    private final ConvBackend backend;
+    private final Kernels kernels;
 
+    /** On a plain class path: the best {@link KernelBackend} that ServiceLoader finds, else scalar. */
     public Conv2dProvider() {
-        // DS and ServiceLoader need a public no-arg constructor.
-        this(ConvBackend.SCALAR);
+        this(KernelBackends.fromServiceLoader(Conv2dProvider.class.getClassLoader()));
     }
 
-    /** A provider whose layers compute with {@code backend} (the vector bundle's entry point). */
-    Conv2dProvider(ConvBackend backend) {
-        this.backend = java.util.Objects.requireNonNull(backend, "backend");
+    /**
+     * In OSGi: the highest-ranked kernel backend present (scalar when none). Static and greedy,
+     * so a better backend arriving, or the bound one leaving, re-registers this provider and the
+     * engine rebuilds the models that use it.
+     */
+    @Activate
+    public Conv2dProvider(@Reference(cardinality = ReferenceCardinality.OPTIONAL,
+            policyOption = ReferencePolicyOption.GREEDY) KernelBackend backend) {
+        this(Kernels.of(backend));
     }
 
-    /** The backend this provider's layers compute with. */
-    ConvBackend backend() {
-        return backend;
+    /** A provider computing with {@code kernels} (tests pick scalar or a backend this way). */
+    Conv2dProvider(Kernels kernels) {
+        this.kernels = Objects.requireNonNull(kernels, "kernels");
+    }
+
+    /** The kernels this provider's layers compute with. */
+    Kernels kernels() {
+        return kernels;
     }
 
     @Override
@@ -86,7 +104,7 @@ public final class Conv2dProvider implements LayerProvider {
         config.outputShape(spec, inputShape);
         Activation act = context.activation(spec, spec.raw("activation"));
         return new Conv2d(spec, inputShape, config, "linear".equals(act.name()) ? null : act, context.random(),
-                backend);
+                kernels);
     }
 
     /**
@@ -132,18 +150,18 @@ public final class Conv2dProvider implements LayerProvider {
         }
     }
 
-    /** A built conv2d layer: immutable config, live weights, forward through the provider's backend. */
+    /** A built conv2d layer: immutable config, live weights, forward on the provider's kernels. */
     static final class Conv2d extends AbstractLayer {
         private final Config config;
         private final Activation activation;
         private final Tensor kernel;
         private final Tensor bias;
-        private final ConvBackend backend;
+        private final Kernels kernels;
 
         Conv2d(LayerSpec spec, Shape inputShape, Config config, Activation activation, Random random,
-                ConvBackend backend) {
+                Kernels kernels) {
             super(spec, TYPE, inputShape);
-            this.backend = backend;
+            this.kernels = kernels;
             this.config = config;
             this.activation = activation;
             this.kernel = weights.add("kernel", Initializers.resolve(spec, "kernel_initializer", "glorot_uniform"),
@@ -162,10 +180,10 @@ public final class Conv2dProvider implements LayerProvider {
             Window.checkBatch(spec, input);
             ConvKernels.Geometry g = ConvKernels.Geometry.of(config.window(), input.dim(1), input.dim(2),
                     config.groups());
-            backend.conv2d(input, kernel, bias, output, g, activation, context);
+            ConvKernels.conv2d(input, kernel, bias, output, g, activation, context, kernels.gemm());
         }
 
-        /** Every kernel of both backends overwrites a NaN-filled output (KernelEquivalenceTest, VectorConvTest). */
+        /** Every conv kernel (scalar and the vector backend's) overwrites a NaN-filled output (KernelEquivalenceTest, VectorConvTest). */
         @Override
         public boolean writesEveryOutput() {
             return true;

@@ -3,6 +3,7 @@ package io.cnnkit.layers.conv;
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.kernel.GemmMicroKernel;
 
 /**
  * Convolution kernels on NHWC tensors with Keras's kernel layout (kh, kw, in/groups, out):
@@ -93,12 +94,18 @@ final class ConvKernels {
      */
     static void conv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, Geometry g, Activation act,
             ExecutionContext ctx) {
+        conv2d(x, kernel, bias, y, g, act, ctx, ScalarMicroKernel.INSTANCE);
+    }
+
+    /** As {@link #conv2d(Tensor, Tensor, Tensor, Tensor, Geometry, Activation, ExecutionContext)}, GEMM on {@code mk}. */
+    static void conv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, Geometry g, Activation act,
+            ExecutionContext ctx, GemmMicroKernel mk) {
         if (PlanarFewFilterConv.applies(kernel, g)) {
             PlanarFewFilterConv.conv2d(x, kernel, bias, y, g, act, ctx);
         } else if (FewFilterConv.applies(kernel, g)) {
             FewFilterConv.conv2d(x, kernel, bias, y, g, act, ctx);
         } else {
-            GemmConv.conv2d(x, kernel, bias, y, g, act, ctx, ScalarMicroKernel.INSTANCE);
+            GemmConv.conv2d(x, kernel, bias, y, g, act, ctx, mk);
         }
     }
 

@@ -2,9 +2,14 @@ package io.cnnkit.layers.conv;
 
 import java.util.List;
 import java.util.Random;
+import java.util.Objects;
 import java.util.Set;
 
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.Activation;
@@ -17,6 +22,8 @@ import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.LayerType;
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.kernel.KernelBackend;
+import io.cnnkit.engine.kernel.KernelBackends;
 
 /**
  * Keras's DepthwiseConv2D: each input channel filtered on its own by depth_multiplier
@@ -31,8 +38,32 @@ public final class DepthwiseConv2dProvider implements LayerProvider {
     private static final Set<String> PARAMS = Set.of("kernel_size", "strides", "padding", "depth_multiplier",
             "dilation_rate", "use_bias", "activation", "depthwise_initializer", "bias_initializer", "data_format");
 
+    private final Kernels kernels;
+
+    /** On a plain class path: the best {@link KernelBackend} that ServiceLoader finds, else scalar. */
     public DepthwiseConv2dProvider() {
-        // DS and ServiceLoader need a public no-arg constructor.
+        this(KernelBackends.fromServiceLoader(DepthwiseConv2dProvider.class.getClassLoader()));
+    }
+
+    /**
+     * In OSGi: the highest-ranked kernel backend present (scalar when none). Static and greedy,
+     * so a better backend arriving, or the bound one leaving, re-registers this provider and the
+     * engine rebuilds the models that use it.
+     */
+    @Activate
+    public DepthwiseConv2dProvider(@Reference(cardinality = ReferenceCardinality.OPTIONAL,
+            policyOption = ReferencePolicyOption.GREEDY) KernelBackend backend) {
+        this(Kernels.of(backend));
+    }
+
+    /** A provider computing with {@code kernels} (tests pick scalar or a backend this way). */
+    DepthwiseConv2dProvider(Kernels kernels) {
+        this.kernels = Objects.requireNonNull(kernels, "kernels");
+    }
+
+    /** The kernels this provider's layers compute with. */
+    Kernels kernels() {
+        return kernels;
     }
 
     @Override
@@ -51,7 +82,7 @@ public final class DepthwiseConv2dProvider implements LayerProvider {
         config.outputShape(spec, inputShape);
         Activation act = context.activation(spec, spec.raw("activation"));
         return new DepthwiseConv2d(spec, inputShape, config, "linear".equals(act.name()) ? null : act,
-                context.random());
+                context.random(), kernels);
     }
 
     /** kernel window, depth_multiplier, use_bias, and the channel count of the input. */
@@ -95,9 +126,12 @@ public final class DepthwiseConv2dProvider implements LayerProvider {
         private final Activation activation;
         private final Tensor kernel;
         private final Tensor bias;
+        private final Kernels kernels;
 
-        DepthwiseConv2d(LayerSpec spec, Shape inputShape, Config config, Activation activation, Random random) {
+        DepthwiseConv2d(LayerSpec spec, Shape inputShape, Config config, Activation activation, Random random,
+                Kernels kernels) {
             super(spec, TYPE, inputShape);
+            this.kernels = kernels;
             this.config = config;
             this.activation = activation;
             this.kernel = weights.add("depthwise_kernel",
@@ -115,7 +149,7 @@ public final class DepthwiseConv2dProvider implements LayerProvider {
         public void forward(Tensor input, Tensor output, ExecutionContext context) {
             Window.checkBatch(spec, input);
             ConvKernels.Geometry g = ConvKernels.Geometry.of(config.window(), input.dim(1), input.dim(2), 1);
-            DepthwiseKernels.depthwise(input, kernel, bias, output, g, activation, context);
+            DepthwiseKernels.depthwise(input, kernel, bias, output, g, activation, context, kernels.depthwise());
         }
     }
 }

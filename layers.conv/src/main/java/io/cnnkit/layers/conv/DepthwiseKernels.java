@@ -3,6 +3,7 @@ package io.cnnkit.layers.conv;
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.kernel.DepthwiseMicroKernel;
 
 /**
  * Depthwise convolution kernels (TensorFlow's depthwise_conv2d): kernel (kh, kw, C, M);
@@ -57,10 +58,12 @@ final class DepthwiseKernels {
     /**
      * Tiled depthwise conv. Work items are (batch, output row, block of input channels with
      * all their M outputs). Per tap the kernel slice (C, M) is contiguous in output-channel
-     * order, so the inner loop walks output channels with unit stride.
+     * order, so the inner loop walks output channels with unit stride. With a backend's
+     * {@link DepthwiseMicroKernel} (depth_multiplier 1) each output pixel's channel block is one
+     * call that keeps the sums in registers across the taps; the items are the same.
      */
     static void depthwise(Tensor x, Tensor kernel, Tensor bias, Tensor y, ConvKernels.Geometry g, Activation act,
-            ExecutionContext ctx) {
+            ExecutionContext ctx, DepthwiseMicroKernel dk) {
         check(x, kernel, bias, y, g);
         final int h = x.dim(1), w = x.dim(2), c = x.dim(3);
         final int kh = kernel.dim(0), kw = kernel.dim(1), m = kernel.dim(3);
@@ -74,6 +77,41 @@ final class DepthwiseKernels {
         final boolean fuse = act != null && act.elementWise();
         int items = x.dim(0) * oh * blocks;
         long cost = 2L * ow * kh * kw * blockC * m;
+        if (dk != null && m == 1) {
+            ctx.parallelFor(items, cost, (from, to) -> {
+                int[] xOff = new int[kh * kw];
+                int[] wOff = new int[kh * kw];
+                for (int item = from; item < to; item++) {
+                    int blk = item % blocks, row = item / blocks, oy = row % oh, b = row / oh;
+                    int o0 = blk * blockC, o1 = Math.min(o0 + blockC, c);
+                    int iy0 = oy * sh - pt;
+                    int kyLo = ConvKernels.firstInside(iy0, dh);
+                    int kyHi = ConvKernels.endInside(iy0, dh, h, kh);
+                    for (int ox = 0; ox < ow; ox++) {
+                        int yb = yo + ((b * oh + oy) * ow + ox) * cm + o0;
+                        int ix0 = ox * sw - pl;
+                        int kxLo = ConvKernels.firstInside(ix0, dw);
+                        int kxHi = ConvKernels.endInside(ix0, dw, w, kw);
+                        int taps = 0;
+                        for (int ky = kyLo; ky < kyHi; ky++) {
+                            int xrow = xo + ((b * h + iy0 + ky * dh) * w) * c + o0;
+                            for (int kx = kxLo; kx < kxHi; kx++, taps++) {
+                                xOff[taps] = xrow + (ix0 + kx * dw) * c;
+                                wOff[taps] = ko + (ky * kw + kx) * cm + o0;
+                            }
+                        }
+                        dk.pixel(xd, xOff, kd, wOff, taps, bd, bo + o0, yd, yb, o1 - o0);
+                        if (fuse) {
+                            act.apply(yd, yb, yd, yb, o1 - o0, o1 - o0);
+                        }
+                    }
+                }
+            });
+            if (act != null && !fuse) {
+                ConvKernels.activateRows(y, act, ctx);
+            }
+            return;
+        }
         ctx.parallelFor(items, cost, (from, to) -> {
             for (int item = from; item < to; item++) {
                 int blk = item % blocks;

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.kernel.GemmMicroKernel;
 
 /**
  * conv2d as a blocked GEMM: output pixels are the rows (M), kernel taps x input channels the
@@ -18,10 +19,13 @@ import io.cnnkit.engine.api.Tensor;
  * padding taps) into one buffer of SEG x K floats (one per thread, {@link PackBuffers}). Per block of
  * {@link #NB} filters and per slice of {@link #KC} k values (a K-slice of the kernel, KC x NB,
  * stays in L1; read from dense per-block panels when the kernel is wider than one block), a
- * {@link MicroKernel} adds the slice's products into {@link #MR} pixels x NB outputs at a time,
+ * {@link GemmMicroKernel} adds the slice's products into {@link #MR} pixels x NB outputs at a time,
  * keeping its accumulators in registers; the first slice starts from zero and the last one adds
  * the bias before storing. Last, an element-wise activation runs over the item's outputs while
  * they are in cache.
+ *
+ * <p>A 1x1, stride-1, unpadded convolution (a pointwise layer) skips the packing: its im2col
+ * rows are the input pixels, read in place.
  *
  * <p>Determinism: item boundaries depend on the shapes only; each output element belongs to one
  * item and is summed over k = 0..K-1 in order (partial sums are stored and reloaded exactly;
@@ -30,7 +34,7 @@ import io.cnnkit.engine.api.Tensor;
  */
 final class GemmConv {
     /** Output pixels per micro-tile. */
-    static final int MR = 4;
+    static final int MR = GemmMicroKernel.ROWS;
     /** Filters per micro-tile pass. */
     static final int NB = 64;
     /** k values per pass: a KC x NB kernel slice (32 KB) stays in L1 across the item's pixels. */
@@ -42,25 +46,11 @@ final class GemmConv {
     /** Floats of im2col per work item that K may claim before items get fewer pixels. */
     static final int PACK_BUDGET = 1 << 18;
 
-    /** Adds one K-slice of products into a micro-tile of {@link #MR} pixels by up to {@link #NB} filters. */
-    interface MicroKernel {
-        /**
-         * For r < rows and j in [0, nw): {@code y[yOff[r] + yCol + j] += a[aOff[r] + k] * kd[kOff + k*ldk + j]}
-         * for k = 0..kLen-1 in order, accumulating in registers from the stored value, or from 0
-         * when {@code first} (the stored value is then never read). When {@code bias} is not
-         * null (the K-slice is the last one) {@code bias[bOff + j]} is added after the chain,
-         * before the store. Rows r >= rows repeat row rows-1 (the driver fills aOff/yOff so) and
-         * are not stored.
-         */
-        void tile(float[] a, int[] aOff, int kLen, float[] kd, int kOff, int ldk, float[] yd, int[] yOff, int yCol,
-                int nw, int rows, boolean first, float[] bias, int bOff);
-    }
-
     private GemmConv() {
     }
 
     static void conv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, ConvKernels.Geometry g, Activation act,
-            ExecutionContext ctx, MicroKernel mk) {
+            ExecutionContext ctx, GemmMicroKernel mk) {
         ConvKernels.checkConv2d(x, kernel, bias, y, g);
         final int h = x.dim(1), w = x.dim(2), c = x.dim(3);
         final int kh = kernel.dim(0), kw = kernel.dim(1), cg = kernel.dim(2), f = kernel.dim(3);
@@ -92,9 +82,13 @@ final class GemmConv {
         // once into per-block panels (a strided slice of a wide kernel, e.g. rows 1 KB apart for
         // 256 filters, falls into a few L1 sets and thrashes).
         final boolean direct = f <= NB;
+        // A 1x1, stride-1, unpadded, ungrouped convolution (MobileNet's pointwise layers): the
+        // im2col rows are the input pixels themselves, read in place without packing.
+        final boolean inPlace = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0 && groups == 1
+                && oh == h && ow == w;
         final float[] kp = direct ? kd : packKernel(kd, ko, kLen, f, groups, fg, nbs, ctx);
         ctx.parallelFor(groups * segs * nSplit, cost, (from, to) -> {
-            float[] a = PackBuffers.get(segLen * kLen);
+            float[] a = inPlace ? xd : PackBuffers.get(segLen * kLen);
             int[] aOff = new int[MR];
             int[] yOff = new int[MR];
             for (int item = from; item < to; item++) {
@@ -103,7 +97,10 @@ final class GemmConv {
                 int px = Math.min(seg, pixels - m0);
                 int f0 = grp * fg, c0 = grp * cg;
                 int nLo = f0 + ns * nPerItem, nHi = Math.min(f0 + fg, nLo + nPerItem);
-                pack(xd, xo, h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, m0, px, a, kLen);
+                if (!inPlace) {
+                    pack(xd, xo, h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, m0, px, a, kLen);
+                }
+                int aBase = inPlace ? xo + m0 * kLen : 0;
                 for (int n0 = nLo; n0 < nHi; n0 += NB) {
                     int nw = Math.min(NB, nHi - n0);
                     for (int k0 = 0; k0 < kLen; k0 += KC) {
@@ -125,7 +122,7 @@ final class GemmConv {
                             int rows = Math.min(MR, px - p0);
                             for (int r = 0; r < MR; r++) {
                                 int p = p0 + Math.min(r, rows - 1);
-                                aOff[r] = p * kLen + k0;
+                                aOff[r] = aBase + p * kLen + k0;
                                 yOff[r] = yo + (m0 + p) * f;
                             }
                             mk.tile(a, aOff, kc, b, bOff, ldk, yd, yOff, n0, nw, rows, first, bsl, bo + n0);

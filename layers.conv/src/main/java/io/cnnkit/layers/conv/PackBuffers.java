@@ -16,6 +16,9 @@ final class PackBuffers {
     /** A layer's packed kernel, filled by the thread that calls the kernel and read by all workers. */
     private static final ThreadLocal<float[]> KERNEL = new ThreadLocal<>();
 
+    /** An intermediate tensor of a layer (separable's depthwise output), filled and read by its calling thread's call. */
+    private static final ThreadLocal<float[]> INTERMEDIATE = new ThreadLocal<>();
+
     private PackBuffers() {
     }
 
@@ -36,6 +39,15 @@ final class PackBuffers {
      */
     static float[] kernel(int n) {
         return atLeast(KERNEL, n);
+    }
+
+    /**
+     * The calling thread's buffer for a layer's intermediate tensor, at least {@code n} floats:
+     * written and read by one forward call, never by chunk bodies' packing (they use
+     * {@link #get}), so a parallel loop inside the call does not overwrite it.
+     */
+    static float[] intermediate(int n) {
+        return atLeast(INTERMEDIATE, n);
     }
 
     private static float[] atLeast(ThreadLocal<float[]> local, int n) {

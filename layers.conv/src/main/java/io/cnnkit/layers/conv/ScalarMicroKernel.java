@@ -1,12 +1,14 @@
 package io.cnnkit.layers.conv;
 
+import io.cnnkit.engine.kernel.GemmMicroKernel;
+
 /**
- * The plain-Java {@link GemmConv.MicroKernel}: 4 pixels x 4 filters of accumulators in locals
+ * The plain-Java {@link GemmMicroKernel}: 4 pixels x 4 filters of accumulators in locals
  * (16 independent multiply-add chains, each input and weight loaded once per 4 uses), then
  * 4 x 1 for the last filters. Products and sums round separately ({@code acc += a * b}), in
  * the naive kernel's order, then the bias, so the scalar GEMM is exact.
  */
-final class ScalarMicroKernel implements GemmConv.MicroKernel {
+final class ScalarMicroKernel implements GemmMicroKernel {
     static final ScalarMicroKernel INSTANCE = new ScalarMicroKernel();
 
     private ScalarMicroKernel() {

@@ -7,7 +7,11 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.Activation;
@@ -21,6 +25,8 @@ import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.LayerType;
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.kernel.KernelBackend;
+import io.cnnkit.engine.kernel.KernelBackends;
 
 /**
  * Keras's SeparableConv2D (Keras 1: SeparableConvolution2D), TensorFlow's separable_conv2d: a
@@ -41,16 +47,32 @@ public final class SeparableConv2dProvider implements LayerProvider {
     /** The pointwise stage: a 1x1 convolution, stride 1, no padding. */
     private static final ConvKernels.Geometry POINTWISE = new ConvKernels.Geometry(1, 1, 1, 1, 0, 0, 1);
 
-    private final ConvBackend backend;
+    private final Kernels kernels;
 
+    /** On a plain class path: the best {@link KernelBackend} that ServiceLoader finds, else scalar. */
     public SeparableConv2dProvider() {
-        // DS and ServiceLoader need a public no-arg constructor.
-        this(ConvBackend.SCALAR);
+        this(KernelBackends.fromServiceLoader(SeparableConv2dProvider.class.getClassLoader()));
     }
 
-    /** A provider whose pointwise stage computes with {@code backend}. */
-    SeparableConv2dProvider(ConvBackend backend) {
-        this.backend = Objects.requireNonNull(backend, "backend");
+    /**
+     * In OSGi: the highest-ranked kernel backend present (scalar when none). Static and greedy,
+     * so a better backend arriving, or the bound one leaving, re-registers this provider and the
+     * engine rebuilds the models that use it.
+     */
+    @Activate
+    public SeparableConv2dProvider(@Reference(cardinality = ReferenceCardinality.OPTIONAL,
+            policyOption = ReferencePolicyOption.GREEDY) KernelBackend backend) {
+        this(Kernels.of(backend));
+    }
+
+    /** A provider computing with {@code kernels} (tests pick scalar or a backend this way). */
+    SeparableConv2dProvider(Kernels kernels) {
+        this.kernels = Objects.requireNonNull(kernels, "kernels");
+    }
+
+    /** The kernels this provider's layers compute with. */
+    Kernels kernels() {
+        return kernels;
     }
 
     @Override
@@ -85,7 +107,7 @@ public final class SeparableConv2dProvider implements LayerProvider {
         config.outputShape(spec, inputShape);
         Activation act = context.activation(spec, spec.raw("activation"));
         return new SeparableConv2d(spec, inputShape, config, "linear".equals(act.name()) ? null : act,
-                context.random(), backend);
+                context.random(), kernels);
     }
 
     /**
@@ -142,14 +164,14 @@ public final class SeparableConv2dProvider implements LayerProvider {
         private final Tensor depthwiseKernel;
         private final Tensor pointwiseKernel;
         private final Tensor bias;
-        private final ConvBackend backend;
+        private final Kernels kernels;
 
         SeparableConv2d(LayerSpec spec, Shape inputShape, Config config, Activation activation, Random random,
-                ConvBackend backend) {
+                Kernels kernels) {
             super(spec, TYPE, inputShape);
             this.config = config;
             this.activation = activation;
-            this.backend = backend;
+            this.kernels = kernels;
             this.depthwiseKernel = weights.add("depthwise_kernel",
                     Initializers.resolve(spec, "depthwise_initializer", "glorot_uniform"), random,
                     config.depthwiseShape());
@@ -166,9 +188,10 @@ public final class SeparableConv2dProvider implements LayerProvider {
         }
 
         /**
-         * Depthwise into a buffer of this call (N, OH, OW, C*M), then the pointwise GEMM with bias and
-         * activation into the output. The buffer lives for this call only, so concurrent runs of one
-         * layer never share it. Both kernels compute every element in one task in a fixed order.
+         * Depthwise into the calling thread's scratch buffer (N, OH, OW, C*M), then the pointwise GEMM
+         * (reading it in place) with bias and activation into the output. Concurrent runs call from
+         * different threads, so they never share a buffer; the depthwise kernels write every element,
+         * so it needs no zeroing. Both kernels compute every element in one task in a fixed order.
          */
         @Override
         public void forward(Tensor input, Tensor output, ExecutionContext context) {
@@ -176,9 +199,10 @@ public final class SeparableConv2dProvider implements LayerProvider {
             Window w = config.window();
             int h = input.dim(1), wd = input.dim(2);
             ConvKernels.Geometry g = ConvKernels.Geometry.of(w, h, wd, 1);
-            Tensor mid = Tensor.zeros(input.dim(0), w.outH(h), w.outW(wd), config.midChannels());
-            DepthwiseKernels.depthwise(input, depthwiseKernel, null, mid, g, null, context);
-            backend.conv2d(mid, pointwiseKernel, bias, output, POINTWISE, activation, context);
+            int n = input.dim(0), oh = w.outH(h), ow = w.outW(wd), cm = config.midChannels();
+            Tensor mid = Tensor.view(PackBuffers.intermediate(n * oh * ow * cm), 0, n, oh, ow, cm);
+            DepthwiseKernels.depthwise(input, depthwiseKernel, null, mid, g, null, context, kernels.depthwise());
+            ConvKernels.conv2d(mid, pointwiseKernel, bias, output, POINTWISE, activation, context, kernels.gemm());
         }
 
         /** Depthwise fills the whole buffer and the conv kernels every output (ConvMoreLayersTest, NaN-filled). */

@@ -220,7 +220,7 @@ class KernelEquivalenceTest {
             Tensor fast = Tensor.zeros(n, oh, ow, c * m);
             java.util.Arrays.fill(fast.data(), Float.NaN);
             DepthwiseKernels.depthwiseNaive(x, k, b, naive, g, act);
-            DepthwiseKernels.depthwise(x, k, b, fast, g, act, new ShuffledContext(trial));
+            DepthwiseKernels.depthwise(x, k, b, fast, g, act, new ShuffledContext(trial), null);
             assertBitIdentical("trial " + trial + " x" + x.shapeString() + " k" + k.shapeString() + " "
                     + win.describe(), naive, fast);
         }
@@ -286,7 +286,7 @@ class KernelEquivalenceTest {
         assertTrue(bias.getMessage().contains("must have shape (3,)"), bias.getMessage());
         IllegalArgumentException dw = assertThrows(IllegalArgumentException.class,
                 () -> DepthwiseKernels.depthwise(x, Tensor.zeros(3, 3, 2, 1), null, Tensor.zeros(1, 5, 5, 2), g,
-                        null, new ShuffledContext(0)));
+                        null, new ShuffledContext(0), null));
         assertTrue(dw.getMessage().contains("(kh, kw, 3, depth_multiplier)"), dw.getMessage());
         Tensor big = Tensor.zeros(2, 5, 5, 3);
         IllegalArgumentException padAlias = assertThrows(IllegalArgumentException.class,

@@ -1,12 +1,13 @@
 package io.cnnkit.layers.dense;
 
 import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.kernel.KernelBackend;
 
 /**
  * How a dense layer multiplies: y (rows, units) = x (rows, in) . kernel (in, units) + bias.
- * This bundle's exact scalar kernel is the default; the optional layers.conv.vector bundle plugs
- * in a Vector API one (it embeds this package privately). Contract: every output computed by
- * one task in an order fixed by the shapes (bit-identical for every thread count).
+ * This bundle's exact scalar kernel, or {@link BlockedDenseGemm} on a kernel backend's GEMM
+ * micro-kernel. Contract: every output computed by one task in an order fixed by the shapes
+ * (bit-identical for every thread count).
  */
 @FunctionalInterface
 interface DenseGemm {
@@ -14,4 +15,14 @@ interface DenseGemm {
             float[] y, int yOff, ExecutionContext context);
 
     DenseGemm SCALAR = DenseKernels::tiled;
+
+    /** The backend's GEMM when it has one, else {@link #SCALAR}. */
+    static DenseGemm of(KernelBackend backend) {
+        var mk = backend == null ? null : backend.gemm();
+        if (mk == null) {
+            return SCALAR;
+        }
+        return (x, xOff, rows, in, kernel, kOff, bias, bOff, units, y, yOff, context) -> BlockedDenseGemm
+                .multiply(x, xOff, rows, in, kernel, kOff, bias, bOff, units, y, yOff, context, mk);
+    }
 }

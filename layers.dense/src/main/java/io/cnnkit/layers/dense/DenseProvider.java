@@ -5,7 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.Activation;
@@ -17,6 +21,8 @@ import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.LayerType;
+import io.cnnkit.engine.kernel.KernelBackend;
+import io.cnnkit.engine.kernel.KernelBackends;
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Tensor;
 
@@ -31,15 +37,28 @@ public class DenseProvider implements LayerProvider {
             "bias_initializer");
 
     private final DenseGemm gemm;
+    private final String kernels;
 
+    /** On a plain class path: the best {@link KernelBackend} that ServiceLoader finds, else scalar. */
     public DenseProvider() {
-        // DS and ServiceLoader need a public no-arg constructor.
-        this(DenseGemm.SCALAR);
+        this(KernelBackends.fromServiceLoader(DenseProvider.class.getClassLoader()));
     }
 
-    /** A provider whose layers multiply with {@code gemm} (the vector bundle's entry point). */
-    DenseProvider(DenseGemm gemm) {
-        this.gemm = java.util.Objects.requireNonNull(gemm, "gemm");
+    /**
+     * In OSGi: the highest-ranked kernel backend present (scalar when none). Static and greedy,
+     * so a better backend arriving, or the bound one leaving, re-registers this provider and the
+     * engine rebuilds the models that use it.
+     */
+    @Activate
+    public DenseProvider(@Reference(cardinality = ReferenceCardinality.OPTIONAL,
+            policyOption = ReferencePolicyOption.GREEDY) KernelBackend backend) {
+        this.gemm = DenseGemm.of(backend);
+        this.kernels = gemm == DenseGemm.SCALAR ? "scalar" : backend.name();
+    }
+
+    /** The kernels this provider's layers multiply with: "scalar" or the backend's name. */
+    String kernels() {
+        return kernels;
     }
 
     @Override

@@ -1,0 +1,20 @@
+/**
+ * The kernel SPI: compute kernels that a backend bundle (the Vector API one) offers to the layer
+ * bundles. A backend registers one {@link io.cnnkit.engine.kernel.KernelBackend} service with a
+ * {@code service.ranking}; conv2d, depthwise, separable and dense providers bind the
+ * highest-ranked one present (their own scalar kernels when there is none), so a backend that
+ * comes, goes or is updated re-registers those providers and the engine rebuilds the models
+ * that use them, as for any plug-in. On a plain class path
+ * {@link io.cnnkit.engine.kernel.KernelBackends#fromServiceLoader} finds backends in
+ * META-INF/services.
+ *
+ * <p>The contracts are micro-kernels: the drivers (blocking, packing, work split over the
+ * fork-join scheduler) stay in the layer bundles, so every backend gets the same deterministic
+ * work split, and a backend only implements arithmetic on arrays.
+ */
+@Export
+@Version("1.0.0")
+package io.cnnkit.engine.kernel;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

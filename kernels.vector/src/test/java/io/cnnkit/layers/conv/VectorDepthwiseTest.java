@@ -1,0 +1,106 @@
+package io.cnnkit.layers.conv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.Engines;
+import io.cnnkit.engine.api.Model;
+import io.cnnkit.engine.api.RunOptions;
+import io.cnnkit.engine.api.StandaloneEngine;
+import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.testkit.Approx;
+import io.cnnkit.testkit.ShuffledContext;
+
+/** The vector depthwise micro-kernel in layers.conv's driver against the naive depthwise. */
+class VectorDepthwiseTest {
+    private static final double RTOL = 1e-5;
+
+    @Test
+    void vectorDepthwiseMatchesNaiveAndIsDeterministicOnRandomShapes() {
+        assertTrue(VectorBackend.available(), VectorBackend.reason());
+        Random r = new Random(41);
+        Activation[] acts = {null, new VectorConvTest.Relu()};
+        for (int trial = 0; trial < 80; trial++) {
+            int n = 1 + r.nextInt(2), h = 1 + r.nextInt(9), w = 1 + r.nextInt(9);
+            // channel counts that take every step: full preferred vectors, 256-bit, 128-bit, scalar
+            int c = switch (r.nextInt(4)) {
+                case 0 -> 1 + r.nextInt(7);
+                case 1 -> 8 + r.nextInt(9);
+                case 2 -> 16 + r.nextInt(40);
+                default -> 64 * (1 + r.nextInt(3)) + r.nextInt(3);
+            };
+            int kh = 1 + r.nextInt(Math.min(3, h)), kw = 1 + r.nextInt(Math.min(3, w));
+            int s = 1 + r.nextInt(2), d = s == 1 && r.nextBoolean() ? 2 : 1;
+            boolean same = r.nextBoolean();
+            if (!same) {
+                while ((kh - 1) * d + 1 > h || (kw - 1) * d + 1 > w) {
+                    if (d > 1) {
+                        d--;
+                    } else {
+                        kh = Math.min(kh, h);
+                        kw = Math.min(kw, w);
+                    }
+                }
+            }
+            Window win = new Window(kh, kw, s, s, d, d, same);
+            Tensor x = VectorConvTest.random(r, n, h, w, c);
+            Tensor k = VectorConvTest.random(r, kh, kw, c, 1);
+            Tensor b = r.nextBoolean() ? VectorConvTest.random(r, c) : null;
+            Activation act = acts[r.nextInt(acts.length)];
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, 1);
+            Tensor naive = Tensor.zeros(n, win.outH(h), win.outW(w), c);
+            Tensor fast = Tensor.zeros(naive.shape());
+            Tensor again = Tensor.zeros(naive.shape());
+            java.util.Arrays.fill(fast.data(), Float.NaN);
+            DepthwiseKernels.depthwiseNaive(x, k, b, naive, g, act);
+            VectorBackend.depthwise(x, k, b, fast, g, act, new ShuffledContext(trial));
+            VectorBackend.depthwise(x, k, b, again, g, act, new ShuffledContext(trial + 1000));
+            String what = "trial " + trial + " x" + x.shapeString() + " k" + k.shapeString() + " " + win.describe();
+            Approx.assertNormClose(what, naive, fast, RTOL);
+            assertTrue(fast.contentEquals(again), what + ": another chunking changed the result");
+        }
+    }
+
+    @Test
+    void depthMultiplierAboveOneKeepsTheScalarLoops() {
+        Random r = new Random(42);
+        Tensor x = VectorConvTest.random(r, 1, 6, 6, 5);
+        Tensor k = VectorConvTest.random(r, 3, 3, 5, 2);
+        ConvKernels.Geometry g = ConvKernels.Geometry.of(new Window(3, 3, 1, 1, 1, 1, true), 6, 6, 1);
+        Tensor naive = Tensor.zeros(1, 6, 6, 10);
+        Tensor fast = Tensor.zeros(1, 6, 6, 10);
+        DepthwiseKernels.depthwiseNaive(x, k, null, naive, g, null);
+        VectorBackend.depthwise(x, k, null, fast, g, null, new ShuffledContext(3));
+        assertTrue(naive.contentEquals(fast), "depth_multiplier 2 runs the exact scalar loops");
+    }
+
+    @Test
+    void separableModelRunsOnTheVectorBackendThreadCountInvariant() {
+        Random r = new Random(43);
+        try (StandaloneEngine e = Engines.standalone()) {
+            e.register(new VectorConvTest.Relu());
+            e.register(new SeparableConv2dProvider(Kernels.SCALAR));
+            Model m = e.build(e.parse("{\"name\":\"s\",\"input_shape\":[20,18,24],\"seed\":1,\"layers\":[{\"type\":"
+                    + "\"separable_conv2d\",\"name\":\"sep\",\"filters\":40,\"kernel_size\":3,\"padding\":\"same\","
+                    + "\"activation\":\"relu\"}]}"));
+            Map<String, Tensor> w = Map.of("depthwise_kernel", VectorConvTest.random(r, 3, 3, 24, 1),
+                    "pointwise_kernel", VectorConvTest.random(r, 1, 1, 24, 40), "bias", VectorConvTest.random(r, 40));
+            m.setWeights("sep", w);
+            Tensor x = VectorConvTest.random(r, 2, 20, 18, 24);
+            Tensor scalar = m.predict(x);
+            SeparableConv2dProvider vector = new SeparableConv2dProvider(VectorBackend.backend());
+            assertEquals(VectorBackend.BACKEND.name(), vector.kernels().name());
+            e.register(vector, VectorBackend.RANKING);
+            Tensor y1 = m.predict(x, RunOptions.DEFAULT.withThreads(1));
+            assertTrue(y1.contentEquals(m.predict(x, RunOptions.DEFAULT.withThreads(2))), "1 vs 2 threads");
+            assertTrue(y1.contentEquals(m.predict(x, RunOptions.DEFAULT.withThreads(5))), "1 vs 5 threads");
+            Approx.assertNormClose("vector vs scalar separable", scalar, y1, RTOL);
+        }
+    }
+}
