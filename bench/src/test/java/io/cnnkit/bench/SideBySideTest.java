@@ -160,6 +160,73 @@ class SideBySideTest {
     }
 
     @Test
+    void depthwiseKernelsBecomeGroupedConvKernels() {
+        // (kh, kw, in, multiplier) = (3, 2, 4, 2) -> (in * multiplier, 1, kh, kw)
+        Tensor k = Tensor.zeros(3, 2, 4, 2);
+        for (int i = 0; i < k.size(); i++) {
+            k.data()[i] = i;
+        }
+        Tensor o = OrtModel.toOnnxLayout("depthwise_conv2d", "depthwise_kernel", k);
+        assertTrue(o.hasShape(8, 1, 3, 2), o.shapeString());
+        for (int y = 0; y < 3; y++) {
+            for (int x = 0; x < 2; x++) {
+                for (int c = 0; c < 4; c++) {
+                    for (int j = 0; j < 2; j++) {
+                        assertEquals(k.get(y, x, c, j), o.get(c * 2 + j, 0, y, x));
+                    }
+                }
+            }
+        }
+        assertTrue(OrtModel.toOnnxLayout("conv2d", "kernel", k).contentEquals(OrtModel.toOnnxLayout(k)));
+        assertThrows(IllegalArgumentException.class, () -> OrtModel.toOnnxLayout("conv2d_transpose", "kernel", k));
+    }
+
+    /**
+     * R1..R4's graphs (make_onnx_keras.py, in the shape tf2onnx exports: transpose at the input,
+     * Conv with pads, grouped Conv, BatchNormalization, Relu, Add, AveragePool, Reshape, MatMul,
+     * Softmax) with the trained weights cnnkit loaded from the same .h5, as initializers: ONNX
+     * Runtime and cnnkit agree at 1 and 2 threads and at the cases' batches.
+     */
+    @Test
+    void realNetworksAgreeWithOnnxRuntime() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of("..", "..", "shared", "keras-real");
+        String prop = System.getProperty("cnnkit.kerasReal");
+        if (prop != null && !prop.isBlank()) {
+            dir = java.nio.file.Path.of(prop);
+        }
+        io.cnnkit.testkit.RealFiles.assumePresent(java.nio.file.Files.isDirectory(dir), dir + " missing");
+        try (StandaloneEngine e = TestEngines.engine()) {
+            for (String name : new String[] {"R1", "R2", "R3", "R4"}) {
+                Case c = Case.named(name, dir);
+                try (Model m = c.build().apply(e)) {
+                    assertEquals(name, m.name());
+                    // fewer samples than the case's batch keep the test quick; the batch dimension is open in the graph
+                    int batch = Math.min(c.batch(), 4);
+                    SideBySide.Comparison cmp = SideBySide.compare(m, name, SideBySide.resource(c.onnx()), batch,
+                            new int[] {1, 2}, 1, 1, 0, 3, OrtModel.Weights.CONSTANTS);
+                    for (SideBySide.Row r : cmp.rows()) {
+                        assertTrue(r.agreement().ok(Agreement.TOLERANCE), name + ": " + r.agreement());
+                        assertTrue(r.cnnkit().memory().weightsBytes() > 0, name);
+                    }
+                    assertTrue(cmp.ratioToOrtBest(2) > 0);
+                }
+            }
+        }
+    }
+
+    @Test
+    void unknownWorkloadsAndAMissingFolderAreNamed() {
+        var ex = assertThrows(IllegalArgumentException.class, () -> Case.named("R9", java.nio.file.Path.of(".")));
+        assertTrue(ex.getMessage().contains("R9") && ex.getMessage().contains("R4"), ex.getMessage());
+        Case r1 = Case.named("r1", java.nio.file.Path.of("no-such-dir"));
+        try (StandaloneEngine e = TestEngines.engine()) {
+            ex = assertThrows(IllegalArgumentException.class, () -> r1.build().apply(e));
+            assertTrue(ex.getMessage().contains("k2-vww96-mobilenet.h5") && ex.getMessage().contains("--keras-real"),
+                    ex.getMessage());
+        }
+    }
+
+    @Test
     void agreementIsRelativeToTheLargestOutputAndRejectsAllZero() {
         Tensor r = Tensor.wrap(new float[] {10f, -2f, 0f}, 3);
         Agreement a = Agreement.of(r, Tensor.wrap(new float[] {10f, -2.005f, 0.001f}, 3));
