@@ -180,6 +180,9 @@ public final class SideBySide {
     public static List<Result> run(Engine engine, List<Case> cases, int[] threads, int defaultThreads, int runs,
             int rounds, int warmup, long seed, double tolerance, OrtModel.Weights weights, PrintStream out)
             throws OrtException {
+        for (Case w : cases) {
+            out.println(w.name() + ": " + w.what());
+        }
         out.println(header());
         List<Result> results = new ArrayList<>();
         for (Case w : cases) {
@@ -234,8 +237,8 @@ public final class SideBySide {
                 scaleOrt = String.format(Locale.ROOT, "%.2fx", c.at(1).ort().medianMs() / c.at(2).ort().medianMs());
             }
             var mem = ours.cnnkit().memory();
-            b.append(String.format(Locale.ROOT, "| %s %s | %d | %.3f | %.3f (%d) | %.3f (%d) | %.2f | %s | %s | %.1f | %.1f |%n",
-                    res.workload().name(), res.workload().what(), ours.batch(), ours.flops() / 1e9,
+            b.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f (%d) | %.3f (%d) | %.2f | %s | %s | %.1f | %.1f |%n",
+                    res.workload().name(), ours.batch(), ours.flops() / 1e9,
                     best.ort().medianMs(), best.threads(), ours.cnnkit().medianMs(), ours.threads(),
                     c.ratioToOrtBest(res.defaultThreads()), scaleOurs, scaleOrt, ours.cnnkit().peakHeapMb(),
                     mem.bound() / (1024.0 * 1024.0)));

@@ -74,6 +74,19 @@ class SideBySideTest {
             String line = SideBySide.scaling(c);
             assertTrue(line.matches("tiny_conv scaling 1->2 threads: ort x[0-9.]+ \\(rounds [0-9.]+-[0-9.]+\\),"
                     + " cnnkit x[0-9.]+ \\(rounds [0-9.]+-[0-9.]+\\);"), line);
+            // the headline: ONNX Runtime's better thread count against cnnkit at its default (here 2)
+            double best = Math.min(c.rows().get(0).ort().medianMs(), c.rows().get(1).ort().medianMs());
+            assertEquals(best / c.at(2).cnnkit().medianMs(), c.ratioToOrtBest(2), 1e-12);
+            Case tc = new Case("tiny_conv", 2, "tiny", "onnx/tiny_conv.onnx", x -> m);
+            SideBySide.Result res = new SideBySide.Result(tc, c, 2);
+            String vs = SideBySide.versusBest(res);
+            assertTrue(vs.matches("tiny_conv vs ORT's best: ort [0-9.]+ ms at [12] thr, cnnkit [0-9.]+ ms at 2 thr"
+                    + " \\(default\\), ratio [0-9.]+"), vs);
+            String table = SideBySide.summary(java.util.List.of(res), OrtModel.Weights.CONSTANTS);
+            assertTrue(table.startsWith("summary (ONNX Runtime: weights as initializers"), table);
+            assertTrue(table.contains("\n| tiny_conv | 2 | "), table);
+            assertTrue(SideBySide.summary(java.util.List.of(res), OrtModel.Weights.INPUTS)
+                    .contains("weights as graph inputs fed every run (--ort-weights inputs: NOT how a deployed model runs)"));
         }
     }
 
