@@ -14,7 +14,7 @@ import io.cnnkit.engine.api.Tensor;
  * Times a model on random input of its input shape: one cold (first) run, {@code warmup}
  * untimed runs, then {@code runs} timed runs, each a {@link Model#predictAll} (every output of
  * a graph model; the nodes no output needs are skipped); reports cold, median and p90 milliseconds,
- * GFLOP/s (conv + dense FLOPs from the model's layers, see {@link Flops}, over the median
+ * GFLOP/s (conv, dense and merge FLOPs from the model's layers, see {@link Flops}, over the median
  * time) and the peak heap in use (see {@link HeapMonitor}) next to the weights and the two largest
  * activations (see {@link Memory}).
  *
@@ -75,7 +75,7 @@ public final class Bench {
      * One benchmark's numbers.
      *
      * @param timesMs the timed runs in order (milliseconds)
-     * @param flops   conv + dense FLOPs of one run (the whole batch)
+     * @param flops   conv, dense and merge FLOPs of one run (the whole batch)
      * @param memory  the weights and the two largest activations, to set the peak heap against
      */
     public record Result(String model, int batch, int threads, double coldMs, double[] timesMs, long flops,
@@ -115,7 +115,7 @@ public final class Bench {
         /** The details, ending with {@link #line()}. */
         public String report() {
             StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-                    "model %s: batch %d, threads %d, %.4g GFLOP per run (conv + dense)%n", model, batch, threads,
+                    "model %s: batch %d, threads %d, %.4g GFLOP per run (conv, dense, merge)%n", model, batch, threads,
                     flops / 1e9));
             b.append(String.format(Locale.ROOT, "cold (first) run: %.3f ms%n", coldMs));
             b.append("timed runs (ms):");
