@@ -18,9 +18,10 @@ import io.cnnkit.engine.api.Tensor;
 import io.cnnkit.launcher.bench.Stats;
 
 /**
- * An ONNX Runtime session on a weightless graph from cnf/bench/make_onnx.py, fed with a cnnkit
- * model's own weights: graph input {@code "<layer>/<weight>"} gets {@code model.weights()}'s
- * tensor, conv kernels transposed from Keras (kh, kw, in, out) to ONNX (out, in, kh, kw). Every
+ * An ONNX Runtime session on a weightless graph from cnf/bench/make_onnx.py or make_onnx_keras.py,
+ * given a cnnkit model's own weights: graph input {@code "<layer>/<weight>"} gets
+ * {@code model.weights()}'s tensor in ONNX layout ({@link #toOnnxLayout(String, String, Tensor)}),
+ * embedded as an initializer (default) or fed as an input on every run. Every
  * weight input must match a model weight of the same shape (after the transpose) and every model weight must
  * be used, so a graph that drifted from its description fails here instead of comparing
  * different models. The input is {@code "input"} (NHWC), the output {@code "output"}.
@@ -44,9 +45,9 @@ public final class OrtModel implements AutoCloseable {
         CONSTANTS
     }
 
-    /** Weights fed as graph inputs; see {@link #OrtModel(byte[], Model, int, Weights)}. */
+    /** Weights embedded as initializers (the default); see {@link #OrtModel(byte[], Model, int, Weights)}. */
     public OrtModel(byte[] onnx, Model model, int threads) throws OrtException {
-        this(onnx, model, threads, Weights.INPUTS);
+        this(onnx, model, threads, Weights.CONSTANTS);
     }
 
     /**
@@ -95,6 +96,8 @@ public final class OrtModel implements AutoCloseable {
     /** Graph weight input name -> the model's weight in ONNX layout; every input and every weight matched. */
     private static Map<String, Tensor> matchWeights(OrtSession session, Model model) throws OrtException {
         Map<String, Map<String, Tensor>> all = model.weights();
+        Map<String, String> types = new HashMap<>();
+        model.layers().forEach(l -> types.put(l.name(), l.type()));
         Map<String, Tensor> out = new LinkedHashMap<>();
         var unused = new TreeSet<String>();
         all.forEach((layer, ws) -> ws.keySet().forEach(w -> unused.add(layer + "/" + w)));
@@ -108,9 +111,10 @@ public final class OrtModel implements AutoCloseable {
                     .get(name.substring(slash + 1));
             if (w == null) {
                 throw new IllegalArgumentException("ONNX graph input '" + name + "' has no weight in model '"
-                        + model.name() + "'; model weights: " + unused + ". Regenerate with cnf/bench/make_onnx.py");
+                        + model.name() + "'; model weights: " + unused + ". Regenerate with cnf/bench/make_onnx.py (W graphs) or make_onnx_keras.py (real networks)");
             }
-            Tensor onnxW = toOnnxLayout(w);
+            String layer = name.substring(0, slash);
+            Tensor onnxW = toOnnxLayout(types.getOrDefault(layer, ""), name.substring(slash + 1), w);
             long[] expected = ((TensorInfo) e.getValue().getInfo()).getShape();
             if (!Arrays.equals(expected, toLong(onnxW.shape()))) {
                 throw new IllegalArgumentException("ONNX graph input '" + name + "' has shape "
@@ -122,15 +126,30 @@ public final class OrtModel implements AutoCloseable {
         }
         if (!unused.isEmpty()) {
             throw new IllegalArgumentException("model '" + model.name() + "' weights " + unused
-                    + " are not inputs of the ONNX graph; regenerate it with cnf/bench/make_onnx.py");
+                    + " are not inputs of the ONNX graph; regenerate it with cnf/bench/make_onnx.py (W graphs) or make_onnx_keras.py (real networks)");
         }
         return out;
     }
 
     /**
-     * A weight in ONNX layout: rank-4 conv kernels (kh, kw, in, out) become (out, in, kh, kw);
-     * dense kernels (in, units) stay (the graph multiplies with MatMul) and so do biases.
+     * A weight of a layer of type {@code layerType} in ONNX layout: depthwise kernels (kh, kw, in,
+     * multiplier) become the grouped Conv's (in * multiplier, 1, kh, kw) (output channel c *
+     * multiplier + j in both); other rank-4 kernels (kh, kw, in, out) become (out, in, kh, kw);
+     * dense kernels (in, units) stay (the graph multiplies with MatMul), and so do biases and the
+     * BatchNormalization vectors.
      */
+    public static Tensor toOnnxLayout(String layerType, String weight, Tensor keras) {
+        if (weight.equals("depthwise_kernel")) {
+            return depthwiseLayout(keras);
+        }
+        if (layerType.equals("conv2d_transpose")) {
+            // ConvTranspose wants (in, out, kh, kw): no graph script writes one, so no silent wrong layout
+            throw new IllegalArgumentException("conv2d_transpose weights have no ONNX layout in the bench harness");
+        }
+        return toOnnxLayout(keras);
+    }
+
+    /** A conv kernel (kh, kw, in, out) as (out, in, kh, kw); tensors of other ranks copied as they are. */
     public static Tensor toOnnxLayout(Tensor keras) {
         if (keras.rank() != 4) {
             return keras.copy();
@@ -152,6 +171,29 @@ public final class OrtModel implements AutoCloseable {
             }
         }
         return Tensor.wrap(dst, cout, cin, kh, kw);
+    }
+
+    private static Tensor depthwiseLayout(Tensor keras) {
+        if (keras.rank() != 4) {
+            throw new IllegalArgumentException("a depthwise kernel has rank 4, got " + keras.shapeString());
+        }
+        int kh = keras.dim(0);
+        int kw = keras.dim(1);
+        int cin = keras.dim(2);
+        int m = keras.dim(3);
+        float[] src = keras.data();
+        int off = keras.offset();
+        float[] dst = new float[keras.size()];
+        for (int y = 0; y < kh; y++) {
+            for (int x = 0; x < kw; x++) {
+                for (int c = 0; c < cin; c++) {
+                    for (int j = 0; j < m; j++) {
+                        dst[((c * m + j) * kh + y) * kw + x] = src[off + ((y * kw + x) * cin + c) * m + j];
+                    }
+                }
+            }
+        }
+        return Tensor.wrap(dst, cin * m, 1, kh, kw);
     }
 
     /** Runs the graph once and copies the output into a cnnkit tensor. */

@@ -4,11 +4,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.IntStream;
 
+import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import io.cnnkit.engine.api.Engine;
 import io.cnnkit.engine.api.Engines;
@@ -34,10 +37,13 @@ import io.cnnkit.launcher.bench.Workload;
  * 1-thread runs, then all 2-thread runs, would fold that drift into the scaling). The medians
  * are over all rounds' runs; the scaling line also gives the range of the per-round ratios.
  *
- * <p>{@code SideBySide [--runs N] [--rounds N] [--warmup N] [--threads 1,2] [--workloads W1,W2,W3,W4]
- * [--seed N] [--tolerance X] [--ort-weights inputs|constants]}: ONNX Runtime gets the weights as
- * graph inputs (default) or embedded as constants ({@link OnnxConstants}), which it can pre-pack.
- * Exit code 1 when any output disagrees.
+ * <p>{@code SideBySide [--runs N] [--rounds N] [--warmup N] [--threads 1,2] [--workloads W1,...,R4]
+ * [--keras-real DIR] [--seed N] [--tolerance X] [--ort-weights constants|inputs]}: ONNX Runtime
+ * gets the weights embedded as initializers (default, {@link OnnxConstants}: the graph a user
+ * exports, which it folds and pre-packs at session creation) or, as a labelled option, as graph
+ * inputs fed on every run. Both engines run at every count of {@code --threads} and at cnnkit's
+ * default (every core); each workload's headline ratio is ONNX Runtime's better time over those
+ * counts divided by cnnkit's time at its default. Exit code 1 when any output disagrees.
  */
 public final class SideBySide {
     private SideBySide() {
@@ -69,6 +75,31 @@ public final class SideBySide {
      * @param roundMediansCnnkit per thread count, cnnkit's median of each round
      */
     public record Comparison(List<Row> rows, double[][] roundMediansOrt, double[][] roundMediansCnnkit) {
+        /** The row where ONNX Runtime was fastest (its better thread count). */
+        public Row ortBest() {
+            Row best = rows.get(0);
+            for (Row r : rows) {
+                if (r.ort().medianMs() < best.ort().medianMs()) {
+                    best = r;
+                }
+            }
+            return best;
+        }
+
+        /** The row at {@code threads}. */
+        public Row at(int threads) {
+            for (Row r : rows) {
+                if (r.threads() == threads) {
+                    return r;
+                }
+            }
+            throw new IllegalArgumentException("no row at " + threads + " threads");
+        }
+
+        /** ONNX Runtime's better median over cnnkit's at {@code cnnkitThreads} (below 1: ONNX Runtime is faster). */
+        public double ratioToOrtBest(int cnnkitThreads) {
+            return ortBest().ort().medianMs() / at(cnnkitThreads).cnnkit().medianMs();
+        }
     }
 
     /** Compares one model at one thread count, in one round. */
@@ -136,28 +167,96 @@ public final class SideBySide {
         }
     }
 
-    /** Runs the workloads at each thread count, printing as it goes; returns every row. */
-    public static List<Row> run(Engine engine, List<Workload> workloads, int[] threads, int runs, int rounds,
-            int warmup, long seed, double tolerance, OrtModel.Weights weights, PrintStream out) throws OrtException {
+    /** One workload's comparison and the thread count cnnkit's headline figure is taken at. */
+    public record Result(Case workload, Comparison comparison, int defaultThreads) {
+        public Row headline() {
+            return comparison.at(defaultThreads);
+        }
+    }
+
+    /**
+     * Runs the workloads at each of {@code threads} (which must include cnnkit's default count),
+     * printing as it goes; returns one result per workload.
+     */
+    public static List<Result> run(Engine engine, List<Case> cases, int[] threads, int defaultThreads, int runs,
+            int rounds, int warmup, long seed, double tolerance, OrtModel.Weights weights, PrintStream out)
+            throws OrtException {
+        for (Case w : cases) {
+            out.println(w.name() + ": " + w.what());
+        }
         out.println(header());
-        List<Row> rows = new ArrayList<>();
-        for (Workload w : workloads) {
-            Model model = engine.build(engine.parse(w.description()));
+        List<Result> results = new ArrayList<>();
+        for (Case w : cases) {
+            Model model = w.build().apply(engine);
             try {
-                Comparison c = compare(model, w.name(), onnx(w), w.batch(), threads, runs, rounds, warmup, seed,
-                        weights);
+                Comparison c = compare(model, w.name(), resource(w.onnx()), w.batch(), threads, runs, rounds, warmup,
+                        seed, weights);
                 for (Row r : c.rows()) {
                     out.println(format(r, tolerance));
                 }
                 if (c.rows().size() > 1) {
                     out.println(scaling(c));
                 }
-                rows.addAll(c.rows());
+                Result res = new Result(w, c, defaultThreads);
+                out.println(versusBest(res));
+                results.add(res);
             } finally {
                 model.close();
             }
         }
-        return rows;
+        return results;
+    }
+
+    /** "W1 vs ORT's best: ..." : ONNX Runtime's better time against cnnkit at its default thread count. */
+    static String versusBest(Result res) {
+        Row best = res.comparison().ortBest();
+        Row ours = res.headline();
+        return String.format(Locale.ROOT, "%-4s vs ORT's best: ort %.3f ms at %d thr, cnnkit %.3f ms at %d thr (default),"
+                + " ratio %.2f", ours.workload(), best.ort().medianMs(), best.threads(), ours.cnnkit().medianMs(),
+                ours.threads(), res.comparison().ratioToOrtBest(res.defaultThreads()));
+    }
+
+    /**
+     * The summary table (Markdown, as README quotes it): per workload ONNX Runtime's better time,
+     * cnnkit's at its default thread count, their ratio, both engines' 1 -> 2 thread scaling (when
+     * both counts ran) and cnnkit's peak heap next to the weights and two largest activations.
+     */
+    static String summary(List<Result> results, OrtModel.Weights weights) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "summary (ONNX Runtime: %s; ratio = ORT's better"
+                + " time / cnnkit's at its default threads, higher is better for cnnkit):%n", label(weights)));
+        b.append("| workload | batch | GFLOP | ORT best ms (thr) | cnnkit ms (thr) | ratio | cnnkit 1->2 thr | ORT 1->2 thr"
+                + " | cnnkit peak heap MB | weights + 2 x two largest activations MB |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Result res : results) {
+            Comparison c = res.comparison();
+            Row best = c.ortBest();
+            Row ours = res.headline();
+            String scaleOurs = "-";
+            String scaleOrt = "-";
+            if (has(c, 1) && has(c, 2)) {
+                scaleOurs = String.format(Locale.ROOT, "%.2fx", c.at(1).cnnkit().medianMs() / c.at(2).cnnkit().medianMs());
+                scaleOrt = String.format(Locale.ROOT, "%.2fx", c.at(1).ort().medianMs() / c.at(2).ort().medianMs());
+            }
+            var mem = ours.cnnkit().memory();
+            b.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f (%d) | %.3f (%d) | %.2f | %s | %s | %.1f | %.1f |%n",
+                    res.workload().name(), ours.batch(), ours.flops() / 1e9,
+                    best.ort().medianMs(), best.threads(), ours.cnnkit().medianMs(), ours.threads(),
+                    c.ratioToOrtBest(res.defaultThreads()), scaleOurs, scaleOrt, ours.cnnkit().peakHeapMb(),
+                    mem.bound() / (1024.0 * 1024.0)));
+        }
+        return b.toString();
+    }
+
+    private static boolean has(Comparison c, int threads) {
+        return c.rows().stream().anyMatch(r -> r.threads() == threads);
+    }
+
+    /** How ONNX Runtime got the weights, as the printed tables say it. */
+    static String label(OrtModel.Weights weights) {
+        return weights == OrtModel.Weights.CONSTANTS
+                ? "weights as initializers (constants, as exported), graph optimisation ALL"
+                : "weights as graph inputs fed every run (--ort-weights inputs: NOT how a deployed model runs),"
+                        + " graph optimisation ALL";
     }
 
     static String header() {
@@ -211,8 +310,10 @@ public final class SideBySide {
         int[] threads = {1, 2};
         long seed = 42;
         double tolerance = Agreement.TOLERANCE;
-        List<Workload> workloads = Workload.ALL;
-        OrtModel.Weights weights = OrtModel.Weights.INPUTS;
+        List<String> names = Case.ALL;
+        Path kerasReal = Case.defaultKerasReal();
+        OrtModel.Weights weights = OrtModel.Weights.CONSTANTS;
+        List<Case> cases;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -223,39 +324,48 @@ public final class SideBySide {
                     case "--seed" -> seed = intArg(args, ++i, a);
                     case "--threads" -> threads = Arrays.stream(value(args, ++i, a).split(","))
                             .mapToInt(s -> intArg(new String[] {s}, 0, a)).toArray();
-                    case "--workloads" -> workloads = Arrays.stream(value(args, ++i, a).split(","))
-                            .map(Workload::named).toList();
+                    case "--workloads" -> names = Arrays.asList(value(args, ++i, a).split(","));
+                    case "--keras-real" -> kerasReal = Path.of(value(args, ++i, a));
                     case "--tolerance" -> tolerance = Double.parseDouble(value(args, ++i, a));
                     case "--ort-weights" -> weights = ortWeights(value(args, ++i, a));
                     default -> throw new IllegalArgumentException("unknown argument " + a + "; usage: SideBySide"
-                            + " [--runs N] [--rounds N] [--warmup N] [--threads 1,2] [--workloads W1,W2,W3,W4] [--seed N]"
-                            + " [--tolerance X] [--ort-weights inputs|constants]");
+                            + " [--runs N] [--rounds N] [--warmup N] [--threads 1,2] [--workloads W1,...,R4]"
+                            + " [--keras-real DIR] [--seed N] [--tolerance X] [--ort-weights constants|inputs]");
                 }
             }
             if (runs < 1 || rounds < 1 || warmup < 0 || threads.length == 0
                     || Arrays.stream(threads).anyMatch(t -> t < 1)) {
                 throw new IllegalArgumentException("need --runs >= 1, --rounds >= 1, --warmup >= 0 and thread counts >= 1");
             }
+            cases = Case.named(names, kerasReal);
         } catch (IllegalArgumentException e) {
             System.err.println("side-by-side: " + e.getMessage());
             System.exit(2);
             return;
         }
-        System.out.printf(Locale.ROOT, "side-by-side: cnnkit vs ONNX Runtime, runs=%d in %d rounds, warmup=%d"
-                + " threads=%s, %d cores; medians in ms; cnnkit's weights copied into the ONNX graph as %s%n",
-                (runs + rounds - 1) / rounds * rounds, rounds, warmup,
-                Arrays.toString(threads), Runtime.getRuntime().availableProcessors(),
-                weights == OrtModel.Weights.INPUTS ? "inputs fed each run" : "constants (initializers)");
+        int defaultThreads = Runtime.getRuntime().availableProcessors();
+        int[] all = IntStream.concat(Arrays.stream(threads), IntStream.of(defaultThreads)).distinct().sorted().toArray();
+        System.out.printf(Locale.ROOT, "side-by-side: cnnkit vs ONNX Runtime %s, runs=%d in %d rounds, warmup=%d,"
+                + " threads=%s (cnnkit's default: %d), %d cores; medians in ms%n", OrtEnvironment.getEnvironment()
+                        .getVersion(), (runs + rounds - 1) / rounds * rounds, rounds, warmup,
+                Arrays.toString(all), defaultThreads, defaultThreads);
+        System.out.println("ONNX Runtime setup: " + label(weights) + ", intra-op threads as listed, sequential execution");
         int bad;
+        long t0 = System.nanoTime();
         try (StandaloneEngine engine = engine(System.out)) {
-            List<Row> rows = run(engine, workloads, threads, runs, rounds, warmup, seed, tolerance, weights, System.out);
-            for (Row r : rows) {
-                System.out.println(r.cnnkit().line());
+            List<Result> results = run(engine, cases, all, defaultThreads, runs, rounds, warmup, seed, tolerance,
+                    weights, System.out);
+            for (Result res : results) {
+                for (Row r : res.comparison().rows()) {
+                    System.out.println(r.cnnkit().line());
+                }
             }
+            System.out.print(summary(results, weights));
             final double tol = tolerance;
+            List<Row> rows = results.stream().flatMap(r -> r.comparison().rows().stream()).toList();
             bad = (int) rows.stream().filter(r -> !r.agreement().ok(tol)).count();
-            System.out.printf(Locale.ROOT, "side-by-side: %d comparisons, %d disagreements (tolerance %.0e)%n",
-                    rows.size(), bad, tolerance);
+            System.out.printf(Locale.ROOT, "side-by-side: %d comparisons, %d disagreements (tolerance %.0e), %.0f s%n",
+                    rows.size(), bad, tolerance, (System.nanoTime() - t0) / 1e9);
         } catch (OrtException e) {
             System.err.println("side-by-side: ONNX Runtime failed: " + e.getMessage());
             System.exit(1);
@@ -270,9 +380,9 @@ public final class SideBySide {
 
     private static OrtModel.Weights ortWeights(String v) {
         return switch (v) {
+            case "constants", "initializers" -> OrtModel.Weights.CONSTANTS;
             case "inputs" -> OrtModel.Weights.INPUTS;
-            case "constants" -> OrtModel.Weights.CONSTANTS;
-            default -> throw new IllegalArgumentException("--ort-weights is inputs or constants, got '" + v + "'");
+            default -> throw new IllegalArgumentException("--ort-weights is constants (default) or inputs, got '" + v + "'");
         };
     }
 
@@ -299,7 +409,7 @@ public final class SideBySide {
 
     /** The workload's ONNX graph (weights are graph inputs), written by cnf/bench/make_onnx.py. */
     public static byte[] onnx(Workload w) {
-        return resource("onnx/" + w.name() + ".onnx");
+        return resource(Case.of(w).onnx());
     }
 
     /** A class-path resource of the bench module (or a test's). */
@@ -307,7 +417,7 @@ public final class SideBySide {
         try (InputStream in = SideBySide.class.getClassLoader().getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalArgumentException("resource " + path + " not on the class path"
-                        + (path.endsWith(".onnx") ? " (run /usr/bin/python3 cnf/bench/make_onnx.py)" : ""));
+                        + (path.endsWith(".onnx") ? " (run /usr/bin/python3 cnf/bench/make_onnx.py and make_onnx_keras.py)" : ""));
             }
             return in.readAllBytes();
         } catch (IOException e) {

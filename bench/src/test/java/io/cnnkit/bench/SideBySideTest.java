@@ -74,6 +74,19 @@ class SideBySideTest {
             String line = SideBySide.scaling(c);
             assertTrue(line.matches("tiny_conv scaling 1->2 threads: ort x[0-9.]+ \\(rounds [0-9.]+-[0-9.]+\\),"
                     + " cnnkit x[0-9.]+ \\(rounds [0-9.]+-[0-9.]+\\);"), line);
+            // the headline: ONNX Runtime's better thread count against cnnkit at its default (here 2)
+            double best = Math.min(c.rows().get(0).ort().medianMs(), c.rows().get(1).ort().medianMs());
+            assertEquals(best / c.at(2).cnnkit().medianMs(), c.ratioToOrtBest(2), 1e-12);
+            Case tc = new Case("tiny_conv", 2, "tiny", "onnx/tiny_conv.onnx", x -> m);
+            SideBySide.Result res = new SideBySide.Result(tc, c, 2);
+            String vs = SideBySide.versusBest(res);
+            assertTrue(vs.matches("tiny_conv vs ORT's best: ort [0-9.]+ ms at [12] thr, cnnkit [0-9.]+ ms at 2 thr"
+                    + " \\(default\\), ratio [0-9.]+"), vs);
+            String table = SideBySide.summary(java.util.List.of(res), OrtModel.Weights.CONSTANTS);
+            assertTrue(table.startsWith("summary (ONNX Runtime: weights as initializers"), table);
+            assertTrue(table.contains("\n| tiny_conv | 2 | "), table);
+            assertTrue(SideBySide.summary(java.util.List.of(res), OrtModel.Weights.INPUTS)
+                    .contains("weights as graph inputs fed every run (--ort-weights inputs: NOT how a deployed model runs)"));
         }
     }
 
@@ -157,6 +170,73 @@ class SideBySideTest {
         }
         Tensor dense = Tensor.wrap(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
         assertTrue(OrtModel.toOnnxLayout(dense).contentEquals(dense));
+    }
+
+    @Test
+    void depthwiseKernelsBecomeGroupedConvKernels() {
+        // (kh, kw, in, multiplier) = (3, 2, 4, 2) -> (in * multiplier, 1, kh, kw)
+        Tensor k = Tensor.zeros(3, 2, 4, 2);
+        for (int i = 0; i < k.size(); i++) {
+            k.data()[i] = i;
+        }
+        Tensor o = OrtModel.toOnnxLayout("depthwise_conv2d", "depthwise_kernel", k);
+        assertTrue(o.hasShape(8, 1, 3, 2), o.shapeString());
+        for (int y = 0; y < 3; y++) {
+            for (int x = 0; x < 2; x++) {
+                for (int c = 0; c < 4; c++) {
+                    for (int j = 0; j < 2; j++) {
+                        assertEquals(k.get(y, x, c, j), o.get(c * 2 + j, 0, y, x));
+                    }
+                }
+            }
+        }
+        assertTrue(OrtModel.toOnnxLayout("conv2d", "kernel", k).contentEquals(OrtModel.toOnnxLayout(k)));
+        assertThrows(IllegalArgumentException.class, () -> OrtModel.toOnnxLayout("conv2d_transpose", "kernel", k));
+    }
+
+    /**
+     * R1..R4's graphs (make_onnx_keras.py, in the shape tf2onnx exports: transpose at the input,
+     * Conv with pads, grouped Conv, BatchNormalization, Relu, Add, AveragePool, Reshape, MatMul,
+     * Softmax) with the trained weights cnnkit loaded from the same .h5, as initializers: ONNX
+     * Runtime and cnnkit agree at 1 and 2 threads and at the cases' batches.
+     */
+    @Test
+    void realNetworksAgreeWithOnnxRuntime() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of("..", "..", "shared", "keras-real");
+        String prop = System.getProperty("cnnkit.kerasReal");
+        if (prop != null && !prop.isBlank()) {
+            dir = java.nio.file.Path.of(prop);
+        }
+        io.cnnkit.testkit.RealFiles.assumePresent(java.nio.file.Files.isDirectory(dir), dir + " missing");
+        try (StandaloneEngine e = TestEngines.engine()) {
+            for (String name : new String[] {"R1", "R2", "R3", "R4"}) {
+                Case c = Case.named(name, dir);
+                try (Model m = c.build().apply(e)) {
+                    assertEquals(name, m.name());
+                    // fewer samples than the case's batch keep the test quick; the batch dimension is open in the graph
+                    int batch = Math.min(c.batch(), 4);
+                    SideBySide.Comparison cmp = SideBySide.compare(m, name, SideBySide.resource(c.onnx()), batch,
+                            new int[] {1, 2}, 1, 1, 0, 3, OrtModel.Weights.CONSTANTS);
+                    for (SideBySide.Row r : cmp.rows()) {
+                        assertTrue(r.agreement().ok(Agreement.TOLERANCE), name + ": " + r.agreement());
+                        assertTrue(r.cnnkit().memory().weightsBytes() > 0, name);
+                    }
+                    assertTrue(cmp.ratioToOrtBest(2) > 0);
+                }
+            }
+        }
+    }
+
+    @Test
+    void unknownWorkloadsAndAMissingFolderAreNamed() {
+        var ex = assertThrows(IllegalArgumentException.class, () -> Case.named("R9", java.nio.file.Path.of(".")));
+        assertTrue(ex.getMessage().contains("R9") && ex.getMessage().contains("R4"), ex.getMessage());
+        Case r1 = Case.named("r1", java.nio.file.Path.of("no-such-dir"));
+        try (StandaloneEngine e = TestEngines.engine()) {
+            ex = assertThrows(IllegalArgumentException.class, () -> r1.build().apply(e));
+            assertTrue(ex.getMessage().contains("k2-vww96-mobilenet.h5") && ex.getMessage().contains("--keras-real"),
+                    ex.getMessage());
+        }
     }
 
     @Test

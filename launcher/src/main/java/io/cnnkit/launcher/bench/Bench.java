@@ -14,13 +14,14 @@ import io.cnnkit.engine.api.Tensor;
  * Times a model on random input of its input shape: one cold (first) run, {@code warmup}
  * untimed runs, then {@code runs} timed runs, each a {@link Model#predictAll} (every output of
  * a graph model; the nodes no output needs are skipped); reports cold, median and p90 milliseconds,
- * GFLOP/s (conv + dense FLOPs from the model's layers, see {@link Flops}, over the median
- * time) and the peak heap in use (see {@link HeapMonitor}).
+ * GFLOP/s (conv, dense and merge FLOPs from the model's layers, see {@link Flops}, over the median
+ * time) and the peak heap in use (see {@link HeapMonitor}) next to the weights and the two largest
+ * activations (see {@link Memory}).
  *
  * <p>{@code cnn:bench} and {@code ./cnnkit bench} run it in the launcher; the bench module's
  * ONNX Runtime side-by-side times cnnkit with it too, so both report the same numbers. The
  * report ends with one line {@code bench: <model> batch=<n> threads=<t> median_ms=<x> p90_ms=<y>
- * gflops=<z> peak_heap_mb=<m>} (gflops is GFLOP/s).
+ * gflops=<z> peak_heap_mb=<m> weights_mb=<w> top2_act_mb=<a>} (gflops is GFLOP/s).
  */
 public final class Bench {
     private Bench() {
@@ -74,10 +75,11 @@ public final class Bench {
      * One benchmark's numbers.
      *
      * @param timesMs the timed runs in order (milliseconds)
-     * @param flops   conv + dense FLOPs of one run (the whole batch)
+     * @param flops   conv, dense and merge FLOPs of one run (the whole batch)
+     * @param memory  the weights and the two largest activations, to set the peak heap against
      */
     public record Result(String model, int batch, int threads, double coldMs, double[] timesMs, long flops,
-            long peakHeapBytes, boolean collectionsWatched) {
+            long peakHeapBytes, boolean collectionsWatched, Memory memory) {
         /**
          * This result's cold run and timed runs followed by {@code later}'s timed runs of the same
          * model (its "cold" run was not the first), with the higher peak heap.
@@ -90,7 +92,7 @@ public final class Bench {
             double[] all = Arrays.copyOf(timesMs, timesMs.length + later.timesMs.length);
             System.arraycopy(later.timesMs, 0, all, timesMs.length, later.timesMs.length);
             return new Result(model, batch, threads, coldMs, all, flops, Math.max(peakHeapBytes, later.peakHeapBytes),
-                    collectionsWatched && later.collectionsWatched);
+                    collectionsWatched && later.collectionsWatched, memory);
         }
 
         public double medianMs() {
@@ -113,7 +115,7 @@ public final class Bench {
         /** The details, ending with {@link #line()}. */
         public String report() {
             StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-                    "model %s: batch %d, threads %d, %.4g GFLOP per run (conv + dense)%n", model, batch, threads,
+                    "model %s: batch %d, threads %d, %.4g GFLOP per run (conv, dense, merge)%n", model, batch, threads,
                     flops / 1e9));
             b.append(String.format(Locale.ROOT, "cold (first) run: %.3f ms%n", coldMs));
             b.append("timed runs (ms):");
@@ -123,14 +125,18 @@ public final class Bench {
             b.append(String.format(Locale.ROOT, "%npeak heap: %.1f MB (heap in use, garbage included, %s)%n",
                     peakHeapMb(), collectionsWatched ? "before each GC and sampled every " + HeapMonitor.SAMPLE_MS_WITH_GC + " ms"
                             : "sampled every 1 ms; GC notifications unavailable here"));
+            b.append(String.format(Locale.ROOT, "memory: %s; peak heap %s it%n", memory.describe(),
+                    peakHeapBytes <= memory.bound() ? "within" : "over"));
             return b.append(line()).toString();
         }
 
         /** The one-line summary the bench ends with. */
         public String line() {
             return String.format(Locale.ROOT,
-                    "bench: %s batch=%d threads=%d median_ms=%.3f p90_ms=%.3f gflops=%.3f peak_heap_mb=%.1f",
-                    model, batch, threads, medianMs(), p90Ms(), gflops(), peakHeapMb());
+                    "bench: %s batch=%d threads=%d median_ms=%.3f p90_ms=%.3f gflops=%.3f peak_heap_mb=%.1f"
+                            + " weights_mb=%.2f top2_act_mb=%.2f",
+                    model, batch, threads, medianMs(), p90Ms(), gflops(), peakHeapMb(), Memory.mb(memory.weightsBytes()),
+                    Memory.mb(memory.largestTwoBytes()));
         }
     }
 
@@ -178,7 +184,7 @@ public final class Bench {
             heap.close();
         }
         return new Result(model.name(), input.dim(0), options.threads(), cold, times, flops, heap.peakBytes(),
-                heap.watchesCollections());
+                heap.watchesCollections(), Memory.of(model, input.dim(0)));
     }
 
     private static void report(PrintStream progress, String format, Object... args) {

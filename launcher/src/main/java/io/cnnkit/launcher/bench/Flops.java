@@ -8,14 +8,17 @@ import java.util.List;
 import java.util.Map;
 
 import io.cnnkit.engine.api.LayerInfo;
+import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.Shape;
 
 /**
  * Floating-point operations of a model, counted from its {@link LayerInfo} (weight shapes and
- * output shapes), one multiply and one add per multiply-accumulate. Only the layers with a
- * kernel count: bias, activation, normalisation, pooling, padding, resizing, reshaping and merge
- * layers (elementwise or copies) are left out, as is usual for GFLOP figures of CNNs.
+ * output shapes), one multiply and one add per multiply-accumulate. The layers with a kernel
+ * count, and merge layers one operation per element they combine (a residual Add is real work
+ * that a graph model does beside its convolutions); bias, activation, normalisation, pooling,
+ * padding, resizing and reshaping layers (elementwise or copies) are left out, as is usual for
+ * GFLOP figures of CNNs.
  * <ul>
  * <li>conv2d, kernel (kh, kw, cin/groups, cout), output (oh, ow, cout):
  * {@code 2*kh*kw*(cin/groups)*cout*oh*ow} per sample.</li>
@@ -27,6 +30,9 @@ import io.cnnkit.engine.api.Shape;
  * window, {@code 2*kh*kw*cout*cin*ih*iw} with (ih, iw) the size of the layer's input.</li>
  * <li>dense, kernel (in, units): {@code 2*in*units} per position (one position for flat input;
  * Keras applies Dense to the last axis of higher-rank input, once per position).</li>
+ * <li>add, subtract, multiply, maximum, minimum of n inputs: {@code (n-1)} per output element;
+ * average: {@code n} per output element (n-1 adds and one multiply by 1/n); concatenate: 0 (a
+ * copy). Keras 1's merge by its mode: sum, mul, max as add, ave as average, concat 0.</li>
  * </ul>
  */
 public final class Flops {
@@ -37,13 +43,21 @@ public final class Flops {
     public record LayerFlops(String name, String type, long flops) {
     }
 
-    /** Per-layer counts per sample, for the layers that count (see the class comment). */
+    /** Per-layer counts per sample, for the layers that count (see the class comment); Keras 1 merges as sums. */
     public static List<LayerFlops> byLayer(List<LayerInfo> layers) {
-        return byLayer(layers, null);
+        return byLayer(layers, null, Map.of());
     }
 
-    /** As {@link #byLayer(List)}, with the model's input shape for a layer that reads the input. */
-    private static List<LayerFlops> byLayer(List<LayerInfo> layers, Shape modelInput) {
+    /** The per-layer counts of {@code model}'s layers, per sample, Keras 1 merges by their mode. */
+    public static List<LayerFlops> byLayer(Model model) {
+        return byLayer(model.layers(), model.inputShape(), mergeModes(model));
+    }
+
+    /**
+     * As {@link #byLayer(List)}, with the model's input shape for a layer that reads the input and
+     * the mode of each Keras 1 merge layer by name.
+     */
+    private static List<LayerFlops> byLayer(List<LayerInfo> layers, Shape modelInput, Map<String, String> mergeModes) {
         Map<String, Shape> shapes = new HashMap<>();
         for (LayerInfo l : layers) {
             shapes.put(l.name(), l.outputShape());
@@ -60,6 +74,14 @@ public final class Flops {
                 case "separable_conv2d" -> conv(l, "depthwise_kernel") + conv(l, "pointwise_kernel");
                 case "conv2d_transpose" -> transpose(l, in);
                 case "dense" -> dense(l);
+                case "add", "subtract", "multiply", "maximum", "minimum" -> merge(l, l.inputs().size() - 1);
+                case "average" -> merge(l, l.inputs().size());
+                case "concatenate" -> 0;
+                case "merge" -> switch (mergeModes.getOrDefault(l.name(), "sum")) {
+                    case "ave" -> merge(l, l.inputs().size());
+                    case "concat" -> 0;
+                    default -> merge(l, l.inputs().size() - 1); // sum, mul, max
+                };
                 default -> -1;
             };
             if (f >= 0) {
@@ -85,7 +107,8 @@ public final class Flops {
      */
     public static long forBatch(Model model, int batch) {
         long n = 0;
-        for (LayerFlops f : byLayer(needed(model.layers(), model.outputNames()), model.inputShape())) {
+        for (LayerFlops f : byLayer(needed(model.layers(), model.outputNames()), model.inputShape(),
+                mergeModes(model))) {
             n += f.flops();
         }
         return n * batch;
@@ -137,6 +160,22 @@ public final class Flops {
             }
         }
         return out;
+    }
+
+    /** Keras 1 merge layers' modes by layer name (Keras 1's default mode is sum). */
+    private static Map<String, String> mergeModes(Model model) {
+        Map<String, String> modes = new HashMap<>();
+        for (LayerSpec s : model.description().layers()) {
+            if ("merge".equals(s.type()) && s.raw("mode") instanceof String mode) {
+                modes.put(s.name(), mode);
+            }
+        }
+        return modes;
+    }
+
+    /** {@code perElement} operations for every element of the layer's output. */
+    private static long merge(LayerInfo l, int perElement) {
+        return (long) Math.max(perElement, 0) * known(l).elementCount();
     }
 
     /** The kernel's product (kh * kw * in * out per output position), at every output position. */

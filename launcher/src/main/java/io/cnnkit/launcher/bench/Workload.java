@@ -14,7 +14,7 @@ import java.util.Locale;
  *
  * @param name           W1 .. W4
  * @param batch          the batch the workload is defined for
- * @param gflop          its size in GFLOP at that batch (conv + dense, see {@link Flops})
+ * @param gflop          its size in GFLOP at that batch (conv, dense and merge layers, see {@link Flops})
  * @param what           one-line description
  */
 public record Workload(String name, int batch, double gflop, String what) {

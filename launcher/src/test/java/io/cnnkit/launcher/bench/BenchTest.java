@@ -17,7 +17,10 @@ import io.cnnkit.engine.api.StandaloneEngine;
 
 class BenchTest {
     static final Pattern LINE = Pattern.compile("bench: (\\S+) batch=(\\d+) threads=(\\d+) median_ms=(\\d+\\.\\d{3})"
-            + " p90_ms=(\\d+\\.\\d{3}) gflops=(\\d+\\.\\d{3}) peak_heap_mb=(\\d+\\.\\d)");
+            + " p90_ms=(\\d+\\.\\d{3}) gflops=(\\d+\\.\\d{3}) peak_heap_mb=(\\d+\\.\\d)"
+            + " weights_mb=(\\d+\\.\\d{2}) top2_act_mb=(\\d+\\.\\d{2})");
+
+    static final Memory MEM = new Memory(1 << 20, java.util.List.of(new Memory.Activation("a", 2 << 20)));
 
     @Test
     void libraryRunGivesTheNumbersAndTheLine() {
@@ -55,16 +58,35 @@ class BenchTest {
 
     @Test
     void laterRunsJoinAResultKeepingItsColdRunAndTheHigherPeak() {
-        Bench.Result first = new Bench.Result("m", 2, 1, 90.0, new double[] {3, 1}, 1000, 5 << 20, true);
-        Bench.Result later = new Bench.Result("m", 2, 1, 4.0, new double[] {2}, 1000, 7 << 20, true);
+        Bench.Result first = new Bench.Result("m", 2, 1, 90.0, new double[] {3, 1}, 1000, 5 << 20, true, MEM);
+        Bench.Result later = new Bench.Result("m", 2, 1, 4.0, new double[] {2}, 1000, 7 << 20, true, MEM);
         Bench.Result all = first.andLater(later);
         assertEquals(90.0, all.coldMs());
         assertArrayEquals(new double[] {3, 1, 2}, all.timesMs());
         assertEquals(2.0, all.medianMs());
         assertEquals(7 << 20, all.peakHeapBytes());
         var ex = assertThrows(IllegalArgumentException.class,
-                () -> first.andLater(new Bench.Result("m", 2, 2, 4.0, new double[] {2}, 1000, 0, true)));
+                () -> first.andLater(new Bench.Result("m", 2, 2, 4.0, new double[] {2}, 1000, 0, true, MEM)));
         assertTrue(ex.getMessage().contains("m/2/1") && ex.getMessage().contains("m/2/2"), ex.getMessage());
+    }
+
+    @Test
+    void memoryIsTheWeightsAndTheTwoLargestActivationsAtTheBatch() {
+        try (StandaloneEngine e = TestEngines.engine(); Model m = e.build(e.parse(FlopsTest.TINY_DENSE))) {
+            Memory mem = Memory.of(m, 3);
+            // dense_1 (32, 6) + (6), dense_2 (6, 3) + (3), float32
+            assertEquals(4L * (32 * 6 + 6 + 6 * 3 + 3), mem.weightsBytes());
+            // the 4x4x2 input and its flatten, 3 samples each; the dense outputs are smaller
+            assertEquals(java.util.List.of(new Memory.Activation("input", 4L * 3 * 32),
+                    new Memory.Activation("flatten", 4L * 3 * 32)), mem.largest());
+            assertEquals(mem.weightsBytes() + 2 * (2 * 4L * 3 * 32), mem.bound());
+            Bench.Result r = Bench.run(m, new Bench.Options(3, 1, 2, 0, 7));
+            assertEquals(mem, r.memory());
+            assertTrue(r.report().contains("memory: weights 0.00 MB; two largest activations 0.00 MB (input) 0.00 MB"
+                    + " (flatten); weights + 2 x both = 0.0 MB; peak heap over it"), r.report());
+            var mt = LINE.matcher(r.line());
+            assertTrue(mt.matches() && mt.group(8).equals("0.00") && mt.group(9).equals("0.00"), r.line());
+        }
     }
 
     @Test

@@ -78,11 +78,46 @@ class FlopsTest {
         // transpose kernel (3, 3, 4, 5) reading sep's 10x12 output: every input position scatters a 3x3 window
         LayerInfo tr = new LayerInfo("tr", "conv2d_transpose", Shape.of(20, 24, 4), Map.of("kernel",
                 new int[] {3, 3, 4, 5}), List.of(), 0, List.of("sep"));
-        LayerInfo add = new LayerInfo("add", "add", Shape.of(20, 24, 4), Map.of(), List.of(), 0, List.of("tr", "tr"));
         assertEquals(List.of(new Flops.LayerFlops("dw", "depthwise_conv2d", 2L * 3 * 3 * 8 * 2 * 120),
                 new Flops.LayerFlops("sep", "separable_conv2d", 2L * 3 * 3 * 16 * 120 + 2L * 16 * 5 * 120),
                 new Flops.LayerFlops("tr", "conv2d_transpose", 2L * 3 * 3 * 4 * 5 * 120)),
-                Flops.byLayer(List.of(dw, sep, tr, add)), "merge layers are elementwise: not counted");
+                Flops.byLayer(List.of(dw, sep, tr)));
+    }
+
+    @Test
+    void mergeLayersCountOneOperationPerCombinedElement() {
+        Shape out = Shape.of(20, 24, 4); // 1920 elements
+        List<String> three = List.of("a", "b", "c");
+        var layers = new java.util.ArrayList<LayerInfo>();
+        for (String t : List.of("add", "subtract", "multiply", "maximum", "minimum", "average", "concatenate")) {
+            layers.add(new LayerInfo(t, t, out, Map.of(), List.of(), 0, t.equals("subtract") ? List.of("a", "b") : three));
+        }
+        layers.add(new LayerInfo("merge", "merge", out, Map.of(), List.of(), 0, three)); // Keras 1, mode unknown: sum
+        layers.add(new LayerInfo("pool", "max_pooling2d", out, Map.of(), List.of(), 0)); // not counted
+        assertEquals(List.of(new Flops.LayerFlops("add", "add", 2L * 1920),
+                new Flops.LayerFlops("subtract", "subtract", 1920),
+                new Flops.LayerFlops("multiply", "multiply", 2L * 1920),
+                new Flops.LayerFlops("maximum", "maximum", 2L * 1920),
+                new Flops.LayerFlops("minimum", "minimum", 2L * 1920),
+                new Flops.LayerFlops("average", "average", 3L * 1920),
+                new Flops.LayerFlops("concatenate", "concatenate", 0),
+                new Flops.LayerFlops("merge", "merge", 2L * 1920)), Flops.byLayer(layers));
+    }
+
+    @Test
+    void keras1MergeCountsByItsMode() {
+        String graph = """
+                {"name": "m1", "input_shape": [4, 4, 2], "layers": [
+                  {"type": "conv2d", "name": "c", "filters": 2, "kernel_size": 1, "inputs": ["input"]},
+                  {"type": "merge", "name": "ave", "mode": "ave", "inputs": ["c", "input"]},
+                  {"type": "merge", "name": "cat", "mode": "concat", "inputs": ["ave", "c"]}
+                ], "outputs": ["cat"]}""";
+        try (StandaloneEngine e = TestEngines.engine(); Model m = e.build(e.parse(graph))) {
+            assertEquals(List.of(new Flops.LayerFlops("c", "conv2d", 2L * 2 * 2 * 16),
+                    new Flops.LayerFlops("ave", "merge", 2L * 32), new Flops.LayerFlops("cat", "merge", 0)),
+                    Flops.byLayer(m));
+            assertEquals(3 * (2L * 2 * 2 * 16 + 2L * 32), Flops.forBatch(m, 3));
+        }
     }
 
     @Test

@@ -23,7 +23,8 @@ import io.cnnkit.engine.api.Engines;
  */
 class BenchCommandTest {
     static final Pattern LINE = Pattern.compile("bench: (\\S+) batch=(\\d+) threads=(\\d+) median_ms=\\d+\\.\\d{3}"
-            + " p90_ms=\\d+\\.\\d{3} gflops=\\d+\\.\\d{3} peak_heap_mb=\\d+\\.\\d");
+            + " p90_ms=\\d+\\.\\d{3} gflops=\\d+\\.\\d{3} peak_heap_mb=\\d+\\.\\d"
+            + " weights_mb=\\d+\\.\\d{2} top2_act_mb=\\d+\\.\\d{2}");
     static final String QUICK = " --threads 1 --runs 2 --warmup 0 ";
 
     @TempDir
@@ -82,6 +83,49 @@ class BenchCommandTest {
 
         assertEquals(0, exec("cnn:load mine '" + f + "' ; cnn:bench" + QUICK + "mine"), gogo.err());
         assertEquals("mine", lastLine().group(1));
+    }
+
+    /**
+     * Every real Keras file that cnnkit runs is benched as a user would (a full-model .h5 itself, a
+     * weights-only file through the .json beside it; the subclassed k3-nested-dense is refused by
+     * the parser, not here): the bench line, and a positive FLOP count (every one has a conv or dense).
+     */
+    @Test
+    void everyRealKerasFileThatRunsIsBenched() throws Exception {
+        Path dir = realFilesDir();
+        io.cnnkit.testkit.RealFiles.assumePresent(dir != null, "../shared/keras-real not found beside the checkout");
+        java.util.List<String> benched = new java.util.ArrayList<>();
+        try (var files = Files.list(dir)) {
+            for (Path h5 : files.filter(p -> p.toString().endsWith(".h5")).sorted().toList()) {
+                String base = h5.getFileName().toString().replaceFirst("(\\.weights)?\\.h5$", "");
+                if (base.equals("k3-nested-dense")) {
+                    continue; // a subclassed model: refused with a clear error (e2e "subclassed")
+                }
+                Path model = io.cnnkit.io.api.KerasWeights.modelConfig(h5).isPresent() ? h5 : dir.resolve(base + ".json");
+                // the MTCNN 12-net is fully convolutional (open input size): bench it at its training size
+                String input = base.equals("k2-mtcnn-12net") ? "--input 12x12x3 " : "";
+                assertEquals(0, exec("cnn:bench" + QUICK + input + "'" + model + "'"), base + ": " + gogo.err());
+                Matcher m = lastLine();
+                assertEquals("1", m.group(2), base);
+                Matcher g = Pattern.compile("threads 1, (\\S+) GFLOP per run").matcher(gogo.out());
+                assertTrue(g.find() && Double.parseDouble(g.group(1)) > 0, base + ": " + gogo.out());
+                assertTrue(gogo.out().contains("memory: weights "), gogo.out());
+                benched.add(base);
+            }
+        }
+        assertEquals(13, benched.size(), "real files benched: " + benched);
+    }
+
+    /** ../shared/keras-real beside the checkout (tests run in launcher/), or -Dcnnkit.kerasReal. */
+    static Path realFilesDir() {
+        String prop = System.getProperty("cnnkit.kerasReal");
+        for (Path p : new Path[] {prop == null || prop.isBlank() ? null : Path.of(prop),
+                Path.of("..", "..", "shared", "keras-real")}) {
+            if (p != null && Files.isDirectory(p)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     @Test
