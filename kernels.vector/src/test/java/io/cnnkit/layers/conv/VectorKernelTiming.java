@@ -17,7 +17,7 @@ import io.cnnkit.engine.impl.Scheduler;
  * {@code mvn verify} from the worktree root:
  *
  * <pre>
- * java -cp layers.conv.vector/target/classes:layers.conv.vector/target/test-classes:engine.core/target/classes \
+ * java -cp kernels.vector/target/classes:kernels.vector/target/test-classes:engine.core/target/classes \
  *     --add-modules jdk.incubator.vector io.cnnkit.layers.conv.VectorKernelTiming [seconds-per-case]
  * </pre>
  */
