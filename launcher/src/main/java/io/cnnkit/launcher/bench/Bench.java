@@ -3,6 +3,7 @@ package io.cnnkit.launcher.bench;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import io.cnnkit.engine.api.Model;
@@ -21,7 +22,7 @@ import io.cnnkit.engine.api.Tensor;
  * <p>{@code cnn:bench} and {@code ./cnnkit bench} run it in the launcher; the bench module's
  * ONNX Runtime side-by-side times cnnkit with it too, so both report the same numbers. The
  * report ends with one line {@code bench: <model> batch=<n> threads=<t> median_ms=<x> p90_ms=<y>
- * gflops=<z> peak_heap_mb=<m> weights_mb=<w> top2_act_mb=<a>} (gflops is GFLOP/s).
+ * gflops=<z> peak_heap_mb=<m> weights_mb=<w> top2_act_mb=<a> live_mb=<l>} (gflops is GFLOP/s).
  */
 public final class Bench {
     private Bench() {
@@ -77,9 +78,30 @@ public final class Bench {
      * @param timesMs the timed runs in order (milliseconds)
      * @param flops   conv, dense and merge FLOPs of one run (the whole batch)
      * @param memory  the weights and the two largest activations, to set the peak heap against
+     * @param heldBytes what the runs left live beyond the built model, measured after a full
+     *                collection with the model open and the last output still held (pooled
+     *                activation buffers, per-thread packing buffers, that output), or -1 when not
+     *                measured; weights + this is the run's live memory, set against
+     *                {@link Memory#bound()}
      */
     public record Result(String model, int batch, int threads, double coldMs, double[] timesMs, long flops,
-            long peakHeapBytes, boolean collectionsWatched, Memory memory) {
+            long peakHeapBytes, boolean collectionsWatched, Memory memory, long heldBytes) {
+        /** A result whose live memory was not measured. */
+        public Result(String model, int batch, int threads, double coldMs, double[] timesMs, long flops,
+                long peakHeapBytes, boolean collectionsWatched, Memory memory) {
+            this(model, batch, threads, coldMs, timesMs, flops, peakHeapBytes, collectionsWatched, memory, -1);
+        }
+
+        /** Weights plus what the runs held live, or -1 when not measured. */
+        public long liveBytes() {
+            return heldBytes < 0 ? -1 : memory.weightsBytes() + heldBytes;
+        }
+
+        Result withHeld(long bytes) {
+            return new Result(model, batch, threads, coldMs, timesMs, flops, peakHeapBytes, collectionsWatched, memory,
+                    bytes);
+        }
+
         /**
          * This result's cold run and timed runs followed by {@code later}'s timed runs of the same
          * model (its "cold" run was not the first), with the higher peak heap.
@@ -127,6 +149,13 @@ public final class Bench {
                             : "sampled every 1 ms; GC notifications unavailable here"));
             b.append(String.format(Locale.ROOT, "memory: %s; peak heap %s it%n", memory.describe(),
                     peakHeapBytes <= memory.bound() ? "within" : "over"));
+            if (heldBytes >= 0) {
+                b.append(String.format(Locale.ROOT,
+                        "live memory: %.2f MB = weights %.2f MB + %.2f MB the runs keep (activation and packing"
+                                + " buffers, the last output; after a full GC with the model open), %s the bound%n",
+                        Memory.mb(liveBytes()), Memory.mb(memory.weightsBytes()), Memory.mb(heldBytes),
+                        liveBytes() <= memory.bound() ? "within" : "over"));
+            }
             return b.append(line()).toString();
         }
 
@@ -134,9 +163,10 @@ public final class Bench {
         public String line() {
             return String.format(Locale.ROOT,
                     "bench: %s batch=%d threads=%d median_ms=%.3f p90_ms=%.3f gflops=%.3f peak_heap_mb=%.1f"
-                            + " weights_mb=%.2f top2_act_mb=%.2f",
+                            + " weights_mb=%.2f top2_act_mb=%.2f%s",
                     model, batch, threads, medianMs(), p90Ms(), gflops(), peakHeapMb(), Memory.mb(memory.weightsBytes()),
-                    Memory.mb(memory.largestTwoBytes()));
+                    Memory.mb(memory.largestTwoBytes()),
+                    heldBytes < 0 ? "" : String.format(Locale.ROOT, " live_mb=%.2f", Memory.mb(liveBytes())));
         }
     }
 
@@ -151,8 +181,23 @@ public final class Bench {
      */
     public static Result run(Model model, Tensor input, Options options, PrintStream progress) {
         // start from a collected heap so the peak reflects these runs, not earlier garbage
-        System.gc();
-        return measure(model, input, options, progress);
+        long before = usedAfterGc();
+        Result r = measure(model, input, options, progress);
+        // what the runs keep live: pooled buffers and the output of one more run, still held here
+        Map<String, Tensor> last = model.predictAll(input, RunOptions.DEFAULT.withThreads(options.threads()));
+        long held = Math.max(0, usedAfterGc() - before);
+        java.lang.ref.Reference.reachabilityFence(last);
+        return r.withHeld(held);
+    }
+
+    private static long usedAfterGc() {
+        java.lang.management.MemoryMXBean memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) { // a few rounds: the collector may leave garbage the first time
+            System.gc();
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+        }
+        return used;
     }
 
     /**

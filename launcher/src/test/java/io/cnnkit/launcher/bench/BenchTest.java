@@ -18,7 +18,7 @@ import io.cnnkit.engine.api.StandaloneEngine;
 class BenchTest {
     static final Pattern LINE = Pattern.compile("bench: (\\S+) batch=(\\d+) threads=(\\d+) median_ms=(\\d+\\.\\d{3})"
             + " p90_ms=(\\d+\\.\\d{3}) gflops=(\\d+\\.\\d{3}) peak_heap_mb=(\\d+\\.\\d)"
-            + " weights_mb=(\\d+\\.\\d{2}) top2_act_mb=(\\d+\\.\\d{2})");
+            + " weights_mb=(\\d+\\.\\d{2}) top2_act_mb=(\\d+\\.\\d{2})( live_mb=(\\d+\\.\\d{2}))?");
 
     static final Memory MEM = new Memory(1 << 20, java.util.List.of(new Memory.Activation("a", 2 << 20)));
 
@@ -30,6 +30,8 @@ class BenchTest {
             assertEquals(3 * (2L * 32 * 6 + 2L * 6 * 3), r.flops());
             assertTrue(r.coldMs() > 0 && r.medianMs() > 0 && r.p90Ms() >= r.medianMs(), r.line());
             assertTrue(r.peakHeapBytes() > 0, r.line());
+            // live memory: at least the weights and the returned output; measured by a library run
+            assertTrue(r.liveBytes() >= r.memory().weightsBytes(), r.report());
             var mt = LINE.matcher(r.line());
             assertTrue(mt.matches(), r.line());
             assertEquals("tiny_dense", mt.group(1));
