@@ -47,6 +47,15 @@ public interface Model extends AutoCloseable {
     }
 
     /**
+     * What the last successful build's optimised plan for {@link #predict} and {@link #predictAll}
+     * folded, fused and dropped ({@link PlanOptimisation#format()} gives one line). {@link #trace}
+     * runs every layer as built.
+     *
+     * @since 1.5
+     */
+    PlanOptimisation optimisation();
+
+    /**
      * Runs the whole model on a batch (N, H, W, C) and returns its output. A model with
      * several outputs refuses: use {@link #predictAll}.
      */

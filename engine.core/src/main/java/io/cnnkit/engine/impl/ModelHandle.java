@@ -11,6 +11,7 @@ import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.ModelDescription;
 import io.cnnkit.engine.api.ModelException;
 import io.cnnkit.engine.api.ModelUnavailableException;
+import io.cnnkit.engine.api.PlanOptimisation;
 import io.cnnkit.engine.api.RunOptions;
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Stage;
@@ -78,6 +79,11 @@ final class ModelHandle implements Model {
     @Override
     public List<String> warnings() {
         return state.warnings();
+    }
+
+    @Override
+    public PlanOptimisation optimisation() {
+        return state.optimisation();
     }
 
     Set<String> dependencies() {
