@@ -129,6 +129,8 @@ class OptimisedPlanTest {
             assertEquals(Map.of("dropout", 1), o.dropped(), o.format());
             assertEquals("optimised plan: 5 -> 2 nodes (1 batch_normalization folded into weights, 1 activation "
                     + "fused into kernels, 1 dropout dropped)", o.format());
+            String summary = m.summary().format();
+            assertTrue(summary.contains("Note: " + o.format() + " for predict; trace runs every layer\n"), summary);
             Random r = new Random(3);
             for (int batch : new int[] {1, 3}) {
                 assertPredictMatchesTrace(weighted + " batch " + batch, m, input(r, batch, 9, 9, 3));
@@ -164,6 +166,7 @@ class OptimisedPlanTest {
             PlanOptimisation o = m.optimisation();
             assertEquals(4, o.optimisedNodes(), "dense(tanh) cannot take BN, softmax is not element-wise: " + o.format());
             assertEquals("optimised plan: 4 nodes, nothing folded, fused or dropped", o.format());
+            assertFalse(m.summary().format().contains("optimised plan"), "no note when nothing changed");
             assertPredictMatchesTrace("no rule", m, input(new Random(1), 2, 8));
         }
     }

@@ -220,7 +220,12 @@ final class ModelHandle implements Model {
             }
             trainable += li.parameters() - non;
         }
-        return new Summary(name(), rows, total, trainable, graph, description.notes());
+        List<String> notes = new ArrayList<>(description.notes());
+        PlanOptimisation o = st.optimisation();
+        if (o != null && o.optimisedNodes() != o.nodes()) {
+            notes.add(o.format() + " for predict; trace runs every layer");
+        }
+        return new Summary(name(), rows, total, trainable, graph, notes);
     }
 
     @Override
