@@ -258,4 +258,25 @@ class OptimisedPlanTest {
             Approx.assertClose("new conv kernel", trace(m, x).get("act"), third, RTOL);
         }
     }
+
+    /** A hot swap rebuilds the optimised plan with the model, from the weights by name. */
+    @Test
+    void aProviderSwapRebuildsTheOptimisedPlan() {
+        String json = chain("[7,7,3]", "{\"type\":\"conv2d\",\"filters\":4,\"kernel_size\":3,\"name\":\"c\"}",
+                "{\"type\":\"batch_normalization\",\"name\":\"bn\"}",
+                "{\"type\":\"activation\",\"activation\":\"relu\",\"name\":\"act\"}");
+        try (StandaloneEngine own = KerasReal.engine(); Model m = own.build(own.parse(json))) {
+            randomWeights(m, new Random(37));
+            Tensor x = input(new Random(9), 1, 7, 7, 3);
+            Tensor before = m.predict(x);
+            io.cnnkit.layers.dense.BatchNormalizationProvider newer = new io.cnnkit.layers.dense.BatchNormalizationProvider();
+            own.register(newer, 10);
+            assertEquals(Map.of("batch_normalization", 1), m.optimisation().folded(), m.optimisation().format());
+            assertTrue(before.contentEquals(m.predict(x)), "same weights by name, same folded plan");
+            own.unregister(newer);
+            assertEquals(2, m.optimisation().nodes() - m.optimisation().optimisedNodes(), m.optimisation().format());
+            assertTrue(before.contentEquals(m.predict(x)));
+            Approx.assertClose("after the swaps", trace(m, x).get("act"), m.predict(x), RTOL);
+        }
+    }
 }
