@@ -47,8 +47,19 @@ public interface Model extends AutoCloseable {
     }
 
     /**
+     * What the last successful build's optimised plan for {@link #predict} and {@link #predictAll}
+     * folded, fused and dropped ({@link PlanOptimisation#format()} gives one line). {@link #trace}
+     * runs every layer as built.
+     *
+     * @since 1.5
+     */
+    PlanOptimisation optimisation();
+
+    /**
      * Runs the whole model on a batch (N, H, W, C) and returns its output. A model with
-     * several outputs refuses: use {@link #predictAll}.
+     * several outputs refuses: use {@link #predictAll}. Since 1.5 it runs the optimised plan
+     * ({@link #optimisation()}): equal to {@link #trace}'s output up to float32 rounding where a
+     * BatchNormalization was folded into weights, and bit-identical for any thread count.
      */
     default Tensor predict(Tensor input) {
         return predict(input, RunOptions.DEFAULT);

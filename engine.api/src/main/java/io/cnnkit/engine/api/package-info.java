@@ -11,9 +11,17 @@
  * providers no longer override them (existing overrides keep working; one that disagrees
  * with the annotation is an error at registration). The engine takes the values from the
  * service properties in OSGi. bnd writes META-INF/services from the annotations.
+ *
+ * <p>1.5: optional capabilities a layer may offer so that the engine can run an optimised plan
+ * for predict (trace runs every layer as built): {@link io.cnnkit.engine.api.InferenceIdentity}
+ * (dropped), {@link io.cnnkit.engine.api.ChannelAffineLayer} folded into an
+ * {@link io.cnnkit.engine.api.AffineFoldable} layer's weights, and
+ * {@link io.cnnkit.engine.api.ActivationFunctionLayer} moved into an
+ * {@link io.cnnkit.engine.api.ActivationFusable} layer's kernel. Plug-ins that implement none are
+ * run as before.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package io.cnnkit.engine.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -192,20 +192,7 @@ final class GraphPlan {
             nodes.add(new Node(layers.get(decl).name(), layers.get(decl), in));
         }
         int[] outputs = outputs(d, declared, nodeOf);
-        boolean[] needed = new boolean[n + 1];
-        ArrayDeque<Integer> todo = new ArrayDeque<>();
-        for (int o : outputs) {
-            todo.add(o);
-        }
-        while (!todo.isEmpty()) {
-            int i = todo.pop();
-            if (!needed[i]) {
-                needed[i] = true;
-                for (int in : nodes.get(i).inputs()) {
-                    todo.push(in);
-                }
-            }
-        }
+        boolean[] needed = needed(nodes, outputs);
         List<String> warnings = new ArrayList<>();
         List<String> unused = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
@@ -221,7 +208,17 @@ final class GraphPlan {
                     + "; name " + (unused.size() == 1 ? "it" : "them") + " in \"outputs\" to keep "
                     + (unused.size() == 1 ? "it" : "them"));
         }
-        // Buffer plan of a predict run.
+        return of(nodes, outputs, warnings);
+    }
+
+    /**
+     * A plan of nodes already in topological order (node 0 the model input, every input index
+     * below its reader's), e.g. the optimised plan of a compiled one: which nodes the outputs
+     * need, and the buffer plan of a predict run.
+     */
+    static GraphPlan of(List<Node> nodes, int[] outputs, List<String> warnings) {
+        int n = nodes.size() - 1;
+        boolean[] needed = needed(nodes, outputs);
         int[] lastUse = new int[n + 1];
         Arrays.fill(lastUse, -1);
         for (int i = 1; i <= n; i++) {
@@ -259,7 +256,27 @@ final class GraphPlan {
                 free.push(s);
             }
         }
-        return new GraphPlan(List.copyOf(nodes), outputs, needed, slot, slots, freeAfter, List.copyOf(warnings));
+        return new GraphPlan(List.copyOf(nodes), outputs.clone(), needed, slot, slots, freeAfter,
+                List.copyOf(warnings));
+    }
+
+    /** Whether each node feeds some output (the outputs included). */
+    private static boolean[] needed(List<Node> nodes, int[] outputs) {
+        boolean[] needed = new boolean[nodes.size()];
+        ArrayDeque<Integer> todo = new ArrayDeque<>();
+        for (int o : outputs) {
+            todo.add(o);
+        }
+        while (!todo.isEmpty()) {
+            int i = todo.pop();
+            if (!needed[i]) {
+                needed[i] = true;
+                for (int in : nodes.get(i).inputs()) {
+                    todo.push(in);
+                }
+            }
+        }
+        return needed;
     }
 
     private static int[] outputs(ModelDescription d, Map<String, Integer> declared, int[] nodeOf) {

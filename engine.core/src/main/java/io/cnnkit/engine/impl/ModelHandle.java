@@ -11,6 +11,7 @@ import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.ModelDescription;
 import io.cnnkit.engine.api.ModelException;
 import io.cnnkit.engine.api.ModelUnavailableException;
+import io.cnnkit.engine.api.PlanOptimisation;
 import io.cnnkit.engine.api.RunOptions;
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Stage;
@@ -78,6 +79,11 @@ final class ModelHandle implements Model {
     @Override
     public List<String> warnings() {
         return state.warnings();
+    }
+
+    @Override
+    public PlanOptimisation optimisation() {
+        return state.optimisation();
     }
 
     Set<String> dependencies() {
@@ -214,7 +220,12 @@ final class ModelHandle implements Model {
             }
             trainable += li.parameters() - non;
         }
-        return new Summary(name(), rows, total, trainable, graph, description.notes());
+        List<String> notes = new ArrayList<>(description.notes());
+        PlanOptimisation o = st.optimisation();
+        if (o != null && o.optimisedNodes() != o.nodes()) {
+            notes.add(o.format() + " for predict; trace runs every layer");
+        }
+        return new Summary(name(), rows, total, trainable, graph, notes);
     }
 
     @Override

@@ -48,7 +48,7 @@ final class PlanExecutor {
 
         Buffers(Snapshot s) {
             this.snapshot = new WeakReference<>(s);
-            this.slots = new float[s.plan().slotCount()][];
+            this.slots = new float[s.optimised().plan().slotCount()][];
         }
     }
 
@@ -62,15 +62,16 @@ final class PlanExecutor {
         spare.set(null);
     }
 
-    /** Every output by node name, in the plan's output order. */
+    /** Every output by node name, in the plan's output order, from the optimised plan. */
     Map<String, Tensor> predict(Snapshot s, Tensor input, ExecutionContext ctx) {
         Buffers buffers = spare.getAndSet(null);
         if (buffers == null || buffers.snapshot.get() != s) {
             buffers = new Buffers(s);
         }
-        Tensor[] values = run(s, input, ctx, buffers);
+        PlanOptimizer.Optimised opt = s.optimised();
+        GraphPlan plan = opt.plan();
+        Tensor[] values = run(plan, opt.layers(), input, ctx, buffers);
         Map<String, Tensor> out = new LinkedHashMap<>();
-        GraphPlan plan = s.plan();
         for (int o : plan.outputs()) {
             out.put(plan.node(o).name(), values[o]);
         }
@@ -78,10 +79,10 @@ final class PlanExecutor {
         return out;
     }
 
-    /** Every node's output in plan order, the input first. */
+    /** Every node's output in plan order, the input first: every layer as built, no optimisation. */
     List<Stage> trace(Snapshot s, Tensor input, ExecutionContext ctx) {
-        Tensor[] values = run(s, input, ctx, null);
         GraphPlan plan = s.plan();
+        Tensor[] values = run(plan, s.layers(), input, ctx, null);
         List<Stage> stages = new ArrayList<>(plan.size());
         stages.add(new Stage(0, plan.node(0).name(), "input", input));
         for (int i = 1; i < plan.size(); i++) {
@@ -92,8 +93,7 @@ final class PlanExecutor {
     }
 
     /** Runs the plan; with {@code buffers} null (a trace) every node runs into a fresh tensor. */
-    private Tensor[] run(Snapshot s, Tensor input, ExecutionContext ctx, Buffers buffers) {
-        GraphPlan plan = s.plan();
+    private Tensor[] run(GraphPlan plan, List<Layer> layers, Tensor input, ExecutionContext ctx, Buffers buffers) {
         Tensor[] values = new Tensor[plan.size()];
         values[GraphPlan.INPUT] = input;
         int batch = input.dim(0);
@@ -101,7 +101,7 @@ final class PlanExecutor {
             if (buffers != null && !plan.needed(node)) {
                 continue;
             }
-            Layer layer = s.layer(node);
+            Layer layer = layers.get(node - 1);
             int[] reads = plan.node(node).inputs();
             try {
                 Tensor y;

@@ -127,7 +127,10 @@ final class SnapshotBuilder {
             built.add(layer);
             shapes[node] = out;
         }
-        return new Snapshot(plan, List.copyOf(built), List.copyOf(infos), Set.copyOf(deps));
+        // After the weights are in: folded weights are computed from them (a weight change rebuilds).
+        List<Layer> layerList = List.copyOf(built);
+        return new Snapshot(plan, layerList, List.copyOf(infos), Set.copyOf(deps),
+                PlanOptimizer.optimise(named.name(), plan, layerList));
     }
 
     /** Asks the provider for the layer of one node; several inputs need a multi-input provider. */

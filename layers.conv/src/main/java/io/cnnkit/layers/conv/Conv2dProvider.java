@@ -15,6 +15,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.ActivationFusable;
+import io.cnnkit.engine.api.AffineFoldable;
+import io.cnnkit.engine.api.ChannelAffine;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Initializers;
@@ -151,7 +154,7 @@ public final class Conv2dProvider implements LayerProvider {
     }
 
     /** A built conv2d layer: immutable config, live weights, forward on the provider's kernels. */
-    static final class Conv2d extends AbstractLayer {
+    static final class Conv2d extends AbstractLayer implements AffineFoldable, ActivationFusable {
         private final Config config;
         private final Activation activation;
         private final Tensor kernel;
@@ -168,6 +171,29 @@ public final class Conv2dProvider implements LayerProvider {
                     random, config.kernelShape());
             this.bias = config.useBias() ? weights.add("bias", Initializers.resolve(spec, "bias_initializer", "zeros"),
                     random, config.filters()) : null;
+        }
+
+        /** A layer of the optimised plan: these weights (not copied), this activation. */
+        private Conv2d(Conv2d of, Activation activation, Tensor kernel, Tensor bias) {
+            super(of.spec, TYPE, of.inputShape());
+            this.kernels = of.kernels;
+            this.config = of.config;
+            this.activation = activation;
+            this.kernel = kernel;
+            this.bias = bias;
+        }
+
+        @Override
+        public Layer foldAffine(ChannelAffine affine) {
+            if (activation != null || affine.channels() != config.filters()) {
+                return null;
+            }
+            return new Conv2d(this, null, affine.scaleKernel(kernel), affine.foldBias(bias));
+        }
+
+        @Override
+        public Layer fuseActivation(Activation act) {
+            return activation != null ? null : new Conv2d(this, act, kernel, bias);
         }
 
         @Override

@@ -13,6 +13,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.ActivationFusable;
+import io.cnnkit.engine.api.AffineFoldable;
+import io.cnnkit.engine.api.ChannelAffine;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Initializers;
@@ -121,7 +124,7 @@ public final class DepthwiseConv2dProvider implements LayerProvider {
     }
 
     /** A built depthwise_conv2d layer. */
-    static final class DepthwiseConv2d extends AbstractLayer {
+    static final class DepthwiseConv2d extends AbstractLayer implements AffineFoldable, ActivationFusable {
         private final Config config;
         private final Activation activation;
         private final Tensor kernel;
@@ -138,6 +141,30 @@ public final class DepthwiseConv2dProvider implements LayerProvider {
                     Initializers.resolve(spec, "depthwise_initializer", "glorot_uniform"), random, config.kernelShape());
             this.bias = config.useBias() ? weights.add("bias", Initializers.resolve(spec, "bias_initializer", "zeros"),
                     random, config.outChannels()) : null;
+        }
+
+        /** A layer of the optimised plan: these weights (not copied), this activation. */
+        private DepthwiseConv2d(DepthwiseConv2d of, Activation activation, Tensor kernel, Tensor bias) {
+            super(of.spec, TYPE, of.inputShape());
+            this.kernels = of.kernels;
+            this.config = of.config;
+            this.activation = activation;
+            this.kernel = kernel;
+            this.bias = bias;
+        }
+
+        /** Output channel c*M + m is the kernel's flattened last two axes: ChannelAffine.scaleKernel's rule. */
+        @Override
+        public Layer foldAffine(ChannelAffine affine) {
+            if (activation != null || affine.channels() != config.outChannels()) {
+                return null;
+            }
+            return new DepthwiseConv2d(this, null, affine.scaleKernel(kernel), affine.foldBias(bias));
+        }
+
+        @Override
+        public Layer fuseActivation(Activation act) {
+            return activation != null ? null : new DepthwiseConv2d(this, act, kernel, bias);
         }
 
         @Override

@@ -15,6 +15,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.ActivationFusable;
+import io.cnnkit.engine.api.AffineFoldable;
+import io.cnnkit.engine.api.ChannelAffine;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Initializers;
@@ -158,7 +161,7 @@ public final class SeparableConv2dProvider implements LayerProvider {
     }
 
     /** A built separable_conv2d layer. */
-    static final class SeparableConv2d extends AbstractLayer {
+    static final class SeparableConv2d extends AbstractLayer implements AffineFoldable, ActivationFusable {
         private final Config config;
         private final Activation activation;
         private final Tensor depthwiseKernel;
@@ -180,6 +183,31 @@ public final class SeparableConv2dProvider implements LayerProvider {
                     config.pointwiseShape());
             this.bias = config.useBias() ? weights.add("bias", Initializers.resolve(spec, "bias_initializer", "zeros"),
                     random, config.filters()) : null;
+        }
+
+        /** A layer of the optimised plan: these weights (not copied), this activation. */
+        private SeparableConv2d(SeparableConv2d of, Activation activation, Tensor pointwiseKernel, Tensor bias) {
+            super(of.spec, TYPE, of.inputShape());
+            this.config = of.config;
+            this.activation = activation;
+            this.kernels = of.kernels;
+            this.depthwiseKernel = of.depthwiseKernel;
+            this.pointwiseKernel = pointwiseKernel;
+            this.bias = bias;
+        }
+
+        /** The affine map follows the pointwise stage: only its kernel and the bias change. */
+        @Override
+        public Layer foldAffine(ChannelAffine affine) {
+            if (activation != null || affine.channels() != config.filters()) {
+                return null;
+            }
+            return new SeparableConv2d(this, null, affine.scaleKernel(pointwiseKernel), affine.foldBias(bias));
+        }
+
+        @Override
+        public Layer fuseActivation(Activation act) {
+            return activation != null ? null : new SeparableConv2d(this, act, pointwiseKernel, bias);
         }
 
         @Override

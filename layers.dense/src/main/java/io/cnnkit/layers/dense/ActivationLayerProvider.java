@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.Component;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.ActivationFunctionLayer;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Layer;
@@ -164,12 +165,18 @@ public class ActivationLayerProvider implements LayerProvider {
         return new ActivationLayer(spec, Config.of(spec, inputShape, context), inputShape);
     }
 
-    static final class ActivationLayer extends AbstractLayer {
+    static final class ActivationLayer extends AbstractLayer implements ActivationFunctionLayer {
         private final Config config;
 
         ActivationLayer(LayerSpec spec, Config config, Shape inputShape) {
             super(spec, spec.type(), inputShape);
             this.config = config;
+        }
+
+        /** The function when it maps each value on its own (not softmax, which normalises rows). */
+        @Override
+        public Activation function() {
+            return config.axes == null && config.function.elementWise() ? config.function : null;
         }
 
         @Override

@@ -7,6 +7,8 @@ import org.osgi.service.component.annotations.Component;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
+import io.cnnkit.engine.api.ChannelAffine;
+import io.cnnkit.engine.api.ChannelAffineLayer;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Initializers;
 import io.cnnkit.engine.api.Layer;
@@ -80,7 +82,7 @@ public class BatchNormalizationProvider implements LayerProvider {
         return new BatchNormalization(spec, Config.of(spec, inputShape), inputShape, context);
     }
 
-    static final class BatchNormalization extends AbstractLayer {
+    static final class BatchNormalization extends AbstractLayer implements ChannelAffineLayer {
         private final Config config;
         private final int channels;
         private final Tensor gamma;
@@ -108,6 +110,27 @@ public class BatchNormalizationProvider implements LayerProvider {
         @Override
         public Set<String> nonTrainableWeights() {
             return NON_TRAINABLE;
+        }
+
+        /**
+         * On the last axis: scale = gamma / sqrt(var + eps) as {@link #forward} computes it, shift =
+         * beta - mean * scale (rounded once), so that x * scale + shift is forward's map.
+         */
+        @Override
+        public ChannelAffine channelAffine() {
+            if (config.sampleAxis != inputShape().rank() - 1) {
+                return null;
+            }
+            float[] scale = new float[channels];
+            float[] shift = new float[channels];
+            for (int c = 0; c < channels; c++) {
+                float g = gamma == null ? 1f : gamma.data()[gamma.offset() + c];
+                float v = variance.data()[variance.offset() + c];
+                scale[c] = (float) (g / Math.sqrt((double) v + config.epsilon));
+                double b = beta == null ? 0 : beta.data()[beta.offset() + c];
+                shift[c] = (float) (b - (double) mean.data()[mean.offset() + c] * scale[c]);
+            }
+            return new ChannelAffine(scale, shift);
         }
 
         @Override

@@ -13,6 +13,9 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.ActivationFusable;
+import io.cnnkit.engine.api.AffineFoldable;
+import io.cnnkit.engine.api.ChannelAffine;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Initializers;
@@ -94,7 +97,7 @@ public class DenseProvider implements LayerProvider {
         return new Dense(spec, Config.of(spec, context), inputShape, context, gemm);
     }
 
-    static final class Dense extends AbstractLayer {
+    static final class Dense extends AbstractLayer implements AffineFoldable, ActivationFusable {
         private final Config config;
         private final int in;
         private final Tensor kernel;
@@ -114,6 +117,29 @@ public class DenseProvider implements LayerProvider {
                     context.random(), in, config.units);
             this.bias = config.useBias ? weights.add("bias", Initializers.resolve(spec, "bias_initializer", "zeros"),
                     context.random(), config.units) : null;
+        }
+
+        /** A layer of the optimised plan: these weights (not copied), this activation. */
+        private Dense(Dense of, Activation activation, Tensor kernel, Tensor bias) {
+            super(of.spec, of.type(), of.inputShape());
+            this.gemm = of.gemm;
+            this.config = new Config(of.config.units, bias != null, activation);
+            this.in = of.in;
+            this.kernel = kernel;
+            this.bias = bias;
+        }
+
+        @Override
+        public Layer foldAffine(ChannelAffine affine) {
+            if (!Activations.isLinear(config.activation) || affine.channels() != config.units) {
+                return null;
+            }
+            return new Dense(this, config.activation, affine.scaleKernel(kernel), affine.foldBias(bias));
+        }
+
+        @Override
+        public Layer fuseActivation(Activation act) {
+            return Activations.isLinear(config.activation) ? new Dense(this, act, kernel, bias) : null;
         }
 
         /** Same shape with the last axis replaced by units. */

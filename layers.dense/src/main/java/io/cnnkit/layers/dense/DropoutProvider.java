@@ -10,6 +10,7 @@ import org.osgi.service.component.annotations.Component;
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.api.InferenceIdentity;
 import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerSpec;
@@ -65,7 +66,7 @@ public class DropoutProvider implements LayerProvider {
         return new Dropout(spec, inputShape);
     }
 
-    static final class Dropout extends AbstractLayer {
+    static final class Dropout extends AbstractLayer implements InferenceIdentity {
         Dropout(LayerSpec spec, Shape inputShape) {
             super(spec, spec.type(), inputShape);
         }

@@ -3,7 +3,10 @@ package io.cnnkit.layers.merge;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.ActivationFusable;
 import io.cnnkit.engine.api.ExecutionContext;
+import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Tensor;
@@ -18,19 +21,34 @@ import io.cnnkit.engine.api.Tensor;
  * contiguous loop split into blocks over the whole batch. Each output element is computed by one
  * item with a fixed order of operations: the result does not depend on the thread count.
  */
-final class ElementwiseMerge extends MergeLayer {
+final class ElementwiseMerge extends MergeLayer implements ActivationFusable {
     /** Elements per parallel item: 16 KiB of output, which stays in L1 between the passes over the inputs. */
     static final int BLOCK = 4096;
 
     private final MergeOp op;
     /** Keras 1 Merge mode (no broadcasting), or null for the Keras 2 layers. */
     private final String strictMode;
+    /** An element-wise activation the optimised plan moved into this kernel, or null (Keras's merges have none). */
+    private final Activation activation;
 
     ElementwiseMerge(LayerSpec spec, String type, MergeOp op, String strictMode, List<Shape> inputShapes) {
+        this(spec, type, op, strictMode, inputShapes, null);
+    }
+
+    private ElementwiseMerge(LayerSpec spec, String type, MergeOp op, String strictMode, List<Shape> inputShapes,
+            Activation activation) {
         super(spec, type, inputShapes);
         this.op = op;
         this.strictMode = strictMode;
+        this.activation = activation;
         outputShape(inputShapes); // checks the shapes now
+    }
+
+    /** Applied to each block right after it is combined, while it is still in L1. */
+    @Override
+    public Layer fuseActivation(Activation act) {
+        return activation != null || !act.elementWise() ? null
+                : new ElementwiseMerge(spec, type(), op, strictMode, inputShapes(), act);
     }
 
     MergeOp op() {
@@ -62,6 +80,7 @@ final class ElementwiseMerge extends MergeLayer {
         }
         float[] y = output.data();
         int yBase = output.offset();
+        Activation act = activation;
         if (equal) {
             // fast path: one contiguous axis over the whole batch
             int total = output.size();
@@ -75,6 +94,9 @@ final class ElementwiseMerge extends MergeLayer {
                         op.combine(x[i], base[i] + s, 1, y, yBase + s, len);
                     }
                     op.finish(y, yBase + s, len, n);
+                    if (act != null) {
+                        act.apply(y, yBase + s, y, yBase + s, len, len);
+                    }
                 }
             });
             return;
@@ -117,6 +139,9 @@ final class ElementwiseMerge extends MergeLayer {
                     op.combine(x[i], off[i] + s * inner[i], inner[i], y, yo, len);
                 }
                 op.finish(y, yo, len, n);
+                if (act != null) {
+                    act.apply(y, yo, y, yo, len, len);
+                }
                 if (++blk == perRow) {
                     blk = 0;
                     r++;
