@@ -11,7 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
  * 256-bit, then one 128-bit step, then scalar fused multiply-adds: every output is the same
  * chain (taps in order from +0, then + bias) whichever step computes it.
  *
- * <p>With and without bias are separate loops: a vector chosen by a branch is boxed by JDK 17's C2.
+ * <p>Each species and with / without bias is its own loop over a constant species: JDK 17's C2
+ * only intrinsifies vector operations whose species is a compile-time constant (a species passed
+ * as an argument runs the Java fallback, about 20 times slower), and a vector chosen by a branch
+ * is boxed.
  */
 final class VectorDepthwise implements DepthwiseMicroKernel {
     static final VectorDepthwise INSTANCE = new VectorDepthwise();
@@ -25,15 +28,15 @@ final class VectorDepthwise implements DepthwiseMicroKernel {
     @Override
     public void pixel(float[] x, int[] xOff, float[] w, int[] wOff, int taps, float[] bias, int biasOff, float[] y,
             int yOff, int n) {
-        int i = bias == null ? noBias(S, x, xOff, w, wOff, taps, y, yOff, 0, n)
-                : withBias(S, x, xOff, w, wOff, taps, bias, biasOff, y, yOff, 0, n);
+        int i = bias == null ? noBiasPreferred(x, xOff, w, wOff, taps, y, yOff, 0, n)
+                : withBiasPreferred(x, xOff, w, wOff, taps, bias, biasOff, y, yOff, 0, n);
         if (S.length() > S256.length()) {
-            i = bias == null ? noBias(S256, x, xOff, w, wOff, taps, y, yOff, i, n)
-                    : withBias(S256, x, xOff, w, wOff, taps, bias, biasOff, y, yOff, i, n);
+            i = bias == null ? noBias256(x, xOff, w, wOff, taps, y, yOff, i, n)
+                    : withBias256(x, xOff, w, wOff, taps, bias, biasOff, y, yOff, i, n);
         }
         if (S.length() > S128.length()) {
-            i = bias == null ? noBias(S128, x, xOff, w, wOff, taps, y, yOff, i, n)
-                    : withBias(S128, x, xOff, w, wOff, taps, bias, biasOff, y, yOff, i, n);
+            i = bias == null ? noBias128(x, xOff, w, wOff, taps, y, yOff, i, n)
+                    : withBias128(x, xOff, w, wOff, taps, bias, biasOff, y, yOff, i, n);
         }
         for (; i < n; i++) {
             float acc = 0f;
@@ -44,29 +47,74 @@ final class VectorDepthwise implements DepthwiseMicroKernel {
         }
     }
 
-    /** Full vectors of {@code s} from channel i on; returns the first channel not done. */
-    private static int noBias(VectorSpecies<Float> s, float[] x, int[] xOff, float[] w, int[] wOff, int taps,
-            float[] y, int yOff, int i, int n) {
-        int l = s.length();
-        for (; i + l <= n; i += l) {
-            FloatVector acc = FloatVector.zero(s);
+    private static int noBiasPreferred(float[] x, int[] xOff, float[] w, int[] wOff, int taps, float[] y, int yOff,
+            int i, int n) {
+        for (int l = S.length(); i + l <= n; i += l) {
+            FloatVector acc = FloatVector.zero(S);
             for (int t = 0; t < taps; t++) {
-                acc = FloatVector.fromArray(s, x, xOff[t] + i).fma(FloatVector.fromArray(s, w, wOff[t] + i), acc);
+                acc = FloatVector.fromArray(S, x, xOff[t] + i).fma(FloatVector.fromArray(S, w, wOff[t] + i), acc);
             }
             acc.intoArray(y, yOff + i);
         }
         return i;
     }
 
-    private static int withBias(VectorSpecies<Float> s, float[] x, int[] xOff, float[] w, int[] wOff, int taps,
-            float[] bias, int biasOff, float[] y, int yOff, int i, int n) {
-        int l = s.length();
-        for (; i + l <= n; i += l) {
-            FloatVector acc = FloatVector.zero(s);
+    private static int withBiasPreferred(float[] x, int[] xOff, float[] w, int[] wOff, int taps, float[] bias,
+            int biasOff, float[] y, int yOff, int i, int n) {
+        for (int l = S.length(); i + l <= n; i += l) {
+            FloatVector acc = FloatVector.zero(S);
             for (int t = 0; t < taps; t++) {
-                acc = FloatVector.fromArray(s, x, xOff[t] + i).fma(FloatVector.fromArray(s, w, wOff[t] + i), acc);
+                acc = FloatVector.fromArray(S, x, xOff[t] + i).fma(FloatVector.fromArray(S, w, wOff[t] + i), acc);
             }
-            acc.add(FloatVector.fromArray(s, bias, biasOff + i)).intoArray(y, yOff + i);
+            acc.add(FloatVector.fromArray(S, bias, biasOff + i)).intoArray(y, yOff + i);
+        }
+        return i;
+    }
+
+    private static int noBias256(float[] x, int[] xOff, float[] w, int[] wOff, int taps, float[] y, int yOff,
+            int i, int n) {
+        for (int l = S256.length(); i + l <= n; i += l) {
+            FloatVector acc = FloatVector.zero(S256);
+            for (int t = 0; t < taps; t++) {
+                acc = FloatVector.fromArray(S256, x, xOff[t] + i).fma(FloatVector.fromArray(S256, w, wOff[t] + i), acc);
+            }
+            acc.intoArray(y, yOff + i);
+        }
+        return i;
+    }
+
+    private static int withBias256(float[] x, int[] xOff, float[] w, int[] wOff, int taps, float[] bias,
+            int biasOff, float[] y, int yOff, int i, int n) {
+        for (int l = S256.length(); i + l <= n; i += l) {
+            FloatVector acc = FloatVector.zero(S256);
+            for (int t = 0; t < taps; t++) {
+                acc = FloatVector.fromArray(S256, x, xOff[t] + i).fma(FloatVector.fromArray(S256, w, wOff[t] + i), acc);
+            }
+            acc.add(FloatVector.fromArray(S256, bias, biasOff + i)).intoArray(y, yOff + i);
+        }
+        return i;
+    }
+
+    private static int noBias128(float[] x, int[] xOff, float[] w, int[] wOff, int taps, float[] y, int yOff,
+            int i, int n) {
+        for (int l = S128.length(); i + l <= n; i += l) {
+            FloatVector acc = FloatVector.zero(S128);
+            for (int t = 0; t < taps; t++) {
+                acc = FloatVector.fromArray(S128, x, xOff[t] + i).fma(FloatVector.fromArray(S128, w, wOff[t] + i), acc);
+            }
+            acc.intoArray(y, yOff + i);
+        }
+        return i;
+    }
+
+    private static int withBias128(float[] x, int[] xOff, float[] w, int[] wOff, int taps, float[] bias,
+            int biasOff, float[] y, int yOff, int i, int n) {
+        for (int l = S128.length(); i + l <= n; i += l) {
+            FloatVector acc = FloatVector.zero(S128);
+            for (int t = 0; t < taps; t++) {
+                acc = FloatVector.fromArray(S128, x, xOff[t] + i).fma(FloatVector.fromArray(S128, w, wOff[t] + i), acc);
+            }
+            acc.add(FloatVector.fromArray(S128, bias, biasOff + i)).intoArray(y, yOff + i);
         }
         return i;
     }
