@@ -118,6 +118,70 @@ if [ -f "$IMG" ] && check types-ids 0 "$CNNKIT" types; then
     fi
 fi
 
+# 6b. one-shot commands run in the finished runtime (issue #15): the final start level, the
+#     console's commands and converters, and plug-ins dropped into plugins/
+JAVA_BIN="${JAVA_HOME:+$JAVA_HOME/bin/}"
+(cd "$TMP" && "${JAVA_BIN}jar" xf "$ROOT/launcher/target/cnnkit.jar" launcher.properties)
+FINAL_LEVEL="$(sed -n 's/^org.osgi.framework.startlevel.beginning=//p' "$TMP/launcher.properties")"
+printf 'frameworklevel\n' > "$TMP/level.gogo"
+if check frameworklevel 0 "$CNNKIT" script "$TMP/level.gogo"; then
+    if [ -n "$FINAL_LEVEL" ] && grep -qx "Level is $FINAL_LEVEL" <<<"$OUT"; then ok "frameworklevel ($FINAL_LEVEL)"
+    else bad "frameworklevel: expected 'Level is $FINAL_LEVEL', got: $OUT"; fi
+fi
+printf 'echo hi\n' > "$TMP/echo.gogo"
+if check echo 0 "$CNNKIT" script "$TMP/echo.gogo"; then
+    if [ "$OUT" = "hi" ]; then ok echo; else bad "echo: expected 'hi', got: $OUT $ERR"; fi
+fi
+# 'stop ID' as the first line needs the console's string-to-bundle converter; stopping a bundle
+# marks the kept bundle cache, and the next command starts from a fresh one with tanh back
+if check types-tanh 0 "$CNNKIT" types; then
+    TANH_ID="$(echo "$OUT" | awk '$2 == "tanh" {gsub(/[^0-9]/, "", $NF); print $NF}')"
+    printf 'stop %s\ncnn:types\n' "$TANH_ID" > "$TMP/stoptanh.gogo"
+    if check stop-first-line 0 "$CNNKIT" script "$TMP/stoptanh.gogo"; then
+        if ! grep -q "^activation tanh " <<<"$OUT"; then ok stop-first-line
+        else bad "stop-first-line: tanh still listed after 'stop $TANH_ID': $OUT"; fi
+    fi
+    if check after-stop 0 "$CNNKIT" types; then
+        if grep -Eq "^activation tanh +io.cnnkit.activations.tanh " <<<"$OUT"; then ok "after-stop (fresh cache)"
+        else bad "after-stop: tanh missing in the next command: $OUT"; fi
+    fi
+fi
+# A tanh plug-in of service.ranking 200 (the built-in tanh bundle, renamed, its component
+# ranked), then a plug-in that cannot resolve: a warning naming it, and the command still runs.
+PLUGINS="$ROOT/plugins"
+mkdir -p "$PLUGINS" "$TMP/plugin"
+PLUGIN="$PLUGINS/cnnkit-e2e-tanh.jar"; BROKEN="$PLUGINS/cnnkit-e2e-broken.jar"
+trap 'rm -rf "$TMP" "$PLUGIN" "$BROKEN"' EXIT
+TANH_JAR="$(ls "$ROOT"/launcher/target/repository/io.cnnkit.activations.tanh-*.jar | head -n 1)"
+(cd "$TMP/plugin" && "${JAVA_BIN}jar" xf "$TANH_JAR" \
+    && sed -i 's/^Bundle-SymbolicName: .*/Bundle-SymbolicName: cnnkit.e2e.tanh/' META-INF/MANIFEST.MF \
+    && sed -i 's|<service>|<property name="service.ranking" type="Integer" value="200"/><service>|' OSGI-INF/*.xml \
+    && "${JAVA_BIN}jar" cfm "$TMP/tanh-plugin.jar" META-INF/MANIFEST.MF OSGI-INF io)
+cp "$TMP/tanh-plugin.jar" "$PLUGIN"
+if check plugin-types 0 "$CNNKIT" types; then
+    if grep -Eq "^activation tanh +cnnkit.e2e.tanh " <<<"$OUT"; then ok plugin-types
+    else bad "plugin-types: the plug-in's tanh (ranking 200) does not serve ./cnnkit types: $(grep tanh <<<"$OUT")"; fi
+fi
+(cd "$TMP/plugin" && sed -i -e 's/^Bundle-SymbolicName: .*/Bundle-SymbolicName: cnnkit.e2e.broken/' \
+        -e 's/^Import-Package: /Import-Package: cnnkit.e2e.nowhere,/' META-INF/MANIFEST.MF \
+    && "${JAVA_BIN}jar" cfm "$TMP/broken-plugin.jar" META-INF/MANIFEST.MF OSGI-INF io)
+cp "$TMP/broken-plugin.jar" "$BROKEN"
+if check plugin-broken 0 "$CNNKIT" types; then
+    if grep -q "warning: plug-in $BROKEN .*cnnkit.e2e.nowhere" <<<"$ERR" && grep -Eq "^activation tanh +cnnkit.e2e.tanh " <<<"$OUT"
+    then ok plugin-broken; else bad "plugin-broken: expected a warning naming the missing package: $ERR"; fi
+fi
+rm -f "$PLUGIN" "$BROKEN"
+if check plugin-removed 0 "$CNNKIT" types; then
+    if grep -Eq "^activation tanh +io.cnnkit.activations.tanh " <<<"$OUT" && [ -z "$ERR" ]; then ok plugin-removed
+    else bad "plugin-removed: the built-in tanh should serve again: $(grep tanh <<<"$OUT") $ERR"; fi
+fi
+# Two commands at once: each its own cache slot, both complete
+"$CNNKIT" summary "$TMP/m.json" > "$TMP/c1.out" 2>&1 & P1=$!
+"$CNNKIT" summary "$TMP/m.json" > "$TMP/c2.out" 2>&1 & P2=$!
+wait "$P1"; R1=$?; wait "$P2"; R2=$?
+if [ "$R1" -eq 0 ] && [ "$R2" -eq 0 ] && grep -q "Total params: 6,844" "$TMP/c1.out" && grep -q "Total params: 6,844" "$TMP/c2.out"
+then ok concurrent; else bad "concurrent: exits $R1 $R2: $(cat "$TMP/c1.out" "$TMP/c2.out" | head -6)"; fi
+
 # 7. graph models: README's one-line graphs, the caret under an unknown reference, and the real
 #    Keras graphs of ../shared/keras-real (residual Adds, two heads, two outputs, MobileNetV2)
 if check graph-block 0 "$CNNKIT" summary 'input(32, 32, 16) | conv2d(16, 3, padding=same) | batch_normalization | relu

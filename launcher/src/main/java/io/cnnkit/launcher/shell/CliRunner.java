@@ -13,8 +13,12 @@ import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.startlevel.BundleStartLevel;
-import org.osgi.framework.startlevel.FrameworkStartLevel;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -27,15 +31,23 @@ import io.cnnkit.io.api.CnnIoException;
  * Runs one Gogo program without an interactive shell and ends the JVM with its exit code:
  * what {@code ./cnnkit run|summary|types|...} and {@code ./cnnkit script FILE} use. Active
  * only when the framework property {@value #COMMAND} (a Gogo command line) or
- * {@value #SCRIPT} (a Gogo script file) is set. A failing command prints one line and a
- * hint (the stack trace only with {@value #DEBUG}=true) and exits 1 (2 for internal errors).
+ * {@value #SCRIPT} (a Gogo script file) is set. The program runs once the runtime has
+ * finished starting ({@link RuntimeReady}): final start level, plug-ins installed. A failing
+ * command prints one line and a hint (the stack trace only with {@value #DEBUG}=true) and
+ * exits 1 (2 for internal errors).
  */
 @Component(immediate = true)
 public final class CliRunner {
     static final String COMMAND = "cnnkit.cli.command";
     static final String SCRIPT = "cnnkit.cli.script";
     static final String DEBUG = "cnnkit.cli.debug";
-    private static final long STARTUP_TIMEOUT_MS = 30_000;
+    /** The bnd launcher's "keep the bundle cache" switch: ./cnnkit sets it for one-shot commands. */
+    static final String KEEP = "launch.keep";
+    /** Marks a kept cache that a command changed (see {@link CacheGuard}); ./cnnkit discards it. */
+    static final String DIRTY_MARKER = "cnnkit-dirty";
+    private static final long STARTUP_TIMEOUT_MS = 60_000;
+    /** How long plug-ins may take to start once the runtime's own bundles are up. */
+    private static final long PLUGIN_GRACE_MS = 3_000;
 
     @Activate
     public CliRunner(BundleContext context, @Reference CommandProcessor processor,
@@ -46,20 +58,120 @@ public final class CliRunner {
             return;
         }
         boolean debug = Boolean.parseBoolean(context.getProperty(DEBUG));
-        // Not on the activating thread: System.exit runs the launcher's shutdown hook, which
-        // stops the framework and would wait for this component's activation to finish.
+        // Not on the activating thread: this component activates at start level 2, and the
+        // command must wait for the levels above it (FileInstall, the console's commands).
         Thread t = new Thread(() -> {
-            awaitStartup(context);
             // The process's own streams: System.out is Gogo's per-thread stream, which
             // forwards to the session's output and would loop back into itself.
             PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
             PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
-            int code = execute(processor, command, script, debug, out, err);
+            int code;
+            try {
+                code = runWhenReady(context, processor, command, script, debug, out, err);
+            } catch (InterruptedException e) {
+                code = 2;
+            }
             out.flush();
             err.flush();
+            // No orderly framework stop: the command is done and nothing else needs stopping;
+            // the shutdown hooks still run (temporary files).
             System.exit(code);
         }, "cnnkit cli");
         t.start();
+    }
+
+    private static int runWhenReady(BundleContext context, CommandProcessor processor, String command, String script,
+            boolean debug, PrintStream out, PrintStream err) throws InterruptedException {
+        RuntimeReady.Report ready = new RuntimeReady(context).await(STARTUP_TIMEOUT_MS, PLUGIN_GRACE_MS);
+        if (!ready.ready()) {
+            boolean pluginsOnly = ready.problems().stream().allMatch(p -> p.startsWith("plug-in "));
+            if (!pluginsOnly) {
+                err.println("cnnkit: the runtime did not finish starting within " + STARTUP_TIMEOUT_MS / 1000 + " s: "
+                        + String.join("; ", ready.problems()));
+                err.println("hint: run the command again; './cnnkit shell' and 'lb' show the bundles' states");
+                return 2;
+            }
+            // A broken plug-in does not stop the command, but it must not pass unnoticed.
+            for (String p : ready.problems()) {
+                err.println("cnnkit: warning: " + p + "; the command runs without it");
+            }
+        }
+        CacheGuard guard = CacheGuard.open(context);
+        try {
+            return execute(processor, command, script, debug, out, err);
+        } finally {
+            guard.close();
+        }
+    }
+
+    /**
+     * Watches a kept bundle cache (./cnnkit's one-shot commands reuse it between runs) while a
+     * command runs. A command that installs, updates, uninstalls or stops a bundle or changes
+     * the start level (a script's {@code stop 24}) leaves that state in the cache, and the
+     * next command must not inherit it: the cache is marked, and ./cnnkit starts the next
+     * command from a fresh one. Before the JVM ends, FileInstall is stopped (transiently, not
+     * recorded in the cache) so that no plug-in install is half-written when it does.
+     */
+    static final class CacheGuard implements AutoCloseable {
+        private final BundleContext context;
+        private final Path marker;
+        private final SynchronousBundleListener bundles;
+        private final FrameworkListener framework;
+
+        private CacheGuard(BundleContext context, Path marker) {
+            this.context = context;
+            this.marker = marker;
+            this.bundles = e -> {
+                switch (e.getType()) {
+                    case BundleEvent.INSTALLED, BundleEvent.UNINSTALLED, BundleEvent.UPDATED, BundleEvent.STOPPED,
+                            BundleEvent.UNRESOLVED -> mark();
+                    default -> { } // lazy activation (STARTING, STARTED) is part of any run
+                }
+            };
+            this.framework = e -> {
+                if (e.getType() == FrameworkEvent.STARTLEVEL_CHANGED) {
+                    mark();
+                }
+            };
+        }
+
+        static CacheGuard open(BundleContext context) {
+            String storage = context.getProperty(Constants.FRAMEWORK_STORAGE);
+            boolean kept = Boolean.parseBoolean(System.getProperty(KEEP, context.getProperty(KEEP)));
+            CacheGuard g = new CacheGuard(context, kept && storage != null ? Path.of(storage, DIRTY_MARKER) : null);
+            if (g.marker != null) {
+                context.addBundleListener(g.bundles);
+                context.addFrameworkListener(g.framework);
+            }
+            return g;
+        }
+
+        private void mark() {
+            try {
+                Files.writeString(marker, "a command changed the installed bundles or their states\n");
+            } catch (IOException e) {
+                System.err.println("cnnkit: warning: cannot mark the bundle cache " + marker.getParent()
+                        + " as changed (" + e.getMessage() + "); delete that folder before the next command");
+            }
+        }
+
+        @Override
+        public void close() {
+            if (marker == null) {
+                return;
+            }
+            context.removeBundleListener(bundles);
+            context.removeFrameworkListener(framework);
+            for (Bundle b : context.getBundles()) {
+                if ("org.apache.felix.fileinstall".equals(b.getSymbolicName()) && b.getState() == Bundle.ACTIVE) {
+                    try {
+                        b.stop(Bundle.STOP_TRANSIENT);
+                    } catch (BundleException | IllegalStateException e) {
+                        mark(); // its watcher may be mid-install: do not trust the cache
+                    }
+                }
+            }
+        }
     }
 
     /** Runs the program in a new session; returns the exit code. */
@@ -140,37 +252,5 @@ public final class CliRunner {
             return "./cnnkit help COMMAND shows the usage";
         }
         return debug ? "see the stack trace below" : "run again with --debug for the stack trace";
-    }
-
-    /** Waits until the launcher has started every bundle that is to start (lazy ones count when STARTING). */
-    static void awaitStartup(BundleContext context) {
-        long end = System.currentTimeMillis() + STARTUP_TIMEOUT_MS;
-        Bundle system = context.getBundle(0);
-        while (System.currentTimeMillis() < end) {
-            if (system.getState() == Bundle.ACTIVE && allStarted(context)) {
-                return;
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private static boolean allStarted(BundleContext context) {
-        int level = context.getBundle(0).adapt(FrameworkStartLevel.class).getStartLevel();
-        for (Bundle b : context.getBundles()) {
-            BundleStartLevel bsl = b.adapt(BundleStartLevel.class);
-            if (bsl == null || b.getBundleId() == 0 || b.getHeaders().get("Fragment-Host") != null) {
-                continue;
-            }
-            if (bsl.isPersistentlyStarted() && bsl.getStartLevel() <= level
-                    && (b.getState() & (Bundle.ACTIVE | Bundle.STARTING)) == 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# One-shot latency of ./cnnkit against a bare JVM start measured in the same run (issue #14
+# item 6): the median of N runs (default 5) of each command, the commands interleaved so that
+# a busy machine weighs on all of them alike, and each median's ratio to `java -version`'s.
+#   cnf/bench/oneshot.sh [N]          from the repository root, after a build
+# The commands: ./cnnkit summary 'conv2d(3, 3)', and the MobileNet of ../shared/keras-real on
+# one 96x96 photo (cnf/bench/astronaut96.png) writing pictures, report.html and .npy files.
+# One untimed run of each comes first: the figures are the steady state (the runtime's bundle
+# cache and class-data archive exist; the first command after a build creates them).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+N="${1:-5}"
+CNNKIT="$ROOT/cnnkit"
+MODEL="$ROOT/../shared/keras-real/k2-vww96-mobilenet.h5"
+PHOTO="$ROOT/cnf/bench/astronaut96.png"
+[ -f "$MODEL" ] || { echo "oneshot: $MODEL is missing (../shared/keras-real beside the checkout)" >&2; exit 1; }
+if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+
+NAMES=(java-version summary mobilenet)
+run() { # index: runs command number $1, output discarded, fails loudly
+    case "$1" in
+        0) "$JAVA" -version ;;
+        1) "$CNNKIT" summary 'conv2d(3, 3)' ;;
+        2) "$CNNKIT" run "$MODEL" "$PHOTO" --rescale 0.00392156862745098 --npy --out "$TMP/vww" ;;
+    esac > "$TMP/out" 2>&1 || { echo "oneshot: ${NAMES[$1]} failed:" >&2; cat "$TMP/out" >&2; exit 1; }
+}
+ms() { # wall time of run $1 in ms
+    local t0 t1
+    t0=$(date +%s%N); run "$1"; t1=$(date +%s%N)
+    echo $(( (t1 - t0) / 1000000 ))
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+run 1; run 2 # warm: bundle cache and class-data archive
+declare -a T0=() T1=() T2=()
+for ((i = 0; i < N; i++)); do
+    T0+=("$(ms 0)"); T1+=("$(ms 1)"); T2+=("$(ms 2)")
+done
+M0=$(printf '%s\n' "${T0[@]}" | median)
+M1=$(printf '%s\n' "${T1[@]}" | median)
+M2=$(printf '%s\n' "${T2[@]}" | median)
+echo "runs each: $N (interleaved), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
+printf '%-12s median %6s ms   runs: %s\n' java-version "$M0" "${T0[*]}"
+printf '%-12s median %6s ms   runs: %s\n' summary "$M1" "${T1[*]}"
+printf '%-12s median %6s ms   runs: %s\n' mobilenet "$M2" "${T2[*]}"
+awk -v a="$M1" -v b="$M2" -v j="$M0" 'BEGIN {
+    printf "oneshot: summary %.1fx java -version (target 8x), mobilenet %.1fx (target 15x)\n", a / j, b / j }'
