@@ -146,6 +146,28 @@ if check types-tanh 0 "$CNNKIT" types; then
         else bad "after-stop: tanh missing in the next command: $OUT"; fi
     fi
 fi
+# README's hot-swap session as written: 'stop 26' (io.cnnkit.layers.conv) makes the seed model
+# unavailable naming conv2d, 'start 26' brings it back; 'stop 24' (io.cnnkit.kernels.vector, the
+# kernel backend) leaves it available on the scalar kernels. The ids are README's: if the bundle
+# order changes, this case fails until README is updated. ('script' prints the last command's
+# result, so each result to check is echoed.)
+cat > "$TMP/hotswap.gogo" <<'GOGO'
+cnn:load seed "input(64, 64, 3) | conv2d(3, 3, name=conv_1) | max_pooling2d(3) | relu | flatten | dense(8, activation=relu, name=dens_1)"
+echo (lb)
+stop 26
+echo (cnn:models)
+start 26
+echo (cnn:models)
+stop 24
+echo (cnn:models)
+start 24
+GOGO
+if check readme-hot-swap 0 "$CNNKIT" script "$TMP/hotswap.gogo"; then
+    if grep -Eq '^ *26\|Active .*cnnkit conv layers' <<<"$OUT" && grep -Eq '^ *24\|Active .*cnnkit kernels \(Vector API\)' <<<"$OUT" \
+            && grep -Eq '^seed +unavailable: missing layer type conv2d$' <<<"$OUT" \
+            && [ "$(grep -Ec '^seed +ready \(5 layers\)$' <<<"$OUT")" = 2 ]; then ok readme-hot-swap
+    else bad "readme-hot-swap: $OUT $ERR"; fi
+fi
 # A tanh plug-in of service.ranking 200 (the built-in tanh bundle, renamed, its component
 # ranked), then a plug-in that cannot resolve: a warning naming it, and the command still runs.
 PLUGINS="$ROOT/plugins"
