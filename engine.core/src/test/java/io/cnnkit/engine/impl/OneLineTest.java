@@ -91,6 +91,15 @@ class OneLineTest {
     }
 
     @Test
+    void deepNestingIsAnErrorNotAStackOverflow() {
+        String fine = "conv2d(1, 1, x=" + "(".repeat(20) + "1" + ")".repeat(20) + ")";
+        assertEquals(1L, engine.parse(fine).layers().get(0).raw("x"));
+        String deep = "conv2d(1, 1, x=" + "f(".repeat(5000) + ")".repeat(5000) + ")";
+        ModelException e = error(deep);
+        assertContains(e.getMessage(), "values nest more than 32 levels deep");
+    }
+
+    @Test
     void inputStage() {
         ModelDescription d = engine.parse("input(null, None, 3, name=walk, seed=42) | conv2d(1, 1)");
         assertEquals(Shape.of(Shape.UNKNOWN, Shape.UNKNOWN, 3), d.inputShape());

@@ -415,10 +415,26 @@ final class OneLineParser {
         }
     }
 
+    /** Nesting limit of tuples, lists and calls inside one value: deeper input is an error, not a stack overflow. */
+    static final int MAX_NESTING = 32;
+    private int nesting;
+
     private Object value() {
         skipSpace();
-        char c = peek();
         int at = pos;
+        if (++nesting > MAX_NESTING) {
+            throw error(at, "values nest more than " + MAX_NESTING + " levels deep (tuples, lists and calls inside "
+                    + "each other); no layer parameter needs that: check the brackets");
+        }
+        try {
+            return valueAt(at);
+        } finally {
+            nesting--;
+        }
+    }
+
+    private Object valueAt(int at) {
+        char c = peek();
         if (c == '@') {
             return ref();
         }
