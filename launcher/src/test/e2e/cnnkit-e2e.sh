@@ -135,6 +135,8 @@ fi
 # 'stop ID' as the first line needs the console's string-to-bundle converter; stopping a bundle
 # marks the kept bundle cache, and the next command starts from a fresh one with tanh back
 if check types-tanh 0 "$CNNKIT" types; then
+    if grep -Eq '^kernels +vector[0-9]+ +io\.cnnkit\.kernels\.vector ' <<<"$OUT"; then ok types-kernels
+    else bad "types-kernels: no vector kernel backend row: $OUT"; fi
     TANH_ID="$(echo "$OUT" | awk '$2 == "tanh" {gsub(/[^0-9]/, "", $NF); print $NF}')"
     printf 'stop %s\ncnn:types\n' "$TANH_ID" > "$TMP/stoptanh.gogo"
     if check stop-first-line 0 "$CNNKIT" script "$TMP/stoptanh.gogo"; then
@@ -160,12 +162,14 @@ start 26
 echo (cnn:models)
 stop 24
 echo (cnn:models)
+echo (cnn:types)
 start 24
 GOGO
 if check readme-hot-swap 0 "$CNNKIT" script "$TMP/hotswap.gogo"; then
     if grep -Eq '^ *26\|Active .*cnnkit conv layers' <<<"$OUT" && grep -Eq '^ *24\|Active .*cnnkit kernels \(Vector API\)' <<<"$OUT" \
             && grep -Eq '^seed +unavailable: missing layer type conv2d$' <<<"$OUT" \
-            && [ "$(grep -Ec '^seed +ready \(5 layers\)$' <<<"$OUT")" = 2 ]; then ok readme-hot-swap
+            && [ "$(grep -Ec '^seed +ready \(5 layers\)$' <<<"$OUT")" = 2 ] \
+            && grep -Eq '^kernels +scalar +the layer bundles' <<<"$OUT"; then ok readme-hot-swap
     else bad "readme-hot-swap: $OUT $ERR"; fi
 fi
 # A tanh plug-in of service.ranking 200 (the built-in tanh bundle, renamed, its component

@@ -40,7 +40,7 @@ final class Results {
         }
     }
 
-    /** One provider: kind "layer" or "activation", its name, and who provides it (bundle, version, id). */
+    /** One provider: kind "layer", "activation" or "kernels", its name, and who provides it (bundle, version, id). */
     record Provider(String kind, String name, String origin) {
     }
 

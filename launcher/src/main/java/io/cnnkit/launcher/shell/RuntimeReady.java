@@ -16,6 +16,7 @@ import org.osgi.framework.BundleException;
 import org.osgi.framework.BundleListener;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.ServiceListener;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.framework.wiring.BundleRevision;
@@ -77,6 +78,7 @@ final class RuntimeReady {
                 List<String> core = coreProblems();
                 Map<String, Bundle> plugin = pluginProblems();
                 if (core.isEmpty() && plugin.isEmpty()) {
+                    settlePlugins();
                     return new Report(List.of());
                 }
                 long now = System.nanoTime();
@@ -96,6 +98,34 @@ final class RuntimeReady {
         } finally {
             context.removeBundleListener(bl);
             context.removeFrameworkListener(fl);
+        }
+    }
+
+    /** Quiet period of service events that ends {@link #settlePlugins()}, and its cap. */
+    static final long SETTLE_QUIET_MS = 150;
+    static final long SETTLE_MAX_MS = 2_000;
+
+    /**
+     * With plug-ins present, waits until no service has been registered or unregistered for
+     * {@value #SETTLE_QUIET_MS} ms (at most {@value #SETTLE_MAX_MS} ms): a plug-in's state turns
+     * STARTING or ACTIVE before the DS runtime, on the bundle's event, registers its services, and
+     * the engine then rebuilds for them. Without plug-ins a command does not wait.
+     */
+    private void settlePlugins() throws InterruptedException {
+        File[] jars = plugins == null ? null : plugins.listFiles((d, n) -> n.endsWith(".jar") && !n.startsWith("."));
+        if (jars == null || jars.length == 0) {
+            return;
+        }
+        long[] last = {System.nanoTime()};
+        ServiceListener sl = e -> last[0] = System.nanoTime();
+        context.addServiceListener(sl);
+        try {
+            long end = System.nanoTime() + SETTLE_MAX_MS * 1_000_000L;
+            while (System.nanoTime() - last[0] < SETTLE_QUIET_MS * 1_000_000L && System.nanoTime() < end) {
+                Thread.sleep(25);
+            }
+        } finally {
+            context.removeServiceListener(sl);
         }
     }
 
@@ -214,8 +244,10 @@ final class RuntimeReady {
     }
 
     private static boolean isUp(Bundle b) {
-        return (b.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0 || isFragment(b)
-                && (b.getState() & Bundle.RESOLVED) != 0;
+        if (isFragment(b)) {
+            return (b.getState() & Bundle.RESOLVED) != 0;
+        }
+        return (b.getState() & (Bundle.ACTIVE | Bundle.STARTING)) != 0;
     }
 
     private static boolean isFragment(Bundle b) {

@@ -1,18 +1,27 @@
 package io.cnnkit.launcher.shell;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.apache.felix.service.command.annotations.GogoCommand;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 import io.cnnkit.engine.api.Engine;
 import io.cnnkit.engine.api.Shape;
+import io.cnnkit.engine.kernel.KernelBackend;
 import io.cnnkit.io.api.LoadOptions;
 
 /**
@@ -24,6 +33,11 @@ import io.cnnkit.io.api.LoadOptions;
         "demo", "bench"})
 public final class ShellCommands {
     private final CnnCommands commands;
+
+    /** The kernel backends present (the conv and dense providers use the highest-ranked one). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<ServiceReference<KernelBackend>> kernelBackends;
 
     @Activate
     public ShellCommands(@Reference Engine engine) {
@@ -40,9 +54,24 @@ public final class ShellCommands {
         return commands;
     }
 
-    @Descriptor("list the layer types and activation functions present, with the bundle providing each")
+    @Descriptor("list the layer types, activation functions and kernel backends present, with the bundle providing each")
     public Object types() {
-        return commands.types();
+        List<Results.Provider> rows = new ArrayList<>(commands.types().rows());
+        List<ServiceReference<KernelBackend>> backends = new ArrayList<>(
+                kernelBackends == null ? List.of() : kernelBackends);
+        Collections.sort(backends, Collections.reverseOrder()); // highest ranking first: the one in use
+        for (int i = 0; i < backends.size(); i++) {
+            ServiceReference<KernelBackend> r = backends.get(i);
+            Bundle b = r.getBundle();
+            String origin = b == null ? "unregistered"
+                    : b.getSymbolicName() + " " + b.getVersion() + " [" + b.getBundleId() + "]";
+            rows.add(new Results.Provider("kernels", r.getProperty(KernelBackend.NAME) + (i == 0 ? "" : " (unused)"),
+                    origin));
+        }
+        if (backends.isEmpty()) {
+            rows.add(new Results.Provider("kernels", "scalar", "the layer bundles' own (no kernel backend service)"));
+        }
+        return new Results.Types(rows);
     }
 
     @Descriptor("build a model under a name from a cnnkit/Keras JSON file, a full-model Keras .h5 or a one-line "
