@@ -249,11 +249,19 @@ public final class Pictures {
 
     // ---- bar chart -----------------------------------------------------------------------
 
-    /** Bar chart geometry for n values: {bar width (0 = aggregated columns), plot width, image width, image height}. */
+    /** Narrowest plot: a few values get wider bars, so the plot spans the labels under it. */
+    public static final int BAR_MIN_PLOT = 144;
+
+    /**
+     * Bar chart geometry for n values: {bar width (0 = aggregated columns), plot width, image width,
+     * image height}. Bars are 16 px wide, wider for fewer than 9 values (the plot is at least
+     * {@value #BAR_MIN_PLOT} px, so the last index's label sits under the last bar), narrower down
+     * to 1 px for up to {@value #BAR_MAX_WIDTH} values.
+     */
     public static int[] barGeometry(int n) {
-        int barW = n <= BAR_MAX_WIDTH ? Math.max(1, Math.min(16, BAR_MAX_WIDTH / n)) : 0;
+        int barW = n <= BAR_MAX_WIDTH ? Math.max(1, Math.min(Math.max(16, BAR_MIN_PLOT / n), BAR_MAX_WIDTH / n)) : 0;
         int plotW = barW > 0 ? n * barW : BAR_MAX_WIDTH;
-        int width = Math.max(plotW + 2 * BAR_MARGIN, 160);
+        int width = plotW + 2 * BAR_MARGIN;
         int height = BAR_PLOT_HEIGHT + 2 * BAR_TEXT;
         return new int[] {barW, plotW, width, height};
     }
@@ -326,7 +334,9 @@ public final class Pictures {
             PixelFont.draw(gr, number(hi), BAR_MARGIN, textY, FONT_PX);
             PixelFont.draw(gr, number(lo), BAR_MARGIN, top + BAR_PLOT_HEIGHT + textY, FONT_PX);
             String last = Integer.toString(n - 1);
-            PixelFont.draw(gr, last, g[2] - BAR_MARGIN - PixelFont.width(last, FONT_PX), top + BAR_PLOT_HEIGHT + textY, FONT_PX);
+            // right-aligned under the last bar (the plot's right end)
+            PixelFont.draw(gr, last, BAR_MARGIN + g[1] - PixelFont.width(last, FONT_PX), top + BAR_PLOT_HEIGHT + textY,
+                    FONT_PX);
         } finally {
             gr.dispose();
         }

@@ -147,23 +147,50 @@ class PicturesTest {
         Tensor t = Tensor.wrap(new float[] {1, -0.5f, 3, 0, 2}, 1, 5);
         BufferedImage img = written(t, "bars.png", PictureOptions.DEFAULT);
         int[] g = Pictures.barGeometry(5);
-        assertEquals(16, g[0]);
+        assertEquals(Pictures.BAR_MIN_PLOT / 5, g[0], "few values get wider bars");
+        int bw = g[0];
         assertEquals(g[2], img.getWidth());
         assertEquals(Pictures.BAR_PLOT_HEIGHT + 2 * Pictures.BAR_TEXT, img.getHeight());
         int top = Pictures.BAR_TEXT;
         double perUnit = Pictures.BAR_PLOT_HEIGHT / 3.5;
         int zeroY = top + (int) Math.round(3 * perUnit);
-        int mid2 = Pictures.BAR_MARGIN + 2 * 16 + 8;
+        int mid2 = Pictures.BAR_MARGIN + 2 * bw + bw / 2;
         // Largest bar reaches the top of the plot; negative bar goes down from the zero line.
         assertEquals(Pictures.POSITIVE, img.getRGB(mid2, top) & 0xffffff);
         assertEquals(0xffffff, img.getRGB(mid2, top - 1) & 0xffffff);
-        int mid1 = Pictures.BAR_MARGIN + 16 + 8;
+        int mid1 = Pictures.BAR_MARGIN + bw + bw / 2;
         assertEquals(Pictures.NEGATIVE, img.getRGB(mid1, zeroY + 5) & 0xffffff);
         assertEquals(Pictures.NEGATIVE, img.getRGB(mid1, top + Pictures.BAR_PLOT_HEIGHT - 1) & 0xffffff);
-        int mid0 = Pictures.BAR_MARGIN + 8;
+        int mid0 = Pictures.BAR_MARGIN + bw / 2;
         int y1 = top + (int) Math.round(2 * perUnit);
         assertEquals(Pictures.POSITIVE, img.getRGB(mid0, y1 + 1) & 0xffffff);
         assertEquals(0xffffff, img.getRGB(mid0, y1 - 2) & 0xffffff);
+    }
+
+    @Test
+    void twoValuesSpanThePlotAndTheLastIndexSitsUnderTheLastBar() throws IOException {
+        // the MobileNet's 2-unit dense: bars and labels used to be 120 px apart
+        BufferedImage img = written(Tensor.wrap(new float[] {0.25f, 0.75f}, 1, 2), "two.png", PictureOptions.DEFAULT);
+        int[] g = Pictures.barGeometry(2);
+        assertEquals(Pictures.BAR_MIN_PLOT, g[1]);
+        assertEquals(g[1] + 2 * Pictures.BAR_MARGIN, img.getWidth());
+        int lastBarRight = Pictures.BAR_MARGIN + g[1] - 1;
+        assertEquals(Pictures.POSITIVE, img.getRGB(lastBarRight, Pictures.BAR_TEXT + 1) & 0xffffff,
+                "the last bar reaches the plot's right end");
+        // the label "1" is drawn in black somewhere in the bottom strip under the last bar
+        int strip = Pictures.BAR_TEXT + Pictures.BAR_PLOT_HEIGHT;
+        boolean labelUnderLastBar = false;
+        for (int x = Pictures.BAR_MARGIN + g[0]; x <= lastBarRight; x++) {
+            for (int y = strip; y < img.getHeight(); y++) {
+                labelUnderLastBar |= (img.getRGB(x, y) & 0xffffff) == 0;
+            }
+        }
+        assertTrue(labelUnderLastBar, "the last index's label is under the last bar");
+        for (int x = lastBarRight + 1; x < img.getWidth(); x++) {
+            for (int y = strip; y < img.getHeight(); y++) {
+                assertEquals(0xffffff, img.getRGB(x, y) & 0xffffff, "nothing right of the plot at " + x + "," + y);
+            }
+        }
     }
 
     @Test
