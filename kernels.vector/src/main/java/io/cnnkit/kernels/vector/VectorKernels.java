@@ -41,6 +41,13 @@ public final class VectorKernels implements KernelBackend {
      */
     @Override
     public Optional<String> unavailableReason() {
+        return UNAVAILABLE;
+    }
+
+    /** Fixed for the JVM's life: the boot layer's modules and this class's loader do not change. */
+    private static final Optional<String> UNAVAILABLE = check();
+
+    private static Optional<String> check() {
         if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
             return Optional.of("the JVM runs without the module " + MODULE + "; start it with --add-modules " + MODULE);
         }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -116,12 +117,13 @@ final class RuntimeReady {
         if (jars == null || jars.length == 0) {
             return;
         }
-        long[] last = {System.nanoTime()};
-        ServiceListener sl = e -> last[0] = System.nanoTime();
+        // written by the framework's event threads, read here
+        AtomicLong last = new AtomicLong(System.nanoTime());
+        ServiceListener sl = e -> last.set(System.nanoTime());
         context.addServiceListener(sl);
         try {
             long end = System.nanoTime() + SETTLE_MAX_MS * 1_000_000L;
-            while (System.nanoTime() - last[0] < SETTLE_QUIET_MS * 1_000_000L && System.nanoTime() < end) {
+            while (System.nanoTime() - last.get() < SETTLE_QUIET_MS * 1_000_000L && System.nanoTime() < end) {
                 Thread.sleep(25);
             }
         } finally {
