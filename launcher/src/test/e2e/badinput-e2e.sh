@@ -136,11 +136,15 @@ for c in "${CASES[@]}"; do
         if grep -Eq '^[[:space:]]+at |^Caused by:|^[A-Za-z0-9_.$]+(Exception|Error)(:|$)|^Exception in thread' <<<"$err"; then
             why="${why:+$why; }stack trace on stderr"
         fi
+        # no Gogo signature and no Java class name in a user error
+        if grep -Eq 'Cannot coerce|([a-z][a-z0-9_]*\.){2,}[A-Z][A-Za-z0-9_$]*(Exception|Error)' <<<"$err"; then
+            why="${why:+$why; }a Gogo signature or a Java class name on stderr"
+        fi
         # the message names the file (or, for a description file's layer errors, the file and the layer)
         case "$kind" in
             readonly|readonly-weights) grep -qF "$f" <<<"$first" || why="${why:+$why; }message does not name $f" ;;
             model) grep -qF "$(basename "$f")" <<<"$first" \
-                   || grep -Eq "^cnnkit: layer [0-9]+ '|model '$(basename "${f%.*}")'" <<<"$first" \
+                   || grep -Eq "^cnnkit: [a-z]+: layer [0-9]+ '|model '$(basename "${f%.*}")'" <<<"$first" \
                    || why="${why:+$why; }message names neither $(basename "$f") nor a layer" ;;
             *) grep -qF "$(basename "$f")" <<<"$first" \
                    || why="${why:+$why; }message does not name $(basename "$f")" ;;

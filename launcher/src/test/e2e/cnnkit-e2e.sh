@@ -46,9 +46,9 @@ if check summary 0 "$CNNKIT" summary "$TMP/m.json"; then
     if grep -q "Total params: 6,844" <<<"$OUT"; then ok summary; else bad "summary: $OUT"; fi
 fi
 
-# 3. user errors: one line + hint, exit 1 (2 for usage errors caught by the script), no stack trace
+# 3. user errors: one line + hint, exit 1 (2 for usage errors: the command line itself), no stack trace
 if check missing-file 1 "$CNNKIT" summary "$TMP/nope.json"; then
-    if [ "$(echo "$ERR" | grep -c .)" -eq 2 ] && grep -q "^cnnkit: no such model file" <<<"$ERR" \
+    if [ "$(echo "$ERR" | grep -c .)" -eq 2 ] && grep -q "^cnnkit: summary: no such model file" <<<"$ERR" \
             && ! grep -q "	at " <<<"$ERR"; then ok missing-file; else bad "missing-file: $ERR"; fi
 fi
 if check unknown-command 2 "$CNNKIT" frobnicate; then ok unknown-command; fi
@@ -73,8 +73,8 @@ fi
 if check bench-file 0 "$CNNKIT" bench "$TMP/m.json" --batch 4 --threads 1 --runs 2 --warmup 0; then
     if echo "$OUT" | tail -n 1 | grep -q '^bench: tiny batch=4 threads=1 '; then ok bench-file; else bad "bench-file: $OUT"; fi
 fi
-if check bench-bad-runs 1 "$CNNKIT" bench W1 --runs 0; then
-    if [ "$(echo "$ERR" | grep -c .)" -eq 2 ] && grep -q "^cnnkit: --runs must be >= 1" <<<"$ERR"; then ok bench-bad-runs
+if check bench-bad-runs 2 "$CNNKIT" bench W1 --runs 0; then
+    if [ "$(echo "$ERR" | grep -c .)" -eq 2 ] && grep -q "^cnnkit: bench: --runs must be at least 1, got 0" <<<"$ERR"; then ok bench-bad-runs
     else bad "bench-bad-runs: $ERR"; fi
 fi
 

@@ -4,10 +4,12 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
+import org.apache.felix.gogo.runtime.Parser;
+import org.apache.felix.gogo.runtime.Token;
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.apache.felix.service.command.Converter;
@@ -18,26 +20,29 @@ import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
 import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-import io.cnnkit.engine.api.ModelException;
-import io.cnnkit.engine.api.ModelUnavailableException;
-import io.cnnkit.io.api.CnnIoException;
+import io.cnnkit.launcher.cli.Errors;
 
 /**
- * Runs one Gogo program without an interactive shell and ends the JVM with its exit code:
- * what {@code ./cnnkit run|summary|types|...} and {@code ./cnnkit script FILE} use. Active
- * only when the framework property {@value #COMMAND} (a Gogo command line) or
- * {@value #SCRIPT} (a Gogo script file) is set. The program runs once the runtime has
- * finished starting ({@link RuntimeReady}): final start level, plug-ins installed. A failing
- * command prints one line and a hint (the stack trace only with {@value #DEBUG}=true) and
- * exits 1 (2 for internal errors).
+ * Runs one command without an interactive shell and ends the JVM with its exit code: what
+ * {@code ./cnnkit run|summary|types|...} ({@value #CLI}=true: the launcher's arguments are
+ * the command line, read by {@link Cli}) and {@code ./cnnkit script FILE} ({@value #SCRIPT})
+ * use. The command runs once the runtime has finished starting ({@link RuntimeReady}): final
+ * start level, plug-ins installed. A failing command prints one line and a hint (the stack
+ * trace only with {@value #DEBUG}=true) and exits 1 (2 for internal errors).
  */
 @Component(immediate = true)
 public final class CliRunner {
+    /** The command line is the launcher's arguments (the bnd launcher registers them as {@value #ARGUMENTS}). */
+    static final String CLI = "cnnkit.cli";
+    static final String ARGUMENTS = "launcher.arguments";
+    /** A Gogo program given as text (tests and tools; ./cnnkit passes its arguments instead). */
     static final String COMMAND = "cnnkit.cli.command";
     static final String SCRIPT = "cnnkit.cli.script";
     static final String DEBUG = "cnnkit.cli.debug";
@@ -54,7 +59,8 @@ public final class CliRunner {
             @Reference ShellCommands commandsRegistered) {
         String command = context.getProperty(COMMAND);
         String script = context.getProperty(SCRIPT);
-        if (command == null && script == null) {
+        boolean cli = Boolean.parseBoolean(context.getProperty(CLI));
+        if (command == null && script == null && !cli) {
             return;
         }
         boolean debug = Boolean.parseBoolean(context.getProperty(DEBUG));
@@ -67,7 +73,8 @@ public final class CliRunner {
             PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
             int code;
             try {
-                code = runWhenReady(context, processor, command, script, debug, out, err);
+                code = runWhenReady(context, processor, cli ? new Cli(commandsRegistered, out, err, debug) : null,
+                        command, script, debug, out, err);
             } catch (InterruptedException e) {
                 code = 2;
             }
@@ -80,8 +87,8 @@ public final class CliRunner {
         t.start();
     }
 
-    private static int runWhenReady(BundleContext context, CommandProcessor processor, String command, String script,
-            boolean debug, PrintStream out, PrintStream err) throws InterruptedException {
+    private static int runWhenReady(BundleContext context, CommandProcessor processor, Cli cli, String command,
+            String script, boolean debug, PrintStream out, PrintStream err) throws InterruptedException {
         RuntimeReady runtime = new RuntimeReady(context);
         RuntimeReady.Report ready = runtime.await(STARTUP_TIMEOUT_MS, PLUGIN_GRACE_MS);
         if (!ready.ready()) {
@@ -105,7 +112,7 @@ public final class CliRunner {
             guard.mark();
         }
         try {
-            return execute(processor, command, script, debug, out, err);
+            return cli != null ? cli.run(arguments(context)) : execute(processor, command, script, debug, out, err);
         } finally {
             guard.close();
         }
@@ -184,9 +191,28 @@ public final class CliRunner {
         }
     }
 
-    /** Runs the program in a new session; returns the exit code. */
+    /** The command line the launcher was started with (./cnnkit passes its arguments unchanged). */
+    static List<String> arguments(BundleContext context) {
+        try {
+            for (ServiceReference<?> r : context.getServiceReferences((String) null, "(" + ARGUMENTS + "=*)")) {
+                if (r.getProperty(ARGUMENTS) instanceof String[] args) {
+                    return List.of(args);
+                }
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        return List.of();
+    }
+
+    /**
+     * Runs a program (or a script file's) in a new session, one statement at a time, printing
+     * every statement's result as the shell does; stops at the first failure, naming the script
+     * line. Returns the exit code.
+     */
     static int execute(CommandProcessor processor, String command, String script, boolean debug, PrintStream out,
             PrintStream err) {
+        String where = "";
         try (CommandSession session = processor.createSession(System.in, out, err)) {
             String program = command;
             if (script != null) {
@@ -199,68 +225,29 @@ public final class CliRunner {
                 }
                 session.put("0", file.toString());
             }
-            Object result = session.execute(program);
-            if (result != null) {
-                CharSequence text = session.format(result, Converter.INSPECT);
-                if (text != null && text.length() > 0) {
-                    out.println(text.toString().stripTrailing());
+            where = script != null ? "script " + Path.of(script).getFileName() + ": " : "";
+            List<Parser.Executable> statements = new Parser(program).program().tokens(); // a syntax error: Gogo says where
+            for (Parser.Executable statement : statements) {
+                Token t = (Token) statement;
+                where = script != null ? "script " + Path.of(script).getFileName() + " line " + (t.line() + 1) + ": " : "";
+                Object result = session.execute(t.toString());
+                if (result != null) {
+                    CharSequence text = session.format(result, Converter.INSPECT);
+                    if (text != null && text.length() > 0) {
+                        out.println(text.toString().stripTrailing());
+                    }
                 }
             }
             return 0;
         } catch (Throwable e) {
-            Throwable cause = unwrap(e);
-            boolean user = isUserError(cause);
-            String msg = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            Throwable cause = Errors.unwrap(e);
             // Multi-line messages keep their lines: a parse error's caret sits under its column.
-            err.println("cnnkit: " + (user ? "" : "internal error: " + cause.getClass().getName() + ": ")
-                    + msg.strip());
-            err.println("hint: " + hint(cause, debug));
+            err.println("cnnkit: " + where + Errors.message(cause));
+            err.println("hint: " + Errors.hint(cause, false, debug));
             if (debug) {
                 cause.printStackTrace(err);
             }
-            return user ? 1 : 2;
+            return Errors.isUserError(cause) ? 1 : 2;
         }
-    }
-
-    static Throwable unwrap(Throwable e) {
-        Throwable c = e;
-        while ((c instanceof InvocationTargetException || c.getClass() == RuntimeException.class)
-                && c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c;
-    }
-
-    static boolean isUserError(Throwable e) {
-        return e instanceof CommandException || e instanceof ModelException || e instanceof CnnIoException
-                || e instanceof IllegalArgumentException;
-    }
-
-    static String hint(Throwable e, boolean debug) {
-        if (e instanceof CommandException ce && ce.hint() != null) {
-            return ce.hint();
-        }
-        if (e.getClass().getSimpleName().equals("CommandNotFoundException")) {
-            return "./cnnkit help lists the commands; in the shell, 'help' lists every Gogo command";
-        }
-        if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).startsWith("Cannot coerce")) {
-            return "wrong arguments; ./cnnkit help COMMAND shows the usage";
-        }
-        if (e instanceof ModelUnavailableException) {
-            return "./cnnkit types lists the layer types and activations present";
-        }
-        if (e instanceof ModelException) {
-            String m = String.valueOf(e.getMessage());
-            return m.contains("unknown layer type") || m.contains("activation")
-                    ? "./cnnkit types lists the layer types and activations present"
-                    : "check the model description (parameter names follow Keras)";
-        }
-        if (e instanceof CnnIoException) {
-            return "check the file named above";
-        }
-        if (isUserError(e)) {
-            return "./cnnkit help COMMAND shows the usage";
-        }
-        return debug ? "see the stack trace below" : "run again with --debug for the stack trace";
     }
 }

@@ -17,4 +17,13 @@ public class CommandException extends RuntimeException {
     public String hint() {
         return hint;
     }
+
+    /**
+     * The message and the hint, without the class name: the Gogo console prints a failed
+     * command's exception as its {@code toString()}, and a user error is not a Java matter.
+     */
+    @Override
+    public String toString() {
+        return getMessage() + (hint == null ? "" : "\nhint: " + hint);
+    }
 }

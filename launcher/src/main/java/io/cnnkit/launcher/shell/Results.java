@@ -46,9 +46,19 @@ final class Results {
 
     /** cnn:load; {@code outputs} are named only for a model with several, {@code warnings} are the model's. */
     record Loaded(String name, String source, Shape inputShape, int layers, long params, LoadReport weights,
-            List<String> outputs, List<String> warnings) {
+            List<String> outputs, List<String> warnings, boolean verbose) {
+        Loaded(String name, String source, Shape inputShape, int layers, long params, LoadReport weights,
+                List<String> outputs, List<String> warnings) {
+            this(name, source, inputShape, layers, params, weights, outputs, warnings, false);
+        }
+
         Loaded(String name, String source, Shape inputShape, int layers, long params, LoadReport weights) {
             this(name, source, inputShape, layers, params, weights, List.of(), List.of());
+        }
+
+        /** The same, printing every layer's weights (--verbose) or one line for them. */
+        Loaded verbose(boolean v) {
+            return new Loaded(name, source, inputShape, layers, params, weights, outputs, warnings, v);
         }
 
         @Override
@@ -59,10 +69,19 @@ final class Results {
                 s += ", " + outputs.size() + " outputs (" + String.join(", ", outputs) + ")";
             }
             if (weights != null) {
-                s += "\nweights from " + weights.file() + ":\n" + weights.format().stripTrailing();
+                s += "\nweights from " + weights.file() + ": " + weightCounts(weights);
+                if (verbose) {
+                    s += "\n" + weights.format().stripTrailing();
+                }
             }
             return s + warningLines(warnings);
         }
+    }
+
+    /** "28 layers loaded, 0 absent, 0 skipped" */
+    static String weightCounts(LoadReport r) {
+        return r.count(LoadReport.Status.LOADED) + " layers loaded, " + r.count(LoadReport.Status.ABSENT) + " absent, "
+                + r.count(LoadReport.Status.SKIPPED_MISMATCH) + " skipped";
     }
 
     /** "\nwarning: ..." per warning. */
@@ -84,6 +103,11 @@ final class Results {
 
     /** cnn:models */
     record Models(List<ModelState> models) {
+        /** The loaded models' names (the shell completes them). */
+        public List<String> names() {
+            return models.stream().map(ModelState::name).toList();
+        }
+
         @Override
         public String toString() {
             if (models.isEmpty()) {
@@ -223,10 +247,8 @@ final class Results {
     record WeightsLoaded(String model, LoadReport report) {
         @Override
         public String toString() {
-            return "weights of '" + model + "' from " + report.file() + ": "
-                    + report.count(LoadReport.Status.LOADED) + " layers loaded, "
-                    + report.count(LoadReport.Status.ABSENT) + " absent, "
-                    + report.count(LoadReport.Status.SKIPPED_MISMATCH) + " skipped\n" + report.format().stripTrailing();
+            return "weights of '" + model + "' from " + report.file() + ": " + weightCounts(report) + "\n"
+                    + report.format().stripTrailing();
         }
     }
 

@@ -131,12 +131,12 @@ class BenchCommandTest {
     @Test
     void mistakesAreOneLineErrorsWithAHint() throws Exception {
         assertEquals(1, exec("cnn:bench --runs 0 W1"));
-        assertError("--runs must be >= 1");
+        assertError("cnn:bench: --runs must be at least 1, got 0");
         assertEquals(1, exec("cnn:bench --threads 1 'conv2d(4, 3)'"));
         assertError("open dimensions");
         assertTrue(gogo.err().contains("--input HxWxC"), gogo.err());
         assertEquals(1, exec("cnn:bench --input 8xbig 'conv2d(4, 3)'"));
-        assertError("--input needs positive sizes");
+        assertError("--input expects positive sizes joined by x");
         assertEquals(1, exec("cnn:bench missing.json"));
         assertError("no such model file: missing.json");
         Path f = dir.resolve("net.json");

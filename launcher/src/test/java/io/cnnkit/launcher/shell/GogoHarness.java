@@ -21,6 +21,7 @@ final class GogoHarness implements AutoCloseable {
 
     final StandaloneEngine engine;
     final ShellCommands commands;
+    final ShellSupport support;
     private final ThreadIOImpl tio = new ThreadIOImpl();
     private final CommandProcessorImpl processor;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -33,6 +34,25 @@ final class GogoHarness implements AutoCloseable {
         commands = new ShellCommands(engine);
         for (String f : FUNCTIONS) {
             processor.addCommand("cnn", commands, f);
+        }
+        support = new ShellSupport(commands);
+        for (String f : new String[] {"help", "exit", "names", "default"}) {
+            processor.addCommand("cnnkit", support, f);
+        }
+    }
+
+    /**
+     * Runs a program in a new session as the console does and returns what the console would
+     * print for it: the result, or the exception's {@code toString()} (its error line).
+     */
+    String console(String program) {
+        try (var session = processor.createSession(System.in, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))) {
+            session.put("SCOPE", "cnnkit:cnn:*");
+            Object r = session.execute(program);
+            return r == null ? "" : String.valueOf(session.format(r, org.apache.felix.service.command.Converter.INSPECT));
+        } catch (Exception e) {
+            return e.toString();
         }
     }
 

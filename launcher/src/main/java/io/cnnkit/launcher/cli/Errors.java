@@ -1,0 +1,89 @@
+package io.cnnkit.launcher.cli;
+
+import java.lang.reflect.InvocationTargetException;
+
+import io.cnnkit.engine.api.ModelException;
+import io.cnnkit.engine.api.ModelUnavailableException;
+import io.cnnkit.io.api.CnnIoException;
+import io.cnnkit.launcher.shell.CommandException;
+
+/**
+ * How a failed command is told, in both command lines: user errors (a bad model, file, option)
+ * as their message and a hint, anything else as an internal error. Never a Gogo signature or
+ * a Java class name for a user error.
+ */
+public final class Errors {
+    private Errors() {
+    }
+
+    /** The exception that says what went wrong, below reflection and plain wrappers. */
+    public static Throwable unwrap(Throwable e) {
+        Throwable c = e;
+        while ((c instanceof InvocationTargetException || c.getClass() == RuntimeException.class)
+                && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    /** A mistake in what the user gave (exit code 1), not a bug (exit code 2). */
+    public static boolean isUserError(Throwable e) {
+        return e instanceof CommandException || e instanceof ModelException || e instanceof CnnIoException
+                || e instanceof IllegalArgumentException;
+    }
+
+    /**
+     * What to do next. {@code shell}: the hint names shell commands (cnn:types) rather than
+     * ./cnnkit ones.
+     */
+    public static String hint(Throwable e, boolean shell, boolean debug) {
+        String types = shell ? "cnn:types" : "./cnnkit types";
+        if (e instanceof CommandException ce && ce.hint() != null) {
+            return ce.hint();
+        }
+        if (e.getClass().getSimpleName().equals("CommandNotFoundException")) {
+            return shell ? "'help cnn' lists the cnnkit commands, 'help' every command"
+                    : "./cnnkit help lists the commands";
+        }
+        if (e instanceof ModelUnavailableException) {
+            return types + " lists the layer types and activations present";
+        }
+        if (e instanceof ModelException) {
+            String m = String.valueOf(e.getMessage());
+            return m.contains("unknown layer type") || m.contains("activation")
+                    ? types + " lists the layer types and activations present"
+                    : "check the model description (parameter names follow Keras)";
+        }
+        if (e instanceof CnnIoException) {
+            return "check the file named above";
+        }
+        if (isUserError(e)) {
+            return shell ? "'help cnn' lists the cnnkit commands" : "./cnnkit help lists the commands";
+        }
+        if (shell) {
+            return "type 'e' for the stack trace";
+        }
+        return debug ? "see the stack trace below" : "run again with --debug for the stack trace";
+    }
+
+    /** The message of a failure, with "internal error" and the exception's class only for bugs. */
+    public static String message(Throwable e) {
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        return isUserError(e) ? msg : "internal error: " + e.getClass().getName() + ": " + msg;
+    }
+
+    /**
+     * A shell command's failure as the shell prints it: the command, the message and a hint,
+     * in a {@link CommandException} that keeps the original as its cause (for 'e').
+     */
+    public static CommandException inShell(CommandSpec spec, Throwable failure) {
+        Throwable e = unwrap(failure);
+        if (e instanceof CommandException ce && ce.getMessage().startsWith(spec.invocation() + ": ")) {
+            return ce;
+        }
+        String command = spec.invocation().split(" ")[0];
+        CommandException out = new CommandException(command + ": " + message(e), hint(e, true, false));
+        out.initCause(e);
+        return out;
+    }
+}

@@ -1,0 +1,48 @@
+package io.cnnkit.launcher.cli;
+
+/**
+ * Every option of every cnnkit command, each written here once: the parser, the help texts
+ * and the shell's Tab completion all read these.
+ */
+public final class Options {
+    private Options() {
+    }
+
+    // how a model and its weights are loaded
+    public static final Opt WEIGHTS = new Opt("--weights", "FILE", "load weights from this Keras HDF5 file");
+    public static final Opt BY_NAME = new Opt("--by-name", null, "match weights to layers by name (the default)");
+    public static final Opt BY_ORDER = new Opt("--by-order", null,
+            "match weights to the weighted layers in order instead of by name");
+    public static final Opt SKIP_MISMATCH = new Opt("--skip-mismatch", null,
+            "skip layers whose weight shapes differ instead of failing");
+    public static final Opt SEED = new Opt("--seed", "N", "seed of the initial weights (default: the description's)");
+    public static final Opt VERBOSE = new Opt("--verbose", null, "also list every layer's weights as loaded");
+
+    // how an image becomes the model's input
+    public static final Opt RESCALE = new Opt("--rescale", "F",
+            "multiply every pixel value by F (0.00392156862745098 = 1/255 gives 0..1)");
+    public static final Opt BGR = new Opt("--bgr", null, "channel order B, G, R (OpenCV's imread)");
+    public static final Opt GREY = new Opt("--grey", null, "read the image as one grey channel");
+    public static final Opt RESIZE = new Opt("--resize", null, "resize the image to the model's input size");
+
+    // run
+    public static final Opt OUT_DIR = new Opt("--out", "DIR", "output folder (default out/NAME)");
+    public static final Opt NPY = new Opt("--npy", null, "also write every stage as a NumPy .npy file");
+    public static final Opt THREADS = new Opt("--threads", "N", "threads (default: every core)");
+
+    // bench
+    public static final Opt BATCH = new Opt("--batch", "N", "samples per run (default 1, or the workload's batch)");
+    public static final Opt RUNS = new Opt("--runs", "N", "timed runs (default 10)");
+    public static final Opt WARMUP = new Opt("--warmup", "N", "untimed runs after the cold run (default 2)");
+    public static final Opt INPUT_SEED = new Opt("--seed", "N", "seed of the random input (default 42)");
+    public static final Opt INPUT = new Opt("--input", "HxWxC",
+            "input shape for descriptions that leave it open, e.g. 224x224x3");
+
+    // filter, demo
+    public static final Opt OUT_FILE = new Opt("--out", "FILE", "output picture (default out/filter/IMAGE_KERNEL.png)");
+    public static final Opt IMAGE = new Opt("--image", "FILE", "image instead of the bundled photo");
+    public static final Opt DEMO_OUT = new Opt("--out", "DIR", "output folder (default out/demo)");
+
+    /** Every command's own: prints its help. */
+    public static final Opt HELP = new Opt("--help", null, "print this help");
+}

@@ -1,0 +1,196 @@
+package io.cnnkit.launcher.shell;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import io.cnnkit.launcher.cli.CommandSpec;
+import io.cnnkit.launcher.cli.Commands;
+import io.cnnkit.launcher.cli.Errors;
+import io.cnnkit.launcher.cli.Options;
+import io.cnnkit.launcher.cli.Parsed;
+import io.cnnkit.launcher.cli.Suggest;
+import io.cnnkit.launcher.cli.UsageException;
+
+/**
+ * {@code ./cnnkit COMMAND ...}: reads the command line with the {@link Commands} definitions
+ * and runs it with the same {@link CnnCommands} the shell uses, printing the result. The
+ * ./cnnkit script only finds Java, builds when needed and passes the words on unchanged
+ * (any character, quotes included).
+ */
+final class Cli {
+    private final ShellCommands shell;
+    private final CnnCommands commands;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean debug;
+    private final Function<String, Path> resolve = Path::of;
+
+    Cli(ShellCommands shell, PrintStream out, PrintStream err, boolean debug) {
+        this.shell = shell;
+        this.commands = shell.commands();
+        this.out = out;
+        this.err = err;
+        this.debug = debug;
+    }
+
+    /** Runs one command line; returns the exit code (0 done, 1 user error, 2 internal error). */
+    int run(List<String> words) {
+        CommandSpec spec = null;
+        try {
+            if (words.isEmpty() || List.of("help", "--help", "-h").contains(words.get(0))) {
+                out.println(words.size() > 1 ? help(words.subList(1, words.size())) : generalHelp());
+                return 0;
+            }
+            if (words.size() == 2 && words.get(0).equals("weights") && List.of("--help", "-h").contains(words.get(1))) {
+                out.println(help(words));
+                return 0;
+            }
+            spec = specFor(words);
+            int skip = spec.invocation().split(" ").length - 1; // "./cnnkit weights init": two words
+            Parsed p = spec.parse(words.subList(skip, words.size()));
+            if (p.wantsHelp()) {
+                out.println(spec.help());
+                return 0;
+            }
+            Object result = execute(spec, p);
+            if (result != null) {
+                out.println(result.toString().stripTrailing());
+            }
+            return 0;
+        } catch (RuntimeException e) {
+            return fail(spec, e);
+        }
+    }
+
+    private Object execute(CommandSpec spec, Parsed p) {
+        if (spec == Commands.RUN_CLI) {
+            CnnCommands.RunParams run = Params.run(p, resolve); // every option checked before any work
+            String name = modelName(p.arg(0));
+            Params.load(commands, p, name, p.arg(0), resolve);
+            return commands.run(name, resolve.apply(p.arg(1)), run);
+        } else if (spec == Commands.SUMMARY_CLI) {
+            String name = modelName(p.arg(0));
+            Params.load(commands, p, name, p.arg(0), resolve);
+            return commands.summary(name);
+        } else if (spec == Commands.TYPES_CLI) {
+            return shell.typesWithBackends();
+        } else if (spec == Commands.FILTER_CLI) {
+            String o = p.path(Options.OUT_FILE);
+            return commands.filter(resolve.apply(p.arg(0)), p.arg(1), o == null ? null : resolve.apply(o));
+        } else if (spec == Commands.WEIGHTS_INIT) {
+            String name = modelName(p.arg(0));
+            Params.load(commands, p, name, p.arg(0), resolve);
+            return commands.weightsSave(name, resolve.apply(p.arg(1)));
+        } else if (spec == Commands.WEIGHTS_SHOW_CLI) {
+            return commands.weightsShow(resolve.apply(p.arg(0)));
+        } else if (spec == Commands.BENCH_CLI) {
+            return commands.bench(p.arg(0), Params.bench(p));
+        } else if (spec == Commands.DEMO) {
+            String image = p.path(Options.IMAGE);
+            String dir = p.path(Options.DEMO_OUT);
+            return commands.demo(image == null ? null : resolve.apply(image), dir == null ? null : resolve.apply(dir));
+        }
+        if (spec == Commands.SCRIPT_CLI) { // ./cnnkit runs an existing script file itself
+            CnnCommands.requireFile(resolve.apply(p.arg(0)), "script");
+        }
+        // ./cnnkit starts the shell and scripts itself: here only when that did not apply
+        throw spec.error("cannot run here", "usage: " + spec.synopsis());
+    }
+
+    /** The definition of the command the words start with; an unknown one gets a did-you-mean. */
+    private static CommandSpec specFor(List<String> words) {
+        String first = words.get(0);
+        List<String> names = new ArrayList<>();
+        for (CommandSpec s : Commands.CLI) {
+            String[] parts = s.invocation().split(" ");
+            names.add(parts[1]);
+            if (parts[1].equals(first) && parts.length == 2) {
+                return s;
+            }
+        }
+        if (first.equals("weights")) {
+            String sub = words.size() > 1 ? words.get(1) : "";
+            CommandSpec s = Commands.find(Commands.CLI, "./cnnkit weights " + sub);
+            if (s != null) {
+                return s;
+            }
+            throw new UsageException("weights: expected init or show" + (sub.isEmpty() ? "" : ", got '" + sub + "'"),
+                    "./cnnkit weights init MODEL FILE or ./cnnkit weights show FILE (--help after either for more)");
+        }
+        String near = Suggest.closest(first, names.stream().distinct().toList());
+        throw new UsageException("unknown command '" + first + "'" + (near != null ? "; did you mean " + near + "?"
+                : ""), "./cnnkit help lists the commands");
+    }
+
+    /** A command's help; "weights" alone: both of its subcommands'. */
+    static String help(List<String> words) {
+        if (words.size() == 1 && words.get(0).equals("weights") || words.size() == 2 && words.get(0).equals("weights")
+                && words.get(1).startsWith("-")) {
+            return Commands.WEIGHTS_INIT.help() + "\n\n" + Commands.WEIGHTS_SHOW_CLI.help();
+        }
+        return specFor(words).help();
+    }
+
+    /** The list of commands, one line each. */
+    static String generalHelp() {
+        StringBuilder b = new StringBuilder("usage: ./cnnkit COMMAND [ARGS] [options] [--debug]\n\n");
+        int w = 0;
+        for (CommandSpec s : Commands.CLI) {
+            w = Math.max(w, shortUsage(s).length());
+        }
+        for (CommandSpec s : Commands.CLI) {
+            b.append(String.format("  %-" + w + "s  %s%n", shortUsage(s), s.summary()));
+        }
+        b.append(String.format("  %-" + w + "s  %s%n", "help [COMMAND]", "this text, or a command's help"));
+        b.append("\n./cnnkit COMMAND --help shows a command's options. The first run builds the runtime with Maven\n"
+                + "(JDK 17+); later runs rebuild when sources change. --debug prints stack traces of errors;\n"
+                + "CNNKIT_JAVA_OPTS adds JVM options (e.g. -Xmx512m).");
+        return b.toString();
+    }
+
+    /** "run MODEL IMAGE" */
+    private static String shortUsage(CommandSpec s) {
+        StringBuilder b = new StringBuilder(s.invocation().substring("./cnnkit ".length()));
+        for (var a : s.args()) {
+            b.append(' ').append(a.name());
+        }
+        return b.toString();
+    }
+
+    /** A model name from a file name ("model" for descriptions). */
+    static String modelName(String model) {
+        Path p;
+        try {
+            p = Path.of(model);
+        } catch (RuntimeException e) {
+            return "model";
+        }
+        if (!Files.isRegularFile(p)) {
+            return "model";
+        }
+        String base = p.getFileName().toString();
+        int dot = base.lastIndexOf('.');
+        base = (dot > 0 ? base.substring(0, dot) : base).replaceAll("[^A-Za-z0-9_.-]", "_");
+        return base.isEmpty() ? "model" : base;
+    }
+
+    private int fail(CommandSpec spec, RuntimeException failure) {
+        Throwable e = Errors.unwrap(failure);
+        String msg = Errors.message(e);
+        if (spec != null && msg.startsWith(spec.invocation() + ": ")) {
+            msg = msg.substring(spec.invocation().length() + 2);
+        }
+        String command = spec == null ? "" : spec.invocation().substring("./cnnkit ".length()) + ": ";
+        // Multi-line messages keep their lines: a parse error's caret sits under its column.
+        err.println("cnnkit: " + command + msg);
+        err.println("hint: " + Errors.hint(e, false, debug));
+        if (debug) {
+            e.printStackTrace(err);
+        }
+        return e instanceof UsageException || !Errors.isUserError(e) ? 2 : 1;
+    }
+}
