@@ -178,7 +178,7 @@ PLUGINS="$ROOT/plugins"
 mkdir -p "$PLUGINS" "$TMP/plugin"
 PLUGIN="$PLUGINS/cnnkit-e2e-tanh.jar"; BROKEN="$PLUGINS/cnnkit-e2e-broken.jar"
 trap 'rm -rf "$TMP" "$PLUGIN" "$BROKEN"' EXIT
-TANH_JAR="$(ls "$ROOT"/launcher/target/repository/io.cnnkit.activations.tanh-*.jar | head -n 1)"
+TANH_JAR="$(ls "$ROOT"/launcher/target/repository/eclipse/io.cnnkit.activations.tanh-*.jar | head -n 1)"
 (cd "$TMP/plugin" && "${JAVA_BIN}jar" xf "$TANH_JAR" \
     && sed -i 's/^Bundle-SymbolicName: .*/Bundle-SymbolicName: cnnkit.e2e.tanh/' META-INF/MANIFEST.MF \
     && sed -i 's|<service>|<property name="service.ranking" type="Integer" value="200"/><service>|' OSGI-INF/*.xml \
