@@ -61,6 +61,12 @@ fi
 if check folder-model 1 "$CNNKIT" summary "$TMP"; then
     if grep -q "is a folder" <<<"$ERR"; then ok folder-model; else bad "folder-model: $ERR"; fi
 fi
+# a misspelt layer type: the closest name, not the list of all, and the hint where the list is
+if check did-you-mean 1 "$CNNKIT" summary 'input(8, 8, 1) | maxpool(2)'; then
+    if grep -q "unknown layer type or activation 'maxpool' at layer 1; did you mean 'max_pooling2d'?$" <<<"$ERR" \
+            && grep -q "^hint: ./cnnkit types" <<<"$ERR" && ! grep -q "zero_padding2d" <<<"$ERR"
+    then ok did-you-mean; else bad "did-you-mean: $ERR"; fi
+fi
 if check unknown-kernel 1 "$CNNKIT" filter "$TMP/m.json" blur; then
     if grep -q "sharpen5" <<<"$ERR"; then ok unknown-kernel; else bad "unknown-kernel: $ERR"; fi
 fi

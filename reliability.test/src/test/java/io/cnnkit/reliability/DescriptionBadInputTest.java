@@ -44,9 +44,9 @@ class DescriptionBadInputTest {
             truncated.json            | malformed JSON;end-of-input
             not_object.json           | one-line description;column 1
             empty.json                | empty model description
-            unknown_type.json         | layer 1;unknown layer type 'conv3d_transpose_magic';available: ;conv2d
-            unknown_param.json        | layer 1 'conv2d' (conv2d);unknown parameter 'fliters';filters
-            unknown_activation.json   | layer 1 'conv2d' (conv2d);unknown activation 'sparkle';relu
+            unknown_type.json         | layer 1;unknown layer type 'conv3d_transpose_magic'; no close match among the
+            unknown_param.json        | layer 1 'conv2d' (conv2d);unknown parameter 'fliters'; did you mean 'filters'?
+            unknown_activation.json   | layer 1 'conv2d' (conv2d);unknown activation 'sparkle'; no close match among the
             zero_filters.json         | layer 1 'conv2d' (conv2d);'filters';positive;got 0
             negative_kernel.json      | layer 1 'conv2d' (conv2d);'kernel_size';positive;-3
             zero_units.json           | layer 2 'dense' (dense);'units';positive;got 0
@@ -84,6 +84,32 @@ class DescriptionBadInputTest {
         }
         assertTrue(e.getMessage().length() < 2000, "message too long: " + e.getMessage().length());
         assertEquals(before, engine.models().size(), "a failed build left a model behind");
+    }
+
+    /**
+     * Misspelt names against the real plug-ins (33 layer types, 17 activations, 21 initializers): the
+     * closest name, found also through the Keras classes the providers declare; never the whole list.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiterString = " => ", quoteCharacter = '"', textBlock = """
+            maxpool(2) => unknown layer type or activation 'maxpool' at layer 1; did you mean 'max_pooling2d'?
+            conv2d(2, 3) | MaxPool2D(2) => unknown layer type or activation 'MaxPool2D' at layer 2; did you mean 'max_pooling2d'?
+            Conv2D(2, 3) => unknown layer type or activation 'Conv2D' at layer 1; did you mean 'conv2d'?
+            Deconvolution2D(2, 3) => unknown layer type or activation 'Deconvolution2D' at layer 1; did you mean 'conv2d_transpose'?
+            conv2d(2, 3) | GlobalAvgPool2D => unknown layer type or activation 'GlobalAvgPool2D' at layer 2; did you mean 'global_average_pooling2d'?
+            conv2d(2, 3) | rellu => unknown layer type or activation 'rellu' at layer 2; did you mean 'relu'?
+            conv2d(2, 3) | LeakyReLU => unknown layer type or activation 'LeakyReLU' at layer 2; did you mean 'leaky_relu'?
+            lstm(8) => unknown layer type or activation 'lstm' at layer 1; no close match among the 50 layer types and activations
+            conv2d(2, 3, activaton=relu) => layer 1 'conv2d' (conv2d): unknown parameter 'activaton'; did you mean 'activation'?
+            conv2d(2, 3, units=4) => layer 1 'conv2d' (conv2d): unknown parameter 'units'; conv2d parameters: activation, bias_initializer, data_format, dilation_rate, filters, groups, kernel_initializer, kernel_order, kernel_size, padding, strides, use_bias
+            conv2d(2, 3, activation=hardsigmoid) => layer 1 'conv2d' (conv2d): unknown activation 'hardsigmoid'; did you mean 'hard_sigmoid'?
+            conv2d(2, 3, activation=sparkle) => layer 1 'conv2d' (conv2d): unknown activation 'sparkle'; no close match among the 17 activations
+            conv2d(2, 3, kernel_initializer=he_normall) => layer 1 'conv2d' (conv2d): parameter 'kernel_initializer' names an unknown initializer 'he_normall'; did you mean 'he_normal'?
+            """)
+    void misspeltNamesGetTheClosestOne(String description, String message) {
+        ModelException e = assertThrows(ModelException.class, () -> engine.build(engine.parse(description)));
+        assertEquals(message, e.getMessage().lines().findFirst().orElseThrow().replaceFirst("^one-line description, "
+                + "column \\d+: ", ""));
     }
 
     /** The limit is per weight: a model just under it builds, and the message tells how to raise it. */

@@ -113,8 +113,8 @@ public final class Initializers {
                 args = a;
             }
         } else {
-            throw spec.paramError(param, "must name an initializer (" + String.join(", ", names())
-                    + "), got " + LayerSpec.describe(v));
+            throw spec.paramError(param, "must name an initializer (e.g. glorot_uniform, he_normal, "
+                    + "constant(0.1) or an image kernel such as sharpen), got " + LayerSpec.describe(v));
         }
         String snake = snake(name);
         String key = ALIASES.getOrDefault(snake, snake);
@@ -177,7 +177,7 @@ public final class Initializers {
                 float[][] k = KERNELS.get(key);
                 if (k == null) {
                     throw spec.paramError(param, "names an unknown initializer '" + name + "'"
-                            + DidYouMean.hint(name, names()) + "; available: " + String.join(", ", names()));
+                            + DidYouMean.suggestion(name, names(), Map.of(), "initializers"));
                 }
                 return (t, r) -> fillKernel(spec, param, key, k, t);
             }

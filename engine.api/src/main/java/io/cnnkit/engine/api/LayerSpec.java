@@ -117,12 +117,15 @@ public final class LayerSpec {
         return params.get(key);
     }
 
-    /** Fails when a parameter is not in {@code allowed}, listing what is. */
+    /**
+     * Fails when a parameter is not in {@code allowed}, naming the closest allowed one (or listing
+     * them when they are few, see {@link DidYouMean#suggestion}).
+     */
     public void checkKnown(Set<String> allowed) {
         for (String k : params.keySet()) {
             if (!allowed.contains(k)) {
-                throw error("unknown parameter '" + k + "'" + DidYouMean.hint(k, allowed) + "; " + type + " takes "
-                        + String.join(", ", sorted(allowed)));
+                throw error("unknown parameter '" + k + "'"
+                        + DidYouMean.suggestion(k, allowed, Map.of(), type + " parameters"));
             }
         }
     }
@@ -303,12 +306,6 @@ public final class LayerSpec {
             return "[" + String.join(", ", parts) + "]";
         }
         return String.valueOf(v);
-    }
-
-    private static List<String> sorted(Set<String> s) {
-        List<String> l = new ArrayList<>(s);
-        Collections.sort(l);
-        return l;
     }
 
     @Override

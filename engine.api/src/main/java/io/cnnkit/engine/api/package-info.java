@@ -19,9 +19,15 @@
  * {@link io.cnnkit.engine.api.ActivationFunctionLayer} moved into an
  * {@link io.cnnkit.engine.api.ActivationFusable} layer's kernel. Plug-ins that implement none are
  * run as before.
+ *
+ * <p>1.6: {@link io.cnnkit.engine.api.DidYouMean} takes aliases (Keras class names) and gives a
+ * message's whole tail ({@code suggestion}: the near miss, a short list, or a count); names are
+ * compared without case, '_' and '-'. {@link io.cnnkit.engine.api.LayerSpec#checkKnown} and
+ * {@link io.cnnkit.engine.api.Initializers} use it: an unknown parameter or initializer names the
+ * closest one instead of listing every name.
  */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package io.cnnkit.engine.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -245,6 +245,17 @@ public final class EngineImpl implements StandaloneEngine {
                 }
                 return List.copyOf(all);
             }
+
+            @Override
+            public Map<String, String> typesByKerasClass() {
+                Map<String, String> types = new java.util.TreeMap<>();
+                for (var e : layerRegistry.bestEntries()) {
+                    for (String c : e.kerasClasses()) {
+                        types.putIfAbsent(c, e.key());
+                    }
+                }
+                return types;
+            }
         };
     }
 

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.BuildContext;
+import io.cnnkit.engine.api.DidYouMean;
 import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerInfo;
 import io.cnnkit.engine.api.LayerProvider;
@@ -94,7 +95,7 @@ final class SnapshotBuilder {
             deps.add(LAYER_DEP + spec.type());
             if (entry == null) {
                 throw new MissingServiceException(spec.label() + ": unknown layer type '" + spec.type() + "'"
-                        + io.cnnkit.engine.api.DidYouMean.hint(spec.type(), layers.keys()) + "; available: " + available(layers.keys()), LAYER_DEP + spec.type());
+                        + typeSuggestion(spec.type()), LAYER_DEP + spec.type());
             }
             LayerProvider provider = entry.service();
             Set<String> allowed = new HashSet<>(provider.parameters());
@@ -179,8 +180,20 @@ final class SnapshotBuilder {
         return String.join(", ", parts);
     }
 
-    private static String available(List<String> keys) {
-        return keys.isEmpty() ? "(none: no provider bundle is active)" : String.join(", ", keys);
+    /**
+     * "; did you mean 'max_pooling2d'?" for a near miss of a type or of a Keras class the types
+     * read ({@code Conv2D}, {@code MaxPooling2D}: the providers declare them), else a short list or
+     * the count.
+     */
+    private String typeSuggestion(String type) {
+        Map<String, String> kerasClasses = new HashMap<>();
+        for (Registry.Entry<LayerProvider> e : layers.bestEntries()) {
+            for (String c : e.kerasClasses()) {
+                kerasClasses.putIfAbsent(c, e.key());
+            }
+        }
+        String s = DidYouMean.suggestion(type, layers.keys(), kerasClasses, "layer types");
+        return layers.keys().isEmpty() ? s + " (no layer provider bundle is active)" : s;
     }
 
     /** Per-layer build context: records activation dependencies, seeds by layer name. */
@@ -224,7 +237,8 @@ final class SnapshotBuilder {
             deps.add(ACTIVATION_DEP + name);
             if (e == null) {
                 throw new MissingServiceException(forSpec.label() + ": unknown activation '" + name + "'"
-                        + io.cnnkit.engine.api.DidYouMean.hint(name, activations.keys()) + "; available: " + available(activations.keys()), ACTIVATION_DEP + name);
+                        + DidYouMean.suggestion(name, activations.keys(), Map.of(), "activations"),
+                        ACTIVATION_DEP + name);
             }
             return e.service().configure(optionSpec);
         }

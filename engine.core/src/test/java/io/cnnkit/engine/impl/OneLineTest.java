@@ -134,13 +134,16 @@ class OneLineTest {
     }
 
     @Test
-    void unknownTypeListsTypesAndActivations() {
+    void unknownTypeSuggestsTheClosestOrListsAFew() {
         String line = "conv2d(3, 3) | conv3d(3)";
         var e = error(line);
         assertCaret(e, line, 16);
-        assertContains(e.getMessage(), "unknown layer type or activation 'conv3d'",
-                "layer types: activation, conv2d, dense, dropout, flatten, max_pooling2d",
-                "activations: relu, sigmoid, softmax, tanh");
+        assertContains(e.getMessage(), "unknown layer type or activation 'conv3d' at layer 2; did you mean 'conv2d'?");
+        line = "conv2d(3, 3) | lstm(3)";
+        e = error(line);
+        assertCaret(e, line, 16);
+        assertContains(e.getMessage(), "unknown layer type or activation 'lstm' at layer 2; layer types and activations: "
+                + "activation, conv2d, dense, dropout, flatten, max_pooling2d, relu, sigmoid, softmax, tanh");
     }
 
     @Test

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.cnnkit.engine.api.DidYouMean;
 /**
  * A command's definition: how it is invoked ({@code ./cnnkit run} or {@code cnn:run}), its
  * positional arguments, its options, and its help. {@link #parse} reads a command line with
@@ -147,8 +149,8 @@ public record CommandSpec(String invocation, List<Arg> args, List<Opt> options, 
         for (Opt o : options) {
             names.add(o.name());
         }
-        String near = Suggest.closest(name, names);
-        String msg = "unknown option " + name + (near != null ? "; did you mean " + near + "?" : "");
+        String near = DidYouMean.closest(name, names);
+        String msg = "unknown option " + name + (near != null ? "; did you mean '" + near + "'?" : "");
         return error(msg, options.isEmpty() ? "this command takes no options" : helpCommand + " lists its options");
     }
 

@@ -49,10 +49,18 @@ public final class Errors {
             return types + " lists the layer types and activations present";
         }
         if (e instanceof ModelException) {
+            // The message names the closest name at most; the hint says where the full list is.
             String m = String.valueOf(e.getMessage());
-            return m.contains("unknown layer type") || m.contains("activation")
-                    ? types + " lists the layer types and activations present"
-                    : "check the model description (parameter names follow Keras)";
+            if (m.contains("unknown layer type") || m.contains("unknown activation")) {
+                return types + " lists the layer types and activations present";
+            }
+            if (m.contains("unknown initializer")) {
+                return "README.md, \"Layers and activations\", lists the initializers";
+            }
+            if (m.contains("unknown parameter")) {
+                return "parameter names follow the arguments of the layer's Keras class";
+            }
+            return "check the model description (parameter names follow Keras)";
         }
         if (e instanceof CnnIoException) {
             return "check the file named above";

@@ -12,7 +12,7 @@ import io.cnnkit.launcher.cli.Commands;
 import io.cnnkit.launcher.cli.Errors;
 import io.cnnkit.launcher.cli.Options;
 import io.cnnkit.launcher.cli.Parsed;
-import io.cnnkit.launcher.cli.Suggest;
+import io.cnnkit.engine.api.DidYouMean;
 import io.cnnkit.launcher.cli.UsageException;
 
 /**
@@ -121,8 +121,8 @@ final class Cli {
             throw new UsageException("weights: expected init or show" + (sub.isEmpty() ? "" : ", got '" + sub + "'"),
                     "./cnnkit weights init MODEL FILE or ./cnnkit weights show FILE (--help after either for more)");
         }
-        String near = Suggest.closest(first, names.stream().distinct().toList());
-        throw new UsageException("unknown command '" + first + "'" + (near != null ? "; did you mean " + near + "?"
+        String near = DidYouMean.closest(first, names.stream().distinct().toList());
+        throw new UsageException("unknown command '" + first + "'" + (near != null ? "; did you mean '" + near + "'?"
                 : ""), "./cnnkit help lists the commands");
     }
 

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import io.cnnkit.engine.api.DidYouMean;
 import io.cnnkit.engine.api.Engine;
 import io.cnnkit.engine.api.Initializers;
 import io.cnnkit.engine.api.LayerInfo;
@@ -505,7 +506,9 @@ public final class CnnCommands implements AutoCloseable {
     public Results.Filtered filter(Path image, String kernel, Path out) {
         float[][] k = Initializers.kernel(kernel);
         if (k == null) {
-            throw new CommandException("unknown kernel '" + kernel + "'",
+            String near = DidYouMean.closest(kernel, Initializers.kernelNames());
+            throw new CommandException("unknown kernel '" + kernel + "'" + (near == null ? "" : "; did you mean '"
+                    + near + "'?"),
                     "available: " + String.join(", ", Initializers.kernelNames()));
         }
         requireFile(image, "image");

@@ -12,6 +12,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import io.cnnkit.engine.api.DidYouMean;
 import io.cnnkit.launcher.cli.CommandSpec;
 import io.cnnkit.launcher.cli.Commands;
 
@@ -111,8 +112,8 @@ public final class ShellSupport {
                 names.add(full.substring(full.indexOf(':') + 1));
             }
         }
-        String near = io.cnnkit.launcher.cli.Suggest.closest(typed, names);
-        throw new CommandException("unknown command '" + typed + "'" + (near != null ? "; did you mean " + near + "?"
+        String near = DidYouMean.closest(typed, names);
+        throw new CommandException("unknown command '" + typed + "'" + (near != null ? "; did you mean '" + near + "'?"
                 : ""), "'help cnn' lists the cnnkit commands, 'help' every command");
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.cnnkit.engine.api.DidYouMean;
 import io.cnnkit.engine.api.Shape;
 
 class CommandSpecTest {
@@ -44,11 +45,11 @@ class CommandSpecTest {
     @Test
     void unknownOptionSuggestsTheNearest() {
         UsageException e = fails(Commands.RUN_CLI, "m", "i", "--rescal", "2");
-        assertEquals("./cnnkit run: unknown option --rescal; did you mean --rescale?", e.getMessage());
+        assertEquals("./cnnkit run: unknown option --rescal; did you mean '--rescale'?", e.getMessage());
         assertEquals("./cnnkit run --help lists its options", e.hint());
         e = fails(Commands.RUN_SHELL, "m", "i", "--wieghts", "w.h5");
         assertEquals("cnn:run: unknown option --wieghts", e.getMessage(), "cnn:run has no --weights: nothing near");
-        assertEquals("cnn:load: unknown option --wieghts; did you mean --weights?",
+        assertEquals("cnn:load: unknown option --wieghts; did you mean '--weights'?",
                 fails(Commands.LOAD_SHELL, "m", "x", "--wieghts", "w.h5").getMessage());
         assertTrue(fails(Commands.TYPES_CLI, "--x").hint().contains("takes no options"));
     }
@@ -128,11 +129,11 @@ class CommandSpecTest {
 
     @Test
     void suggestionsAreCloseOnly() {
-        assertEquals("--rescale", Suggest.closest("--rescal", List.of("--rescale", "--resize")));
-        assertEquals("--threads", Suggest.closest("--thraeds", List.of("--threads", "--runs")));
-        assertEquals("run", Suggest.closest("rnu", List.of("run", "summary", "types")));
-        assertEquals("summary", Suggest.closest("summ", List.of("run", "summary", "types")));
-        assertNull(Suggest.closest("--colour", List.of("--out", "--npy")));
-        assertNull(Suggest.closest("x", List.of("run", "bench")));
+        assertEquals("--rescale", DidYouMean.closest("--rescal", List.of("--rescale", "--resize")));
+        assertEquals("--threads", DidYouMean.closest("--thraeds", List.of("--threads", "--runs")));
+        assertEquals("run", DidYouMean.closest("rnu", List.of("run", "summary", "types")));
+        assertEquals("summary", DidYouMean.closest("summ", List.of("run", "summary", "types")));
+        assertNull(DidYouMean.closest("--colour", List.of("--out", "--npy")));
+        assertNull(DidYouMean.closest("x", List.of("run", "bench")));
     }
 }

@@ -83,7 +83,7 @@ class CliTest {
     @Test
     void usageErrorsExit2AndNameTheCommand() {
         assertEquals(2, cli("rnu", "x"));
-        assertEquals("cnnkit: unknown command 'rnu'; did you mean run?\nhint: ./cnnkit help lists the commands",
+        assertEquals("cnnkit: unknown command 'rnu'; did you mean 'run'?\nhint: ./cnnkit help lists the commands",
                 err().strip());
         assertEquals(2, cli("run", "m.json", "x.png", "--rescale", "abc"));
         assertEquals("cnnkit: run: --rescale expects a number, got 'abc'\nhint: e.g. --rescale 0.00392156862745098",

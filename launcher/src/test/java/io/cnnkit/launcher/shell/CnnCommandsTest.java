@@ -163,6 +163,9 @@ class CnnCommandsTest {
         CommandException e = assertThrows(CommandException.class,
                 () -> cmd.filter(dir.resolve("x.png"), "blur", null));
         assertTrue(e.hint().contains("sharpen5") && e.hint().contains("sobel_x"), e.hint());
+        CommandException typo = assertThrows(CommandException.class,
+                () -> cmd.filter(dir.resolve("x.png"), "laplacain", null));
+        assertEquals("unknown kernel 'laplacain'; did you mean 'laplacian'?", typo.getMessage());
     }
 
     @Test

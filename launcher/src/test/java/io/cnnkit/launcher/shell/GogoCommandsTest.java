@@ -121,11 +121,11 @@ class GogoCommandsTest {
                 gogo.console("cnn:bench"));
         assertEquals("cnn:run: --rescale expects a number, got 'abc'\nhint: e.g. --rescale 0.00392156862745098",
                 gogo.console("cnn:run --rescale abc m x.png"));
-        assertEquals("cnn:run: unknown option --rescal; did you mean --rescale?\nhint: cnn:run --help lists its "
+        assertEquals("cnn:run: unknown option --rescal; did you mean '--rescale'?\nhint: cnn:run --help lists its "
                 + "options", gogo.console("cnn:run --rescal 2 m x.png"));
         assertEquals("cnn:summary: no model named 'sed' (none loaded)\nhint: load one with cnn:load sed MODEL",
                 gogo.console("cnn:summary sed"));
-        assertEquals("unknown command 'cnn:lod'; did you mean cnn:load?\nhint: 'help cnn' lists the cnnkit commands, "
+        assertEquals("unknown command 'cnn:lod'; did you mean 'cnn:load'?\nhint: 'help cnn' lists the cnnkit commands, "
                 + "'help' every command", gogo.console("cnn:lod m x"));
         assertEquals("exit: the exit code must be a whole number, got 'abc'\nhint: exit, or exit 1",
                 gogo.console("exit abc"));

@@ -205,11 +205,16 @@ class ConvLayersTest {
         assertMessage(buildFails(List.of(5, 5, 3), layer("conv2d", "filters", 2, "kernel_size", 3, "padding",
                 "full")), "'padding'", "valid, same", "'full'");
         assertMessage(buildFails(List.of(5, 5, 3), layer("conv2d", "filters", 2, "kernel_size", 3, "units", 4)),
-                "unknown parameter 'units'", "kernel_size");
+                "unknown parameter 'units'; conv2d parameters: activation, bias_initializer, data_format, "
+                        + "dilation_rate, filters, groups, kernel_initializer, kernel_order, kernel_size, padding, "
+                        + "strides, use_bias");
+        assertMessage(buildFails(List.of(5, 5, 3), layer("conv2d", "filters", 2, "kernel_size", 3, "kernal_size", 3)),
+                "unknown parameter 'kernal_size'; did you mean 'kernel_size'?");
         assertMessage(buildFails(List.of(5, 5, 3), layer("conv2d", "filters", 2, "kernel_size", 3,
                 "data_format", "channels_first")), "'data_format'", "channels_last (NHWC) only");
         assertMessage(buildFails(List.of(5, 5, 3), layer("conv2d", "filters", 2, "kernel_size", 3,
-                "kernel_initializer", "glorot_unifrom")), "'kernel_initializer'", "glorot_uniform");
+                "kernel_initializer", "glorot_unifrom")), "'kernel_initializer'",
+                "names an unknown initializer 'glorot_unifrom'; did you mean 'glorot_uniform'?");
         assertMessage(buildFails(List.of(5, 5, 3), layer("conv2d", "filters", 3, "kernel_size", 3,
                 "kernel_initializer", "sharpen5")), "'kernel_initializer'", "5x5", "kernel_size=5");
         assertMessage(buildFails(List.of(5, 5, 3), layer("depthwise_conv2d", "kernel_size", 3, "depth_multiplier",

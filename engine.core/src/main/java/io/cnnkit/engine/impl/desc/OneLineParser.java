@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.cnnkit.engine.api.DidYouMean;
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.ModelDescription;
@@ -279,7 +280,7 @@ final class OneLineParser {
     }
 
     private static String suggestion(String wrong, java.util.Set<String> names) {
-        String best = io.cnnkit.engine.api.DidYouMean.closest(wrong, names);
+        String best = DidYouMean.closest(wrong, names);
         return best == null ? "" : " (did you mean @" + best + "?)";
     }
 
@@ -327,14 +328,11 @@ final class OneLineParser {
             positional = List.of();
             params.put("activation", word);
         } else {
-            List<String> types = lookup.layerTypes();
-            List<String> acts = lookup.activations();
-            List<String> all = new ArrayList<>(types);
-            all.addAll(acts);
-            throw error(at, "unknown layer type or activation '" + word + "'"
-                    + io.cnnkit.engine.api.DidYouMean.hint(word, all) + "; layer types: "
-                    + (types.isEmpty() ? "(none present)" : String.join(", ", types)) + "; activations: "
-                    + (acts.isEmpty() ? "(none present)" : String.join(", ", acts)));
+            // Keras class names (Conv2D, MaxPooling2D) are suggested, not accepted: one spelling per type.
+            List<String> all = new ArrayList<>(lookup.layerTypes());
+            all.addAll(lookup.activations());
+            throw error(at, "unknown layer type or activation '" + word + "' at layer " + index
+                    + DidYouMean.suggestion(word, all, lookup.typesByKerasClass(), "layer types and activations"));
         }
         String name = null;
         int nPos = 0;

@@ -1,6 +1,7 @@
 package io.cnnkit.engine.impl.desc;
 
 import java.util.List;
+import java.util.Map;
 
 import io.cnnkit.engine.api.LayerProvider;
 
@@ -27,4 +28,7 @@ public interface ProviderLookup {
 
     /** Keras classes the present providers read, sorted (for messages). */
     List<String> kerasClasses();
+
+    /** The layer type that reads each of {@link #kerasClasses()} (for did-you-mean: Conv2D -> conv2d). */
+    Map<String, String> typesByKerasClass();
 }
