@@ -125,10 +125,31 @@ public final class ShellCommands {
             @Parameter(names = "--grey", presentValue = "true", absentValue = "false") boolean grey,
             @Descriptor("resize the image to the model's input size")
             @Parameter(names = "--resize", presentValue = "true", absentValue = "false") boolean resize,
+            @Descriptor("class labels: one per line in class order, or a JSON object {\"0\": \"cat\", ...}")
+            @Parameter(names = "--labels", absentValue = "") String labels,
+            @Descriptor("how many of the best classes to print per output (default 5)")
+            @Parameter(names = "--top", absentValue = "") String top,
             @Descriptor("model name") String name,
             @Descriptor("image file (PNG, JPEG, BMP, GIF)") String image) {
+        // --top is a String: an int parameter would fail on bad input with Gogo's "Cannot coerce".
+        int k = top.isEmpty() ? 0 : parseTop(top);
         return commands.run(name, path(session, image), new CnnCommands.RunParams(
-                out.isEmpty() ? null : path(session, out), npy, threads, rescale, bgr, grey, resize));
+                out.isEmpty() ? null : path(session, out), npy, threads, rescale, bgr, grey, resize,
+                labels.isEmpty() ? null : path(session, labels), k));
+    }
+
+    static int parseTop(String s) {
+        int k;
+        try {
+            k = Integer.parseInt(s.strip());
+        } catch (NumberFormatException e) {
+            k = -1;
+        }
+        if (k < 1) {
+            throw new CommandException("--top must be a whole number >= 1, got '" + s + "'",
+                    "e.g. --top 3 (default " + TopK.DEFAULT_K + "; at most the output's class count is shown)");
+        }
+        return k;
     }
 
     @Descriptor("weights: 'save NAME FILE', 'load NAME FILE' or 'show FILE' (Keras HDF5)")
