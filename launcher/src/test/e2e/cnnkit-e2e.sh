@@ -255,6 +255,20 @@ if [ -d "$KR" ] && [ -f "$IMG" ]; then
         fi
     }
     chain_run vww96 "$KR/k2-vww96-mobilenet.h5" '^output dense \(1, 2\): \[' --resize --rescale 0.00392156862745098
+    # --labels on the trained MobileNet (classes non-person, person; issue #15): after the stage table
+    # the top 2 with their probabilities, rank first, and the same list in report.html
+    printf 'no_person\nperson\n' > "$TMP/vww-labels.txt"
+    if check vww96-labels 0 "$CNNKIT" run "$KR/k2-vww96-mobilenet.h5" "$IMG" --resize --rescale 0.00392156862745098 \
+            --labels "$TMP/vww-labels.txt" --out "$TMP/vww-labels"; then
+        if grep -qx 'top 2 of dense (softmax):' <<<"$OUT" \
+                && [ "$(grep -Ec '^  [12]\. (no_person|person)  [01]\.[0-9]{3}$' <<<"$OUT")" = 2 ] \
+                && grep -q '<p class="top">top 2 of dense (softmax):</p>' "$TMP/vww-labels/report.html"
+        then ok vww96-labels; else bad "vww96-labels: $(echo "$OUT" | tail -4)"; fi
+    fi
+    if check vww96-bad-top 2 "$CNNKIT" run "$KR/k2-vww96-mobilenet.h5" "$IMG" --resize --top many --out "$TMP/vww-top"; then
+        if [ "$(echo "$ERR" | grep -c .)" -eq 2 ] && grep -q "^cnnkit: run: --top expects a whole number, got 'many'" <<<"$ERR"
+        then ok vww96-bad-top; else bad "vww96-bad-top: $ERR"; fi
+    fi
     chain_run jettagger "$KR/k2-jettagger-conv2d-bn.json" '^output output_softmax \(1, 5\): \[' --resize --grey \
         --weights "$KR/k2-jettagger-conv2d-bn.h5"
     chain_run conv2d-sigmoid "$KR/k2-conv2d-sigmoid.h5" '^output conv2d \(1, 3, 3, 1\): \[' --resize --grey

@@ -43,7 +43,19 @@ public final class Reports {
     /** As {@link #writeTrace(String, List, Summary, Path, boolean)} with the given picture options. */
     public static Path writeTrace(String title, List<Stage> stages, Summary summary, Path dir, boolean npy,
             PictureOptions pictures) {
-        return new ReportWriter().write(title, stages, summary, dir, npy, pictures);
+        return writeTrace(title, stages, summary, dir, npy, pictures, List.of());
+    }
+
+    /**
+     * As {@link #writeTrace(String, List, Summary, Path, boolean, PictureOptions)}, and the report
+     * opens with the top classes of the model's outputs ({@link TopClasses#lines()}: a heading
+     * and a table of rank, label and value per output, in the given order).
+     *
+     * @since 1.2
+     */
+    public static Path writeTrace(String title, List<Stage> stages, Summary summary, Path dir, boolean npy,
+            PictureOptions pictures, List<TopClasses> top) {
+        return new ReportWriter().write(title, stages, summary, dir, npy, pictures, top);
     }
 
     /** Fills the folder {@link #writeFolder} then moves into place as a whole. */

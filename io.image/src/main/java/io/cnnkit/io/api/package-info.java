@@ -2,10 +2,11 @@
  * cnnkit file io: images to tensors ({@link io.cnnkit.io.api.Images}), stage outputs to
  * pictures, .npy files and an HTML report ({@link io.cnnkit.io.api.Reports},
  * {@link io.cnnkit.io.api.Npy}), and Keras HDF5 weights by layer name
- * ({@link io.cnnkit.io.api.KerasWeights}).
+ * ({@link io.cnnkit.io.api.KerasWeights}). 1.2: a report lists the top classes of the model's
+ * outputs ({@link io.cnnkit.io.api.TopClasses}).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.cnnkit.io.api;
 
 import org.osgi.annotation.bundle.Export;

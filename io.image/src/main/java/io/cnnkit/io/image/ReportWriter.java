@@ -25,6 +25,7 @@ import io.cnnkit.engine.api.Summary;
 import io.cnnkit.io.api.CnnIoException;
 import io.cnnkit.io.api.PictureOptions;
 import io.cnnkit.io.api.StageStats;
+import io.cnnkit.io.api.TopClasses;
 
 /**
  * Writes a traced run as a self-contained folder: {@code NN_<layer>.png} per stage,
@@ -67,6 +68,15 @@ public final class ReportWriter {
 
     public Path write(String title, List<Stage> stages, Summary summary, Path dir, boolean npy,
             PictureOptions pictures) {
+        return write(title, stages, summary, dir, npy, pictures, List.of());
+    }
+
+    /** As above; the report opens with the top classes of the model's outputs ({@code top}, may be empty). */
+    public Path write(String title, List<Stage> stages, Summary summary, Path dir, boolean npy,
+            PictureOptions pictures, List<TopClasses> top) {
+        if (top == null) {
+            throw new IllegalArgumentException("top classes are null; pass List.of() for none");
+        }
         if (stages == null || stages.isEmpty()) {
             throw new IllegalArgumentException("no stages to report; pass model.trace(input)");
         }
@@ -81,7 +91,7 @@ public final class ReportWriter {
             }
         }
         Path target = writeFolder(dir, "report folder", "report", tmp -> writeInto(tmp, title, stages, summary, npy,
-                pictures));
+                pictures, top));
         return target.resolve(REPORT);
     }
 
@@ -139,7 +149,7 @@ public final class ReportWriter {
     }
 
     private void writeInto(Path tmp, String title, List<Stage> stages, Summary summary, boolean npy,
-            PictureOptions pictures) throws IOException {
+            PictureOptions pictures, List<TopClasses> top) throws IOException {
         Map<String, Summary.Row> rows = new HashMap<>();
         if (summary != null) {
             for (Summary.Row r : summary.rows()) {
@@ -183,7 +193,7 @@ public final class ReportWriter {
             body.append(section(s, stem, rows.get(s.name()), npy, size, inputs, readers));
         }
         String svg = graph ? graphSvg(stages, reads) : null;
-        String html = page(title, summary, svg, body.toString());
+        String html = page(title, topClasses(top), summary, svg, body.toString());
         Path report = tmp.resolve(REPORT);
         AtomicFiles.write(report, "report", out -> out.write(html.getBytes(StandardCharsets.UTF_8)));
         hook.written(report);
@@ -324,7 +334,31 @@ public final class ReportWriter {
         return esc(String.format(Locale.ROOT, "%.6g", v));
     }
 
-    private static String page(String title, Summary summary, String svg, String body) {
+    /**
+     * The top classes of each output: its heading, then a table of rank, label and value (the
+     * lines {@code run} prints, as HTML); null when there are none.
+     */
+    static String topClasses(List<TopClasses> top) {
+        if (top.isEmpty()) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder("<h2 id=\"top\">Top classes</h2>\n");
+        for (TopClasses t : top) {
+            b.append("<p class=\"top\">").append(esc(t.heading())).append("</p>\n");
+            if (!t.applies()) {
+                continue;
+            }
+            b.append("<table class=\"top\">\n");
+            for (TopClasses.Ranked r : t.classes()) {
+                b.append("<tr><td>").append(r.rank()).append(".</td><td>").append(esc(r.label()))
+                        .append("</td><td class=\"num\">").append(esc(t.value(r))).append("</td></tr>\n");
+            }
+            b.append("</table>\n");
+        }
+        return b.toString();
+    }
+
+    private static String page(String title, String top, Summary summary, String svg, String body) {
         String t = esc(title == null ? "cnnkit trace" : title);
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(t)
@@ -341,7 +375,13 @@ public final class ReportWriter {
                 .append("div.graph{overflow:auto;max-height:85vh;border:1px solid #ddd;background:#fcfcfc;margin-bottom:1em}\n")
                 .append("div.graph svg{display:block;margin:0 auto}div.graph a:hover rect{fill:#fff6d5}\n")
                 .append(".skip{color:#d2691e}\n")
+                .append("p.top{margin:.6em 0 .2em;font-weight:600}table.top{border-collapse:collapse}\n")
+                .append("table.top td{padding:.05em .8em .05em 0;font-family:ui-monospace,monospace}\n")
+                .append("table.top td.num{text-align:right}\n")
                 .append("</style>\n</head>\n<body>\n<h1>").append(t).append("</h1>\n");
+        if (top != null) {
+            b.append(top);
+        }
         if (summary != null) {
             b.append("<pre>").append(esc(summary.format())).append("</pre>\n");
         }

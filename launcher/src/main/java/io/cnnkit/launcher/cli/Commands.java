@@ -36,7 +36,7 @@ public final class Commands {
 
     static final List<Opt> LOAD = List.of(WEIGHTS, BY_NAME, BY_ORDER, SKIP_MISMATCH);
     static final List<Opt> IMAGE_INPUT = List.of(RESCALE, BGR, GREY, RESIZE);
-    static final List<Opt> RUN = List.of(OUT_DIR, NPY, THREADS);
+    static final List<Opt> RUN = List.of(OUT_DIR, NPY, THREADS, Options.LABELS, Options.TOP);
     static final List<Opt> BENCH = List.of(BATCH, THREADS, RUNS, WARMUP, INPUT_SEED, INPUT);
 
     static final Arg MODEL = new Arg("MODEL",
@@ -74,7 +74,8 @@ public final class Commands {
                     + "name, sigmoid and tanh, kernel sizes; on the bundled photo or --image.");
     public static final CommandSpec RUN_CLI = cli("run", List.of(MODEL, IMAGE_FILE), join(RUN, IMAGE_INPUT, LOAD),
             "trace a model on an image, write one picture per layer and report.html",
-            "Prints the stage table (every layer's output shape and statistics) and the model's outputs.\n"
+            "Prints the stage table (every layer's output shape and statistics), the model's outputs and the\n"
+                    + "top classes of each (as probabilities after a softmax or sigmoid, else raw scores).\n"
                     + "--weights loads Keras HDF5 weights by layer name (--by-order: in order of weighted layers).");
     public static final CommandSpec SUMMARY_CLI = cli("summary", List.of(MODEL), LOAD,
             "layers, output shapes and parameter counts, as Keras's model.summary()", "");

@@ -29,6 +29,9 @@ public final class Options {
     public static final Opt OUT_DIR = new Opt("--out", "DIR", "output folder (default out/NAME)");
     public static final Opt NPY = new Opt("--npy", null, "also write every stage as a NumPy .npy file");
     public static final Opt THREADS = new Opt("--threads", "N", "threads (default: every core)");
+    public static final Opt LABELS = new Opt("--labels", "FILE",
+            "class labels: one per line in class order, or a JSON object {\"0\": \"cat\", ...}");
+    public static final Opt TOP = new Opt("--top", "K", "how many of the best classes to print per output (default 5)");
 
     // bench
     public static final Opt BATCH = new Opt("--batch", "N", "samples per run (default 1, or the workload's batch)");

@@ -29,8 +29,10 @@ import io.cnnkit.io.api.Images;
 import io.cnnkit.io.api.KerasWeights;
 import io.cnnkit.io.api.LoadOptions;
 import io.cnnkit.io.api.LoadReport;
+import io.cnnkit.io.api.PictureOptions;
 import io.cnnkit.io.api.Reports;
 import io.cnnkit.io.api.StageStats;
+import io.cnnkit.io.api.TopClasses;
 import io.cnnkit.launcher.bench.Bench;
 import io.cnnkit.launcher.bench.Workload;
 
@@ -280,10 +282,19 @@ public final class CnnCommands implements AutoCloseable {
         return new Results.SummaryText(model(name).summary());
     }
 
-    /** Options of {@link #run}. */
+    /**
+     * Options of {@link #run}; {@code labels} (null: class indices) and {@code top} (0: the
+     * default, 5) choose what the top classes of each output show ({@link TopK}).
+     */
     public record RunParams(Path out, boolean npy, int threads, double rescale, boolean bgr, boolean grey,
-            boolean resize) {
+            boolean resize, Path labels, int top) {
         public static final RunParams DEFAULT = new RunParams(null, false, 0, 1.0, false, false, false);
+
+        /** Without labels, the default top-K. */
+        public RunParams(Path out, boolean npy, int threads, double rescale, boolean bgr, boolean grey,
+                boolean resize) {
+            this(out, npy, threads, rescale, bgr, grey, resize, null, 0);
+        }
     }
 
     /** Reads an image and makes the tensor fit a model's input (resizing only when asked). */
@@ -324,42 +335,53 @@ public final class CnnCommands implements AutoCloseable {
     /**
      * Traces a model on one image and writes pictures, report.html and (--npy) .npy files. The
      * result is the stage table (with each stage's inputs for a graph model), every model output
-     * in {@link Model#outputNames()} order, and the model's warnings.
+     * in {@link Model#outputNames()} order, the top classes of each ({@link TopK}; also in the
+     * report), and the model's warnings.
      */
     public Results.Run run(String name, Path image, RunParams params) {
         RunParams p = params == null ? RunParams.DEFAULT : params;
         if (p.threads() < 0) {
             throw new CommandException("--threads must be >= 0, got " + p.threads(), "0 uses the engine default");
         }
+        if (p.top() < 0) {
+            throw new CommandException("--top must be >= 1, got " + p.top(), "e.g. --top 3 (default " + TopK.DEFAULT_K
+                    + ")");
+        }
         Model m = model(name);
+        Labels labels = p.labels() == null ? null : Labels.read(p.labels()); // before the run: a bad file fails fast
         Tensor input = readFor(m, image, p);
         RunOptions options = RunOptions.DEFAULT.withThreads(p.threads());
         long t0 = System.nanoTime();
         List<Stage> stages = m.trace(input, options);
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        List<Results.Output> outputs = outputs(m, stages, input, options);
+        Map<String, Tensor> byName = outputs(m, stages, input, options);
+        List<Results.Output> outputs = new ArrayList<>(byName.size());
+        byName.forEach((n, t) -> outputs.add(Results.Output.of(n, t)));
+        List<TopClasses> top = TopK.of(m, byName, labels, p.top());
         Path out = p.out() != null ? p.out() : Path.of("out", name);
-        Path report = Reports.writeTrace(name + " on " + image.getFileName(), stages, m.summary(), out, p.npy());
-        return new Results.Run(name, image, steps(stages), report, ms, isGraph(m, stages), outputs, m.warnings());
+        Path report = Reports.writeTrace(name + " on " + image.getFileName(), stages, m.summary(), out, p.npy(),
+                PictureOptions.DEFAULT, top);
+        return new Results.Run(name, image, steps(stages), report, ms, isGraph(m, stages), outputs, top,
+                m.warnings());
     }
 
     /**
-     * The model's outputs in {@link Model#outputNames()} order, taken from the trace (every node's
-     * output is in it); should a name be missing there, from one {@link Model#predictAll} run.
+     * The model's outputs by node name in {@link Model#outputNames()} order, taken from the trace
+     * (every node's output is in it); should a name be missing there, from one
+     * {@link Model#predictAll} run.
      */
-    static List<Results.Output> outputs(Model m, List<Stage> stages, Tensor input, RunOptions options) {
+    static Map<String, Tensor> outputs(Model m, List<Stage> stages, Tensor input, RunOptions options) {
         Map<String, Tensor> byName = new LinkedHashMap<>();
         for (Stage s : stages) {
             byName.put(s.name(), s.output());
         }
         List<String> names = m.outputNames();
         if (!byName.keySet().containsAll(names)) {
-            byName = m.predictAll(input, options);
-            names = new ArrayList<>(byName.keySet());
+            return m.predictAll(input, options);
         }
-        List<Results.Output> out = new ArrayList<>(names.size());
+        Map<String, Tensor> out = new LinkedHashMap<>();
         for (String n : names) {
-            out.add(Results.Output.of(n, byName.get(n)));
+            out.put(n, byName.get(n));
         }
         return out;
     }

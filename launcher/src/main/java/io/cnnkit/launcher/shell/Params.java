@@ -33,9 +33,11 @@ final class Params {
 
     static CnnCommands.RunParams run(Parsed p, Function<String, Path> resolve) {
         String out = p.path(Options.OUT_DIR);
+        String labels = p.path(Options.LABELS);
         return new CnnCommands.RunParams(out == null ? null : resolve.apply(out), p.flag(Options.NPY),
                 p.integer(Options.THREADS, 0, 1), p.number(Options.RESCALE, 1.0), p.flag(Options.BGR),
-                p.flag(Options.GREY), p.flag(Options.RESIZE));
+                p.flag(Options.GREY), p.flag(Options.RESIZE), labels == null ? null : resolve.apply(labels),
+                p.integer(Options.TOP, 0, 1));
     }
 
     static CnnCommands.BenchParams bench(Parsed p) {

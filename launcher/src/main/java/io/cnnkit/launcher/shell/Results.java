@@ -10,6 +10,7 @@ import io.cnnkit.engine.api.Summary;
 import io.cnnkit.engine.api.Tensor;
 import io.cnnkit.io.api.LoadReport;
 import io.cnnkit.io.api.StageStats;
+import io.cnnkit.io.api.TopClasses;
 import io.cnnkit.io.api.WeightFileInfo;
 import io.cnnkit.launcher.bench.Bench;
 
@@ -197,12 +198,13 @@ final class Results {
 
     /**
      * cnn:run: the stage table (with an INPUTS column for a graph model), then every model
-     * output in the model's output order, the model's warnings and the report's path.
+     * output in the model's output order, the top classes of each, the report's path and the
+     * model's warnings.
      */
     record Run(String model, Path image, List<Step> steps, Path report, long millis, boolean graph,
-            List<Output> outputs, List<String> warnings) {
+            List<Output> outputs, List<TopClasses> top, List<String> warnings) {
         Run(String model, Path image, List<Step> steps, Path report, long millis) {
-            this(model, image, steps, report, millis, false, List.of(), List.of());
+            this(model, image, steps, report, millis, false, List.of(), List.of(), List.of());
         }
 
         @Override
@@ -229,6 +231,11 @@ final class Results {
             }
             for (Output o : outputs) {
                 b.append(o).append('\n');
+            }
+            for (TopClasses t : top) {
+                for (String line : t.lines()) {
+                    b.append(line).append('\n');
+                }
             }
             b.append("report: ").append(report);
             return b.append(warningLines(warnings)).toString();

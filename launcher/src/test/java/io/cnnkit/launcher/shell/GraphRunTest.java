@@ -124,8 +124,13 @@ class GraphRunTest {
         // Then every output in the model's order: head1 has 128 values (statistics), head2 3 (listed).
         assertTrue(lines[7].matches("output head1 \\(1, 8, 8, 2\\): 128 values, min \\S+ max \\S+ mean \\S+"), lines[7]);
         assertTrue(lines[8].matches("output head2 \\(1, 3\\): \\[\\S+, \\S+, \\S+\\]"), lines[8]);
-        assertTrue(lines[9].startsWith("report: "), lines[9]);
-        assertEquals(10, lines.length, text);
+        // The top classes of head2 (a feature map like head1 has none unless asked for): raw scores, a dense.
+        assertEquals("top 3 of head2 (raw scores: the last layer is not a softmax or sigmoid):", lines[9]);
+        for (int r = 1; r <= 3; r++) {
+            assertTrue(lines[9 + r].matches(" {2}" + r + "\\. [0-2]  \\S+"), lines[9 + r]);
+        }
+        assertTrue(lines[13].startsWith("report: "), lines[13]);
+        assertEquals(14, lines.length, text);
         assertFalse(text.contains("warning:"), text);
         // The printed values are the model's: predictAll gives the same head2.
         Model m = gogo.commands.commands().model("two");
@@ -207,8 +212,12 @@ class GraphRunTest {
         assertTrue(lines[1].matches("\\s*#\\s+LAYER\\s+TYPE\\s+OUTPUT\\s+MIN\\s+MAX\\s+MEAN\\s+ZEROS"), lines[1]);
         assertTrue(lines[6].matches("\\s*4\\s+d1\\s+dense\\s+\\(1, 4\\)\\s+\\S+\\s+\\S+\\s+\\S+\\s+\\S+%"), lines[6]);
         assertTrue(lines[7].matches("output d1 \\(1, 4\\): \\[\\S+, \\S+, \\S+, \\S+\\]"), lines[7]);
-        assertTrue(lines[8].startsWith("report: "), lines[8]);
-        assertEquals(9, lines.length, out());
+        assertEquals("top 4 of d1 (raw scores: the last layer is not a softmax or sigmoid):", lines[8]);
+        for (int r = 1; r <= 4; r++) {
+            assertTrue(lines[8 + r].matches(" {2}" + r + "\\. [0-3]  \\S+"), lines[8 + r]);
+        }
+        assertTrue(lines[13].startsWith("report: "), lines[13]);
+        assertEquals(14, lines.length, out());
         assertFalse(Files.readString(dir.resolve("c").resolve("report.html")).contains("<svg"), "a chain's report as before");
     }
 
