@@ -5,7 +5,7 @@
  * ({@link io.cnnkit.io.api.KerasWeights}).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.cnnkit.io.api;
 
 import org.osgi.annotation.bundle.Export;

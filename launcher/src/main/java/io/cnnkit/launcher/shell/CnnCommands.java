@@ -28,6 +28,7 @@ import io.cnnkit.io.api.Images;
 import io.cnnkit.io.api.KerasWeights;
 import io.cnnkit.io.api.LoadOptions;
 import io.cnnkit.io.api.LoadReport;
+import io.cnnkit.io.api.PictureOptions;
 import io.cnnkit.io.api.Reports;
 import io.cnnkit.io.api.StageStats;
 import io.cnnkit.launcher.bench.Bench;
@@ -499,10 +500,27 @@ public final class CnnCommands implements AutoCloseable {
     }
 
     /**
+     * Options of {@link #filter}: the output picture (null: out/filter/IMAGE_KERNEL.png), and
+     * {@code clip}: the picture holds the filtered values clamped to 0..255 ({@code
+     * clamp(round(v))}, as image editors and OpenCV's imwrite save them) instead of min-max
+     * normalised to 0..255 (the default, as the walkthrough's pictures).
+     */
+    public record FilterParams(Path out, boolean clip) {
+        public static final FilterParams DEFAULT = new FilterParams(null, false);
+    }
+
+    /** {@link #filter(Path, String, FilterParams)} min-max normalised. */
+    public Results.Filtered filter(Path image, String kernel, Path out) {
+        return filter(image, kernel, new FilterParams(out, false));
+    }
+
+    /**
      * Applies a classic kernel channel by channel: a conv2d with filters = channels,
      * kernel_initializer = the kernel, padding same, no bias.
      */
-    public Results.Filtered filter(Path image, String kernel, Path out) {
+    public Results.Filtered filter(Path image, String kernel, FilterParams params) {
+        FilterParams p = params == null ? FilterParams.DEFAULT : params;
+        Path out = p.out();
         float[][] k = Initializers.kernel(kernel);
         if (k == null) {
             throw new CommandException("unknown kernel '" + kernel + "'",
@@ -513,8 +531,9 @@ public final class CnnCommands implements AutoCloseable {
         Tensor result = filter(img, kernel, k.length, k[0].length);
         Path target = out != null ? out : Path.of("out", "filter", stem(image) + "_" + kernel + ".png");
         mkdirs(target.toAbsolutePath().getParent());
-        Images.writePicture(result, target);
-        return new Results.Filtered(image, kernel, result.shapeString(), target);
+        Images.writePicture(result, target, p.clip() ? PictureOptions.DEFAULT.withRange(PictureOptions.Range.CLIP)
+                : PictureOptions.DEFAULT);
+        return new Results.Filtered(image, kernel, result.shapeString(), target, p.clip());
     }
 
     /** One conv2d filter pass on an (N, H, W, C) tensor. */

@@ -165,9 +165,12 @@ public final class ShellCommands {
     public Object filter(CommandSession session,
             @Descriptor("output picture (default out/filter/IMAGE_KERNEL.png)")
             @Parameter(names = "--out", absentValue = "") String out,
+            @Descriptor("clamp the filtered values to 0..255 as image editors do (default: min-max to 0..255)")
+            @Parameter(names = "--clip", presentValue = "true", absentValue = "false") boolean clip,
             @Descriptor("image file") String image,
             @Descriptor("kernel name") String kernel) {
-        return commands.filter(path(session, image), kernel, out.isEmpty() ? null : path(session, out));
+        return commands.filter(path(session, image), kernel,
+                new CnnCommands.FilterParams(out.isEmpty() ? null : path(session, out), clip));
     }
 
     @Descriptor("replay the walkthrough on the bundled photo (or --image) and write pictures and index.html")
