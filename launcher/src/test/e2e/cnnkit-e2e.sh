@@ -99,6 +99,15 @@ if [ -f "$IMG" ]; then
     if check filter 0 "$CNNKIT" filter "$IMG" laplacian --out "$TMP/lap.png"; then
         if [ -f "$TMP/lap.png" ]; then ok filter; else bad "filter: no picture"; fi
     fi
+    # --clip: the values clamped to 0..255, a different picture than min-max's
+    if check filter-clip 0 "$CNNKIT" filter "$IMG" sharpen --clip --out "$TMP/sharp-clip.png"; then
+        CLIP_OUT="$OUT"
+        if check filter-minmax 0 "$CNNKIT" filter "$IMG" sharpen --out "$TMP/sharp.png"; then
+            if [ -f "$TMP/sharp-clip.png" ] && grep -q "(clipped to 0..255)" <<<"$CLIP_OUT" \
+                    && grep -q "(min-max normalised)" <<<"$OUT" && ! cmp -s "$TMP/sharp-clip.png" "$TMP/sharp.png"
+            then ok filter-clip; else bad "filter-clip: $CLIP_OUT / $OUT"; fi
+        fi
+    fi
     if check weights-init 0 "$CNNKIT" weights init "$TMP/m.json" "$TMP/w.h5" --seed 3 \
             && check weights-show 0 "$CNNKIT" weights show "$TMP/w.h5"; then
         if grep -q "conv_1" <<<"$OUT" && grep -q "dens_1" <<<"$OUT"; then ok weights; else bad "weights show: $OUT"; fi
@@ -146,11 +155,11 @@ if check types-tanh 0 "$CNNKIT" types; then
     TANH_ID="$(echo "$OUT" | awk '$2 == "tanh" {gsub(/[^0-9]/, "", $NF); print $NF}')"
     printf 'stop %s\ncnn:types\n' "$TANH_ID" > "$TMP/stoptanh.gogo"
     if check stop-first-line 0 "$CNNKIT" script "$TMP/stoptanh.gogo"; then
-        if ! grep -q "^activation tanh " <<<"$OUT"; then ok stop-first-line
+        if ! grep -Eq "^activation +tanh " <<<"$OUT"; then ok stop-first-line
         else bad "stop-first-line: tanh still listed after 'stop $TANH_ID': $OUT"; fi
     fi
     if check after-stop 0 "$CNNKIT" types; then
-        if grep -Eq "^activation tanh +io.cnnkit.activations.tanh " <<<"$OUT"; then ok "after-stop (fresh cache)"
+        if grep -Eq "^activation +tanh +io.cnnkit.activations.tanh " <<<"$OUT"; then ok "after-stop (fresh cache)"
         else bad "after-stop: tanh missing in the next command: $OUT"; fi
     fi
 fi
@@ -191,7 +200,7 @@ TANH_JAR="$(ls "$ROOT"/launcher/target/repository/eclipse/io.cnnkit.activations.
     && "${JAVA_BIN}jar" cfm "$TMP/tanh-plugin.jar" META-INF/MANIFEST.MF OSGI-INF io)
 cp "$TMP/tanh-plugin.jar" "$PLUGIN"
 if check plugin-types 0 "$CNNKIT" types; then
-    if grep -Eq "^activation tanh +cnnkit.e2e.tanh " <<<"$OUT"; then ok plugin-types
+    if grep -Eq "^activation +tanh +cnnkit.e2e.tanh " <<<"$OUT"; then ok plugin-types
     else bad "plugin-types: the plug-in's tanh (ranking 200) does not serve ./cnnkit types: $(grep tanh <<<"$OUT")"; fi
 fi
 (cd "$TMP/plugin" && sed -i -e 's/^Bundle-SymbolicName: .*/Bundle-SymbolicName: cnnkit.e2e.broken/' \
@@ -199,12 +208,12 @@ fi
     && "${JAVA_BIN}jar" cfm "$TMP/broken-plugin.jar" META-INF/MANIFEST.MF OSGI-INF io)
 cp "$TMP/broken-plugin.jar" "$BROKEN"
 if check plugin-broken 0 "$CNNKIT" types; then
-    if grep -q "warning: plug-in $BROKEN .*cnnkit.e2e.nowhere" <<<"$ERR" && grep -Eq "^activation tanh +cnnkit.e2e.tanh " <<<"$OUT"
+    if grep -q "warning: plug-in $BROKEN .*cnnkit.e2e.nowhere" <<<"$ERR" && grep -Eq "^activation +tanh +cnnkit.e2e.tanh " <<<"$OUT"
     then ok plugin-broken; else bad "plugin-broken: expected a warning naming the missing package: $ERR"; fi
 fi
 rm -f "$PLUGIN" "$BROKEN"
 if check plugin-removed 0 "$CNNKIT" types; then
-    if grep -Eq "^activation tanh +io.cnnkit.activations.tanh " <<<"$OUT" && [ -z "$ERR" ]; then ok plugin-removed
+    if grep -Eq "^activation +tanh +io.cnnkit.activations.tanh " <<<"$OUT" && [ -z "$ERR" ]; then ok plugin-removed
     else bad "plugin-removed: the built-in tanh should serve again: $(grep tanh <<<"$OUT") $ERR"; fi
 fi
 # Two commands at once: each its own cache slot, both complete

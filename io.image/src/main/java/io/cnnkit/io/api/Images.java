@@ -47,7 +47,7 @@ public final class Images {
      * Writes a stage output as a picture (format by the file's extension: png, jpg, bmp,
      * gif) with {@link PictureOptions#DEFAULT}: min-max normalised over the whole tensor to
      * 0..255; 1 channel grey, 3 channels colour, other counts a labelled grid of per-channel
-     * maps, 1-D a bar chart.
+     * maps, 1-D a bar chart (or, over 800 values, a wrapped grid).
      */
     public static void writePicture(Tensor stage, Path file) {
         writePicture(stage, file, PictureOptions.DEFAULT);
@@ -57,9 +57,13 @@ public final class Images {
      * Writes a stage output as a picture. The tensor is one sample: (1, H, W, C) or (1, N).
      * A constant tensor gives mid-grey 128. For C other than 1 and 3 the maps are laid out
      * in a grid of ceil(sqrt(C)) columns, each labelled with its channel index. Vectors
-     * (1, N) become a bar chart from a zero line (up to 800 bars; longer vectors are drawn as
-     * 800 columns showing the largest and smallest value of their slice). Maps smaller than
-     * 32 pixels are enlarged by nearest neighbour unless {@link PictureOptions#scale()} says otherwise.
+     * (1, N) of up to 800 values become a bar chart from a zero line, one bar per value; longer
+     * vectors (a flatten of thousands of values) are wrapped row by row into a near-square grid
+     * of ceil(sqrt(N)) columns, one viridis cell per value (cells after the last value white).
+     * Maps smaller than 32 pixels are enlarged by nearest neighbour unless
+     * {@link PictureOptions#scale()} says otherwise. {@link PictureOptions#range()} replaces
+     * min-max by a fixed range ({@link PictureOptions.Range#CLIP}: 0..255 as is, clamped).
+     * {@link Reports#colourScale} describes the picture's colours.
      */
     public static void writePicture(Tensor stage, Path file, PictureOptions options) {
         Pictures.write(stage, file, options);

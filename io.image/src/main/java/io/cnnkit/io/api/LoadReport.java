@@ -23,13 +23,27 @@ public record LoadReport(String file, List<Entry> entries) {
         return entries.stream().filter(e -> e.status() == s).count();
     }
 
-    /** A plain-text table, one line per layer. */
+    /**
+     * A plain-text table, one line per layer: layer, status, detail; the first two columns as wide
+     * as their longest entry (so long Keras names keep the columns aligned), two spaces apart.
+     */
     public String format() {
+        int wLayer = 0;
+        int wStatus = 0;
+        for (Entry e : entries) {
+            wLayer = Math.max(wLayer, e.layer().length());
+            wStatus = Math.max(wStatus, status(e).length());
+        }
         StringBuilder b = new StringBuilder();
         for (Entry e : entries) {
-            b.append(String.format("%-24s %-16s %s%n", e.layer(), e.status().name().toLowerCase(java.util.Locale.ROOT),
-                    e.detail() == null ? "" : e.detail()));
+            String line = String.format("%-" + wLayer + "s  %-" + wStatus + "s  %s", e.layer(), status(e),
+                    e.detail() == null ? "" : e.detail());
+            b.append(line.stripTrailing()).append('\n');
         }
         return b.toString();
+    }
+
+    private static String status(Entry e) {
+        return e.status().name().toLowerCase(java.util.Locale.ROOT);
     }
 }

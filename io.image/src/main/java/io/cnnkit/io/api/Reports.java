@@ -8,6 +8,8 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 import io.cnnkit.engine.api.Stage;
 import io.cnnkit.engine.api.Summary;
+import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.io.image.ColourScale;
 import io.cnnkit.io.image.ReportWriter;
 
 /**
@@ -56,6 +58,22 @@ public final class Reports {
     public static Path writeTrace(String title, List<Stage> stages, Summary summary, Path dir, boolean npy,
             PictureOptions pictures, List<TopClasses> top) {
         return new ReportWriter().write(title, stages, summary, dir, npy, pictures, top);
+    }
+
+    /**
+     * The colour scale of the picture {@link Images#writePicture(Tensor, Path, PictureOptions)}
+     * draws of {@code stage} with {@code options}, as an HTML fragment with inline styles (no
+     * page CSS needed): the value at each end of its colours (the stage's finite min and max, or
+     * the options' range), a gradient of the colour map (three black-to-primary stripes for a
+     * 3-channel colour picture), and a note for per-map normalisation, fixed ranges and wrapped
+     * vectors. Empty for a bar chart, whose axis is labelled with the values. report.html shows it
+     * under every picture.
+     */
+    public static String colourScale(Tensor stage, PictureOptions options) {
+        if (options == null) {
+            throw new IllegalArgumentException("picture options are null; use PictureOptions.DEFAULT");
+        }
+        return ColourScale.html(stage, options);
     }
 
     /** Fills the folder {@link #writeFolder} then moves into place as a whole. */

@@ -14,7 +14,8 @@ import io.cnnkit.io.api.PictureOptions;
 
 /**
  * Stage outputs and kernels to pictures. Values become levels 0..255 by min-max
- * normalisation ({@code round((v - min) * 255 / (max - min))}); a constant map becomes
+ * normalisation ({@code round((v - min) * 255 / (max - min))}), or by the same formula over
+ * {@link PictureOptions#range()} with values outside clamped; a constant map becomes
  * mid-grey 128; NaN and -Infinity draw as 0, +Infinity as 255 (min and max come from the
  * finite values).
  */
@@ -25,7 +26,7 @@ public final class Pictures {
     public static final int LABEL = 14;
     /** Pixel size of label glyphs. */
     static final int FONT_PX = 2;
-    /** Bar chart plot area. */
+    /** Bar chart plot area; vectors of up to BAR_MAX_WIDTH values are bar charts, longer ones wrapped grids. */
     public static final int BAR_PLOT_HEIGHT = 200;
     public static final int BAR_MAX_WIDTH = 800;
     public static final int BAR_MARGIN = 8;
@@ -51,7 +52,10 @@ public final class Pictures {
         save(renderKernels(kernel, options), file, format);
     }
 
-    /** The picture of a stage: (1,H,W,1) grey/colour-mapped, (1,H,W,3) colour, (1,H,W,C) grid, (1,N) bars. */
+    /**
+     * The picture of a stage: (1,H,W,1) grey/colour-mapped, (1,H,W,3) colour, (1,H,W,C) grid, (1,N) bars
+     * for N up to {@value #BAR_MAX_WIDTH}, longer (1,N) wrapped into a near-square grid of cells.
+     */
     public static BufferedImage render(Tensor stage, PictureOptions options) {
         if (options == null) {
             throw new IllegalArgumentException("picture options are null; use PictureOptions.DEFAULT");
@@ -81,7 +85,7 @@ public final class Pictures {
                 throw new IllegalArgumentException("a picture shows one sample, got a batch of shape "
                         + stage.shapeString() + "; pass tensor.sample(n)");
             }
-            return bars(stage);
+            return s[1] <= BAR_MAX_WIDTH ? bars(stage) : wrapped(stage, options);
         }
         throw new IllegalArgumentException("cannot draw a tensor of shape " + stage.shapeString()
                 + ": pictures are made of (1, H, W, C) feature maps and (1, N) vectors");
@@ -121,6 +125,11 @@ public final class Pictures {
         return new double[] {lo, hi};
     }
 
+    /** The options' fixed range, else min and max over the finite elements (as {@link #range}). */
+    static double[] fixedOr(PictureOptions o, float[] d, int off, int count, int stride) {
+        return o.range() != null ? new double[] {o.range().lo(), o.range().hi()} : range(d, off, count, stride);
+    }
+
     /** Level 0..255 of v in [lo, hi]; constant (or no finite values) gives 128. */
     static int level(float v, double[] r) {
         if (Float.isNaN(v) || v == Float.NEGATIVE_INFINITY) {
@@ -146,7 +155,7 @@ public final class Pictures {
 
     private static BufferedImage single(Tensor t, int h, int w, PictureOptions o) {
         int sc = scaleFor(h, w, o);
-        double[] r = range(t.data(), t.offset(), h * w, 1);
+        double[] r = fixedOr(o, t.data(), t.offset(), h * w, 1);
         boolean grey = o.colormap() == PictureOptions.Colormap.GREY;
         BufferedImage img = new BufferedImage(w * sc, h * sc, grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
         float[] d = t.data();
@@ -185,7 +194,7 @@ public final class Pictures {
         int off = t.offset();
         double[][] r = new double[3][];
         for (int k = 0; k < 3; k++) {
-            r[k] = o.perChannel() ? range(d, off + k, h * w, 3) : range(d, off, h * w * 3, 1);
+            r[k] = o.range() == null && o.perChannel() ? range(d, off + k, h * w, 3) : fixedOr(o, d, off, h * w * 3, 1);
         }
         BufferedImage img = new BufferedImage(w * sc, h * sc, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < h; y++) {
@@ -229,9 +238,9 @@ public final class Pictures {
             gr.fillRect(0, 0, g[3], g[4]);
             float[] d = t.data();
             int off = t.offset();
-            double[] global = range(d, off, h * w * c, 1);
+            double[] global = fixedOr(o, d, off, h * w * c, 1);
             for (int k = 0; k < c; k++) {
-                double[] r = o.perChannel() ? range(d, off + k, h * w, c) : global;
+                double[] r = o.range() == null && o.perChannel() ? range(d, off + k, h * w, c) : global;
                 int[] at = tileOrigin(k, h, w, c, o);
                 gr.setColor(Color.BLACK);
                 PixelFont.draw(gr, Integer.toString(k), at[0], at[1] - LABEL + 2, FONT_PX);
@@ -253,25 +262,27 @@ public final class Pictures {
     public static final int BAR_MIN_PLOT = 144;
 
     /**
-     * Bar chart geometry for n values: {bar width (0 = aggregated columns), plot width, image width,
-     * image height}. Bars are 16 px wide, wider for fewer than 9 values (the plot is at least
+     * Bar chart geometry for n values (1 to {@value #BAR_MAX_WIDTH}): {bar width, plot width, image
+     * width, image height}. Bars are 16 px wide, wider for fewer than 9 values (the plot is at least
      * {@value #BAR_MIN_PLOT} px, so the last index's label sits under the last bar), narrower down
      * to 1 px for up to {@value #BAR_MAX_WIDTH} values.
      */
     public static int[] barGeometry(int n) {
-        int barW = n <= BAR_MAX_WIDTH ? Math.max(1, Math.min(Math.max(16, BAR_MIN_PLOT / n), BAR_MAX_WIDTH / n)) : 0;
-        int plotW = barW > 0 ? n * barW : BAR_MAX_WIDTH;
+        if (n < 1 || n > BAR_MAX_WIDTH) {
+            throw new IllegalArgumentException("bar charts hold 1 to " + BAR_MAX_WIDTH + " values, got " + n
+                    + "; longer vectors are wrapped (wrapGeometry)");
+        }
+        int barW = Math.max(1, Math.min(Math.max(16, BAR_MIN_PLOT / n), BAR_MAX_WIDTH / n));
+        int plotW = n * barW;
         int width = plotW + 2 * BAR_MARGIN;
         int height = BAR_PLOT_HEIGHT + 2 * BAR_TEXT;
         return new int[] {barW, plotW, width, height};
     }
 
     /**
-     * (1, N) as bars from a zero line: positive blue upwards, negative red downwards. Up to
-     * 800 values each get a bar; longer vectors are drawn as 800 columns, each showing the
-     * largest and the smallest value of its slice of units as bars from the zero line. The top and bottom labels are the values at the plot's
-     * edges (the largest and smallest value, widened to include 0), the right label the last
-     * unit index.
+     * (1, N) as bars from a zero line, one bar per value: positive blue upwards, negative red
+     * downwards. The top and bottom labels are the values at the plot's edges (the largest and
+     * smallest value, widened to include 0), the right label the last unit index.
      */
     private static BufferedImage bars(Tensor t) {
         int n = t.dim(1);
@@ -292,39 +303,18 @@ public final class Pictures {
         try {
             gr.setColor(new Color(BACKGROUND));
             gr.fillRect(0, 0, g[2], g[3]);
-            int columns = g[0] > 0 ? n : BAR_MAX_WIDTH;
-            for (int col = 0; col < columns; col++) {
-                double vmin;
-                double vmax;
-                int x;
-                int bw;
-                if (g[0] > 0) {
-                    float v = d[off + col];
-                    vmin = vmax = clampFinite(v, lo, hi);
-                    x = BAR_MARGIN + col * g[0];
-                    bw = g[0];
-                } else {
-                    int a = (int) ((long) col * n / BAR_MAX_WIDTH);
-                    int b = (int) ((long) (col + 1) * n / BAR_MAX_WIDTH);
-                    vmin = Double.POSITIVE_INFINITY;
-                    vmax = Double.NEGATIVE_INFINITY;
-                    for (int i = a; i < b; i++) {
-                        double v = clampFinite(d[off + i], lo, hi);
-                        vmin = Math.min(vmin, v);
-                        vmax = Math.max(vmax, v);
-                    }
-                    x = BAR_MARGIN + col;
-                    bw = 1;
-                }
-                if (vmax > 0) {
-                    int yTop = top + (int) Math.round((hi - vmax) * perUnit);
+            for (int col = 0; col < n; col++) {
+                double v = clampFinite(d[off + col], lo, hi);
+                int x = BAR_MARGIN + col * g[0];
+                if (v > 0) {
+                    int yTop = top + (int) Math.round((hi - v) * perUnit);
                     gr.setColor(new Color(POSITIVE));
-                    gr.fillRect(x, yTop, bw, Math.max(1, zeroY - yTop));
+                    gr.fillRect(x, yTop, g[0], Math.max(1, zeroY - yTop));
                 }
-                if (vmin < 0) {
-                    int yBottom = top + (int) Math.round((hi - vmin) * perUnit);
+                if (v < 0) {
+                    int yBottom = top + (int) Math.round((hi - v) * perUnit);
                     gr.setColor(new Color(NEGATIVE));
-                    gr.fillRect(x, zeroY, bw, Math.max(1, yBottom - zeroY));
+                    gr.fillRect(x, zeroY, g[0], Math.max(1, yBottom - zeroY));
                 }
             }
             gr.setColor(new Color(AXIS));
@@ -339,6 +329,50 @@ public final class Pictures {
                     FONT_PX);
         } finally {
             gr.dispose();
+        }
+        return img;
+    }
+
+    // ---- long vectors --------------------------------------------------------------------
+
+    /** Narrowest wrapped vector: cells are enlarged (at most 16 times) until the grid is this wide. */
+    public static final int WRAP_MIN_WIDTH = 256;
+
+    /**
+     * Geometry of a vector of n values wrapped row by row: {columns, rows, cell size, width,
+     * height}. ceil(sqrt(n)) columns, so the grid is near square; cells of the options' scale, or
+     * automatic: enlarged until the grid is at least {@value #WRAP_MIN_WIDTH} px wide.
+     */
+    public static int[] wrapGeometry(int n, PictureOptions o) {
+        int cols = gridColumns(n);
+        int rows = (n + cols - 1) / cols;
+        int cell = o.scale() > 0 ? o.scale() : Math.max(1, Math.min(16, (WRAP_MIN_WIDTH + cols - 1) / cols));
+        return new int[] {cols, rows, cell, cols * cell, rows * cell};
+    }
+
+    /**
+     * A (1, N) vector too long for bars, wrapped row by row: value i is the cell in row
+     * i / columns, column i % columns, coloured with viridis (min-max, or the options' range)
+     * whatever the options' colour map, so that the cells after the last value, left white, stand
+     * apart from any value. Thousands of values (a flatten) stay one cell each, where 800 bars
+     * would merge them.
+     */
+    private static BufferedImage wrapped(Tensor t, PictureOptions o) {
+        int n = t.dim(1);
+        int[] g = wrapGeometry(n, o);
+        BufferedImage img = new BufferedImage(g[3], g[4], BufferedImage.TYPE_INT_RGB);
+        Graphics2D gr = img.createGraphics();
+        try {
+            gr.setColor(new Color(BACKGROUND));
+            gr.fillRect(0, 0, g[3], g[4]);
+        } finally {
+            gr.dispose();
+        }
+        float[] d = t.data();
+        int off = t.offset();
+        double[] r = fixedOr(o, d, off, n, 1);
+        for (int i = 0; i < n; i++) {
+            fillRgb(img, (i % g[0]) * g[2], (i / g[0]) * g[2], g[2], Viridis.rgb(level(d[off + i], r)));
         }
         return img;
     }
@@ -403,7 +437,7 @@ public final class Pictures {
         int sc = g[1];
         float[] d = k.data();
         int off = k.offset();
-        double[] global = range(d, off, k.size(), 1);
+        double[] global = fixedOr(o, d, off, k.size(), 1);
         BufferedImage img = new BufferedImage(g[4], g[5], BufferedImage.TYPE_INT_RGB);
         Graphics2D gr = img.createGraphics();
         try {
@@ -419,7 +453,7 @@ public final class Pictures {
                 PixelFont.draw(gr, Integer.toString(f), PAD, row[1], FONT_PX);
                 double[][] ranges = new double[in][];
                 for (int c = 0; c < in; c++) {
-                    ranges[c] = o.perChannel() ? tileRange(d, off, kh, kw, in, out, c, f) : global;
+                    ranges[c] = o.range() == null && o.perChannel() ? tileRange(d, off, kh, kw, in, out, c, f) : global;
                     int[] at = kernelTileOrigin(f, c, g);
                     for (int y = 0; y < kh; y++) {
                         for (int x = 0; x < kw; x++) {

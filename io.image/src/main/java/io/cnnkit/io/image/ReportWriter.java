@@ -190,7 +190,7 @@ public final class ReportWriter {
                 readers = readBy.get(i).isEmpty() ? "&ndash; <span class=\"dim\">(nothing reads it: a model output, "
                         + "or a branch no output uses)</span>" : links(readBy.get(i), stages);
             }
-            body.append(section(s, stem, rows.get(s.name()), npy, size, inputs, readers));
+            body.append(section(s, stem, rows.get(s.name()), npy, size, inputs, readers, pictures));
         }
         String svg = graph ? graphSvg(stages, reads) : null;
         String html = page(title, topClasses(top), summary, svg, body.toString());
@@ -286,7 +286,7 @@ public final class ReportWriter {
     }
 
     private static String section(Stage s, String stem, Summary.Row row, boolean npy, int[] size, String inputs,
-            String readers) {
+            String readers, PictureOptions pictures) {
         // Small pictures are shown enlarged by a whole factor (pixelated) so maps stay readable.
         int zoom = Math.max(1, Math.min(4, 320 / Math.max(1, size[0])));
         StageStats st = StageStats.of(s.output());
@@ -322,6 +322,7 @@ public final class ReportWriter {
         b.append("<a href=\"").append(esc(stem)).append(".png\"><img src=\"").append(esc(stem))
                 .append(".png\" width=\"").append(size[0] * zoom).append("\" height=\"").append(size[1] * zoom)
                 .append("\" alt=\"").append(esc(s.name())).append(" output\"></a>\n");
+        b.append(ColourScale.html(s.output(), pictures)).append('\n');
         b.append("</section>\n");
         return b.toString();
     }
@@ -394,8 +395,10 @@ public final class ReportWriter {
         }
         b.append(body);
         b.append("<footer><p class=\"dim\">Pictures: min-max normalised to 0..255 over the whole stage "
-                + "(constant stages are mid-grey); 1 channel grey, 3 channels colour, other counts one map per "
-                + "channel, vectors as bars. Written by cnnkit.</p></footer>\n</body>\n</html>\n");
+                + "(constant stages are mid-grey), the colour scale under each picture; 1 channel grey, 3 channels "
+                + "colour, other counts one map per channel, vectors of up to 800 values as bars, longer ones wrapped "
+                + "row by row into a near-square grid of viridis cells. Written by cnnkit.</p></footer>\n"
+                + "</body>\n</html>\n");
         return b.toString();
     }
 

@@ -194,17 +194,77 @@ class PicturesTest {
     }
 
     @Test
-    void longVectorsAreAggregatedInto800Columns() throws IOException {
-        Tensor t = Tensor.zeros(1, 5000);
-        for (int i = 0; i < 5000; i++) {
-            t.data()[i] = i - 2500;
+    void longVectorsAreWrappedIntoANearSquareGridOneCellPerValue() throws IOException {
+        // the demo's flatten: 44 x 44 x 3 = 5808 values -> 77 columns, 76 rows
+        int n = 5808;
+        Tensor t = Tensor.zeros(1, n);
+        for (int i = 0; i < n; i++) {
+            t.data()[i] = (i * 37 % 101) - 50; // -50 .. 50, so the levels are min-max exact
         }
         BufferedImage img = written(t, "long.png", PictureOptions.DEFAULT);
-        assertEquals(800 + 2 * Pictures.BAR_MARGIN, img.getWidth());
-        // Last column holds the maximum: bar up to the top.
-        assertEquals(Pictures.POSITIVE, img.getRGB(Pictures.BAR_MARGIN + 799, Pictures.BAR_TEXT) & 0xffffff);
-        // First column holds the minimum: negative bar down to the bottom.
-        assertEquals(Pictures.NEGATIVE, img.getRGB(Pictures.BAR_MARGIN, Pictures.BAR_TEXT + Pictures.BAR_PLOT_HEIGHT - 1) & 0xffffff);
+        int cols = (int) Math.ceil(Math.sqrt(n));
+        int rows = (n + cols - 1) / cols;
+        int cell = (int) Math.ceil((double) Pictures.WRAP_MIN_WIDTH / cols);
+        assertEquals(77, cols);
+        assertEquals(cols * cell, img.getWidth());
+        assertEquals(rows * cell, img.getHeight());
+        for (int i : new int[] {0, 1, 76, 77, 1000, n - 1}) {
+            int level = (int) Math.round((t.data()[i] + 50) * 255.0 / 100);
+            int x = (i % cols) * cell + cell - 1;
+            int y = (i / cols) * cell + cell - 1;
+            assertEquals(Viridis.rgb(level), img.getRGB(x, y) & 0xffffff, "value " + i);
+        }
+        // the cells after the last value are white, a colour viridis never takes
+        assertEquals(0xffffff, img.getRGB(img.getWidth() - 1, img.getHeight() - 1) & 0xffffff);
+        // 800 values are still bars; 801 wrap
+        assertEquals(800 + 2 * Pictures.BAR_MARGIN, written(Tensor.zeros(1, 800), "b800.png", PictureOptions.DEFAULT)
+                .getWidth());
+        assertEquals(29 * 9, written(Tensor.zeros(1, 801), "w801.png", PictureOptions.DEFAULT).getWidth());
+        assertThrows(IllegalArgumentException.class, () -> Pictures.barGeometry(801));
+    }
+
+    @Test
+    void aFixedRangeClampsInsteadOfNormalising() throws IOException {
+        Tensor t = Tensor.wrap(new float[] {-40.6f, 0.4f, 0.5f, 127.49f, 254.5f, 300f, Float.NaN, Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY}, 1, 3, 3, 1);
+        BufferedImage img = written(t, "clip.png", PictureOptions.DEFAULT.withScale(1)
+                .withRange(PictureOptions.Range.CLIP));
+        int[] want = {0, 0, 1, 127, 255, 255, 0, 255, 0}; // clamp(round(v)), NaN 0
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], img.getRaster().getSample(i % 3, i / 3, 0), "value " + t.data()[i]);
+        }
+        // a range other than 0..255: lo -> 0, hi -> 255, also for 3 channels and grids
+        Tensor c = Tensor.wrap(new float[] {-1, 0, 1, 2, 3, 4}, 1, 1, 2, 3);
+        BufferedImage ci = written(c, "range.png", PictureOptions.DEFAULT.withScale(1)
+                .withRange(new PictureOptions.Range(0, 2)));
+        assertEquals(0x000080, ci.getRGB(0, 0) & 0xffffff);
+        assertEquals(0xffffff, ci.getRGB(1, 0) & 0xffffff);
+        assertThrows(IllegalArgumentException.class, () -> new PictureOptions.Range(1, 1));
+        assertThrows(IllegalArgumentException.class, () -> new PictureOptions.Range(0, Double.NaN));
+    }
+
+    @Test
+    void theColourScaleNamesTheValuesAtBothEnds() {
+        Tensor t = ramp(1, 4, 4, 1); // -3.5 .. 0.25
+        String grey = ColourScale.html(t, PictureOptions.DEFAULT);
+        assertTrue(grey.contains("<span>-3.5</span>") && grey.contains("<span>0.25</span>"), grey);
+        assertTrue(grey.contains("linear-gradient(to right,#000,#fff)"), grey);
+        String viridis = ColourScale.html(t, PictureOptions.DEFAULT.withColormap(PictureOptions.Colormap.VIRIDIS));
+        assertTrue(viridis.contains("#440154 0.00%") && viridis.contains("#fde725 100.00%"), viridis);
+        String clip = ColourScale.html(t, PictureOptions.DEFAULT.withRange(PictureOptions.Range.CLIP));
+        // ramp -3.5 .. 0.25 step 0.25: the 14 negative values of 16 lie outside 0..255
+        assertTrue(clip.contains("<span>0</span>") && clip.contains("<span>255</span>")
+                && clip.contains("87.5% of the values outside 0..255"), clip);
+        assertTrue(!ColourScale.html(t, PictureOptions.DEFAULT.withRange(new PictureOptions.Range(-4, 1)))
+                .contains("outside"), "no note when every value lies inside the range");
+        String rgb = ColourScale.html(ramp(1, 2, 2, 3), PictureOptions.DEFAULT);
+        assertTrue(rgb.contains("red, green, blue") && rgb.contains("#000,#f00"), rgb);
+        assertTrue(ColourScale.html(ramp(1, 2, 2, 8), PictureOptions.DEFAULT.withPerChannel(true))
+                .contains("its own min"));
+        assertTrue(ColourScale.html(Tensor.zeros(1, 3, 3, 1), PictureOptions.DEFAULT).contains("constant: 0"));
+        String wrapped = ColourScale.html(ramp(1, 5808), PictureOptions.DEFAULT);
+        assertTrue(wrapped.contains("5,808 values row by row, 77 per row") && wrapped.contains("#440154"), wrapped);
+        assertEquals("", ColourScale.html(ramp(1, 10), PictureOptions.DEFAULT), "bars carry their values on the axis");
     }
 
     @Test

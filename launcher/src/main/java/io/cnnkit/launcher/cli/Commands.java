@@ -81,7 +81,7 @@ public final class Commands {
             "layers, output shapes and parameter counts, as Keras's model.summary()", "");
     public static final CommandSpec TYPES_CLI = cli("types", List.of(), List.of(),
             "list the layer types, activations and kernel backends present, with their bundles", "");
-    public static final CommandSpec FILTER_CLI = cli("filter", List.of(IMAGE_FILE, KERNEL), List.of(OUT_FILE),
+    public static final CommandSpec FILTER_CLI = cli("filter", List.of(IMAGE_FILE, KERNEL), List.of(OUT_FILE, Options.CLIP),
             "filter an image channel by channel with a classic kernel", "");
     public static final CommandSpec WEIGHTS_INIT = cli("weights init", List.of(MODEL, new Arg("FILE",
             "the Keras HDF5 file to write")), List.of(SEED), "save a model's initial weights (Keras HDF5)", "");
@@ -123,7 +123,7 @@ public final class Commands {
             List.of(BY_NAME, BY_ORDER, SKIP_MISMATCH), "load Keras HDF5 weights into a model", "");
     public static final CommandSpec WEIGHTS_SHOW = shell("weights show", List.of(WEIGHTS_FILE), List.of(),
             "list a Keras HDF5 file's layers and weights", "");
-    public static final CommandSpec FILTER = shell("filter", List.of(IMAGE_FILE, KERNEL), List.of(OUT_FILE),
+    public static final CommandSpec FILTER = shell("filter", List.of(IMAGE_FILE, KERNEL), List.of(OUT_FILE, Options.CLIP),
             "filter an image channel by channel with a classic kernel", "");
     public static final CommandSpec DEMO_SHELL = shell("demo", List.of(), List.of(IMAGE, DEMO_OUT),
             "replay the walkthrough and write pictures and index.html", "");

@@ -43,6 +43,8 @@ public final class Options {
 
     // filter, demo
     public static final Opt OUT_FILE = new Opt("--out", "FILE", "output picture (default out/filter/IMAGE_KERNEL.png)");
+    public static final Opt CLIP = new Opt("--clip", null,
+            "clamp the filtered values to 0..255 as image editors do (default: min-max to 0..255)");
     public static final Opt IMAGE = new Opt("--image", "FILE", "image instead of the bundled photo");
     public static final Opt DEMO_OUT = new Opt("--out", "DIR", "output folder (default out/demo)");
 

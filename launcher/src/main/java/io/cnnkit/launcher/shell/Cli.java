@@ -79,8 +79,7 @@ final class Cli {
         } else if (spec == Commands.TYPES_CLI) {
             return shell.typesWithBackends();
         } else if (spec == Commands.FILTER_CLI) {
-            String o = p.path(Options.OUT_FILE);
-            return commands.filter(resolve.apply(p.arg(0)), p.arg(1), o == null ? null : resolve.apply(o));
+            return commands.filter(resolve.apply(p.arg(0)), p.arg(1), Params.filter(p, resolve));
         } else if (spec == Commands.WEIGHTS_INIT) {
             String name = modelName(p.arg(0));
             Params.load(commands, p, name, p.arg(0), resolve);

@@ -522,10 +522,22 @@ public final class CnnCommands implements AutoCloseable {
     }
 
     /**
+     * Options of {@link #filter}: the output picture (null: out/filter/IMAGE_KERNEL.png), and
+     * {@code clip}: the picture holds the filtered values clamped to 0..255 ({@code
+     * clamp(round(v))}, as image editors and OpenCV's imwrite save them) instead of min-max
+     * normalised to 0..255 (the default, as the walkthrough's pictures).
+     */
+    public record FilterParams(Path out, boolean clip) {
+        public static final FilterParams DEFAULT = new FilterParams(null, false);
+    }
+
+    /**
      * Applies a classic kernel channel by channel: a conv2d with filters = channels,
      * kernel_initializer = the kernel, padding same, no bias.
      */
-    public Results.Filtered filter(Path image, String kernel, Path out) {
+    public Results.Filtered filter(Path image, String kernel, FilterParams params) {
+        FilterParams p = params == null ? FilterParams.DEFAULT : params;
+        Path out = p.out();
         float[][] k = Initializers.kernel(kernel);
         if (k == null) {
             String near = DidYouMean.closest(kernel, Initializers.kernelNames());
@@ -538,8 +550,9 @@ public final class CnnCommands implements AutoCloseable {
         Tensor result = filter(img, kernel, k.length, k[0].length);
         Path target = out != null ? out : Path.of("out", "filter", stem(image) + "_" + kernel + ".png");
         mkdirs(target.toAbsolutePath().getParent());
-        Images.writePicture(result, target);
-        return new Results.Filtered(image, kernel, result.shapeString(), target);
+        Images.writePicture(result, target, p.clip() ? PictureOptions.DEFAULT.withRange(PictureOptions.Range.CLIP)
+                : PictureOptions.DEFAULT);
+        return new Results.Filtered(image, kernel, result.shapeString(), target, p.clip());
     }
 
     /** One conv2d filter pass on an (N, H, W, C) tensor. */

@@ -2,7 +2,6 @@ package io.cnnkit.launcher.shell;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -27,6 +26,7 @@ import io.cnnkit.io.api.Images;
 import io.cnnkit.io.api.KerasWeights;
 import io.cnnkit.io.api.LoadOptions;
 import io.cnnkit.io.api.LoadReport;
+import io.cnnkit.io.api.PictureOptions;
 import io.cnnkit.io.api.Reports;
 
 /**
@@ -43,10 +43,13 @@ final class Demo {
     static final long SEED = 2017L;
     private static final List<String> NEEDED_TYPES = List.of("conv2d", "max_pooling2d", "activation", "flatten", "dense");
     private static final List<String> NEEDED_ACTIVATIONS = List.of("relu", "sigmoid", "tanh");
+    /** Single maps (per-filter maps, kernels) in viridis: they stand apart from the colour pictures. */
+    private static final PictureOptions VIRIDIS = PictureOptions.DEFAULT.withColormap(PictureOptions.Colormap.VIRIDIS);
 
     private final CnnCommands commands;
     private final Engine engine;
     private final List<Results.DemoStep> steps = new ArrayList<>();
+    private final List<DemoPage.Row> rows = new ArrayList<>();
     private final List<String> traces = new ArrayList<>();
     private int stepNo;
     private int stepCount;
@@ -75,7 +78,7 @@ final class Demo {
         List<Results.DemoStep> placed = new ArrayList<>();
         for (Results.DemoStep s : steps) {
             placed.add(new Results.DemoStep(s.section(), s.title(), s.shape(),
-                    target.resolve(work[0].relativize(s.picture())), s.extra()));
+                    target.resolve(work[0].relativize(s.picture()))));
         }
         return new Results.DemoRun(target, placed, (System.nanoTime() - t0) / 1_000_000);
     }
@@ -90,14 +93,29 @@ final class Demo {
         if (!inPicture.toAbsolutePath().equals(input.toAbsolutePath())) {
             Images.writePicture(img, inPicture);
         }
+        DemoPage.Figure inputFigure = figure(out, inPicture, img, PictureOptions.DEFAULT, "input");
 
-        // 1. Sharpening: a 3x3 sharpen, the finer 5x5 one, and the Laplacian edge kernel.
+        // 1. Sharpening: a 3x3 sharpen, the finer 5x5 one, and the Laplacian edge kernel; each as
+        //    numbers and picture, the filtered photo min-max normalised and clipped to 0..255.
         for (String k : List.of("sharpen", "sharpen5", "laplacian")) {
             float[][] kernel = Initializers.kernel(k);
-            progress("kernel " + k + " " + kernel.length + "x" + kernel[0].length);
+            String size = kernel.length + "x" + kernel[0].length;
+            progress("kernel " + k + " " + size);
             Tensor t = commands.filter(img, k, kernel.length, kernel[0].length);
-            picture("kernels", k + " (" + kernel.length + "x" + kernel[0].length + ")", t,
-                    out.resolve("kernels").resolve(k + ".png"));
+            Path dir = out.resolve("kernels");
+            Tensor asMap = Tensor.zeros(1, kernel.length, kernel[0].length, 1);
+            for (int y = 0; y < kernel.length; y++) {
+                for (int x = 0; x < kernel[0].length; x++) {
+                    asMap.set(kernel[y][x], 0, y, x, 0);
+                }
+            }
+            List<DemoPage.Figure> figures = List.of(
+                    new DemoPage.Figure(null, false, "the kernel", DemoPage.matrix(kernel)),
+                    figure(out, dir.resolve(k + "_kernel.png"), asMap, VIRIDIS, "the kernel as a picture"),
+                    figure(out, dir.resolve(k + ".png"), t, PictureOptions.DEFAULT, "filtered, min-max to 0..255"),
+                    figure(out, dir.resolve(k + "_clip.png"), t, PictureOptions.DEFAULT.withRange(
+                            PictureOptions.Range.CLIP), "filtered, clipped to 0..255"));
+            step("kernels", k + " (" + size + ")", t, dir.resolve(k + ".png"), figures, "");
         }
 
         // 2. The seed model: weights saved once, loaded by name into each truncated model.
@@ -109,20 +127,21 @@ final class Demo {
             KerasWeights.save(full, seedFile);
             fullSummary = full.summary();
         }
+        List<Long> loadedCounts = new ArrayList<>();
         for (int n = 1; n <= seed.layers().size(); n++) {
             ModelDescription d = seed.prefix(n).withName("walkthrough_" + n);
             LayerSpec last = d.layers().get(n - 1);
             progress("truncated model " + n + "/" + seed.layers().size() + ": up to " + last.name());
             try (Model m = engine.build(d)) {
                 LoadReport r = KerasWeights.load(m, seedFile, LoadOptions.BY_NAME);
-                long loaded = r.count(LoadReport.Status.LOADED);
+                loadedCounts.add(r.count(LoadReport.Status.LOADED));
                 List<Stage> stages = m.trace(img);
                 Tensor o = stages.get(stages.size() - 1).output();
-                Map<String, String> extra = new LinkedHashMap<>();
-                extra.put("weights loaded by name", loaded + " layer(s)");
-                steps.add(new Results.DemoStep("forward", String.format("%02d + %s (%s)", n, last.name(), last.type()),
-                        o.shapeString(), write(o, out.resolve("forward").resolve(String.format("%02d_%s.png", n,
-                                last.name()))), extra));
+                Map<String, Tensor> w = m.weights().get(last.name());
+                Tensor kernel = last.type().equals("conv2d") && w != null ? w.get("kernel") : null;
+                Path file = out.resolve("forward").resolve(String.format("%02d_%s.png", n, last.name()));
+                stagePictures(out, "forward", String.format("%02d + %s (%s)", n, last.name(), last.type()), o, file,
+                        kernel, w == null ? null : w.get("bias"));
                 if (n == seed.layers().size()) {
                     trace(out, "trace_relu", "walkthrough model (relu)", stages, m.summary());
                 }
@@ -137,8 +156,8 @@ final class Demo {
                 List<Stage> stages = m.trace(img);
                 for (Stage s : stages) {
                     if (s.type().equals("activation")) {
-                        picture("activations", s.name() + " " + act, s.output(), out.resolve("activations")
-                                .resolve(act + "_" + s.name() + ".png"));
+                        stagePictures(out, "activations", s.name() + " " + act, s.output(), out.resolve("activations")
+                                .resolve(act + "_" + s.name() + ".png"), null, null);
                     }
                 }
                 trace(out, "trace_" + act, "walkthrough model with " + act, stages, m.summary());
@@ -146,6 +165,7 @@ final class Demo {
         }
 
         // 3. Kernel sizes: 3 filters of 3x3, 2x2 and 24x24 with every weight 0.12.
+        List<DemoPage.Figure> sizes = new ArrayList<>();
         for (int k : new int[] {3, 2, 24}) {
             progress("kernel size " + k + "x" + k + ", every weight 0.12");
             Map<String, Object> p = new LinkedHashMap<>();
@@ -155,13 +175,28 @@ final class Demo {
             ModelDescription d = new ModelDescription("kernel_" + k, shape,
                     List.of(new LayerSpec(1, "conv2d", "conv_" + k + "x" + k, p)), SEED);
             try (Model m = engine.build(d)) {
-                picture("kernel sizes", k + "x" + k + " kernel, weights 0.12", m.predict(img),
-                        out.resolve("kernel_sizes").resolve(k + "x" + k + ".png"));
+                Tensor o = m.predict(img);
+                Path file = out.resolve("kernel_sizes").resolve(k + "x" + k + ".png");
+                DemoPage.Figure f = figure(out, file, o, PictureOptions.DEFAULT, k + "x" + k + " kernel " + o.shapeString());
+                sizes.add(f);
+                steps.add(new Results.DemoStep("kernel sizes", k + "x" + k + " kernel, weights 0.12", o.shapeString(),
+                        file));
             }
         }
+        rows.add(new DemoPage.Row("kernel sizes", "3 filters of 3x3, 2x2 and 24x24, every weight 0.12",
+                "on the input " + img.shapeString(), sizes, ""));
 
-        writeIndex(out, image != null ? image.toString() : input.getFileName() + " (bundled)", img.shapeString(),
-                fullSummary);
+        DemoPage.write(out, image != null ? image.toString() : input.getFileName() + " (bundled)", img.shapeString(),
+                inputFigure, weightsNote(seedFile, loadedCounts), fullSummary, rows, traces);
+    }
+
+    /** The one sentence on the weights: saved once, loaded by name, and how many layers each model took. */
+    private static String weightsNote(Path seedFile, List<Long> loaded) {
+        long min = loaded.stream().mapToLong(Long::longValue).min().orElse(0);
+        long max = loaded.stream().mapToLong(Long::longValue).max().orElse(0);
+        return "The seed model's initial weights were saved once to " + seedFile.getFileName() + " and loaded by layer "
+                + "name into each of the " + loaded.size() + " truncated models (" + min + " to " + max
+                + " weighted layers each), as the walkthrough does with load_weights(by_name=True).";
     }
 
     /**
@@ -230,70 +265,80 @@ final class Demo {
         commands.progress().flush();
     }
 
-    private static Path write(Tensor t, Path file) {
+    /** Writes the picture of {@code t} and returns its figure: caption, and colour scale under it. */
+    private static DemoPage.Figure figure(Path out, Path file, Tensor t, PictureOptions o, String caption) {
         CnnCommands.mkdirs(file.getParent());
-        Images.writePicture(t, file);
-        return file;
+        Images.writePicture(t, file, o);
+        int[] size = Images.size(file);
+        return new DemoPage.Figure(out.relativize(file).toString().replace('\\', '/'),
+                Math.max(size[0], size[1]) < DemoPage.DISPLAY, caption, Reports.colourScale(t, o));
     }
 
-    private void picture(String section, String title, Tensor t, Path file) {
-        steps.add(new Results.DemoStep(section, title, t.shapeString(), write(t, file), Map.of()));
+    /**
+     * A stage's row: its picture, and for 3 channels the map of each filter on its own (viridis,
+     * on the colour picture's scale: the stage's finite min and max), each with its kernel
+     * matrices when given.
+     */
+    private void stagePictures(Path out, String section, String title, Tensor t, Path file, Tensor kernel,
+            Tensor bias) {
+        boolean maps = t.rank() == 4 && t.dim(3) == 3;
+        List<DemoPage.Figure> figures = new ArrayList<>();
+        figures.add(figure(out, file, t, PictureOptions.DEFAULT, maps ? "the 3 filters in colour"
+                : t.rank() == 2 ? "the values" : "the stage"));
+        String aside = "";
+        if (maps) {
+            double[] r = finiteRange(t);
+            PictureOptions o = r[1] > r[0] ? VIRIDIS.withRange(new PictureOptions.Range(r[0], r[1])) : VIRIDIS;
+            String stem = CnnCommands.stem(file);
+            Tensor one = null;
+            for (int c = 0; c < 3; c++) {
+                one = channel(t, c);
+                DemoPage.Figure f = figure(out, file.resolveSibling(stem + "_filter" + c + ".png"), one, o,
+                        "filter " + c);
+                figures.add(new DemoPage.Figure(f.src(), f.up(), f.caption(),
+                        kernel == null ? "" : DemoPage.filterKernel(kernel, bias, c)));
+            }
+            aside = "filter maps, one scale for the three:" + Reports.colourScale(one, o);
+        }
+        steps.add(new Results.DemoStep(section, title, t.shapeString(), file));
+        rows.add(new DemoPage.Row(section, title, t.shapeString(), figures, aside));
+    }
+
+    private void step(String section, String title, Tensor t, Path picture, List<DemoPage.Figure> figures,
+            String aside) {
+        steps.add(new Results.DemoStep(section, title, t.shapeString(), picture));
+        rows.add(new DemoPage.Row(section, title, t.shapeString(), figures, aside));
+    }
+
+    /** Channel c of a (1, H, W, C) tensor as (1, H, W, 1). */
+    static Tensor channel(Tensor t, int c) {
+        int h = t.dim(1);
+        int w = t.dim(2);
+        int channels = t.dim(3);
+        Tensor one = Tensor.zeros(1, h, w, 1);
+        float[] d = t.data();
+        for (int i = 0; i < h * w; i++) {
+            one.data()[i] = d[t.offset() + i * channels + c];
+        }
+        return one;
+    }
+
+    /** Min and max over the finite values (as the pictures' min-max). */
+    static double[] finiteRange(Tensor t) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < t.size(); i++) {
+            float v = t.data()[t.offset() + i];
+            if (Float.isFinite(v)) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
+            }
+        }
+        return new double[] {lo, hi};
     }
 
     private void trace(Path out, String dir, String title, List<Stage> stages, Summary summary) {
         Reports.writeTrace(title, stages, summary, out.resolve(dir), false);
         traces.add(dir);
-    }
-
-    private void writeIndex(Path out, String input, String inputShape, Summary summary) {
-        StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>cnnkit demo</title>\n<style>")
-                .append("body{font-family:sans-serif;margin:2em}figure{display:inline-block;margin:.5em;")
-                .append("vertical-align:top}img{max-width:300px;image-rendering:pixelated;border:1px solid #ccc}")
-                .append("figcaption{font-size:.85em}</style></head><body>\n")
-                .append("<h1>cnnkit: the walkthrough replayed</h1>\n<p>Input: <code>").append(esc(input))
-                .append("</code> ").append(inputShape).append("</p>\n<figure><img src=\"input.png\"></figure>\n");
-        String section = null;
-        for (Results.DemoStep s : steps) {
-            if (!s.section().equals(section)) {
-                section = s.section();
-                h.append("<h2>").append(esc(heading(section))).append("</h2>\n");
-                if (section.equals("forward")) {
-                    h.append("<p>Initial weights saved once to <a href=\"seed.h5\">seed.h5</a> and loaded by layer ")
-                            .append("name into each truncated model; every picture is min-max normalised.</p>\n<pre>")
-                            .append(esc(summary.format())).append("</pre>\n");
-                }
-            }
-            h.append("<figure><img src=\"").append(esc(out.relativize(s.picture()).toString().replace('\\', '/')))
-                    .append("\"><figcaption>").append(esc(s.title())).append("<br>").append(s.shape());
-            s.extra().forEach((k, v) -> h.append("<br>").append(esc(k)).append(": ").append(esc(v)));
-            h.append("</figcaption></figure>\n");
-        }
-        h.append("<h2>Stage-by-stage reports</h2>\n<ul>\n");
-        for (String t : traces) {
-            h.append("<li><a href=\"").append(t).append("/report.html\">").append(t).append("</a></li>\n");
-        }
-        h.append("</ul>\n</body></html>\n");
-        try {
-            Files.writeString(out.resolve("index.html"), h, StandardCharsets.UTF_8);
-            Files.writeString(out.resolve("report.html"), "<!DOCTYPE html><meta http-equiv=\"refresh\" "
-                    + "content=\"0; url=index.html\"><a href=\"index.html\">cnnkit demo</a>\n", StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new CnnIoException("cannot write " + out.resolve("index.html") + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String heading(String section) {
-        return switch (section) {
-            case "kernels" -> "1. Convolution kernels: sharpen 3x3, sharpen 5x5, Laplacian";
-            case "forward" -> "2. Forward propagation, one layer more each time";
-            case "activations" -> "3. The same with sigmoid and tanh";
-            case "kernel sizes" -> "4. Kernel size: 3x3, 2x2, 24x24, every weight 0.12";
-            default -> section;
-        };
-    }
-
-    private static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

@@ -40,6 +40,11 @@ final class Params {
                 p.integer(Options.TOP, 0, 1));
     }
 
+    static CnnCommands.FilterParams filter(Parsed p, Function<String, Path> resolve) {
+        String out = p.path(Options.OUT_FILE);
+        return new CnnCommands.FilterParams(out == null ? null : resolve.apply(out), p.flag(Options.CLIP));
+    }
+
     static CnnCommands.BenchParams bench(Parsed p) {
         CnnCommands.BenchParams d = CnnCommands.BenchParams.DEFAULT;
         return new CnnCommands.BenchParams(p.integer(Options.BATCH, 0, 1), p.integer(Options.THREADS, 0, 1),

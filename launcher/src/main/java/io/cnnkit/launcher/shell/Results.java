@@ -3,7 +3,6 @@ package io.cnnkit.launcher.shell;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Summary;
@@ -29,15 +28,11 @@ final class Results {
             if (rows.isEmpty()) {
                 return "no layer types or activations present (start the cnnkit layer bundles)";
             }
-            int w = "NAME".length();
+            TextTable t = new TextTable().left("KIND").left("NAME").left("PROVIDER");
             for (Provider p : rows) {
-                w = Math.max(w, p.name().length());
+                t.row(p.kind(), p.name(), p.origin());
             }
-            StringBuilder b = new StringBuilder(String.format("%-10s %-" + w + "s  %s%n", "KIND", "NAME", "PROVIDER"));
-            for (Provider p : rows) {
-                b.append(String.format("%-10s %-" + w + "s  %s%n", p.kind(), p.name(), p.origin()));
-            }
-            return b.toString().stripTrailing();
+            return t.format();
         }
     }
 
@@ -114,18 +109,22 @@ final class Results {
             if (models.isEmpty()) {
                 return "no models loaded (cnn:load NAME MODEL)";
             }
-            StringBuilder b = new StringBuilder();
+            TextTable t = new TextTable().left("NAME").left("STATE").noHeader();
             for (ModelState m : models) {
-                b.append(m).append('\n');
+                t.row(m.name(), m.state());
             }
-            return b.toString().stripTrailing();
+            return t.format();
         }
     }
 
     record ModelState(String name, boolean ready, String reason, int layers) {
+        String state() {
+            return ready ? "ready (" + layers + " layers)" : "unavailable: " + reason;
+        }
+
         @Override
         public String toString() {
-            return String.format("%-16s %s", name, ready ? "ready (" + layers + " layers)" : "unavailable: " + reason);
+            return name + "  " + state();
         }
     }
 
@@ -148,18 +147,26 @@ final class Results {
 
         @Override
         public String toString() {
-            return format(14, 16, 20, false);
+            return String.join("  ", cells(false));
         }
 
-        /** The row with the given column widths (names longer than theirs push the row right); with or without inputs. */
-        String format(int wName, int wType, int wShape, boolean withInputs) {
-            String row = String.format(Locale.ROOT, "%3d  %-" + wName + "s %-" + wType + "s %-" + wShape
-                    + "s %10.4g %10.4g %10.4g %6.1f%%", index, name, type, shape, stats.min(), stats.max(), stats.mean(),
-                    100 * stats.zeroFraction());
+        /** The row's cells: index, name, type, shape, min, max, mean, zeros, and the inputs when asked. */
+        List<String> cells(boolean withInputs) {
+            List<String> c = new java.util.ArrayList<>(List.of(Integer.toString(index), name, type, shape,
+                    String.format(Locale.ROOT, "%.4g", stats.min()), String.format(Locale.ROOT, "%.4g", stats.max()),
+                    String.format(Locale.ROOT, "%.4g", stats.mean()),
+                    String.format(Locale.ROOT, "%.1f%%", 100 * stats.zeroFraction())));
             if (withInputs) {
-                row += "  " + (inputs.isEmpty() ? "-" : String.join(", ", inputs));
+                c.add(inputs.isEmpty() ? "-" : String.join(", ", inputs));
             }
-            return row;
+            return c;
+        }
+
+        /** The stage table's columns (and INPUTS for a graph), widths from the content. */
+        static TextTable table(boolean withInputs) {
+            TextTable t = new TextTable().right("#").left("LAYER").left("TYPE").left("OUTPUT").right("MIN").right("MAX")
+                    .right("MEAN").right("ZEROS");
+            return withInputs ? t.left("INPUTS") : t;
         }
     }
 
@@ -209,26 +216,13 @@ final class Results {
 
         @Override
         public String toString() {
-            int wName = "LAYER".length();
-            int wType = "TYPE".length();
-            int wShape = "OUTPUT".length();
+            TextTable table = Step.table(graph);
             for (Step s : steps) {
-                wName = Math.max(wName, s.name().length());
-                wType = Math.max(wType, s.type().length());
-                wShape = Math.max(wShape, s.shape().length());
+                table.row(s.cells(graph));
             }
-            // At least the widths of the chain table the README shows.
-            wName = Math.max(14, wName);
-            wType = Math.max(16, wType);
-            wShape = Math.max(20, wShape);
             StringBuilder b = new StringBuilder();
             b.append("ran '").append(model).append("' on ").append(image).append(" in ").append(millis).append(" ms\n");
-            b.append(String.format(Locale.ROOT, "%3s  %-" + wName + "s %-" + wType + "s %-" + wShape
-                    + "s %10s %10s %10s %7s", "#", "LAYER", "TYPE", "OUTPUT", "MIN", "MAX", "MEAN", "ZEROS"));
-            b.append(graph ? "  INPUTS\n" : "\n");
-            for (Step s : steps) {
-                b.append(s.format(wName, wType, wShape, graph)).append('\n');
-            }
+            b.append(table.format()).append('\n');
             for (Output o : outputs) {
                 b.append(o).append('\n');
             }
@@ -259,7 +253,10 @@ final class Results {
         }
     }
 
-    /** cnn:weights show */
+    /**
+     * cnn:weights show: one row per weight (the layer named on its first), its name as stored,
+     * shape and parameter count; widths from the content.
+     */
     record WeightFile(WeightFileInfo info) {
         @Override
         public String toString() {
@@ -267,32 +264,38 @@ final class Results {
             if (info.kerasVersion() != null) {
                 b.append(" (keras ").append(info.kerasVersion()).append(')');
             }
+            TextTable t = new TextTable().left("LAYER").left("WEIGHT").left("SHAPE").right("PARAMS");
             long total = 0;
             for (WeightFileInfo.LayerWeights l : info.layers()) {
-                b.append('\n').append(String.format("  %-20s", l.layer()));
                 if (l.weightNames().isEmpty()) {
-                    b.append(" (no weights)");
+                    t.row(l.layer(), "(no weights)", "", "");
                 }
                 for (int i = 0; i < l.weightNames().size(); i++) {
                     int[] s = l.shapes().get(i);
-                    b.append(' ').append(l.weightNames().get(i)).append(Shape.format(s));
                     long n = 1;
                     for (int d : s) {
                         n *= d;
                     }
                     total += n;
+                    t.row(i == 0 ? l.layer() : "", l.weightNames().get(i), Shape.format(s), String.format("%,d", n));
                 }
             }
+            b.append('\n').append(t.format());
             b.append(String.format("%n%d layers, %,d parameters", info.layers().size(), total));
             return b.toString();
         }
     }
 
-    /** cnn:filter */
-    record Filtered(Path image, String kernel, String shape, Path out) {
+    /** cnn:filter; {@code clip}: the picture holds the values clamped to 0..255, else min-max normalised. */
+    record Filtered(Path image, String kernel, String shape, Path out, boolean clip) {
+        Filtered(Path image, String kernel, String shape, Path out) {
+            this(image, kernel, shape, out, false);
+        }
+
         @Override
         public String toString() {
-            return "filtered " + image + " " + shape + " with " + kernel + " -> " + out;
+            return "filtered " + image + " " + shape + " with " + kernel + " (" + (clip ? "clipped to 0..255"
+                    : "min-max normalised") + ") -> " + out;
         }
     }
 
@@ -300,16 +303,17 @@ final class Results {
     record DemoRun(Path dir, List<DemoStep> steps, long millis) {
         @Override
         public String toString() {
-            StringBuilder b = new StringBuilder();
-            b.append(String.format("%-34s %-20s %s%n", "STEP", "OUTPUT", "PICTURE"));
+            TextTable t = new TextTable().left("STEP").left("OUTPUT").left("PICTURE");
             for (DemoStep s : steps) {
-                b.append(String.format("%-34s %-20s %s%n", s.title(), s.shape(), dir.relativize(s.picture())));
+                t.row(s.title(), s.shape(), dir.relativize(s.picture()).toString());
             }
+            StringBuilder b = new StringBuilder(t.format()).append('\n');
             b.append("demo written to ").append(dir.resolve("index.html")).append(" in ").append(millis).append(" ms");
             return b.toString();
         }
     }
 
-    record DemoStep(String section, String title, String shape, Path picture, Map<String, String> extra) {
+    /** One demo picture: its page section, title, tensor shape and file. */
+    record DemoStep(String section, String title, String shape, Path picture) {
     }
 }

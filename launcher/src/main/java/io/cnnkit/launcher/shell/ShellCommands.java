@@ -154,7 +154,7 @@ public final class ShellCommands {
             + "gaussian), channel by channel")
     public Object filter(CommandSession session, @Descriptor("IMAGE KERNEL [options]; --help lists them") String... args) {
         return call(Commands.FILTER, args, p -> commands.filter(path(session, p.arg(0)), p.arg(1),
-                optionalPath(session, p.path(Options.OUT_FILE))));
+                Params.filter(p, s -> path(session, s))));
     }
 
     @Descriptor("replay the walkthrough on the bundled photo (or --image) and write pictures and index.html")

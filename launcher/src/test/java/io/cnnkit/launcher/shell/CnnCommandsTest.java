@@ -161,7 +161,7 @@ class CnnCommandsTest {
     @Test
     void unknownKernelListsTheNamedOnes() {
         CommandException e = assertThrows(CommandException.class,
-                () -> cmd.filter(dir.resolve("x.png"), "blur", null));
+                () -> cmd.filter(dir.resolve("x.png"), "blur", CnnCommands.FilterParams.DEFAULT));
         assertTrue(e.hint().contains("sharpen5") && e.hint().contains("sobel_x"), e.hint());
         CommandException typo = assertThrows(CommandException.class,
                 () -> cmd.filter(dir.resolve("x.png"), "laplacain", null));

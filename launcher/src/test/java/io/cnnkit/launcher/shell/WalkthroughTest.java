@@ -2,6 +2,7 @@ package io.cnnkit.launcher.shell;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -76,7 +77,7 @@ class WalkthroughTest {
     }
 
     @Test
-    void demoWritesEveryStepAndTheIndex() {
+    void demoWritesEveryStepAndTheIndex() throws Exception {
         assumeRuntime(List.of("conv2d", "max_pooling2d", "activation", "flatten", "dense"),
                 List.of("relu", "sigmoid", "tanh"));
         Path out = dir.resolve("demo");
@@ -100,6 +101,109 @@ class WalkthroughTest {
         assertTrue(Files.isRegularFile(out.resolve("trace_relu").resolve("report.html")));
         assertTrue(progress.toString(StandardCharsets.UTF_8).contains("seed model built"));
         assertTrue(r.toString().contains("dens_1"), r.toString());
+        checkPage(out, r);
+    }
+
+    /**
+     * index.html: one display size for every picture (enlarged ones pixelated), the weights
+     * sentence once, kernel matrices beside their pictures, per-filter maps of every 3-channel
+     * model stage, colour scales, and the flatten stage wrapped into a near-square grid.
+     */
+    private void checkPage(Path out, Results.DemoRun r) throws Exception {
+        String html = Files.readString(out.resolve("index.html"));
+        // one size: a single CSS rule sizes img.pic, every picture has that class, none sizes itself
+        assertTrue(html.contains("img.pic{display:block;width:var(--pic);height:var(--pic);object-fit:contain;"), html);
+        assertTrue(html.contains("img.up{image-rendering:pixelated}"));
+        java.util.regex.Matcher img = java.util.regex.Pattern.compile("<img ([^>]*)>").matcher(html);
+        int pictures = 0;
+        while (img.find()) {
+            pictures++;
+            String attrs = img.group(1);
+            assertTrue(attrs.startsWith("class=\"pic"), attrs);
+            assertFalse(attrs.contains("width") || attrs.contains("style"), attrs);
+            String src = attrs.replaceAll(".*src=\"([^\"]+)\".*", "$1");
+            BufferedImage p = ImageIO.read(out.resolve(src).toFile());
+            boolean small = Math.max(p.getWidth(), p.getHeight()) < DemoPage.DISPLAY;
+            assertEquals(small, attrs.contains("class=\"pic up\""), src + " " + p.getWidth() + "x" + p.getHeight());
+        }
+        assertTrue(pictures > r.steps().size(), "more pictures than steps: per-filter maps, kernels, clipped photos");
+        assertEquals(1, html.split("loaded by layer name", -1).length - 1, "the weights sentence once");
+        assertFalse(html.contains("weights loaded by name:"), "no per-picture weights note");
+        // the sharpen kernel as numbers next to its picture
+        assertTrue(html.contains("<tr><td>-1</td><td>5</td><td>-1</td></tr>"), "sharpen matrix");
+        assertTrue(html.contains("src=\"kernels/sharpen_kernel.png\"") && html.contains("src=\"kernels/sharpen_clip.png\""));
+        // per-filter maps: each 3-channel forward and activation stage, with the conv filters' kernels
+        int groups = 0;
+        for (Results.DemoStep s : r.steps()) {
+            if ((s.section().equals("forward") || s.section().equals("activations")) && s.shape().endsWith(", 3)")) {
+                groups++;
+                String stem = CnnCommands.stem(s.picture());
+                for (int c = 0; c < 3; c++) {
+                    Path map = s.picture().resolveSibling(stem + "_filter" + c + ".png");
+                    assertTrue(Files.isRegularFile(map), map.toString());
+                    assertTrue(html.contains(out.relativize(map).toString().replace('\\', '/')), map.toString());
+                }
+            }
+        }
+        assertEquals(4 * 3, html.split("<span>bias ", -1).length - 1, "4 convs x 3 filters, each with its kernel");
+        assertEquals(4 * 3 * 3, html.split("<span>in ", -1).length - 1, "one matrix per filter and input channel");
+        // a colour scale under every picture, one for the three maps of a stage, none under dens_1's bars
+        assertEquals(pictures - 2 * groups - 1, html.split("class=\"scale\"", -1).length - 1, "colour scales");
+        // the flatten stage (5,808 values) wrapped: ceil(sqrt(5808)) = 77 columns of 76 rows
+        BufferedImage flatten = ImageIO.read(out.resolve("forward").resolve("11_flatten.png").toFile());
+        int cell = flatten.getWidth() / 77;
+        assertEquals(77 * cell, flatten.getWidth());
+        assertEquals(76 * cell, flatten.getHeight());
+        assertTrue(cell >= 2, "cells enlarged so that each of thousands of values stays visible");
+        assertTrue(html.contains("5,808 values row by row, 77 per row"), "the flatten's scale says how it is wrapped");
+    }
+
+    /**
+     * --clip: the picture of a sharpened photo holds clamp(round(v), 0, 255) of the filter's
+     * values, computed here independently (3x3 sharpen with zero padding on ImageIO's pixels).
+     */
+    @Test
+    void filterClipHoldsTheClampedValues() throws Exception {
+        assumeRuntime(List.of("conv2d"), List.of());
+        Path photo = Demo.extractSample(dir);
+        BufferedImage in = ImageIO.read(photo.toFile());
+        int w = in.getWidth();
+        int h = in.getHeight();
+        int[][] k = {{0, -1, 0}, {-1, 5, -1}, {0, -1, 0}};
+        Path out = dir.resolve("clip.png");
+        Results.Filtered f = cmd.filter(photo, "sharpen", new CnnCommands.FilterParams(out, true));
+        assertTrue(f.toString().contains("clipped to 0..255"), f.toString());
+        BufferedImage got = ImageIO.read(out.toFile());
+        assertEquals(w, got.getWidth());
+        assertEquals(h, got.getHeight());
+        int clippedLow = 0;
+        int clippedHigh = 0;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                for (int c = 0; c < 3; c++) {
+                    int shift = 16 - 8 * c;
+                    long v = 0;
+                    for (int dy = -1; dy <= 1; dy++) {
+                        for (int dx = -1; dx <= 1; dx++) {
+                            int yy = y + dy;
+                            int xx = x + dx;
+                            if (yy >= 0 && yy < h && xx >= 0 && xx < w) {
+                                v += (long) k[dy + 1][dx + 1] * ((in.getRGB(xx, yy) >> shift) & 0xff);
+                            }
+                        }
+                    }
+                    clippedLow += v < 0 ? 1 : 0;
+                    clippedHigh += v > 255 ? 1 : 0;
+                    int want = (int) Math.max(0, Math.min(255, v));
+                    assertEquals(want, (got.getRGB(x, y) >> shift) & 0xff, "x " + x + " y " + y + " channel " + c);
+                }
+            }
+        }
+        assertTrue(clippedLow > 0 && clippedHigh > 0, "the sharpened photo leaves 0..255 on both sides");
+        // without --clip the same values are min-max normalised: the picture differs
+        cmd.filter(photo, "sharpen", new CnnCommands.FilterParams(dir.resolve("minmax.png"), false));
+        BufferedImage mm = ImageIO.read(dir.resolve("minmax.png").toFile());
+        assertTrue(mm.getRGB(w / 2, h / 2) != got.getRGB(w / 2, h / 2) || mm.getRGB(10, 10) != got.getRGB(10, 10));
     }
 
     /**
@@ -160,7 +264,7 @@ class WalkthroughTest {
         assumeRuntime(List.of("conv2d"), List.of());
         Path out = dir.resolve("f.png");
         // larger than 32 pixels: Images.writePicture enlarges smaller maps
-        Results.Filtered f = cmd.filter(png(48, 40), "sobel_x", out);
+        Results.Filtered f = cmd.filter(png(48, 40), "sobel_x", new CnnCommands.FilterParams(out, false));
         assertEquals("(1, 40, 48, 3)", f.shape());
         BufferedImage back = ImageIO.read(out.toFile());
         assertEquals(48, back.getWidth());
