@@ -39,7 +39,40 @@ cat > "$TMP/m.json" <<'JSON'
 JSON
 printf "cnn:load tiny '%s'\ncnn:models\n" "$TMP/m.json" > "$TMP/s.gogo"
 if check script 0 "$CNNKIT" script "$TMP/s.gogo"; then
-    if grep -q "tiny.*ready" <<<"$OUT"; then ok script; else bad "script: no 'tiny ... ready' in: $OUT"; fi
+    # every command's result, not only the last
+    if grep -q "^model 'tiny' loaded from " <<<"$OUT" && grep -q "tiny.*ready" <<<"$OUT"; then ok script
+    else bad "script: no load line and 'tiny ... ready' in: $OUT"; fi
+fi
+
+# 2b. the Java entry point: --help on every command, arguments with quotes, a failing script line
+HELP_OK=0; HELP_BAD=""
+for c in demo run summary types filter "weights init" "weights show" bench shell script; do
+    # shellcheck disable=SC2086 # "weights init" is two words
+    if H="$("$CNNKIT" $c --help 2>&1)" && [ "$(head -n 1 <<<"$H")" != "" ] && grep -q "^usage: ./cnnkit $c" <<<"$H" \
+            && grep -q "^  --help " <<<"$H"; then HELP_OK=$((HELP_OK + 1)); else HELP_BAD="$HELP_BAD [$c: $(head -n 2 <<<"$H")]"; fi
+done
+if [ -z "$HELP_BAD" ]; then ok "help-every-command ($HELP_OK)"; else bad "help-every-command:$HELP_BAD"; fi
+if check help-list 0 "$CNNKIT" help; then
+    if grep -q "^  run MODEL IMAGE " <<<"$OUT" && grep -q "^  weights show FILE " <<<"$OUT"; then ok help-list
+    else bad "help-list: $OUT"; fi
+fi
+if check unknown-option 2 "$CNNKIT" run "$TMP/m.json" x.png --rescal 2; then
+    if [ "$ERR" = "cnnkit: run: unknown option --rescal; did you mean '--rescale'?
+hint: ./cnnkit run --help lists its options" ]; then ok unknown-option; else bad "unknown-option: $ERR"; fi
+fi
+if check bad-number 2 "$CNNKIT" run "$TMP/m.json" x.png --rescale abc; then
+    if grep -q "^cnnkit: run: --rescale expects a number, got 'abc'$" <<<"$ERR" && ! grep -q "Cannot coerce" <<<"$ERR"
+    then ok bad-number; else bad "bad-number: $ERR"; fi
+fi
+QUOTED="$TMP/it's a \"model\".json"
+cp "$TMP/m.json" "$QUOTED"
+if check quoted-path 0 "$CNNKIT" summary "$QUOTED"; then
+    if grep -q "Total params: 6,844" <<<"$OUT"; then ok quoted-path; else bad "quoted-path: $OUT"; fi
+fi
+printf "cnn:load tiny '%s'\ncnn:summary nothing\ncnn:models\n" "$TMP/m.json" > "$TMP/fail.gogo"
+if check script-failing-line 1 "$CNNKIT" script "$TMP/fail.gogo"; then
+    if grep -q "^model 'tiny' loaded" <<<"$OUT" && grep -q "^cnnkit: script fail.gogo line 2: cnn:summary: no model named 'nothing'" <<<"$ERR"
+    then ok script-failing-line; else bad "script-failing-line: $OUT / $ERR"; fi
 fi
 if check summary 0 "$CNNKIT" summary "$TMP/m.json"; then
     # conv 3*3*3*3+3 = 84, dense 15*15*3*10+10 = 6760
@@ -299,6 +332,40 @@ if [ -d "$KR" ] && [ -f "$IMG" ]; then
 elif [ "${CI:-}" = "true" ]; then
     bad "graph runs: $KR is missing (CI must have ../shared/keras-real beside the checkout)"
 fi
+
+# 5. the interactive shell (stdin not a terminal: jline's dumb terminal): banner, 'help cnn', errors
+# that name the command with a hint and never a Gogo signature or a Java class name, the bad-input
+# corpus's model files through cnn:load, no incubator-module warning
+CORPUS="$ROOT/reliability.test/src/test/resources/badinput"
+{
+    echo "help cnn"
+    echo "cnn:bench"
+    echo "cnn:run --rescal 2 m x.png"
+    echo "cnn:run --threads many m x.png"
+    echo "cnn:summary sed"
+    echo "cnn:lod m x"
+    echo "cnn:load m 'conv2d(3;3)'"
+    for f in "$CORPUS"/models/*; do echo "cnn:load m '$f'"; done
+    echo "cnn:load m1 'conv2d(3, 3, name=conv_1) | relu'"
+    echo "cnn:run m1 '$CORPUS/images/truncated.png'"
+    echo "exit abc"
+    echo "exit"
+} > "$TMP/shell-in"
+SHELL_OUT="$(timeout 120 "$CNNKIT" shell < "$TMP/shell-in" 2>&1)"; rc=$?
+why=""
+[ "$rc" -eq 0 ] || why="exit $rc"
+grep -q "^cnnkit shell: " <<<"$SHELL_OUT" || why="$why; no banner"
+grep -q "cnn:run NAME IMAGE " <<<"$SHELL_OUT" || why="$why; 'help cnn' lists no cnn:run"
+grep -q "Cannot coerce" <<<"$SHELL_OUT" && why="$why; a Gogo signature"
+grep -Eq '([a-z][a-z0-9_]*\.){2,}[A-Z][A-Za-z0-9_$]*(Exception|Error)' <<<"$SHELL_OUT" && why="$why; a Java class name"
+grep -q "Using incubator modules" <<<"$SHELL_OUT" && why="$why; the incubator warning"
+grep -q "cnn:run: unknown option --rescal; did you mean '--rescale'?" <<<"$SHELL_OUT" || why="$why; no did-you-mean for --rescal"
+grep -q "unknown command 'cnn:lod'; did you mean 'cnn:load'?" <<<"$SHELL_OUT" || why="$why; no did-you-mean for cnn:lod"
+errors=$(grep -c "^hint: " <<<"$SHELL_OUT")
+expected=9 # the corpus files that load without error (some fail only when run) add none
+[ "$errors" -ge "$expected" ] || why="$why; $errors hint lines for $expected errors"
+if [ -z "$why" ]; then ok "shell-errors ($errors errors)"; else bad "shell-errors:$why
+$(grep -v '^g! $' <<<"$SHELL_OUT" | head -40)"; fi
 
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
