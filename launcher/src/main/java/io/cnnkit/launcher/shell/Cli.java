@@ -68,7 +68,7 @@ final class Cli {
 
     private Object execute(CommandSpec spec, Parsed p) {
         if (spec == Commands.RUN_CLI) {
-            CnnCommands.RunParams run = Params.run(p, resolve); // every option checked before any work
+            RunCommand.RunParams run = Params.run(p, resolve); // every option checked before any work
             String name = modelName(p.arg(0));
             Params.load(commands, p, name, p.arg(0), resolve);
             return commands.run(name, resolve.apply(p.arg(1)), run);
@@ -94,7 +94,7 @@ final class Cli {
             return commands.demo(image == null ? null : resolve.apply(image), dir == null ? null : resolve.apply(dir));
         }
         if (spec == Commands.SCRIPT_CLI) { // ./cnnkit runs an existing script file itself
-            CnnCommands.requireFile(resolve.apply(p.arg(0)), "script");
+            FileArgs.requireFile(resolve.apply(p.arg(0)), "script");
         }
         // ./cnnkit starts the shell and scripts itself: here only when that did not apply
         throw spec.error("cannot run here", "usage: " + spec.synopsis());

@@ -2,6 +2,7 @@ package io.cnnkit.launcher.shell;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -46,17 +47,20 @@ final class Demo {
     /** Single maps (per-filter maps, kernels) in viridis: they stand apart from the colour pictures. */
     private static final PictureOptions VIRIDIS = PictureOptions.DEFAULT.withColormap(PictureOptions.Colormap.VIRIDIS);
 
-    private final CnnCommands commands;
     private final Engine engine;
+    private final FilterCommand filters;
+    private final PrintStream progress;
     private final List<Results.DemoStep> steps = new ArrayList<>();
     private final List<DemoPage.Row> rows = new ArrayList<>();
     private final List<String> traces = new ArrayList<>();
     private int stepNo;
     private int stepCount;
 
-    Demo(CnnCommands commands) {
-        this.commands = commands;
-        this.engine = commands.engine();
+    /** @param progress where each step is reported ("[ 3/20] ...") */
+    Demo(Engine engine, FilterCommand filters, PrintStream progress) {
+        this.engine = engine;
+        this.filters = filters;
+        this.progress = progress;
     }
 
     /**
@@ -68,7 +72,7 @@ final class Demo {
         long t0 = System.nanoTime();
         checkServices();
         if (image != null) {
-            CnnCommands.requireFile(image, "image");
+            FileArgs.requireFile(image, "image");
         }
         Path[] work = new Path[1];
         Path target = Reports.writeFolder(out, tmp -> {
@@ -101,7 +105,7 @@ final class Demo {
             float[][] kernel = Initializers.kernel(k);
             String size = kernel.length + "x" + kernel[0].length;
             progress("kernel " + k + " " + size);
-            Tensor t = commands.filter(img, k, kernel.length, kernel[0].length);
+            Tensor t = filters.filter(img, k, kernel.length, kernel[0].length);
             Path dir = out.resolve("kernels");
             Tensor asMap = Tensor.zeros(1, kernel.length, kernel[0].length, 1);
             for (int y = 0; y < kernel.length; y++) {
@@ -261,13 +265,13 @@ final class Demo {
 
     private void progress(String what) {
         stepNo = Math.min(stepNo + 1, stepCount);
-        commands.progress().printf("[%2d/%d] %s%n", stepNo, stepCount, what);
-        commands.progress().flush();
+        progress.printf("[%2d/%d] %s%n", stepNo, stepCount, what);
+        progress.flush();
     }
 
     /** Writes the picture of {@code t} and returns its figure: caption, and colour scale under it. */
     private static DemoPage.Figure figure(Path out, Path file, Tensor t, PictureOptions o, String caption) {
-        CnnCommands.mkdirs(file.getParent());
+        FileArgs.mkdirs(file.getParent());
         Images.writePicture(t, file, o);
         int[] size = Images.size(file);
         return new DemoPage.Figure(out.relativize(file).toString().replace('\\', '/'),
@@ -289,7 +293,7 @@ final class Demo {
         if (maps) {
             double[] r = finiteRange(t);
             PictureOptions o = r[1] > r[0] ? VIRIDIS.withRange(new PictureOptions.Range(r[0], r[1])) : VIRIDIS;
-            String stem = CnnCommands.stem(file);
+            String stem = FileArgs.stem(file);
             Tensor one = null;
             for (int c = 0; c < 3; c++) {
                 one = channel(t, c);

@@ -38,7 +38,7 @@ record Labels(Path file, List<String> names) {
 
     /** Reads a labels file (see the class comment). */
     static Labels read(Path file) {
-        CnnCommands.requireFile(file, "labels file");
+        FileArgs.requireFile(file, "labels file");
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

@@ -31,23 +31,23 @@ final class Params {
         return loaded.verbose(p.flag(Options.VERBOSE));
     }
 
-    static CnnCommands.RunParams run(Parsed p, Function<String, Path> resolve) {
+    static RunCommand.RunParams run(Parsed p, Function<String, Path> resolve) {
         String out = p.path(Options.OUT_DIR);
         String labels = p.path(Options.LABELS);
-        return new CnnCommands.RunParams(out == null ? null : resolve.apply(out), p.flag(Options.NPY),
+        return new RunCommand.RunParams(out == null ? null : resolve.apply(out), p.flag(Options.NPY),
                 p.integer(Options.THREADS, 0, 1), p.number(Options.RESCALE, 1.0), p.flag(Options.BGR),
                 p.flag(Options.GREY), p.flag(Options.RESIZE), labels == null ? null : resolve.apply(labels),
                 p.integer(Options.TOP, 0, 1));
     }
 
-    static CnnCommands.FilterParams filter(Parsed p, Function<String, Path> resolve) {
+    static FilterCommand.FilterParams filter(Parsed p, Function<String, Path> resolve) {
         String out = p.path(Options.OUT_FILE);
-        return new CnnCommands.FilterParams(out == null ? null : resolve.apply(out), p.flag(Options.CLIP));
+        return new FilterCommand.FilterParams(out == null ? null : resolve.apply(out), p.flag(Options.CLIP));
     }
 
-    static CnnCommands.BenchParams bench(Parsed p) {
-        CnnCommands.BenchParams d = CnnCommands.BenchParams.DEFAULT;
-        return new CnnCommands.BenchParams(p.integer(Options.BATCH, 0, 1), p.integer(Options.THREADS, 0, 1),
+    static BenchCommand.BenchParams bench(Parsed p) {
+        BenchCommand.BenchParams d = BenchCommand.BenchParams.DEFAULT;
+        return new BenchCommand.BenchParams(p.integer(Options.BATCH, 0, 1), p.integer(Options.THREADS, 0, 1),
                 p.integer(Options.RUNS, d.runs(), 1), p.integer(Options.WARMUP, d.warmup(), 0),
                 p.whole(Options.INPUT_SEED, d.seed(), Long.MIN_VALUE), p.shape(Options.INPUT));
     }

@@ -161,7 +161,7 @@ class CnnCommandsTest {
     @Test
     void unknownKernelListsTheNamedOnes() {
         CommandException e = assertThrows(CommandException.class,
-                () -> cmd.filter(dir.resolve("x.png"), "blur", CnnCommands.FilterParams.DEFAULT));
+                () -> cmd.filter(dir.resolve("x.png"), "blur", FilterCommand.FilterParams.DEFAULT));
         assertTrue(e.hint().contains("sharpen5") && e.hint().contains("sobel_x"), e.hint());
         CommandException typo = assertThrows(CommandException.class,
                 () -> cmd.filter(dir.resolve("x.png"), "laplacain", null));
@@ -172,7 +172,7 @@ class CnnCommandsTest {
     void negativeThreadsAreRefused() throws Exception {
         cmd.load("m", modelFile().toString(), null, null, null);
         CommandException e = assertThrows(CommandException.class, () -> cmd.run("m", dir.resolve("x.png"),
-                new CnnCommands.RunParams(null, false, -1, 1, false, false, false)));
+                new RunCommand.RunParams(null, false, -1, 1, false, false, false)));
         assertTrue(e.getMessage().contains("--threads"), e.getMessage());
     }
 

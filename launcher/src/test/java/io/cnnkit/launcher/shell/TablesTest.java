@@ -200,7 +200,7 @@ class TablesTest {
                     "layer bundles not on the class path");
             cmd.load("r8", dir.resolve("k2-resnet8-cifar10.h5").toString(), null, null, null);
             Path img = Demo.extractSample(java.nio.file.Files.createTempDirectory("tables"));
-            Results.Run run = cmd.run("r8", img, new CnnCommands.RunParams(img.resolveSibling("r8"), false, 1, 1, false,
+            Results.Run run = cmd.run("r8", img, new RunCommand.RunParams(img.resolveSibling("r8"), false, 1, 1, false,
                     false, true));
             String[] lines = run.toString().split("\n");
             String header = lines[1];

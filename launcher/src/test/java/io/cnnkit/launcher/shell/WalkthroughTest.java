@@ -137,7 +137,7 @@ class WalkthroughTest {
         for (Results.DemoStep s : r.steps()) {
             if ((s.section().equals("forward") || s.section().equals("activations")) && s.shape().endsWith(", 3)")) {
                 groups++;
-                String stem = CnnCommands.stem(s.picture());
+                String stem = FileArgs.stem(s.picture());
                 for (int c = 0; c < 3; c++) {
                     Path map = s.picture().resolveSibling(stem + "_filter" + c + ".png");
                     assertTrue(Files.isRegularFile(map), map.toString());
@@ -171,7 +171,7 @@ class WalkthroughTest {
         int h = in.getHeight();
         int[][] k = {{0, -1, 0}, {-1, 5, -1}, {0, -1, 0}};
         Path out = dir.resolve("clip.png");
-        Results.Filtered f = cmd.filter(photo, "sharpen", new CnnCommands.FilterParams(out, true));
+        Results.Filtered f = cmd.filter(photo, "sharpen", new FilterCommand.FilterParams(out, true));
         assertTrue(f.toString().contains("clipped to 0..255"), f.toString());
         BufferedImage got = ImageIO.read(out.toFile());
         assertEquals(w, got.getWidth());
@@ -201,7 +201,7 @@ class WalkthroughTest {
         }
         assertTrue(clippedLow > 0 && clippedHigh > 0, "the sharpened photo leaves 0..255 on both sides");
         // without --clip the same values are min-max normalised: the picture differs
-        cmd.filter(photo, "sharpen", new CnnCommands.FilterParams(dir.resolve("minmax.png"), false));
+        cmd.filter(photo, "sharpen", new FilterCommand.FilterParams(dir.resolve("minmax.png"), false));
         BufferedImage mm = ImageIO.read(dir.resolve("minmax.png").toFile());
         assertTrue(mm.getRGB(w / 2, h / 2) != got.getRGB(w / 2, h / 2) || mm.getRGB(10, 10) != got.getRGB(10, 10));
     }
@@ -264,7 +264,7 @@ class WalkthroughTest {
         assumeRuntime(List.of("conv2d"), List.of());
         Path out = dir.resolve("f.png");
         // larger than 32 pixels: Images.writePicture enlarges smaller maps
-        Results.Filtered f = cmd.filter(png(48, 40), "sobel_x", new CnnCommands.FilterParams(out, false));
+        Results.Filtered f = cmd.filter(png(48, 40), "sobel_x", new FilterCommand.FilterParams(out, false));
         assertEquals("(1, 40, 48, 3)", f.shape());
         BufferedImage back = ImageIO.read(out.toFile());
         assertEquals(48, back.getWidth());
@@ -278,7 +278,7 @@ class WalkthroughTest {
                 + "{\"type\": \"conv2d\", \"name\": \"conv_1\", \"filters\": 3, \"kernel_size\": [3, 3]},"
                 + "{\"type\": \"max_pooling2d\", \"pool_size\": [2, 2]},"
                 + "{\"type\": \"activation\", \"activation\": \"relu\"}]}", null, null, null);
-        Results.Run r = cmd.run("m", png(16, 10), new CnnCommands.RunParams(dir.resolve("run"), true, 1, 1.0 / 255,
+        Results.Run r = cmd.run("m", png(16, 10), new RunCommand.RunParams(dir.resolve("run"), true, 1, 1.0 / 255,
                 false, false, false));
         assertEquals(4, r.steps().size());
         assertEquals("(1, 4, 7, 3)", r.steps().get(3).shape());
