@@ -17,8 +17,8 @@ import io.cnnkit.launcher.cli.CommandSpec;
 import io.cnnkit.launcher.cli.Commands;
 
 /**
- * The interactive shell's own commands, found before Gogo's (launcher/gosh/etc/gosh_profile
- * puts scope {@code cnnkit} first): {@code help cnn} lists the cnnkit commands and
+ * The interactive shell's own commands (launcher/gosh/etc/gosh_profile makes {@code help} and
+ * {@code exit} call these before Gogo's): {@code help cnn} lists the cnnkit commands and
  * {@code help cnn:run} shows their options (Gogo's help lists method signatures), a bare
  * {@code exit} quits (the stock one needs a code), {@code setup} registers Tab completion, and
  * {@code default} (which Gogo calls for a command it does not know) says so with a did-you-mean.

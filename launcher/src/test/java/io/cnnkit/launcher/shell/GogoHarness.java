@@ -48,7 +48,8 @@ final class GogoHarness implements AutoCloseable {
     String console(String program) {
         try (var session = processor.createSession(System.in, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8))) {
-            session.put("SCOPE", "cnnkit:cnn:*");
+            // as launcher/gosh/etc/gosh_profile: cnnkit's help and exit before Gogo's
+            session.execute("help = { cnnkit:help $args } ; exit = { cnnkit:exit $args }");
             Object r = session.execute(program);
             return r == null ? "" : String.valueOf(session.format(r, org.apache.felix.service.command.Converter.INSPECT));
         } catch (Exception e) {
