@@ -22,8 +22,9 @@ import org.xml.sax.SAXException;
  * skip would hide a check; name an expected one with {@code --allow-skip=Class.method}), when a
  * run wrote no report, or when nothing passed.
  *
- * <p>Arguments: the reports directory, then the run names (the bndrun file names), and any
- * {@code --allow-skip=} options.
+ * <p>Arguments: the reports directory, then the run names (the bndrun file names), any
+ * {@code --allow-skip=} options, and {@code --label=NAME} for the line's first word (default
+ * {@code osgi}; the Eclipse check in eclipse/test prints {@code eclipse: ...}).
  */
 public final class OsgiCount {
     private OsgiCount() {
@@ -44,8 +45,11 @@ public final class OsgiCount {
         List<String> problems = new ArrayList<>();
         List<String> allowed = new ArrayList<>();
         List<String> runs = new ArrayList<>();
+        String label = "osgi";
         for (int i = 1; i < args.length; i++) {
-            if (args[i].startsWith("--allow-skip=")) {
+            if (args[i].startsWith("--label=")) {
+                label = args[i].substring("--label=".length());
+            } else if (args[i].startsWith("--allow-skip=")) {
                 allowed.add(args[i].substring("--allow-skip=".length()));
             } else {
                 runs.add(args[i]);
@@ -74,7 +78,7 @@ public final class OsgiCount {
                 }
             }
         }
-        System.out.println("osgi: " + passed + " passed, " + failed + " failed, " + skipped + " skipped");
+        System.out.println(label + ": " + passed + " passed, " + failed + " failed, " + skipped + " skipped");
         if (failed > 0 || !problems.isEmpty() || passed == 0) {
             if (passed == 0 && problems.isEmpty()) {
                 problems.add("no OSGi test passed (0 tests ran)");
