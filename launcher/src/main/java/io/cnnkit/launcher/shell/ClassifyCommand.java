@@ -125,7 +125,7 @@ record ClassifyCommand(ModelRegistry models) {
                 for (String path : paths.subList(from, Math.min(paths.size(), from + batch))) {
                     try {
                         b.add(new Decoded(path, RunCommand.readFor(m, Path.of(path), io), null));
-                    } catch (RuntimeException | OutOfMemoryError e) {
+                    } catch (RuntimeException | Error e) { // any failure is this image's row: the thread must go on
                         b.add(new Decoded(path, null, Errors.message(Errors.unwrap(e))));
                     }
                 }
