@@ -1,6 +1,5 @@
 package io.cnnkit.launcher.shell;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
@@ -102,7 +101,7 @@ final class ResultFile implements AutoCloseable {
                 failed += e == null || e.isEmpty() ? 0 : 1;
             }
             boolean empty = text.isEmpty();
-            Writer w = new BufferedWriter(Files.newBufferedWriter(part, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
+            Writer w = Files.newBufferedWriter(part, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
             if (empty && format == Format.CSV) {
                 w.write(csvLine(header));
                 w.flush();
@@ -227,7 +226,7 @@ final class ResultFile implements AutoCloseable {
             for (int i = 0; i < row.top().size(); i++) {
                 TopClasses.Ranked r = row.top().get(i);
                 b.append(i > 0 ? "," : "").append("{\"label\":").append(jsonString(r.label())).append(",\"")
-                        .append(valueKey).append("\":")                        .append(jsonNumber((float) r.value())).append('}');
+                        .append(valueKey).append("\":").append(jsonNumber((float) r.value())).append('}');
             }
             b.append(']');
         }
@@ -288,7 +287,8 @@ final class ResultFile implements AutoCloseable {
         }
         if (!records.get(0).equals(header)) {
             throw new CommandException("--resume: " + file + " has other columns than this run writes ("
-                    + String.join(",", abbreviate(records.get(0))) + " vs " + String.join(",", abbreviate(header)) + ")",
+                    + String.join(",", abbreviate(records.get(0))) + " vs " + String.join(",", abbreviate(header))
+                    + ")",
                     "resume with the same --top, --labels and --features as the first run, or write to a new --out");
         }
         for (List<String> r : records.subList(1, records.size())) {
