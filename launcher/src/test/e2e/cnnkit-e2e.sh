@@ -311,6 +311,20 @@ if [ -d "$KR" ] && [ -f "$IMG" ]; then
         if [ "$(echo "$ERR" | grep -c .)" -eq 2 ] && grep -q "^cnnkit: run: --top expects a whole number, got 'many'" <<<"$ERR"
         then ok vww96-bad-top; else bad "vww96-bad-top: $ERR"; fi
     fi
+    # classify (issue #17): a folder of two photos and a text file named .png; one CSV row each, in
+    # sorted order, the bad file's row with its error, exit 3 and the failed count on the last line
+    mkdir -p "$TMP/cls/sub"
+    cp "$IMG" "$TMP/cls/a.png"; cp "$IMG" "$TMP/cls/sub/b.png"; echo "not a picture" > "$TMP/cls/c.png"
+    if check classify 3 "$CNNKIT" classify "$KR/k2-vww96-mobilenet.h5" "$TMP/cls" --resize \
+            --rescale 0.00392156862745098 --labels "$TMP/vww-labels.txt" --out "$TMP/cls.csv"; then
+        rows="$(cat "$TMP/cls.csv" 2>/dev/null)"
+        if [ "$(sed -n 1p <<<"$rows")" = "path,label1,probability1,label2,probability2,error" ] \
+                && [ "$(grep -c . <<<"$rows")" = 4 ] \
+                && [ "$(grep -Ec "^$TMP/cls/(a|sub/b)\.png,(no_person|person),[01]\.[0-9]+(E-[0-9]+)?,(no_person|person),[0-9.E-]+,$" <<<"$rows")" = 2 ] \
+                && grep -q "^$TMP/cls/c\.png,,,,,.\+" <<<"$rows" \
+                && [ "$(tail -1 <<<"$OUT")" = "classify: 1 image failed (rows with an error)" ] && [ ! -e "$TMP/cls.csv.part" ]
+        then ok classify; else bad "classify: $(tail -2 <<<"$OUT") rows: $rows"; fi
+    fi
     chain_run jettagger "$KR/k2-jettagger-conv2d-bn.json" '^output output_softmax \(1, 5\): \[' --resize --grey \
         --weights "$KR/k2-jettagger-conv2d-bn.h5"
     chain_run conv2d-sigmoid "$KR/k2-conv2d-sigmoid.h5" '^output conv2d \(1, 3, 3, 1\): \[' --resize --grey

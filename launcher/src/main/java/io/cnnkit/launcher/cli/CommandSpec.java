@@ -25,6 +25,11 @@ public record CommandSpec(String invocation, List<Arg> args, List<Opt> options, 
     public CommandSpec {
         args = List.copyOf(args);
         options = List.copyOf(options);
+        for (int i = 0; i < args.size() - 1; i++) {
+            if (args.get(i).repeats()) {
+                throw new IllegalArgumentException(invocation + ": only the last argument may repeat: " + args.get(i));
+            }
+        }
         Map<String, Opt> seen = new LinkedHashMap<>();
         for (Opt o : options) {
             if (seen.put(o.name(), o) != null) {
@@ -138,7 +143,8 @@ public record CommandSpec(String invocation, List<Arg> args, List<Opt> options, 
                 throw error(o.name() + " is given twice", "give it once");
             }
         }
-        if (positional.size() != args.size()) {
+        boolean many = !args.isEmpty() && args.get(args.size() - 1).repeats();
+        if (many ? positional.size() < args.size() : positional.size() != args.size()) {
             throw wrongCount(positional);
         }
         return new Parsed(this, positional, values, false);

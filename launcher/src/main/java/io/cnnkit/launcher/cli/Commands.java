@@ -100,8 +100,24 @@ public final class Commands {
             "a file of shell commands, one per line or separated by ';'")), List.of(),
             "run shell commands from a file without a console, printing every command's output", "");
 
+    public static final CommandSpec CLASSIFY_CLI = cli("classify", List.of(MODEL, new Arg("INPUT...",
+            "image files and folders (searched recursively for .png .jpg .jpeg .bmp .gif, in sorted order); "
+                    + "your shell expands globs such as 'photos/*.jpg'")),
+            join(List.of(Options.CLASSIFY_OUT, Options.LABELS, Options.TOP, Options.FEATURES, Options.RESUME,
+                    Options.CLASSIFY_BATCH, THREADS), IMAGE_INPUT, LOAD),
+            "run a model on many images and write one row per image (CSV or JSON Lines)",
+            "CSV columns: path,label1,probability1,...,labelK,probabilityK,error (score instead of probability\n"
+                    + "when the last layer is no softmax or sigmoid); with --features: path,f0,f1,...,error. JSON Lines:\n"
+                    + "{\"path\":...,\"top\":[{\"label\":...,\"probability\":...}],\"error\":null} or {\"path\":...,"
+                    + "\"features\":[...],\"error\":null}.\n"
+                    + "An image that fails (unreadable, wrong size without --resize, too large) gets a row with its error\n"
+                    + "and the run goes on. Rows go to FILE.part, renamed to FILE at the end; after a killed run,\n"
+                    + "--resume continues FILE.part (or FILE) and skips the paths already in it.\n"
+                    + "Exit status: 0 every image classified, 3 some failed (counted on the last line), 1 model or\n"
+                    + "file error, 2 usage error.");
+
     /** {@code ./cnnkit} commands, in the order the general help lists them. */
-    public static final List<CommandSpec> CLI = List.of(DEMO, RUN_CLI, SUMMARY_CLI, TYPES_CLI, FILTER_CLI, WEIGHTS_INIT,
+    public static final List<CommandSpec> CLI = List.of(DEMO, RUN_CLI, CLASSIFY_CLI, SUMMARY_CLI, TYPES_CLI, FILTER_CLI, WEIGHTS_INIT,
             WEIGHTS_SHOW_CLI, BENCH_CLI, SHELL_CLI, SCRIPT_CLI);
 
     // cnn:COMMAND in the shell

@@ -48,6 +48,15 @@ public final class Options {
     public static final Opt IMAGE = new Opt("--image", "FILE", "image instead of the bundled photo");
     public static final Opt DEMO_OUT = new Opt("--out", "DIR", "output folder (default out/demo)");
 
+    // classify
+    public static final Opt CLASSIFY_OUT = new Opt("--out", "FILE",
+            "result file, .csv or .jsonl by its extension (default out/classify.csv)");
+    public static final Opt FEATURES = new Opt("--features", "LAYER",
+            "write this layer's output (flattened) per image instead of the top classes");
+    public static final Opt RESUME = new Opt("--resume", null,
+            "continue an earlier run: keep its rows and skip the images already in the result file");
+    public static final Opt CLASSIFY_BATCH = new Opt("--batch", "N", "images per model run (default 16)");
+
     /** Every command's own: prints its help. */
     public static final Opt HELP = new Opt("--help", null, "print this help");
 }

@@ -40,6 +40,11 @@ public final class Parsed {
         return args.get(i);
     }
 
+    /** The positional arguments from the i-th on (a repeated last argument's words). */
+    public List<String> argsFrom(int i) {
+        return args.subList(i, args.size());
+    }
+
     /** Whether the option was given (false for options the command does not define). */
     public boolean has(Opt o) {
         return values.containsKey(o);

@@ -37,7 +37,10 @@ final class Cli {
         this.debug = debug;
     }
 
-    /** Runs one command line; returns the exit code (0 done, 1 user error, 2 internal error). */
+    /**
+     * Runs one command line; returns the exit code (0 done, 1 user error, 2 usage or internal
+     * error, 3 classify wrote rows with an error).
+     */
     int run(List<String> words) {
         CommandSpec spec = null;
         try {
@@ -60,7 +63,7 @@ final class Cli {
             if (result != null) {
                 out.println(result.toString().stripTrailing());
             }
-            return 0;
+            return result instanceof Results.Classified c ? c.exitCode() : 0;
         } catch (RuntimeException e) {
             return fail(spec, e);
         }
@@ -72,6 +75,13 @@ final class Cli {
             String name = modelName(p.arg(0));
             Params.load(commands, p, name, p.arg(0), resolve);
             return commands.run(name, resolve.apply(p.arg(1)), run);
+        } else if (spec == Commands.CLASSIFY_CLI) {
+            ClassifyCommand.ClassifyParams params = Params.classify(p, resolve);
+            String name = modelName(p.arg(0));
+            Params.load(commands, p, name, p.arg(0), resolve);
+            // ./cnnkit says whether stderr is a terminal (Java sees its stderr through a pipe)
+            boolean terminal = Boolean.getBoolean("cnnkit.cli.tty") || System.console() != null;
+            return commands.classify(name, params, err, terminal);
         } else if (spec == Commands.SUMMARY_CLI) {
             String name = modelName(p.arg(0));
             Params.load(commands, p, name, p.arg(0), resolve);

@@ -22,6 +22,7 @@ public final class CnnCommands implements AutoCloseable {
     private final ModelRegistry models = new ModelRegistry();
     private final LoadCommand loader;
     private final RunCommand runner;
+    private final ClassifyCommand classifier;
     private final BenchCommand bencher;
     private final WeightsCommands weights;
     private final FilterCommand filters;
@@ -35,6 +36,7 @@ public final class CnnCommands implements AutoCloseable {
         this.progress = progress;
         this.loader = new LoadCommand(engine, models, progress);
         this.runner = new RunCommand(models);
+        this.classifier = new ClassifyCommand(models);
         this.bencher = new BenchCommand(engine, models, progress);
         this.weights = new WeightsCommands(models, progress);
         this.filters = new FilterCommand(engine);
@@ -79,6 +81,15 @@ public final class CnnCommands implements AutoCloseable {
     /** See {@link RunCommand#run}. */
     public Results.Run run(String name, Path image, RunCommand.RunParams params) {
         return runner.run(name, image, params);
+    }
+
+    /**
+     * See {@link ClassifyCommand#classify}: progress goes to {@code progress}, redrawn in place
+     * when {@code terminal}.
+     */
+    Results.Classified classify(String name, ClassifyCommand.ClassifyParams params, PrintStream progress,
+            boolean terminal) {
+        return classifier.classify(name, params, progress, terminal);
     }
 
     /** See {@link BenchCommand#bench}. */

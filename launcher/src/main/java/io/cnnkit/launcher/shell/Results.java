@@ -316,4 +316,27 @@ final class Results {
     /** One demo picture: its page section, title, tensor shape and file. */
     record DemoStep(String section, String title, String shape, Path picture) {
     }
+
+    /**
+     * ./cnnkit classify: the images this run read, how many failed, how many a resume skipped
+     * (and how many of those were error rows). The last line counts every error row of the file.
+     */
+    record Classified(Path out, int images, int failed, int skipped, int failedBefore, double seconds) {
+        /** 0 when the file has no error row, 3 when it has some. */
+        int exitCode() {
+            return failed + failedBefore > 0 ? 3 : 0;
+        }
+
+        @Override
+        public String toString() {
+            String rate = seconds > 0 && images > 0 ? String.format(Locale.ROOT, " (%.1f images/s)", images / seconds)
+                    : "";
+            String resumed = skipped > 0 ? String.format(Locale.ROOT, "; %d already in the file (%d of them failed)",
+                    skipped, failedBefore) : "";
+            int all = failed + failedBefore;
+            return String.format(Locale.ROOT, "classify: %d image%s in %.1f s%s%s; rows in %s%n%s", images,
+                    images == 1 ? "" : "s", seconds, rate, resumed, out, all == 0 ? "classify: every image succeeded"
+                            : "classify: " + all + " image" + (all == 1 ? "" : "s") + " failed (rows with an error)");
+        }
+    }
 }
