@@ -19,8 +19,8 @@ public final class Errors {
     /** The exception that says what went wrong, below reflection and plain wrappers. */
     public static Throwable unwrap(Throwable e) {
         Throwable c = e;
-        while ((c instanceof InvocationTargetException || c.getClass() == RuntimeException.class)
-                && c.getCause() != null) {
+        while ((c instanceof InvocationTargetException || c.getClass() == RuntimeException.class
+                || c instanceof InternalError) && c.getCause() != null) {
             c = c.getCause();
         }
         return c;
@@ -82,16 +82,41 @@ public final class Errors {
 
     /**
      * A shell command's failure as the shell prints it: the command, the message and a hint,
-     * in a {@link CommandException} that keeps the original as its cause (for 'e').
+     * keeping the original as its cause (for 'e'). A user error becomes a {@link CommandException};
+     * anything else stays an internal error (exit code 2 in scripts), only its text is the same shape.
      */
-    public static CommandException inShell(CommandSpec spec, Throwable failure) {
+    public static RuntimeException inShell(CommandSpec spec, Throwable failure) {
         Throwable e = unwrap(failure);
         if (e instanceof CommandException ce && ce.getMessage().startsWith(spec.invocation() + ": ")) {
             return ce;
         }
         String command = spec.invocation().split(" ")[0];
-        CommandException out = new CommandException(command + ": " + message(e), hint(e, true, false));
+        String text = command + ": " + message(e);
+        String hint = hint(e, true, false);
+        if (!isUserError(e)) {
+            return new InternalError(text, hint, e);
+        }
+        CommandException out = new CommandException(text, hint);
         out.initCause(e);
         return out;
+    }
+
+    /**
+     * A bug behind a shell command: printed by the console as "cnn:run: internal error: ..." and a
+     * hint, and unwrapped to its cause everywhere else (so it keeps counting as internal).
+     */
+    static final class InternalError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String hint;
+
+        InternalError(String message, String hint, Throwable cause) {
+            super(message, cause);
+            this.hint = hint;
+        }
+
+        @Override
+        public String toString() {
+            return getMessage() + "\nhint: " + hint;
+        }
     }
 }
