@@ -116,9 +116,17 @@ public final class Commands {
                     + "Exit status: 0 every image classified, 3 some failed (counted on the last line), 1 model or\n"
                     + "file error, 2 usage error.");
 
+    static final List<Opt> SERVE = List.of(Options.PORT, Options.BIND, Options.MODELS_DIR);
+    static final String SERVE_DETAILS = "Pages: Models, Graph, Run (per-node maps, values, histograms, top classes), Convolution\n"
+            + "explained, Walkthrough, Runtime (bundles and services, live). The JSON API behind them is under /api\n"
+            + "(README: 'Explorer (web app)'). Uploads stay in a temporary folder per browser session, removed when\n"
+            + "the session ends or the server stops.";
+    public static final CommandSpec SERVE_CLI = cli("serve", List.of(), SERVE,
+            "start the explorer web app and serve it until Ctrl-C", SERVE_DETAILS);
+
     /** {@code ./cnnkit} commands, in the order the general help lists them. */
     public static final List<CommandSpec> CLI = List.of(DEMO, RUN_CLI, CLASSIFY_CLI, SUMMARY_CLI, TYPES_CLI, FILTER_CLI, WEIGHTS_INIT,
-            WEIGHTS_SHOW_CLI, BENCH_CLI, SHELL_CLI, SCRIPT_CLI);
+            WEIGHTS_SHOW_CLI, BENCH_CLI, SERVE_CLI, SHELL_CLI, SCRIPT_CLI);
 
     // cnn:COMMAND in the shell
     public static final CommandSpec TYPES = shell("types", List.of(), List.of(),
@@ -147,9 +155,12 @@ public final class Commands {
             "a loaded model's name, a workload W1..W4, a JSON or full-model .h5 file, or a description")), BENCH,
             "time a model on seeded random input (cold, median and p90 ms, GFLOP/s, peak heap)", "");
 
+    public static final CommandSpec SERVE_SHELL = shell("serve", List.of(), SERVE,
+            "start the explorer web app in this runtime (it serves until the shell ends)", SERVE_DETAILS);
+
     /** The shell's cnn: commands, in the order 'help cnn' lists them. */
     public static final List<CommandSpec> SHELL = List.of(TYPES, LOAD_SHELL, MODELS, UNLOAD, SUMMARY, RUN_SHELL,
-            WEIGHTS_SAVE, WEIGHTS_LOAD, WEIGHTS_SHOW, FILTER, DEMO_SHELL, BENCH_SHELL);
+            WEIGHTS_SAVE, WEIGHTS_LOAD, WEIGHTS_SHOW, FILTER, DEMO_SHELL, BENCH_SHELL, SERVE_SHELL);
 
     /** The spec invoked as {@code invocation} (e.g. "./cnnkit run", "cnn:weights load"), or null. */
     public static CommandSpec find(List<CommandSpec> specs, String invocation) {

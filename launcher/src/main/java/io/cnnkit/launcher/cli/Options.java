@@ -57,6 +57,13 @@ public final class Options {
             "continue an earlier run: keep its rows and skip the images already in the result file");
     public static final Opt CLASSIFY_BATCH = new Opt("--batch", "N", "images per model run (default 16)");
 
+    // serve (the explorer web app)
+    public static final Opt PORT = new Opt("--port", "N", "TCP port (default 8080; 0 picks a free one)");
+    public static final Opt BIND = new Opt("--bind", "ADDR",
+            "address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 opens it to the network)");
+    public static final Opt MODELS_DIR = new Opt("--models", "DIR",
+            "a folder of model files (.h5, .json) the Models page can load");
+
     /** Every command's own: prints its help. */
     public static final Opt HELP = new Opt("--help", null, "print this help");
 }

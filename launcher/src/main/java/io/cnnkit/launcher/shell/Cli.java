@@ -98,6 +98,16 @@ final class Cli {
             return commands.weightsShow(resolve.apply(p.arg(0)));
         } else if (spec == Commands.BENCH_CLI) {
             return commands.bench(p.arg(0), Params.bench(p));
+        } else if (spec == Commands.SERVE_CLI) {
+            String url = Serve.start(Serve.Params.of(p, resolve));
+            out.println("cnnkit explorer: " + url + "  (Ctrl-C stops it)");
+            out.flush();
+            try {
+                Thread.currentThread().join(); // serves until Ctrl-C ends the JVM
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
         } else if (spec == Commands.DEMO) {
             String image = p.path(Options.IMAGE);
             String dir = p.path(Options.DEMO_OUT);

@@ -36,7 +36,7 @@ import io.cnnkit.launcher.cli.Parsed;
  */
 @Component(service = ShellCommands.class)
 @GogoCommand(scope = "cnn", function = {"types", "load", "models", "unload", "summary", "run", "weights", "filter",
-        "demo", "bench"})
+        "demo", "bench", "serve"})
 public final class ShellCommands {
     private static final String ARGS = "arguments and options; --help lists them";
     private final CnnCommands commands;
@@ -167,6 +167,13 @@ public final class ShellCommands {
             + "median and p90 ms, GFLOP/s and peak heap, ending with a 'bench:' line")
     public Object bench(@Descriptor("MODEL [options]; --help lists them") String... args) {
         return call(Commands.BENCH_SHELL, args, p -> commands.bench(p.arg(0), Params.bench(p)));
+    }
+
+    @Descriptor("start the explorer web app (Models, Graph, Run, Convolution explained, Walkthrough, Runtime) in "
+            + "this runtime; it serves until the shell ends")
+    public Object serve(CommandSession session, @Descriptor(ARGS) String... args) {
+        return call(Commands.SERVE_SHELL, args, p -> "cnnkit explorer: " + Serve.start(Serve.Params.of(p,
+                s -> path(session, s))) + "  (it serves until the shell ends)");
     }
 
     private static Path optionalPath(CommandSession session, String p) {
