@@ -86,6 +86,10 @@ final class Runner {
             input = Images.read(image, options);
         } catch (CnnIoException e) {
             String m = String.valueOf(e.getMessage()).replace(image.toString(), shownName);
+            int api = m.indexOf("; raise it with ImageOptions"); // advice for Java callers, not for an upload
+            if (api > 0) {
+                m = m.substring(0, api);
+            }
             int status = m.contains("pixels") && m.contains("limit") ? 413 : 422;
             throw new HttpError(status, m.startsWith(shownName) ? m : shownName + ": " + m,
                     "upload a PNG, JPEG, BMP or GIF of at most " + options.maxPixels() / 1_000_000 + " megapixels");

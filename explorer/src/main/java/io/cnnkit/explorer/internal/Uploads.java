@@ -37,7 +37,8 @@ final class Uploads {
         int dot = name.lastIndexOf('.');
         String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
         if (!allowed.contains(ext)) {
-            throw HttpError.badRequest("'" + printable(name) + "' is not a " + what + " file: the explorer takes ."
+            throw HttpError.badRequest("'" + printable(name) + "' is not " + (what.startsWith("i") ? "an " : "a ") + what
+                    + " file: the explorer takes ."
                     + String.join(", .", allowed.stream().sorted().toList()), "check the file you picked");
         }
         return ext;
@@ -46,6 +47,7 @@ final class Uploads {
     /** Copies the body to {@code target}; refuses an empty or too large body, deleting what was written. */
     static void save(InputStream body, long declaredLength, long maxBytes, Path target, String what) {
         if (declaredLength > maxBytes) {
+            drain(body);
             throw new HttpError(413, "the " + what + " is " + mb(declaredLength) + ", over the explorer's limit of "
                     + mb(maxBytes), "use a smaller file");
         }
@@ -56,6 +58,7 @@ final class Uploads {
             while ((r = in.read(buf)) > 0) {
                 n += r;
                 if (n > maxBytes) {
+                    drain(in);
                     throw new HttpError(413, "the " + what + " is over the explorer's limit of " + mb(maxBytes),
                             "use a smaller file");
                 }
@@ -71,6 +74,27 @@ final class Uploads {
         if (n == 0) {
             delete(target);
             throw HttpError.badRequest("the " + what + " upload is empty (0 bytes)", "pick the file again; it may not have been read");
+        }
+    }
+
+    /** Refused bodies up to this size are read to the end, so that the client sees the 413 instead of a reset. */
+    static final long DRAIN_BYTES = 64_000_000L;
+
+    /**
+     * Reads and drops what is left of a refused body (at most {@link #DRAIN_BYTES}): a client
+     * still sending when the server answers and closes gets a reset connection and never sees
+     * the error, while a browser's fetch or curl read the 413 after sending everything.
+     */
+    private static void drain(InputStream in) {
+        try {
+            long left = DRAIN_BYTES;
+            byte[] buf = new byte[64 * 1024];
+            int r;
+            while (left > 0 && (r = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                left -= r;
+            }
+        } catch (IOException e) {
+            // the client went away: nothing to answer
         }
     }
 
