@@ -47,6 +47,7 @@ public final class Chromium implements AutoCloseable {
     private final int width;
     private final int height;
     private final List<String> errors = new CopyOnWriteArrayList<>();
+    private final List<String> dialogs = new CopyOnWriteArrayList<>();
     private final Thread killOnExit;
     private volatile boolean closed;
 
@@ -147,6 +148,7 @@ public final class Chromium implements AutoCloseable {
                 case "Runtime.exceptionThrown" ->
                         errors.add("uncaught: " + ConsoleText.ofException(event.params().path("exceptionDetails")));
                 case "Inspector.targetCrashed" -> errors.add("the page crashed");
+                case "Page.javascriptDialogOpening" -> answerDialog(event.params());
                 default -> {
                 }
             }
@@ -157,6 +159,17 @@ public final class Chromium implements AutoCloseable {
         // asked for; fix the viewport itself to the size (scale 1: screenshots are width x height)
         page("Emulation.setDeviceMetricsOverride", params().put("width", width).put("height", height)
                 .put("deviceScaleFactor", 1).put("mobile", false));
+    }
+
+    /**
+     * An open alert/confirm/prompt blocks the page and every evaluate after it, so it is accepted
+     * at once (prompt with its default text) and recorded in {@link #dialogs()}. Sent from another
+     * thread: this runs on the WebSocket's receiving thread.
+     */
+    private void answerDialog(JsonNode dialog) {
+        dialogs.add(dialog.path("type").asText() + ": " + dialog.path("message").asText());
+        ObjectNode accept = params().put("accept", true).put("promptText", dialog.path("defaultPrompt").asText(""));
+        CompletableFuture.runAsync(() -> cdp.sendAsync(session, "Page.handleJavaScriptDialog", accept));
     }
 
     /** Loads {@code url} and waits for its load event; a network error (refused, DNS) throws. */
@@ -289,6 +302,11 @@ public final class Chromium implements AutoCloseable {
         return List.copyOf(errors);
     }
 
+    /** The dialogs the page opened ("alert: text", "confirm: text", ...), all accepted, oldest first. */
+    public List<String> dialogs() {
+        return List.copyOf(dialogs);
+    }
+
     public void clearErrors() {
         errors.clear();
     }
@@ -317,8 +335,10 @@ public final class Chromium implements AutoCloseable {
     /** The page's current URL. */
     public String url() {
         try {
-            Object href = evaluate("location.href");
-            return String.valueOf(href);
+            // short timeout: this also feeds failure messages, which must not wait on a hung page
+            JsonNode result = cdp.send(session, "Runtime.evaluate",
+                    params().put("expression", "location.href").put("returnByValue", true), Duration.ofSeconds(2));
+            return result.path("result").path("value").asText();
         } catch (RuntimeException e) {
             return "(the page, whose URL is unreadable: " + e.getMessage() + ")";
         }

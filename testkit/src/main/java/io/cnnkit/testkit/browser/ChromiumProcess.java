@@ -72,6 +72,9 @@ final class ChromiumProcess {
                 "--disable-background-networking",
                 "--disable-extensions",
                 "--hide-scrollbars",
+                // the same pixels and text on every machine, for screenshots and pixel checks
+                "--force-color-profile=srgb",
+                "--lang=en-US",
                 "--window-size=" + width + "," + height,
                 "about:blank");
         Process process;

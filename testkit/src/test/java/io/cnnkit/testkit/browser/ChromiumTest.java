@@ -162,14 +162,14 @@ class ChromiumTest {
 
     @Test
     @Order(9)
-    void consoleErrorsAndUncaughtExceptionsAreCollected() {
+    void consoleErrorsAndUncaughtExceptionsAreCollected() throws InterruptedException {
         browser.clearErrors();
         browser.assertNoErrors();
         browser.evaluate("console.error('boom', 42)");
         browser.evaluate("setTimeout(() => { throw new Error('thrown later'); }, 0)");
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (browser.errors().size() < 2 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+            Thread.sleep(20); // the uncaught exception arrives as an event, after evaluate returned
         }
         List<String> errors = browser.errors();
         assertEquals(2, errors.size(), errors.toString());
@@ -182,6 +182,15 @@ class ChromiumTest {
 
     @Test
     @Order(10)
+    void dialogsAreAcceptedAndRecorded() {
+        assertEquals(true, browser.evaluate("confirm('go on?')"));
+        browser.evaluate("alert('careful')");
+        assertEquals("dflt", browser.evaluate("prompt('name?', 'dflt')"));
+        assertEquals(List.of("confirm: go on?", "alert: careful", "prompt: name?"), browser.dialogs());
+    }
+
+    @Test
+    @Order(11)
     void waitForNamesTheCondition() {
         AssertionFailedError e = assertThrows(AssertionFailedError.class,
                 () -> browser.waitFor("window.neverSet === 1", Duration.ofMillis(200)));
@@ -189,7 +198,7 @@ class ChromiumTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void aRefusedConnectionIsAnError() throws IOException {
         int port;
         try (ServerSocket free = new ServerSocket(0)) {
@@ -201,7 +210,7 @@ class ChromiumTest {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void aMissingBinaryTellsHowToInstallChromium() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> ChromiumProcess.start(Path.of("/nonexistent/chromium"), WIDTH, HEIGHT, WAIT));
@@ -209,7 +218,7 @@ class ChromiumTest {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void noChromiumFailsWithTheInstallCommand() {
         AssertionFailedError e = assertThrows(AssertionFailedError.class,
                 () -> Chromium.forTest(Optional::empty, WIDTH, HEIGHT));
@@ -218,7 +227,7 @@ class ChromiumTest {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void theSkipPropertyAbortsInsteadOfFailing() {
         System.setProperty(Chromium.SKIP_PROPERTY, "true");
         try {
