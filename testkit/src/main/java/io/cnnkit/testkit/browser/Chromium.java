@@ -15,7 +15,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 /**
@@ -46,8 +45,7 @@ public final class Chromium implements AutoCloseable {
     private final String session;
     private final int width;
     private final int height;
-    private final List<String> errors = new CopyOnWriteArrayList<>();
-    private final List<String> dialogs = new CopyOnWriteArrayList<>();
+    private final PageEvents events;
     private final Thread killOnExit;
     private volatile boolean closed;
 
@@ -57,6 +55,7 @@ public final class Chromium implements AutoCloseable {
         this.session = session;
         this.width = width;
         this.height = height;
+        this.events = new PageEvents(cdp, session);
         // a test that forgets close() (or a JVM stopped mid-test) must not leave a browser running
         this.killOnExit = new Thread(() -> process.destroy(process.tree(), Duration.ZERO), "chromium-kill");
         Runtime.getRuntime().addShutdownHook(killOnExit);
@@ -104,14 +103,13 @@ public final class Chromium implements AutoCloseable {
         }
         ChromiumProcess process = ChromiumProcess.start(binary, width, height, TIMEOUT);
         CdpConnection cdp = null;
+        Chromium browser;
         try {
             cdp = new CdpConnection(process.endpoint(), TIMEOUT, process::logTail);
             String target = pageTarget(cdp);
             ObjectNode attach = CdpConnection.JSON.createObjectNode().put("targetId", target).put("flatten", true);
             String session = cdp.send(null, "Target.attachToTarget", attach, TIMEOUT).path("sessionId").asText();
-            Chromium browser = new Chromium(process, cdp, session, width, height);
-            browser.listen();
-            return browser;
+            browser = new Chromium(process, cdp, session, width, height);
         } catch (RuntimeException e) {
             if (cdp != null) {
                 cdp.close();
@@ -119,57 +117,38 @@ public final class Chromium implements AutoCloseable {
             process.destroy(process.tree(), Duration.ZERO);
             throw e;
         }
+        try {
+            browser.listen();
+            return browser;
+        } catch (RuntimeException e) {
+            try {
+                browser.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
     }
 
-    /** The page Chromium opened at start (it has the window size), or a new one. */
+    /** The page Chromium opened at start, or a new one. */
     private static String pageTarget(CdpConnection cdp) {
         for (JsonNode info : cdp.send(null, "Target.getTargets", null, TIMEOUT).path("targetInfos")) {
             if ("page".equals(info.path("type").asText())) {
                 return info.path("targetId").asText();
             }
         }
-        ObjectNode create = CdpConnection.JSON.createObjectNode().put("url", "about:blank")
-                .put("width", 0).put("height", 0);
+        ObjectNode create = CdpConnection.JSON.createObjectNode().put("url", "about:blank");
         return cdp.send(null, "Target.createTarget", create, TIMEOUT).path("targetId").asText();
     }
 
     private void listen() {
-        cdp.addListener(event -> {
-            if (!session.equals(event.sessionId())) {
-                return;
-            }
-            switch (event.method()) {
-                case "Runtime.consoleAPICalled" -> {
-                    String type = event.params().path("type").asText();
-                    if (type.equals("error") || type.equals("assert")) {
-                        errors.add("console." + type + ": " + ConsoleText.of(event.params()));
-                    }
-                }
-                case "Runtime.exceptionThrown" ->
-                        errors.add("uncaught: " + ConsoleText.ofException(event.params().path("exceptionDetails")));
-                case "Inspector.targetCrashed" -> errors.add("the page crashed");
-                case "Page.javascriptDialogOpening" -> answerDialog(event.params());
-                default -> {
-                }
-            }
-        });
+        cdp.addListener(events);
         page("Page.enable", null);
         page("Runtime.enable", null);
         // headless=new draws a browser frame inside --window-size, so the page would get less than
         // asked for; fix the viewport itself to the size (scale 1: screenshots are width x height)
         page("Emulation.setDeviceMetricsOverride", params().put("width", width).put("height", height)
                 .put("deviceScaleFactor", 1).put("mobile", false));
-    }
-
-    /**
-     * An open alert/confirm/prompt blocks the page and every evaluate after it, so it is accepted
-     * at once (prompt with its default text) and recorded in {@link #dialogs()}. Sent from another
-     * thread: this runs on the WebSocket's receiving thread.
-     */
-    private void answerDialog(JsonNode dialog) {
-        dialogs.add(dialog.path("type").asText() + ": " + dialog.path("message").asText());
-        ObjectNode accept = params().put("accept", true).put("promptText", dialog.path("defaultPrompt").asText(""));
-        CompletableFuture.runAsync(() -> cdp.sendAsync(session, "Page.handleJavaScriptDialog", accept));
     }
 
     /** Loads {@code url} and waits for its load event; a network error (refused, DNS) throws. */
@@ -245,7 +224,7 @@ public final class Chromium implements AutoCloseable {
             if (System.nanoTime() >= deadline) {
                 Assertions.fail("waited " + timeout.toMillis() + " ms for `" + condition + "` on " + url()
                         + "; it stayed false" + (lastError == null ? "" : " (last evaluation: " + lastError + ")")
-                        + (errors.isEmpty() ? "" : "; page errors: " + errors));
+                        + (events.errors.isEmpty() ? "" : "; page errors: " + events.errors));
             }
             sleep(POLL);
         }
@@ -299,20 +278,21 @@ public final class Chromium implements AutoCloseable {
 
     /** Console errors ("console.error: ...") and uncaught exceptions ("uncaught: ...") so far, oldest first. */
     public List<String> errors() {
-        return List.copyOf(errors);
+        return List.copyOf(events.errors);
     }
 
     /** The dialogs the page opened ("alert: text", "confirm: text", ...), all accepted, oldest first. */
     public List<String> dialogs() {
-        return List.copyOf(dialogs);
+        return List.copyOf(events.dialogs);
     }
 
     public void clearErrors() {
-        errors.clear();
+        events.errors.clear();
     }
 
     /** Fails the test listing the page's console errors and uncaught exceptions, if there are any. */
     public void assertNoErrors() {
+        List<String> errors = errors();
         if (!errors.isEmpty()) {
             Assertions.fail("the page " + url() + " reported " + errors.size() + " error(s):\n  "
                     + String.join("\n  ", errors));
