@@ -183,7 +183,8 @@ final class CdpConnection implements WebSocket.Listener {
 
     @Override
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-        closedBecause = "Chromium closed the DevTools connection (status " + statusCode + " " + reason + ")";
+        closedBecause = "Chromium closed the DevTools connection (status " + statusCode
+                + (reason.isBlank() ? "" : " " + reason) + "; did it crash or get killed?)";
         failPending(closedBecause + diagnostics.get());
         return null;
     }

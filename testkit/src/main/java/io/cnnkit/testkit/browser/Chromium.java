@@ -57,7 +57,7 @@ public final class Chromium implements AutoCloseable {
         this.height = height;
         this.events = new PageEvents(cdp, session);
         // a test that forgets close() (or a JVM stopped mid-test) must not leave a browser running
-        this.killOnExit = new Thread(() -> process.destroy(process.tree(), Duration.ZERO), "chromium-kill");
+        this.killOnExit = new Thread(() -> process.destroy(Duration.ZERO), "chromium-kill");
         Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
@@ -114,7 +114,7 @@ public final class Chromium implements AutoCloseable {
             if (cdp != null) {
                 cdp.close();
             }
-            process.destroy(process.tree(), Duration.ZERO);
+            process.destroy(Duration.ZERO);
             throw e;
         }
         try {
@@ -332,12 +332,20 @@ public final class Chromium implements AutoCloseable {
         return height;
     }
 
+    /** Whether {@code process} still runs (alive and not a zombie waiting to be reaped). */
+    public static boolean running(ProcessHandle process) {
+        return ChromiumProcess.running(process);
+    }
+
     /** The temporary folder with the profile and Chromium's log (close removes it). */
     Path tempDir() {
         return process.root();
     }
 
-    /** Chromium's processes now (the browser and its helpers), e.g. to check that close ends them all. */
+    /**
+     * Chromium's processes (the browser and every helper seen so far), e.g. to check that close
+     * ends them all; see {@link #running(ProcessHandle)}.
+     */
     public List<ProcessHandle> processes() {
         return process.tree();
     }
@@ -356,14 +364,14 @@ public final class Chromium implements AutoCloseable {
             return;
         }
         closed = true;
-        List<ProcessHandle> tree = process.tree();
+        process.tree(); // before the main process goes: then its helpers are no longer its descendants
         try {
             cdp.await(cdp.sendAsync(null, "Browser.close", null), Duration.ofSeconds(5), "Browser.close");
         } catch (RuntimeException e) {
             // the connection dropping as the browser quits is the normal end; the kill below covers the rest
         }
         cdp.close();
-        List<ProcessHandle> survivors = process.destroy(tree, Duration.ofSeconds(5));
+        List<ProcessHandle> survivors = process.destroy(Duration.ofSeconds(5));
         try {
             Runtime.getRuntime().removeShutdownHook(killOnExit);
         } catch (IllegalStateException e) {
@@ -379,6 +387,7 @@ public final class Chromium implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException(method + " on a closed browser");
         }
+        process.notice();
         return cdp.send(session, method, params, TIMEOUT);
     }
 

@@ -7,10 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -27,13 +28,19 @@ final class ChromiumProcess {
     private final Process process;
     private final Path root;
     private final Path log;
-    private final URI endpoint;
+    private volatile URI endpoint;
+    /**
+     * Every process of the tree seen so far, the main one first: a helper orphaned by a crashed
+     * main process is no longer its descendant, yet must be killed and must not count as gone.
+     */
+    private final Set<ProcessHandle> seen = new LinkedHashSet<>();
+    private long seenAt;
 
-    private ChromiumProcess(Process process, Path root, Path log, URI endpoint) {
+    private ChromiumProcess(Process process, Path root, Path log) {
         this.process = process;
         this.root = root;
         this.log = log;
-        this.endpoint = endpoint;
+        seen.add(process.toHandle());
     }
 
     /** CNNKIT_CHROMIUM when set (it must then exist), else /usr/bin/chromium; empty when neither. */
@@ -79,21 +86,23 @@ final class ChromiumProcess {
                 "about:blank");
         Process process;
         try {
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            // the crash handler keeps its database under $XDG_CONFIG_HOME/chromium: in the temporary
+            // folder, not ~/.config, and its command line then names the folder (see tree())
+            builder.environment().put("XDG_CONFIG_HOME", root.resolve("config").toString());
+            process = builder.start();
         } catch (IOException e) {
             deleteTree(root);
             throw new IllegalStateException("cannot start Chromium " + binary + ": " + e.getMessage() + "; "
                     + INSTALL_HINT, e);
         }
-        ChromiumProcess started = new ChromiumProcess(process, root, log, null);
+        ChromiumProcess started = new ChromiumProcess(process, root, log);
         try {
-            URI endpoint = awaitEndpoint(started, profile.resolve("DevToolsActivePort"), timeout);
-            return new ChromiumProcess(process, root, log, endpoint);
+            started.endpoint = awaitEndpoint(started, profile.resolve("DevToolsActivePort"), timeout);
+            started.tree();
+            return started;
         } catch (RuntimeException e) {
-            started.destroy(started.tree(), Duration.ZERO);
+            started.destroy(Duration.ZERO);
             throw e;
         }
     }
@@ -132,12 +141,42 @@ final class ChromiumProcess {
         return process.pid();
     }
 
-    /** The main process and its helpers (renderer, GPU, zygote) as they are now. */
-    List<ProcessHandle> tree() {
-        List<ProcessHandle> tree = new ArrayList<>();
-        tree.add(process.toHandle());
-        process.descendants().forEach(tree::add);
-        return tree;
+    /**
+     * The main process and every helper (zygote, renderer, GPU, utility) seen so far, dead or alive,
+     * and the crash handlers, which detach from the tree but name the temporary folder.
+     */
+    synchronized List<ProcessHandle> tree() {
+        process.descendants().forEach(seen::add);
+        String folder = root.toString();
+        ProcessHandle.allProcesses()
+                .filter(handle -> handle.info().commandLine().map(line -> line.contains(folder)).orElse(false))
+                .forEach(seen::add);
+        seenAt = System.nanoTime();
+        return List.copyOf(seen);
+    }
+
+    /** {@link #tree()} at most every quarter second: called on every page command to catch new renderers. */
+    synchronized void notice() {
+        if (System.nanoTime() - seenAt > 250_000_000L) {
+            tree();
+        }
+    }
+
+    /**
+     * Whether {@code handle} still runs: alive and, where /proc tells, not a zombie (a killed helper
+     * whose new parent has not reaped it yet is dead for our purposes).
+     */
+    static boolean running(ProcessHandle handle) {
+        if (!handle.isAlive()) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(handle.pid()), "stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException | RuntimeException e) {
+            return handle.isAlive(); // no /proc (not Linux), or the process just went away
+        }
     }
 
     /** The last lines Chromium printed (without its D-Bus noise), for error messages. */
@@ -156,11 +195,11 @@ final class ChromiumProcess {
 
     /**
      * Waits up to {@code grace} for the browser to exit by itself (after Browser.close), then kills
-     * it and every process of {@code tree} (taken before the close: once the main process is gone its
-     * helpers are no longer its descendants), and removes the profile. Returns the processes still
-     * alive after all that, normally none.
+     * it and every process of its {@link #tree()}, and removes the profile. Returns the processes
+     * still running after all that, normally none.
      */
-    List<ProcessHandle> destroy(List<ProcessHandle> tree, Duration grace) {
+    List<ProcessHandle> destroy(Duration grace) {
+        List<ProcessHandle> tree = tree();
         try {
             if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroy();
@@ -170,17 +209,38 @@ final class ChromiumProcess {
             }
             tree.forEach(ProcessHandle::destroyForcibly);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            while (tree.stream().anyMatch(ChromiumProcess::running) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         deleteTree(root);
-        return tree.stream().filter(ProcessHandle::isAlive).toList();
+        return tree.stream().filter(ChromiumProcess::running).toList();
     }
 
+    /** Removes {@code root}; a second try after a moment covers a file a dying helper wrote last. */
     private static void deleteTree(Path root) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                deleteOnce(root);
+                return;
+            } catch (IOException | UncheckedIOException e) {
+                if (attempt == 2) {
+                    throw new UncheckedIOException("cannot remove Chromium's temporary profile " + root,
+                            e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+                }
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void deleteOnce(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
@@ -188,8 +248,6 @@ final class ChromiumProcess {
             for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove Chromium's temporary profile " + root, e);
         }
     }
 

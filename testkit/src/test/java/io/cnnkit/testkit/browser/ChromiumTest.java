@@ -245,7 +245,7 @@ class ChromiumTest {
         assertTrue(processes.size() > 1, "Chromium runs helper processes: " + processes);
         assertTrue(Files.isDirectory(temp));
         browser.close();
-        assertEquals(List.of(), processes.stream().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList());
+        assertEquals(List.of(), processes.stream().filter(Chromium::running).map(ProcessHandle::pid).toList());
         assertFalse(Files.exists(temp), temp + " should be gone");
         assertTrue(browser.isClosed());
         assertThrows(IllegalStateException.class, () -> browser.evaluate("1"));
