@@ -121,9 +121,11 @@ final class ChromiumProcess {
                 if (lines.size() >= 2 && !lines.get(1).isBlank()) {
                     return URI.create("ws://127.0.0.1:" + lines.get(0).trim() + lines.get(1).trim());
                 }
-                Thread.sleep(50);
             } catch (IOException e) {
                 // the file is being written; read it again
+            }
+            try {
+                Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for Chromium to start", e);
@@ -135,10 +137,6 @@ final class ChromiumProcess {
 
     URI endpoint() {
         return endpoint;
-    }
-
-    long pid() {
-        return process.pid();
     }
 
     /**
