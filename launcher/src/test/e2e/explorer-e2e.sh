@@ -32,6 +32,7 @@ cat > "$TMP/models/tiny.json" <<'JSON'
   {"type": "flatten"},
   {"type": "dense", "name": "dens_1", "units": 4, "activation": "softmax"}]}
 JSON
+printf 'cat\ndog\nbird\nfish\n' > "$TMP/models/tiny.labels.txt"
 export CNNKIT_JAVA_OPTS="-Djava.io.tmpdir=$TMP/jtmp -Dcnnkit.explorer.upload.image.mb=2"
 
 # 1. serve --port 0: a free port, the URL printed, on 127.0.0.1 by default
@@ -146,7 +147,16 @@ else bad "sessions isolated: run $c, models $c2 $(cat "$TMP/body2")"; fi
 c=$(status "${URL}api/models")
 grep -q '"folder":\["tiny.json"\]' "$TMP/body" && ok "models folder listed" || bad "models folder: $(cat "$TMP/body")"
 c=$(status -X POST "${URL}api/models?folder=tiny.json")
-[ "$c" = 200 ] && grep -q '"name":"tiny"' "$TMP/body" && ok "model from the folder" || bad "model from the folder: $c $(cat "$TMP/body")"
+[ "$c" = 200 ] && grep -q '"name":"tiny"' "$TMP/body" && grep -q '"labels":4' "$TMP/body" && ok "model from the folder (4 labels)" \
+    || bad "model from the folder: $c $(cat "$TMP/body")"
+c=$(status -X POST "${URL}api/models/tiny/runs?sample=astronaut")
+if [ "$c" = 200 ] && python3 - "$TMP/body" <<'PY'
+import json, sys
+top = json.load(open(sys.argv[1]))["top"][0]
+assert top["output"] == "dens_1" and top["probabilities"] and top["labelled"], top
+assert sorted(c["label"] for c in top["classes"]) == ["bird", "cat", "dog", "fish"], top
+PY
+then ok "top classes with the folder's labels"; else bad "top classes with labels: $c $(head -c 400 "$TMP/body")"; fi
 c=$(status -X POST "${URL}api/models?folder=..%2F..%2Fetc%2Fpasswd.json")
 c2=$(curl "${A[@]}" -o /dev/null -w '%{http_code}' -X POST "${URL}api/models?folder=m.json")
 [[ "$c" = 4* ]] && [ "$c2" = 404 ] && ok "folder: no path outside it ($c, $c2)" || bad "folder escape: $c $c2"

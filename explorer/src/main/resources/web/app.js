@@ -71,6 +71,13 @@ async function refreshModels() {
       el('td', { text: m.origin }),
       el('td', {}, el('button', { text: 'Graph', onclick: () => { selectModel(m.name); location.hash = '#graph'; } }),
         el('button', { text: 'Run', onclick: () => { selectModel(m.name); location.hash = '#run'; } }),
+        el('label', { class: 'button', title: 'a text file: one class label per line, in class order' }, 'Labels…',
+          el('input', { type: 'file', accept: '.txt', onchange: e => guarded('labels', async () => {
+            const f = e.target.files[0];
+            if (!f) return;
+            const r = await api('/models/' + encodeURIComponent(m.name) + '/labels?name=' + encodeURIComponent(f.name), { method: 'POST', body: f });
+            message(r.labels + ' labels for ' + m.name + '; the next run shows them');
+          }) })),
         el('button', { text: 'Remove', onclick: () => guarded('remove', async () => {
           await api('/models/' + encodeURIComponent(m.name), { method: 'DELETE' });
           await refreshModels();

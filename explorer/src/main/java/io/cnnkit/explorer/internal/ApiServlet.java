@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -160,6 +161,17 @@ public final class ApiServlet extends HttpServlet {
                 if (n == 3 && method.equals("GET") && p.get(2).equals("graph")) {
                     return ModelJson.graph(s.model(p.get(1)));
                 }
+                if (n == 3 && method.equals("POST") && p.get(2).equals("labels")) {
+                    s.model(p.get(1));
+                    Uploads.extension(q.get("name"), Set.of("txt"), "labels");
+                    byte[] body = req.getInputStream().readNBytes(5_000_001);
+                    if (body.length > 5_000_000) {
+                        throw new HttpError(413, "the labels file is over 5 MB", "one label per line, in class order");
+                    }
+                    List<String> l = labelLines(new String(body, StandardCharsets.UTF_8));
+                    s.setLabels(p.get(1), l);
+                    return Map.of("model", p.get(1), "labels", l.size());
+                }
                 if (n == 3 && method.equals("POST") && p.get(2).equals("runs")) {
                     return run(req, s, s.model(p.get(1)), q);
                 }
@@ -222,7 +234,13 @@ public final class ApiServlet extends HttpServlet {
             String name = q.get("folder");
             Path file = folder.file(name);
             String as = s.freeName(stem(name));
-            return added(s, ModelLoader.fromFile(engine, file, name, as), "models folder: " + name, null);
+            Map<String, Object> entry = added(s, ModelLoader.fromFile(engine, file, name, as), "models folder: " + name, null);
+            Path labels = folder.labelsFor(name);
+            if (labels != null) { // STEM.labels.txt beside the model
+                s.setLabels(as, labelLines(Files.readString(labels)));
+                entry.put("labels", s.labels(as).size());
+            }
+            return entry;
         }
         String name = q.get("name");
         String ext = Uploads.extension(name, Uploads.MODEL_EXTENSIONS, "model");
@@ -359,6 +377,18 @@ public final class ApiServlet extends HttpServlet {
         } catch (NumberFormatException e) {
             throw HttpError.badRequest(what + " '" + Uploads.printable(v) + "' is not a whole number", "give e.g. " + what + "=0");
         }
+    }
+
+    /** One label per line, in class order; a trailing empty line is no label. */
+    static List<String> labelLines(String text) {
+        List<String> l = new java.util.ArrayList<>(List.of(text.replace("\r\n", "\n").split("\n", -1)));
+        while (!l.isEmpty() && l.get(l.size() - 1).isBlank()) {
+            l.remove(l.size() - 1);
+        }
+        if (l.isEmpty()) {
+            throw HttpError.badRequest("the labels file has no labels", "one label per line, in class order");
+        }
+        return l.stream().map(String::strip).toList();
     }
 
     private static String stem(String name) {

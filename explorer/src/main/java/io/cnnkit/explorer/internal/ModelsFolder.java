@@ -39,6 +39,13 @@ final class ModelsFolder {
         return p;
     }
 
+    /** The labels file of a listed model, {@code STEM.labels.txt} beside it, or null. */
+    Path labelsFor(String model) {
+        int dot = model.lastIndexOf('.');
+        Path p = dir.resolve(model.substring(0, dot) + ".labels.txt").normalize();
+        return p.getParent().equals(dir) && Files.isRegularFile(p) ? p : null;
+    }
+
     private static String ext(String n) {
         int dot = n.lastIndexOf('.');
         return dot < 0 ? "" : n.substring(dot + 1).toLowerCase(Locale.ROOT);

@@ -81,6 +81,7 @@ final class Runner {
     }
 
     static RunData run(Session session, Session.LoadedModel lm, Path image, String shownName, ImageOptions options) {
+        List<String> labels = session.labels(lm.name());
         Tensor input;
         try {
             input = Images.read(image, options);
@@ -128,7 +129,7 @@ final class Runner {
         json.put("image", shownName);
         json.put("input", got.toString());
         json.put("nodes", nodes);
-        json.put("top", top(m, stages));
+        json.put("top", top(m, stages, labels));
         return new RunData(id, lm.name(), stages, json, dir);
     }
 
@@ -186,7 +187,7 @@ final class Runner {
     }
 
     /** The top classes of every output that is a vector of more than one value. */
-    private static List<Map<String, Object>> top(Model m, List<Stage> stages) {
+    private static List<Map<String, Object>> top(Model m, List<Stage> stages, List<String> labels) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (String name : m.outputNames()) {
             Stage s = stages.stream().filter(x -> x.name().equals(name)).findFirst().orElse(null);
@@ -204,13 +205,15 @@ final class Runner {
                 Map<String, Object> c = new LinkedHashMap<>();
                 c.put("rank", r + 1);
                 c.put("index", order[r]);
-                c.put("label", Integer.toString(order[r]));
+                c.put("label", order[r] < labels.size() && v.length == labels.size() ? labels.get(order[r])
+                        : Integer.toString(order[r])); // labels only when there is one per class
                 c.put("value", (double) v[order[r]]);
                 classes.add(c);
             }
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("output", name);
             o.put("probabilities", isProbability(m, name));
+            o.put("labelled", v.length == labels.size());
             o.put("classes", classes);
             out.add(o);
         }

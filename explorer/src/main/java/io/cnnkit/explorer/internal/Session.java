@@ -23,6 +23,7 @@ final class Session {
     final Path dir;
     private final Map<String, LoadedModel> models = new LinkedHashMap<>();
     private final Map<String, RunData> runs = new LinkedHashMap<>();
+    private final Map<String, java.util.List<String>> labels = new LinkedHashMap<>();
     private final AtomicInteger counter = new AtomicInteger();
     private volatile long lastSeen = System.currentTimeMillis();
 
@@ -79,7 +80,18 @@ final class Session {
             throw HttpError.notFound("no model '" + Uploads.printable(name) + "' in this session", "GET /api/models lists them");
         }
         m.close();
+        labels.remove(name);
         runs.values().removeIf(r -> r.model().equals(name));
+    }
+
+    /** Class labels of a model's outputs, in class order (one per line of its labels file). */
+    synchronized void setLabels(String model, java.util.List<String> l) {
+        model(model);
+        labels.put(model, java.util.List.copyOf(l));
+    }
+
+    synchronized java.util.List<String> labels(String model) {
+        return labels.getOrDefault(model, java.util.List.of());
     }
 
     synchronized void addRun(RunData run) {
