@@ -149,7 +149,7 @@ final class Serve {
         StringBuilder notActive = new StringBuilder();
         for (Bundle b : context.getBundles()) {
             String n = String.valueOf(b.getSymbolicName());
-            if ((n.startsWith("org.apache.felix.http") || n.equals("io.cnnkit.explorer")) && b.getState() != Bundle.ACTIVE) {
+            if ((n.startsWith("org.apache.felix.http") || n.equals("io.cnnkit.web.explorer")) && b.getState() != Bundle.ACTIVE) {
                 notActive.append(notActive.length() == 0 ? "" : ", ").append(n).append(" is ")
                         .append(b.getState() == Bundle.RESOLVED ? "resolved, not active" : "not resolved");
             }
