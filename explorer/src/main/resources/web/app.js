@@ -51,6 +51,7 @@ async function guarded(what, f) {
 // ---- tabs --------------------------------------------------------------------------------------
 function showTab() {
   const tab = (location.hash || '#models').slice(1);
+  $('#hover-value').hidden = true; // a value tip left from a map must not follow to another page
   document.querySelectorAll('.tab').forEach(s => { s.hidden = s.id !== 'tab-' + tab; });
   document.querySelectorAll('#tabs a').forEach(a => a.classList.toggle('active', a.dataset.tab === tab));
   if (tab === 'graph') drawGraph();
@@ -369,6 +370,7 @@ async function explain(n, x, y, c) {
   const ex = await guarded('explain', () => api(`/runs/${state.run.id}/explain?${q}`));
   if (!ex) return;
   $('#enlarged').hidden = true;
+  $('#hover-value').hidden = true;
   state.explain = ex;
   renderExplain(ex);
   location.hash = '#explain';
