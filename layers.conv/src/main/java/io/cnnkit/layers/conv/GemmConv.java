@@ -192,11 +192,40 @@ final class GemmConv {
                 int ldk = direct ? f : NB;
                 boolean first = k0 == 0, last = k0 + kc == kLen;
                 float l = last ? lo : Float.NEGATIVE_INFINITY, u = last ? hi : Float.POSITIVE_INFINITY;
-                for (int p0 = 0; p0 < px; p0 += r) {
+                int p0 = 0;
+                for (; p0 + r <= px; p0 += r) {
                     mk.tileRows(a, aBase + p0 * kLen + k0, kLen, kc, kp, bOff, ldk, yd, yo + (m0 + p0) * f + n0, f,
-                            nw, Math.min(r, px - p0), first, last ? bd : null, bo + n0, l, u);
+                            nw, r, first, last ? bd : null, bo + n0, l, u);
+                }
+                if (p0 < px) {
+                    partialTile(a, aBase + p0 * kLen + k0, kLen, kc, kp, bOff, ldk, yd, yo + (m0 + p0) * f + n0, f,
+                            nw, px - p0, first, last ? bd : null, bo + n0, l, u, mk);
                 }
             }
+        }
+    }
+
+    /**
+     * The last, partial tile of an item (rows &lt; R) as a whole tile through copies: the rows'
+     * K-slice and stored sums go into scratch tiles of R rows (zeros past the last), the kernel
+     * computes all R, the real rows are copied back. The JIT then only ever sees whole tiles: a
+     * rare partial one would hit a branch it had pruned, and the big kernel would be recompiled
+     * (seconds of slow runs on the first use). The same chains, so the same bits.
+     */
+    private static void partialTile(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int ldb, float[] y,
+            int yOff, int ldy, int nw, int rows, boolean first, float[] bias, int biasOff, float lo, float hi,
+            GemmMicroKernel mk) {
+        final int r = mk.blockRows();
+        float[] sa = new float[r * kc], sy = new float[r * nw];
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(a, aOff + i * lda, sa, i * kc, kc);
+            if (!first) {
+                System.arraycopy(y, yOff + i * ldy, sy, i * nw, nw);
+            }
+        }
+        mk.tileRows(sa, 0, kc, kc, b, bOff, ldb, sy, 0, nw, nw, r, first, bias, biasOff, lo, hi);
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(sy, i * nw, y, yOff + i * ldy, nw);
         }
     }
 
