@@ -47,7 +47,7 @@ record ClassifyCommand(ModelRegistry models) {
         int[] counts = new int[2]; // rows, failed
         try {
             if (runner != null) {
-                runner.rows(source, p, todo, row -> {
+                runner.rows(source, p, classifier, todo, row -> {
                     write(file, row, counts);
                     bar.update(counts[0], counts[1]);
                 });

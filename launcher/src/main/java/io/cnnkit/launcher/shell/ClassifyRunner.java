@@ -22,7 +22,9 @@ public interface ClassifyRunner {
 
     /**
      * Classifies {@code paths} (as listed by the run, in this order), handing each row to
-     * {@code sink} in the same order. Called after the model was loaded and checked here.
+     * {@code sink} in the same order. Called after the model was loaded and checked here;
+     * {@code here} classifies with it in this JVM (for the odd image the other place skips).
      */
-    void rows(ModelRequest model, ClassifyParams params, List<String> paths, Consumer<ClassifyRow> sink);
+    void rows(ModelRequest model, ClassifyParams params, Classifier here, List<String> paths,
+            Consumer<ClassifyRow> sink);
 }
