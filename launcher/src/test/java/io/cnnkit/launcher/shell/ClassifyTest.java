@@ -257,6 +257,21 @@ class ClassifyTest {
     }
 
     @Test
+    void globsTheShellLeftAloneAreExpandedAsTheShellWould() throws Exception {
+        Path csv = dir.resolve("glob.csv");
+        assertEquals(3, cli("classify", MODEL, images + "/*.png", "--resize", "--out", csv.toString()), err.toString());
+        List<String> paths = new ArrayList<>();
+        Csv.parse(Files.readString(csv)).subList(1, 4).forEach(r -> paths.add(r.get(0)));
+        assertEquals(List.of(images.resolve("a.png").toString(), images.resolve("b-truncated.png").toString(),
+                images.resolve("text.png").toString()), paths, "'*' stays in the folder, as in a shell");
+        assertEquals(4, Csv.parse(Files.readString(csv)).size());
+        assertEquals(3, cli("classify", MODEL, images + "/**.png", "--resize", "--out", csv.toString()));
+        assertEquals(5, Csv.parse(Files.readString(csv)).size(), "'**' crosses folders");
+        assertEquals(1, cli("classify", MODEL, images + "/*.jpg", "--resize", "--out", csv.toString()));
+        assertTrue(err.toString().contains("no file matches " + images + "/*.jpg"), err.toString());
+    }
+
+    @Test
     void sparkIsRefusedInsideTheRuntime() {
         assertEquals(1, cli("classify", MODEL, images.toString(), "--spark", "local[2]"));
         assertTrue(err.toString().contains("--spark: the Spark job runs outside the OSGi runtime"), err.toString());
