@@ -340,7 +340,8 @@ if [ -d "$KR" ] && [ -f "$IMG" ]; then
     RUN=$!
     killed=""
     for _ in $(seq 1 1200); do # up to 60 s: the runtime starts, then rows arrive one by one
-        if [ "$(grep -c . "$TMP/killed.csv.part" 2>/dev/null)" -ge 40 ]; then
+        rows="$(grep -c . "$TMP/killed.csv.part" 2>/dev/null)" # nothing until the file exists
+        if [ "${rows:-0}" -ge 40 ]; then
             # the JVM and the script above it, by their ids
             kill -9 $(descendants "$RUN") "$RUN" 2>/dev/null; killed=yes; break
         fi
