@@ -69,7 +69,8 @@ public final class SparkClassify {
     /**
      * As {@link #classify(Dataset, ClassifyJob)}, each path replaced by its entry in {@code names}
      * (if any) in the output and in error messages: {@code ./cnnkit classify --spark} gives the
-     * paths as the user wrote them, where binaryFile has {@code file:/...} URIs.
+     * paths as the user wrote them, where binaryFile has {@code file:/...} URIs. The keys are the
+     * paths as binaryFile has them, or for local files ({@code file:}) the absolute path.
      */
     public static Dataset<Row> classify(Dataset<Row> images, ClassifyJob job, Map<String, String> names) {
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(images.sparkSession().sparkContext());
@@ -112,6 +113,16 @@ public final class SparkClassify {
                 features == null ? null : CollectionConverters.asScala(features), row.error());
     }
 
+    /** A binaryFile path's name in {@code names}: as it is, or for a local file its absolute path's. */
+    static String name(Map<String, String> names, String path) {
+        String n = names.get(path);
+        if (n == null && path.startsWith("file:")) {
+            String local = new org.apache.hadoop.fs.Path(path).toUri().getPath();
+            n = names.get(java.nio.file.Path.of(local).toAbsolutePath().normalize().toString());
+        }
+        return n != null ? n : path;
+    }
+
     /** One partition: batches of decoded images through the executor's classifier, rows out as they are done. */
     private record Partition(Broadcast<ClassifyJob> job, Broadcast<Map<String, String>> names)
             implements MapPartitionsFunction<Row, Row>, Serializable {
@@ -130,7 +141,7 @@ public final class SparkClassify {
                         List<Classifier.Decoded> b = new ArrayList<>(batch);
                         while (b.size() < batch && input.hasNext()) {
                             Row r = input.next();
-                            String path = n.getOrDefault(r.getString(0), r.getString(0));
+                            String path = name(n, r.getString(0));
                             b.add(classifier.decode(path, (byte[]) r.get(1)));
                         }
                         done = classifier.run(b).iterator();

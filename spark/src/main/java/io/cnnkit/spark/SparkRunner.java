@@ -37,6 +37,9 @@ public final class SparkRunner implements ClassifyRunner {
             builder.master(params.spark());
         }
         boolean ours = SparkSession.getDefaultSession().isEmpty(); // else a caller's session (a test, a notebook)
+        // a chunk's files are listed by the driver itself: by default Spark lists more than 32 paths
+        // in a Spark job of one task per path, which took longer than classifying them
+        builder.config("spark.sql.sources.parallelPartitionDiscovery.threshold", Integer.toString(CHUNK + 1));
         SparkSession spark = builder.getOrCreate();
         try {
             for (int from = 0; from < paths.size(); from += CHUNK) {
@@ -60,11 +63,8 @@ public final class SparkRunner implements ClassifyRunner {
             }
         }
         Dataset<Row> files = spark.read().format("binaryFile").load(load.toArray(String[]::new));
-        Map<String, String> names = new HashMap<>();
-        for (Row r : files.select(SparkClassify.PATH).collectAsList()) {
-            String uri = r.getString(0);
-            names.put(uri, given.getOrDefault(localPath(uri), uri));
-        }
+        Map<String, String> names = new HashMap<>(); // binaryFile's path (file:/a/b.png) as local path -> as given
+        given.forEach((abs, p) -> names.put(abs.toString(), p));
         Map<String, ClassifyRow> rows = new HashMap<>();
         for (Row r : SparkClassify.classify(files, job, names).collectAsList()) {
             ClassifyRow row = SparkClassify.toClassifyRow(r);
@@ -77,11 +77,6 @@ public final class SparkRunner implements ClassifyRunner {
             }
             sink.accept(row);
         }
-    }
-
-    /** A binaryFile path (file:/a/b.png) as a local path. */
-    private static Path localPath(String uri) {
-        return Path.of(new org.apache.hadoop.fs.Path(uri).toUri().getPath()).toAbsolutePath().normalize();
     }
 
     /** A file name taken literally by Spark's path globbing. */
