@@ -75,6 +75,10 @@ final class DepthwiseKernels {
         final float[] bd = bias == null ? null : bias.data();
         final int xo = x.offset(), ko = kernel.offset(), yo = y.offset(), bo = bias == null ? 0 : bias.offset();
         final boolean fuse = act != null && act.elementWise();
+        // one block holds every channel: an item's outputs are one contiguous output row, and the
+        // activation runs once over it (one call per row, not per pixel: MobileNet's rows have
+        // 8 to 256 channels per pixel, too few for the activation's loop to pay its entry)
+        final boolean wholeRows = blocks == 1;
         int items = x.dim(0) * oh * blocks;
         long cost = 2L * ow * kh * kw * blockC * m;
         if (dk != null && m == 1) {
@@ -101,9 +105,13 @@ final class DepthwiseKernels {
                             }
                         }
                         dk.pixel(xd, xOff, kd, wOff, taps, bd, bo + o0, yd, yb, o1 - o0);
-                        if (fuse) {
+                        if (fuse && !wholeRows) {
                             act.apply(yd, yb, yd, yb, o1 - o0, o1 - o0);
                         }
+                    }
+                    if (fuse && wholeRows) {
+                        int y0 = yo + (b * oh + oy) * ow * cm;
+                        act.apply(yd, y0, yd, y0, ow * cm, cm);
                     }
                 }
             });
@@ -157,9 +165,13 @@ final class DepthwiseKernels {
                             yd[yb + o] += bd[bo + o];
                         }
                     }
-                    if (fuse) {
+                    if (fuse && !wholeRows) {
                         act.apply(yd, yb + o0, yd, yb + o0, o1 - o0, o1 - o0);
                     }
+                }
+                if (fuse && wholeRows) {
+                    int y0 = yo + (b * oh + oy) * ow * cm;
+                    act.apply(yd, y0, yd, y0, ow * cm, cm);
                 }
             }
         });
