@@ -32,7 +32,7 @@ enum MergeOp {
         if (xs == 1 && xo == yo) {
             // the usual case (every tensor a pooled buffer from index 0): one index for both
             // arrays, which C2 (JDK 17) vectorises; with two offsets it cannot rule out that x and
-            // y overlap and runs one element at a time (3 to 5 times slower). Same operations.
+            // y overlap and runs one element at a time (several times slower). Same operations.
             sameIndex(x, y, yo, end);
         } else if (xs == 1) {
             int d = xo - yo;
