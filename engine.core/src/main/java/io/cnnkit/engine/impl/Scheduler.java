@@ -36,7 +36,7 @@ public final class Scheduler implements AutoCloseable {
      * (README, "What makes it fast"). {@code -Dcnnkit.parallel.minWork=N} overrides it, to
      * measure on another machine; results are the same bits either way.
      */
-    public static final long INLINE_WORK = Long.getLong("cnnkit.parallel.minWork", 1L << 20);
+    public static final long INLINE_WORK = Long.getLong("cnnkit.parallel.minWork", 1L << 21);
     /** Target work per task. */
     static final long TASK_WORK = 1L << 18;
     /** How long a worker that ran part of a loop waits, spinning, for the next loop: 0.5 ms. */
