@@ -82,6 +82,26 @@ final class DepthwiseKernels {
         int items = x.dim(0) * oh * blocks;
         long cost = 2L * ow * kh * kw * blockC * m;
         if (dk != null && m == 1) {
+            // Row runs: with stride 1 and one block, the output pixels whose taps all lie inside
+            // the row (oxLo..oxHi) read, per tap, one contiguous stretch of the input, and write
+            // one contiguous stretch of the output. Against a kernel tiled once per pixel of the
+            // run they are a single micro-kernel call of run x c channels: every output is the
+            // same chain (taps in order, then the bias) as in a call per pixel, so the same bits,
+            // but the calls' fixed cost is paid once per row and the channel vectors of
+            // neighbouring pixels are independent sums the core overlaps (with 8 or 16 channels
+            // one pixel's taps are a single chain of dependent multiply-adds).
+            int lo = 0, hi = ow;
+            while (lo < ow && (ConvKernels.firstInside(lo * sw - pl, dw) != 0
+                    || ConvKernels.endInside(lo * sw - pl, dw, w, kw) != kw)) {
+                lo++;
+            }
+            while (hi > lo && ConvKernels.endInside((hi - 1) * sw - pl, dw, w, kw) != kw) {
+                hi--;
+            }
+            final int oxLo = lo, run = hi - lo;
+            final boolean runs = sw == 1 && blocks == 1 && run >= 2;
+            final float[] wt = runs ? tile(kd, ko, kh * kw, c, run) : null;
+            final float[] bt = runs && bd != null ? tile(bd, bo, 1, c, run) : null;
             ctx.parallelFor(items, cost, (from, to) -> {
                 int[] xOff = new int[kh * kw];
                 int[] wOff = new int[kh * kw];
@@ -93,6 +113,19 @@ final class DepthwiseKernels {
                     int kyHi = ConvKernels.endInside(iy0, dh, h, kh);
                     for (int ox = 0; ox < ow; ox++) {
                         int yb = yo + ((b * oh + oy) * ow + ox) * cm + o0;
+                        if (runs && ox == oxLo) {
+                            int ix0 = ox - pl, taps = 0;
+                            for (int ky = kyLo; ky < kyHi; ky++) {
+                                int xrow = xo + ((b * h + iy0 + ky * dh) * w) * c;
+                                for (int kx = 0; kx < kw; kx++, taps++) {
+                                    xOff[taps] = xrow + (ix0 + kx * dw) * c;
+                                    wOff[taps] = (ky * kw + kx) * run * c;
+                                }
+                            }
+                            dk.pixel(xd, xOff, wt, wOff, taps, bt, 0, yd, yb, run * c);
+                            ox += run - 1;
+                            continue;
+                        }
                         int ix0 = ox * sw - pl;
                         int kxLo = ConvKernels.firstInside(ix0, dw);
                         int kxHi = ConvKernels.endInside(ix0, dw, w, kw);
@@ -178,6 +211,17 @@ final class DepthwiseKernels {
         if (act != null && !fuse) {
             ConvKernels.activateRows(y, act, ctx);
         }
+    }
+
+    /** {@code rows} rows of {@code c} floats from {@code a[off]}, each repeated {@code times} times in a row. */
+    private static float[] tile(float[] a, int off, int rows, int c, int times) {
+        float[] t = new float[rows * times * c];
+        for (int r = 0; r < rows; r++) {
+            for (int p = 0; p < times; p++) {
+                System.arraycopy(a, off + r * c, t, (r * times + p) * c, c);
+            }
+        }
+        return t;
     }
 
     static void check(Tensor x, Tensor kernel, Tensor bias, Tensor y, ConvKernels.Geometry g) {
