@@ -76,7 +76,7 @@ class VectorDepthwiseTest {
     void rowRunsEqualOneCallPerPixelBitForBit() {
         assertTrue(VectorBackend.available(), VectorBackend.reason());
         Random r = new Random(44);
-        int[] channels = {3, 8, 16, 24, 40, 64};
+        int[] channels = {3, 8, 16, 24, 40, 64, 130};
         for (int trial = 0; trial < 36; trial++) {
             int c = channels[trial % channels.length];
             int h = 3 + r.nextInt(10), w = 3 + r.nextInt(14), k = 1 + r.nextInt(3), d = 1 + r.nextInt(2);

@@ -68,7 +68,10 @@ final class DepthwiseKernels {
         final int h = x.dim(1), w = x.dim(2), c = x.dim(3);
         final int kh = kernel.dim(0), kw = kernel.dim(1), m = kernel.dim(3);
         final int oh = y.dim(1), ow = y.dim(2), cm = c * m;
-        final int blockC = Math.max(1, Math.min(c, ConvKernels.CHANNEL_BLOCK / m));
+        // The scalar loops keep a block of outputs in L1 across the taps; the micro-kernel keeps its
+        // sums in registers, so it takes every channel of a pixel at once (fewer, longer calls,
+        // and rows of any width run as row runs below). Blocks change no output's chain.
+        final int blockC = dk != null && m == 1 ? c : Math.max(1, Math.min(c, ConvKernels.CHANNEL_BLOCK / m));
         final int blocks = (c + blockC - 1) / blockC;
         final int sh = g.sh(), sw = g.sw(), dh = g.dh(), dw = g.dw(), pt = g.padTop(), pl = g.padLeft();
         final float[] xd = x.data(), kd = kernel.data(), yd = y.data();
