@@ -2,7 +2,9 @@
 # One-shot latency of ./cnnkit against a bare JVM start measured in the same run (issue #14
 # item 6): the median of N runs (default 5) of each command, the commands interleaved so that
 # a busy machine weighs on all of them alike, and each median's ratio to `java -version`'s.
-#   cnf/bench/oneshot.sh [N]          from the repository root, after a build
+#   cnf/bench/oneshot.sh [N] [BASE]   from the repository root, after a build
+# BASE: another built checkout (e.g. a worktree of main) whose ./cnnkit is timed in the same
+# interleaved rounds, for a before/after comparison on equal terms.
 # The commands: ./cnnkit summary 'conv2d(3, 3)', and the MobileNet of ../shared/keras-real on
 # one 96x96 photo (cnf/bench/astronaut96.png) writing pictures, report.html and .npy files.
 # One untimed run of each comes first: the figures are the steady state (the runtime's bundle
@@ -10,7 +12,9 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 N="${1:-5}"
+BASE="${2:-}"
 CNNKIT="$ROOT/cnnkit"
+[ -z "$BASE" ] || [ -x "$BASE/cnnkit" ] || { echo "oneshot: $BASE/cnnkit is missing (BASE: a built checkout)" >&2; exit 1; }
 MODEL="$ROOT/../shared/keras-real/k2-vww96-mobilenet.h5"
 PHOTO="$ROOT/cnf/bench/astronaut96.png"
 [ -f "$MODEL" ] || { echo "oneshot: $MODEL is missing (../shared/keras-real beside the checkout)" >&2; exit 1; }
@@ -18,12 +22,14 @@ if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then JAVA="$JAVA_HOM
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
-NAMES=(java-version summary mobilenet)
+NAMES=(java-version summary mobilenet summary@base mobilenet@base)
 run() { # index: runs command number $1, output discarded, fails loudly
     case "$1" in
         0) "$JAVA" -version ;;
         1) "$CNNKIT" summary 'conv2d(3, 3)' ;;
         2) "$CNNKIT" run "$MODEL" "$PHOTO" --rescale 0.00392156862745098 --npy --out "$TMP/vww" ;;
+        3) "$BASE/cnnkit" summary 'conv2d(3, 3)' ;;
+        4) "$BASE/cnnkit" run "$MODEL" "$PHOTO" --rescale 0.00392156862745098 --npy --out "$TMP/vww-base" ;;
     esac > "$TMP/out" 2>&1 || { echo "oneshot: ${NAMES[$1]} failed:" >&2; cat "$TMP/out" >&2; exit 1; }
 }
 ms() { # wall time of run $1 in ms
@@ -34,9 +40,11 @@ ms() { # wall time of run $1 in ms
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 run 1; run 2 # warm: bundle cache and class-data archive
-declare -a T0=() T1=() T2=()
+[ -z "$BASE" ] || { run 3; run 4; }
+declare -a T0=() T1=() T2=() T3=() T4=()
 for ((i = 0; i < N; i++)); do
     T0+=("$(ms 0)"); T1+=("$(ms 1)"); T2+=("$(ms 2)")
+    [ -z "$BASE" ] || { T3+=("$(ms 3)"); T4+=("$(ms 4)"); }
 done
 M0=$(printf '%s\n' "${T0[@]}" | median)
 M1=$(printf '%s\n' "${T1[@]}" | median)
@@ -47,3 +55,11 @@ printf '%-12s median %6s ms   runs: %s\n' summary "$M1" "${T1[*]}"
 printf '%-12s median %6s ms   runs: %s\n' mobilenet "$M2" "${T2[*]}"
 awk -v a="$M1" -v b="$M2" -v j="$M0" 'BEGIN {
     printf "oneshot: summary %.1fx java -version (target 8x), mobilenet %.1fx (target 15x)\n", a / j, b / j }'
+if [ -n "$BASE" ]; then
+    M3=$(printf '%s\n' "${T3[@]}" | median)
+    M4=$(printf '%s\n' "${T4[@]}" | median)
+    printf '%-12s median %6s ms   runs: %s\n' summary@base "$M3" "${T3[*]}"
+    printf '%-12s median %6s ms   runs: %s\n' mobilenet@base "$M4" "${T4[*]}"
+    awk -v a="$M3" -v b="$M4" -v j="$M0" -v base="$BASE" 'BEGIN {
+        printf "base %s: summary %.1fx java -version, mobilenet %.1fx\n", base, a / j, b / j }'
+fi

@@ -6,6 +6,12 @@ import org.osgi.annotation.versioning.ConsumerType;
  * The inner block of a matrix product, as conv2d (im2col rows x kernel) and dense (batch rows x
  * kernel) drive it: adds one K-slice of products into a micro-tile of up to {@link #ROWS} rows
  * by {@code nw} columns, keeping the sums in registers.
+ *
+ * <p>Since 1.1 a kernel may also offer {@link #tileRows}: up to {@link #blockRows()} rows that
+ * lie {@code lda} apart (no offset arrays; a kernel with 6 or more rows keeps more sums in
+ * registers per value loaded), writing rows {@code ldy} apart, with a clamp (relu, relu6)
+ * applied in the final store. A kernel that does not override {@link #blockRows()} (it returns
+ * 0) is driven through {@link #tile} as before.
  */
 @ConsumerType
 public interface GemmMicroKernel {
@@ -23,4 +29,34 @@ public interface GemmMicroKernel {
      */
     void tile(float[] a, int[] aOff, int kLen, float[] b, int bOff, int ldb, float[] y, int[] yOff, int yCol, int nw,
             int rows, boolean first, float[] bias, int biasOff);
+
+    /**
+     * Rows per micro-tile of {@link #tileRows}, or 0 (the default) when this kernel has no such
+     * variant: drivers then use {@link #tile}.
+     *
+     * @since 1.1
+     */
+    default int blockRows() {
+        return 0;
+    }
+
+    /**
+     * A micro-tile of up to R = {@link #blockRows()} rows lying {@code lda} apart: value k of row
+     * r &lt; rows is {@code a[aOff + r*lda + k]} (nothing past row rows-1 is read). For r &lt; rows
+     * and j in [0, nw): {@code v} = the chain of products {@code a(r, k) * b[bOff + k*ldb + j]}
+     * for k = 0..kLen-1 in order, started from the stored {@code y[yOff + r*ldy + j]}, or from +0
+     * when {@code first} (then never read), rounded as {@link #tile} rounds it; then
+     * {@code + bias[biasOff + j]} when {@code bias} is not null; then
+     * {@code y[yOff + r*ldy + j] = Math.min(Math.max(v, lo), hi)} ({@code lo} = -infinity and
+     * {@code hi} = +infinity store v as it is; see {@link ClampActivation}). Rows r &gt;= rows are
+     * neither read nor written.
+     *
+     * @throws UnsupportedOperationException from the default, which has no such variant
+     * @since 1.1
+     */
+    default void tileRows(float[] a, int aOff, int lda, int kLen, float[] b, int bOff, int ldb, float[] y, int yOff,
+            int ldy, int nw, int rows, boolean first, float[] bias, int biasOff, float lo, float hi) {
+        throw new UnsupportedOperationException(getClass().getName()
+                + " has no tileRows variant (blockRows() is 0); drive it through tile()");
+    }
 }

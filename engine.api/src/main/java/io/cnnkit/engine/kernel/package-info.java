@@ -11,9 +11,12 @@
  * <p>The contracts are micro-kernels: the drivers (blocking, packing, work split over the
  * fork-join scheduler) stay in the layer bundles, so every backend gets the same deterministic
  * work split, and a backend only implements arithmetic on arrays.
+ *
+ * <p>1.1: {@link io.cnnkit.engine.kernel.GemmMicroKernel#tileRows} (more rows, fused clamp)
+ * with defaults, so 1.0 backends keep working; {@link io.cnnkit.engine.kernel.ClampActivation}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.cnnkit.engine.kernel;
 
 import org.osgi.annotation.bundle.Export;

@@ -15,10 +15,16 @@ import java.nio.file.Path;
 import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.LinkOption;
 import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.cnnkit.io.api.CnnIoException;
 
@@ -29,6 +35,12 @@ import io.cnnkit.io.api.CnnIoException;
  * step. A failure deletes the sibling and leaves the target as it was. A process killed in the
  * middle (kill -9, power loss) cannot delete its sibling: the next write to the same target
  * deletes siblings of this naming whose process is gone, so leftovers do not pile up.
+ *
+ * <p>Files written inside a folder that {@link ReportWriter#writeFolder} is filling (its private
+ * temporary folder, on the same thread) skip the sibling, the rename and the per-file force: the
+ * folder is the unit that appears whole or not at all, and its files are forced together, in
+ * parallel, before it is moved into place ({@link #forceTree}). A report of 170 files spent over a
+ * second in 340 sequential fsyncs; forced 16 at a time they take a tenth of that.
  *
  * <p>{@link #inject(Faults)} is a test seam: it lets a test make the writes of its own thread
  * fail as a full disk does, after some bytes or before the rename.
@@ -55,6 +67,10 @@ public final class AtomicFiles {
     private static final Faults NONE = new Faults() {
     };
     private static final ThreadLocal<Faults> FAULTS = ThreadLocal.withInitial(() -> NONE);
+    /** The private temporary folder a folder writer fills on this thread (null: none). */
+    private static final ThreadLocal<Path> FOLDER = new ThreadLocal<>();
+    /** Files forced at once by {@link #forceTree}: enough for the file system to commit them together. */
+    static final int FORCE_THREADS = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern OURS = Pattern.compile("(\\d+)-[0-9a-f]+\\.(tmp|old)");
 
@@ -95,6 +111,11 @@ public final class AtomicFiles {
         if (Files.isDirectory(target)) {
             throw new CnnIoException("cannot write " + what + " " + target + ": a folder of that name exists; choose another name");
         }
+        Path folder = FOLDER.get();
+        if (folder != null && target.startsWith(folder)) {
+            writeInFolder(target, what, body);
+            return;
+        }
         cleanStale(target);
         Path temp;
         try {
@@ -119,6 +140,113 @@ public final class AtomicFiles {
                 throw c;
             }
             throw failure(what, target, e);
+        }
+    }
+
+    /**
+     * A file in a folder nobody else sees yet: written in place, not forced (the folder writer
+     * forces the whole folder at the end). Faults are injected as for {@link #write}.
+     */
+    private static void writeInFolder(Path target, String what, Body body) {
+        try {
+            try (OutputStream raw = Files.newOutputStream(target, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+                    OutputStream out = new BufferedOutputStream(faults().wrap(target, new Unclosed(raw)), 1 << 16)) {
+                body.write(out);
+            }
+            faults().beforeCommit(target);
+        } catch (IOException | RuntimeException | Error e) {
+            deleteQuietly(target, e);
+            if (e instanceof Error err) {
+                throw err;
+            }
+            if (e instanceof CnnIoException c) {
+                throw c;
+            }
+            throw failure(what, target, e);
+        }
+    }
+
+    /**
+     * Runs {@code body} with the writes of this thread into {@code tmp} (a fresh private folder)
+     * going straight to their files; {@link #forceTree} must follow before {@code tmp} is moved
+     * into place. Nests: an inner folder inside {@code tmp} is covered by the outer one.
+     */
+    static <E extends Exception> void fillingFolder(Path tmp, FolderBody<E> body) throws E {
+        Path outer = FOLDER.get();
+        FOLDER.set(outer != null && tmp.startsWith(outer) ? outer : tmp);
+        try {
+            body.run();
+        } finally {
+            if (outer == null) {
+                FOLDER.remove();
+            } else {
+                FOLDER.set(outer);
+            }
+        }
+    }
+
+    /** What {@link #fillingFolder} runs. */
+    @FunctionalInterface
+    interface FolderBody<E extends Exception> {
+        void run() throws E;
+    }
+
+    /** Whether {@code dir} lies inside a folder this thread is already filling (which forces it at its end). */
+    static boolean insideFilledFolder(Path dir) {
+        Path folder = FOLDER.get();
+        return folder != null && dir.startsWith(folder) && !dir.equals(folder);
+    }
+
+    /**
+     * Forces every file under {@code dir} to disk, then the folders: up to {@value #FORCE_THREADS}
+     * files at once, because a journaling file system commits concurrent fsyncs together where it
+     * commits sequential ones one by one. The first failure (a full disk found at write-back) is
+     * thrown once all are done.
+     */
+    static void forceTree(Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.forEach(p -> (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? dirs : files).add(p));
+        }
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<IOException> failed = new AtomicReference<>();
+        Runnable worker = () -> {
+            for (int i; (i = next.getAndIncrement()) < files.size() && failed.get() == null;) {
+                Path f = files.get(i);
+                if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                } catch (IOException e) {
+                    failed.compareAndSet(null, e);
+                }
+            }
+        };
+        int n = Math.min(FORCE_THREADS, files.size());
+        List<Thread> threads = new ArrayList<>(n);
+        for (int i = 1; i < n; i++) {
+            Thread t = new Thread(worker, "cnnkit-force-" + i);
+            t.setDaemon(true);
+            t.start();
+            threads.add(t);
+        }
+        worker.run();
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while forcing " + dir + " to disk");
+            }
+        }
+        if (failed.get() != null) {
+            throw failed.get();
+        }
+        for (int i = dirs.size() - 1; i >= 0; i--) { // deepest first, the folder itself last
+            syncFolder(dirs.get(i));
         }
     }
 

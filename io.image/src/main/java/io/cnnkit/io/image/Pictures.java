@@ -41,10 +41,24 @@ public final class Pictures {
 
     /** Renders and writes the picture; returns its {width, height}. */
     public static int[] write(Tensor stage, Path file, PictureOptions options) {
+        Encoded e = encode(stage, file, options);
+        e.writeTo(file);
+        return new int[] {e.width(), e.height()};
+    }
+
+    /** A picture encoded in memory for its file: the file's bytes and the image's size. */
+    record Encoded(byte[] bytes, int width, int height) {
+        /** Writes the bytes atomically (see {@link AtomicFiles}). */
+        void writeTo(Path file) {
+            AtomicFiles.write(file, "picture", out -> out.write(bytes));
+        }
+    }
+
+    /** Renders the picture and encodes it in the format of {@code file}'s extension, writing nothing. */
+    static Encoded encode(Tensor stage, Path file, PictureOptions options) {
         String format = formatOf(file);
         BufferedImage img = render(stage, options);
-        save(img, file, format);
-        return new int[] {img.getWidth(), img.getHeight()};
+        return new Encoded(encode(img, file, format), img.getWidth(), img.getHeight());
     }
 
     public static void writeKernels(Tensor kernel, Path file, PictureOptions options) {
@@ -158,33 +172,39 @@ public final class Pictures {
         double[] r = fixedOr(o, t.data(), t.offset(), h * w, 1);
         boolean grey = o.colormap() == PictureOptions.Colormap.GREY;
         BufferedImage img = new BufferedImage(w * sc, h * sc, grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+        byte[] bytes = grey ? ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData() : null;
+        int[] px = grey ? null : pixels(img);
         float[] d = t.data();
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int lv = level(d[t.offset() + y * w + x], r);
                 if (grey) {
-                    fill(img.getRaster(), x * sc, y * sc, sc, lv);
+                    fill(bytes, w * sc, x * sc, y * sc, sc, lv);
                 } else {
-                    fillRgb(img, x * sc, y * sc, sc, Viridis.rgb(lv));
+                    fillRgb(px, w * sc, x * sc, y * sc, sc, Viridis.rgb(lv));
                 }
             }
         }
         return img;
     }
 
-    private static void fill(java.awt.image.WritableRaster r, int x0, int y0, int sc, int level) {
+    // Pixels are written straight into the image's array: setRGB and setSample convert every
+    // pixel through the colour model, which is most of the drawing time of a cold JVM.
+
+    /** The pixel array of an image this class made as TYPE_INT_RGB (row after row, width ints each). */
+    private static int[] pixels(BufferedImage img) {
+        return ((java.awt.image.DataBufferInt) img.getRaster().getDataBuffer()).getData();
+    }
+
+    private static void fill(byte[] px, int width, int x0, int y0, int sc, int level) {
         for (int y = y0; y < y0 + sc; y++) {
-            for (int x = x0; x < x0 + sc; x++) {
-                r.setSample(x, y, 0, level);
-            }
+            java.util.Arrays.fill(px, y * width + x0, y * width + x0 + sc, (byte) level);
         }
     }
 
-    private static void fillRgb(BufferedImage img, int x0, int y0, int sc, int rgb) {
+    private static void fillRgb(int[] px, int width, int x0, int y0, int sc, int rgb) {
         for (int y = y0; y < y0 + sc; y++) {
-            for (int x = x0; x < x0 + sc; x++) {
-                img.setRGB(x, y, rgb);
-            }
+            java.util.Arrays.fill(px, y * width + x0, y * width + x0 + sc, rgb);
         }
     }
 
@@ -197,6 +217,7 @@ public final class Pictures {
             r[k] = o.range() == null && o.perChannel() ? range(d, off + k, h * w, 3) : fixedOr(o, d, off, h * w * 3, 1);
         }
         BufferedImage img = new BufferedImage(w * sc, h * sc, BufferedImage.TYPE_INT_RGB);
+        int[] px = pixels(img);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
                 int i = off + (y * w + x) * 3;
@@ -204,7 +225,7 @@ public final class Pictures {
                 int c1 = level(d[i + 1], r[1]);
                 int c2 = level(d[i + 2], r[2]);
                 int rgb = o.bgr() ? (c2 << 16) | (c1 << 8) | c0 : (c0 << 16) | (c1 << 8) | c2;
-                fillRgb(img, x * sc, y * sc, sc, rgb);
+                fillRgb(px, w * sc, x * sc, y * sc, sc, rgb);
             }
         }
         return img;
@@ -232,6 +253,7 @@ public final class Pictures {
         int[] g = gridGeometry(h, w, c, o);
         int sc = g[2];
         BufferedImage img = new BufferedImage(g[3], g[4], BufferedImage.TYPE_INT_RGB);
+        int[] px = pixels(img);
         Graphics2D gr = img.createGraphics();
         try {
             gr.setColor(new Color(BACKGROUND));
@@ -246,7 +268,7 @@ public final class Pictures {
                 PixelFont.draw(gr, Integer.toString(k), at[0], at[1] - LABEL + 2, FONT_PX);
                 for (int y = 0; y < h; y++) {
                     for (int x = 0; x < w; x++) {
-                        fillRgb(img, at[0] + x * sc, at[1] + y * sc, sc, mapped(level(d[off + (y * w + x) * c + k], r), o));
+                        fillRgb(px, g[3], at[0] + x * sc, at[1] + y * sc, sc, mapped(level(d[off + (y * w + x) * c + k], r), o));
                     }
                 }
             }
@@ -371,8 +393,9 @@ public final class Pictures {
         float[] d = t.data();
         int off = t.offset();
         double[] r = fixedOr(o, d, off, n, 1);
+        int[] px = pixels(img);
         for (int i = 0; i < n; i++) {
-            fillRgb(img, (i % g[0]) * g[2], (i / g[0]) * g[2], g[2], Viridis.rgb(level(d[off + i], r)));
+            fillRgb(px, g[3], (i % g[0]) * g[2], (i / g[0]) * g[2], g[2], Viridis.rgb(level(d[off + i], r)));
         }
         return img;
     }
@@ -439,6 +462,7 @@ public final class Pictures {
         int off = k.offset();
         double[] global = fixedOr(o, d, off, k.size(), 1);
         BufferedImage img = new BufferedImage(g[4], g[5], BufferedImage.TYPE_INT_RGB);
+        int[] px = pixels(img);
         Graphics2D gr = img.createGraphics();
         try {
             gr.setColor(new Color(BACKGROUND));
@@ -458,7 +482,7 @@ public final class Pictures {
                     for (int y = 0; y < kh; y++) {
                         for (int x = 0; x < kw; x++) {
                             float v = d[off + ((y * kw + x) * in + c) * out + f];
-                            fillRgb(img, at[0] + x * sc, at[1] + y * sc, sc, mapped(level(v, ranges[c]), o));
+                            fillRgb(px, g[4], at[0] + x * sc, at[1] + y * sc, sc, mapped(level(v, ranges[c]), o));
                         }
                     }
                 }
@@ -471,7 +495,7 @@ public final class Pictures {
                             int c1 = level(d[base + out], ranges[1]);
                             int c2 = level(d[base + 2 * out], ranges[2]);
                             int rgb = o.bgr() ? (c2 << 16) | (c1 << 8) | c0 : (c0 << 16) | (c1 << 8) | c2;
-                            fillRgb(img, at[0] + x * sc, at[1] + y * sc, sc, rgb);
+                            fillRgb(px, g[4], at[0] + x * sc, at[1] + y * sc, sc, rgb);
                         }
                     }
                 }
@@ -514,6 +538,14 @@ public final class Pictures {
 
     /** Writes atomically (see {@link AtomicFiles}): the previous picture stays whole if this fails. */
     static void save(BufferedImage img, Path file, String format) {
+        new Encoded(encode(img, file, format), img.getWidth(), img.getHeight()).writeTo(file);
+    }
+
+    /** The file's bytes: PNGs of the images this class draws through {@link PngEncoder}, the rest through ImageIO. */
+    static byte[] encode(BufferedImage img, Path file, String format) {
+        if (format.equals("png") && PngEncoder.supports(img)) {
+            return PngEncoder.encode(img);
+        }
         // Encoded in memory first: when ImageIO's stream to a file fails (a full disk), its close
         // fails too, leaves its cache file in the temp folder and prints a stack trace at exit.
         java.io.ByteArrayOutputStream encoded = new java.io.ByteArrayOutputStream();
@@ -524,6 +556,6 @@ public final class Pictures {
         } catch (java.io.IOException e) {
             throw new CnnIoException(file + ": cannot encode the picture: " + e.getMessage(), e);
         }
-        AtomicFiles.write(file, "picture", encoded::writeTo);
+        return encoded.toByteArray();
     }
 }

@@ -22,6 +22,7 @@ import java.util.Set;
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Stage;
 import io.cnnkit.engine.api.Summary;
+import io.cnnkit.engine.api.Tensor;
 import io.cnnkit.io.api.CnnIoException;
 import io.cnnkit.io.api.PictureOptions;
 import io.cnnkit.io.api.StageStats;
@@ -130,7 +131,10 @@ public final class ReportWriter {
                     + AtomicFiles.advice(e), e);
         }
         try {
-            body.writeInto(tmp);
+            AtomicFiles.fillingFolder(tmp, () -> body.writeInto(tmp));
+            if (!AtomicFiles.insideFilledFolder(tmp)) { // else the outer folder forces this one with its own
+                AtomicFiles.forceTree(tmp);
+            }
             AtomicFiles.faults().beforeCommit(tmp);
             install(tmp, target);
         } catch (RuntimeException | IOException | Error e) {
@@ -168,35 +172,52 @@ public final class ReportWriter {
             }
         }
         StringBuilder body = new StringBuilder();
-        for (int i = 0; i < stages.size(); i++) {
-            Stage s = stages.get(i);
-            String stem = stem(s);
-            Path png = tmp.resolve(stem + ".png");
-            int[] size;
-            try {
-                size = Pictures.write(s.output(), png, pictures);
-            } catch (IllegalArgumentException e) {
-                throw new CnnIoException("stage " + s.index() + " '" + s.name() + "': " + e.getMessage(), e);
+        List<Tensor> outputs = new ArrayList<>(stages.size());
+        List<Path> pngs = new ArrayList<>(stages.size());
+        for (Stage s : stages) {
+            outputs.add(s.output());
+            pngs.add(tmp.resolve(stem(s) + ".png"));
+        }
+        try (PictureQueue queue = new PictureQueue(outputs, pngs, pictures)) {
+            for (int i = 0; i < stages.size(); i++) {
+                body.append(writeStage(tmp, stages, i, queue, npy, pictures, rows, reads, readBy, graph));
             }
-            hook.written(png);
-            if (npy) {
-                Path n = tmp.resolve(stem + ".npy");
-                NpyCodec.write(s.output(), n);
-                hook.written(n);
-            }
-            String inputs = s.inputs().isEmpty() ? null : links(s.inputs(), stages, reads.get(i), i);
-            String readers = null;
-            if (graph) {
-                readers = readBy.get(i).isEmpty() ? "&ndash; <span class=\"dim\">(nothing reads it: a model output, "
-                        + "or a branch no output uses)</span>" : links(readBy.get(i), stages);
-            }
-            body.append(section(s, stem, rows.get(s.name()), npy, size, inputs, readers, pictures));
         }
         String svg = graph ? graphSvg(stages, reads) : null;
         String html = page(title, topClasses(top), summary, svg, body.toString());
         Path report = tmp.resolve(REPORT);
         AtomicFiles.write(report, "report", out -> out.write(html.getBytes(StandardCharsets.UTF_8)));
         hook.written(report);
+    }
+
+    /** Stage i's picture (from the queue) and .npy file; returns its section of the report. */
+    private String writeStage(Path tmp, List<Stage> stages, int i, PictureQueue queue, boolean npy,
+            PictureOptions pictures, Map<String, Summary.Row> rows, List<List<Integer>> reads,
+            List<List<Integer>> readBy, boolean graph) throws IOException {
+        Stage s = stages.get(i);
+        String stem = stem(s);
+        Path png = tmp.resolve(stem + ".png");
+        int[] size;
+        try {
+            Pictures.Encoded picture = queue.get(i);
+            picture.writeTo(png);
+            size = new int[] {picture.width(), picture.height()};
+        } catch (IllegalArgumentException e) {
+            throw new CnnIoException("stage " + s.index() + " '" + s.name() + "': " + e.getMessage(), e);
+        }
+        hook.written(png);
+        if (npy) {
+            Path n = tmp.resolve(stem + ".npy");
+            NpyCodec.write(s.output(), n);
+            hook.written(n);
+        }
+        String inputs = s.inputs().isEmpty() ? null : links(s.inputs(), stages, reads.get(i), i);
+        String readers = null;
+        if (graph) {
+            readers = readBy.get(i).isEmpty() ? "&ndash; <span class=\"dim\">(nothing reads it: a model output, "
+                    + "or a branch no output uses)</span>" : links(readBy.get(i), stages);
+        }
+        return section(s, stem, rows.get(s.name()), npy, size, inputs, readers, pictures);
     }
 
     /**

@@ -12,6 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * multiply-adds for the last filters. Every output element is the same fused multiply-add chain
  * over k in order (from 0 on the first K-slice), then + bias on the last slice (+0 on the
  * others: a no-op, as a chain started at +0 never holds -0), whichever variant computes it.
+ * {@link #tileRows} computes the same chains for 6 rows at a time ({@link VectorRowTiles}).
  *
  * <p>Each variant is written out in one method: a helper taking or returning vectors out of line
  * would box them (JDK 17's C2 keeps vectors in registers only within one compiled body). No
@@ -52,6 +53,40 @@ final class VectorGemm implements GemmMicroKernel {
         for (; j < nw; j += 4) {
             tailScalar(a, aOff, kLen, kd, kOff + j, ldk, yd, yOff, yCol + j, Math.min(4, nw - j), rows, first,
                     bias, bOff + j);
+        }
+    }
+
+    @Override
+    public int blockRows() {
+        return VectorRowTiles.R;
+    }
+
+    /** Bands of 4, 2, 1 vectors, a 256-bit one and scalar filters, as {@link #tile} does. */
+    @Override
+    public void tileRows(float[] a, int aOff, int lda, int kLen, float[] b, int bOff, int ldb, float[] y, int yOff,
+            int ldy, int nw, int rows, boolean first, float[] bias, int biasOff, float lo, float hi) {
+        int j = 0;
+        for (; j + 4 * L <= nw; j += 4 * L) {
+            VectorRowTiles.tile6x4(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, rows, first, bias,
+                    biasOff + j, lo, hi);
+        }
+        if (j + 2 * L <= nw) {
+            VectorRowTiles.tile6x2(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, rows, first, bias,
+                    biasOff + j, lo, hi);
+            j += 2 * L;
+        }
+        for (; j + L <= nw; j += L) {
+            VectorRowTiles.tile6x1(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, rows, first, bias,
+                    biasOff + j, lo, hi);
+        }
+        if (L > HL && j + HL <= nw) {
+            VectorRowTiles.tile6x1Half(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, rows, first, bias,
+                    biasOff + j, lo, hi);
+            j += HL;
+        }
+        if (j < nw) {
+            VectorRowTiles.tailScalar(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, nw - j, rows, first,
+                    bias, biasOff + j, lo, hi);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.cnnkit.layers.conv;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -17,9 +19,13 @@ import io.cnnkit.engine.impl.Scheduler;
  * {@code mvn verify} from the worktree root:
  *
  * <pre>
- * java -cp kernels.vector/target/classes:kernels.vector/target/test-classes:engine.core/target/classes \
- *     --add-modules jdk.incubator.vector io.cnnkit.layers.conv.VectorKernelTiming [seconds-per-case]
+ * CP=kernels.vector/target/classes:kernels.vector/target/test-classes:engine.core/target/classes
+ * CP=$CP:engine.api/target/classes:layers.conv/target/classes
+ * java -cp $CP --add-modules jdk.incubator.vector io.cnnkit.layers.conv.VectorKernelTiming 3 W2
  * </pre>
+ *
+ * (seconds per case, then optionally the cases whose name starts with W2, W4, W1, 1x1 or W3;
+ * at 1 thread it also prints the medians of the thread's CPU time.)
  */
 public final class VectorKernelTiming {
     private VectorKernelTiming() {
@@ -61,9 +67,14 @@ public final class VectorKernelTiming {
                     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-26s %d thr:", cs.name(),
                             threads));
                     for (int i = 0; i < kernels.size(); i++) {
-                        double med = median(kernels.get(i), x, k, b, y, g, ctx, seconds);
-                        line.append(String.format(Locale.ROOT, "  %s %.1f ms %.1f GFLOP/s", names.get(i), med * 1e3,
-                                cs.gflop() / med));
+                        double[] med = median(kernels.get(i), x, k, b, y, g, ctx, seconds);
+                        line.append(String.format(Locale.ROOT, "  %s %.1f ms %.1f GFLOP/s", names.get(i), med[0] * 1e3,
+                                cs.gflop() / med[0]));
+                        if (threads == 1) {
+                            // on a shared machine the thread's CPU time is steadier than the clock
+                            line.append(String.format(Locale.ROOT, " (cpu %.1f ms %.1f GFLOP/s)", med[1] * 1e3,
+                                    cs.gflop() / med[1]));
+                        }
                     }
                     System.out.println(line);
                 }
@@ -80,17 +91,21 @@ public final class VectorKernelTiming {
         return t;
     }
 
-    static double median(Kernel kn, Tensor x, Tensor k, Tensor b, Tensor y, ConvKernels.Geometry g,
+    /** Medians of the wall-clock and of the calling thread's CPU time, in seconds. */
+    static double[] median(Kernel kn, Tensor x, Tensor k, Tensor b, Tensor y, ConvKernels.Geometry g,
             ExecutionContext ctx, double seconds) {
-        List<Double> times = new ArrayList<>();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        List<Double> times = new ArrayList<>(), cpu = new ArrayList<>();
         long end = System.nanoTime() + (long) (seconds * 1e9);
         kn.run(x, k, b, y, g, null, ctx); // warm-up
         do {
-            long t = System.nanoTime();
+            long c = mx.getCurrentThreadCpuTime(), t = System.nanoTime();
             kn.run(x, k, b, y, g, null, ctx);
             times.add((System.nanoTime() - t) / 1e9);
+            cpu.add((mx.getCurrentThreadCpuTime() - c) / 1e9);
         } while (System.nanoTime() < end || times.size() < 3);
         Collections.sort(times);
-        return times.get(times.size() / 2);
+        Collections.sort(cpu);
+        return new double[] {times.get(times.size() / 2), cpu.get(cpu.size() / 2)};
     }
 }

@@ -9,8 +9,10 @@ import io.cnnkit.engine.kernel.GemmMicroKernel;
  * the batch rows are the GEMM rows, read in place (no packing: each row's inputs are already
  * contiguous). A work item is a block of {@link #NB} units for up to {@link #ROWS}
  * rows; per K slice of {@link #KC} inputs its kernel slice (KC x NB) stays in L1 while
- * all the item's rows pass, so the kernel is read from memory about once per call. Each output
- * is a fused multiply-add chain over the inputs in order, then + bias: deterministic.
+ * all the item's rows pass, so the kernel is read from memory about once per call. Rows go
+ * through the kernel's row-block variant ({@link GemmMicroKernel#tileRows}, 6 rows on the Vector
+ * API) in whole blocks, the rest (a batch of 1) through its 4-row tile. Each output is a fused
+ * multiply-add chain over the inputs in order, then + bias: deterministic.
  */
 final class BlockedDenseGemm {
     /** Batch rows per work item. */
@@ -26,7 +28,7 @@ final class BlockedDenseGemm {
 
     static void multiply(float[] x, int xOff, int rows, int in, float[] kernel, int kOff, float[] bias,
             int bOff, int units, float[] y, int yOff, ExecutionContext context, GemmMicroKernel mk) {
-        final int mr = GemmMicroKernel.ROWS, nb = NB;
+        final int mr = GemmMicroKernel.ROWS, nb = NB, br = mk.blockRows();
         // K-slices keep a kernel slice in L1 for the next rows; one micro-tile of rows (a single
         // image: a matrix-vector product) has no next rows, so it takes K whole: fewer stores of
         // partial sums, and long loops that the JIT compiles early (the walkthrough's 25650-input
@@ -75,7 +77,14 @@ final class BlockedDenseGemm {
                     }
                     boolean first = k0 == 0;
                     float[] bsl = k0 + kc == in ? bias : null;
-                    for (int p0 = r0; p0 < r1; p0 += mr) {
+                    int p0 = r0;
+                    // whole blocks of the kernel's row-block variant (rows in place, in apart),
+                    // then the 4-row tile for the rest: every output the same chain either way
+                    for (; br > 0 && p0 + br <= r1; p0 += br) {
+                        mk.tileRows(x, xOff + p0 * in + k0, in, kc, b, bo, ldk, y, yOff + p0 * units + u0, units, uw,
+                                br, first, bsl, bOff + u0, Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY);
+                    }
+                    for (; p0 < r1; p0 += mr) {
                         int n = Math.min(mr, r1 - p0);
                         for (int r = 0; r < mr; r++) {
                             int row = p0 + Math.min(r, n - 1);

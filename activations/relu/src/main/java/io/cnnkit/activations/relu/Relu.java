@@ -7,16 +7,19 @@ import org.osgi.service.component.annotations.Component;
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.ActivationName;
 import io.cnnkit.engine.api.LayerSpec;
+import io.cnnkit.engine.kernel.ClampActivation;
 
 /**
  * Keras {@code relu} with the ReLU layer's options max_value (default none), negative_slope
  * (0) and threshold (0), computed as keras.backend.relu does: x when x &gt; threshold (clipped
  * to max_value), else negative_slope * (x - threshold). Like Keras, x exactly at a non-zero
  * threshold gives 0, and a threshold above max_value gives max_value only for x &gt; threshold.
+ * Without negative_slope and threshold it is a clamp to [0, max_value], which conv2d applies in
+ * its GEMM micro-kernel ({@link ClampActivation}).
  */
 @Component(service = Activation.class)
 @ActivationName(activation = "relu")
-public final class Relu implements Activation {
+public final class Relu implements Activation, ClampActivation {
     private final Double maxValue;
     private final double negativeSlope;
     private final double threshold;
@@ -66,6 +69,18 @@ public final class Relu implements Activation {
             // = (v <= 0 ? 0 : v): NaN passes, -0 becomes +0; branch-free (signs are random)
             dst[dstOff + i] = Math.max(v, 0f);
         }
+    }
+
+    /**
+     * [0, max_value] (max_value as a float: the same values as {@link #apply(float)}, which
+     * clips in double and rounds once) when there is no negative_slope or threshold.
+     */
+    @Override
+    public Bounds clamp() {
+        if (negativeSlope != 0 || threshold != 0) {
+            return null;
+        }
+        return new Bounds(0f, maxValue == null ? Float.POSITIVE_INFINITY : (float) (double) maxValue);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.cnnkit.activations.relu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -12,6 +14,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.ModelException;
+import io.cnnkit.engine.kernel.ClampActivation;
 
 class ReluTest {
     private static LayerSpec spec(String key, Object value) {
@@ -30,6 +33,28 @@ class ReluTest {
     void rejectsNonNumbers() {
         ModelException e = assertThrows(ModelException.class, () -> new Relu().configure(spec("max_value", "six")));
         assertEquals("layer 2 'act' (activation): parameter 'max_value' must be a number, got 'six'", e.getMessage());
+    }
+
+    @Test
+    void asAClampItGivesTheSameBitsAsApplyAndWithSlopeOrThresholdItIsNone() {
+        Relu plain = new Relu();
+        assertNull(((Relu) plain.configure(spec("negative_slope", 0.1))).clamp());
+        assertNull(((Relu) plain.configure(spec("threshold", 0.5))).clamp());
+        // 0.1 is no float: the clamp's bound rounds it as apply's double clip then rounding does
+        Relu[] clamps = {plain, (Relu) plain.configure(spec("max_value", 6.0)),
+            (Relu) plain.configure(spec("max_value", 0.1)), (Relu) plain.configure(spec("max_value", 0.0))};
+        java.util.Random r = new java.util.Random(5);
+        float[] edges = {-2f, -0f, 0f, 0.1f, Math.nextUp(0.1f), Math.nextDown(0.1f), 6f, Math.nextUp(6f), Float.NaN,
+            Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE};
+        for (Relu f : clamps) {
+            ClampActivation.Bounds b = f.clamp();
+            assertNotNull(b);
+            for (int i = 0; i < edges.length + 2000; i++) {
+                float x = i < edges.length ? edges[i] : (r.nextFloat() - 0.3f) * 10;
+                assertEquals(Float.floatToIntBits(f.apply(x)),
+                        Float.floatToIntBits(Math.min(Math.max(x, b.lower()), b.upper())), "relu(" + x + ") " + b);
+            }
+        }
     }
 
     @Test

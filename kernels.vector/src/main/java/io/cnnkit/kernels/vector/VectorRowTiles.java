@@ -1,0 +1,437 @@
+package io.cnnkit.kernels.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The micro-tiles of {@link VectorGemm#tileRows}: {@value #R} rows of A (lda apart) times 4, 2
+ * or 1 vectors of filters, all sums in registers: 6 x 4 = 24 of AVX-512's 32 vector registers
+ * hold sums, 4 the kernel row, one a broadcast; per k, 10 loads feed 24 fused multiply-adds
+ * (the 4-row tile: 8 for 16). Each output element is one fused multiply-add chain over k in
+ * order (from +0 or the stored value), then + bias (+0 when there is none, a no-op on a chain
+ * that never holds -0), then max(lo), min(hi): the fused relu or relu6 (-infinity and
+ * +infinity leave every value, NaN included, as it is).
+ *
+ * <p>Written out per variant: every vector is a local of one method, since JDK 17 boxes a vector
+ * that crosses a method or loop boundary or is chosen by a branch.
+ */
+final class VectorRowTiles {
+    /** Rows per micro-tile. */
+    static final int R = 6;
+    static final VectorSpecies<Float> S = VectorGemm.S;
+    static final int L = S.length();
+    static final VectorSpecies<Float> H = VectorGemm.H;
+    static final int HL = H.length();
+    /** Read instead of the outputs on the first K-slice and for rows past the last, and for a missing bias. */
+    private static final float[] ZEROS = new float[4 * L];
+
+    private VectorRowTiles() {
+    }
+
+    /** 6 rows x 4 vectors (64 filters with AVX-512). */
+    static void tile6x4(float[] a, int ao, int lda, int kLen, float[] b, int wb, int ldb, float[] y, int yo,
+            int ldy, int rows, boolean first, float[] bias, int bOff, float lo, float hi) {
+        float[] ys = first ? ZEROS : y, bs = bias != null ? bias : ZEROS;
+        int bo = bias != null ? bOff : 0;
+        int s0 = first ? 0 : yo;
+        float[] y1 = first || rows <= 1 ? ZEROS : y;
+        int s1 = first || rows <= 1 ? 0 : yo + ldy;
+        float[] y2 = first || rows <= 2 ? ZEROS : y;
+        int s2 = first || rows <= 2 ? 0 : yo + 2 * ldy;
+        float[] y3 = first || rows <= 3 ? ZEROS : y;
+        int s3 = first || rows <= 3 ? 0 : yo + 3 * ldy;
+        float[] y4 = first || rows <= 4 ? ZEROS : y;
+        int s4 = first || rows <= 4 ? 0 : yo + 4 * ldy;
+        float[] y5 = first || rows <= 5 ? ZEROS : y;
+        int s5 = first || rows <= 5 ? 0 : yo + 5 * ldy;
+        FloatVector c00 = FloatVector.fromArray(S, ys, s0);
+        FloatVector c01 = FloatVector.fromArray(S, ys, s0 + L);
+        FloatVector c02 = FloatVector.fromArray(S, ys, s0 + 2 * L);
+        FloatVector c03 = FloatVector.fromArray(S, ys, s0 + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(S, y1, s1);
+        FloatVector c11 = FloatVector.fromArray(S, y1, s1 + L);
+        FloatVector c12 = FloatVector.fromArray(S, y1, s1 + 2 * L);
+        FloatVector c13 = FloatVector.fromArray(S, y1, s1 + 3 * L);
+        FloatVector c20 = FloatVector.fromArray(S, y2, s2);
+        FloatVector c21 = FloatVector.fromArray(S, y2, s2 + L);
+        FloatVector c22 = FloatVector.fromArray(S, y2, s2 + 2 * L);
+        FloatVector c23 = FloatVector.fromArray(S, y2, s2 + 3 * L);
+        FloatVector c30 = FloatVector.fromArray(S, y3, s3);
+        FloatVector c31 = FloatVector.fromArray(S, y3, s3 + L);
+        FloatVector c32 = FloatVector.fromArray(S, y3, s3 + 2 * L);
+        FloatVector c33 = FloatVector.fromArray(S, y3, s3 + 3 * L);
+        FloatVector c40 = FloatVector.fromArray(S, y4, s4);
+        FloatVector c41 = FloatVector.fromArray(S, y4, s4 + L);
+        FloatVector c42 = FloatVector.fromArray(S, y4, s4 + 2 * L);
+        FloatVector c43 = FloatVector.fromArray(S, y4, s4 + 3 * L);
+        FloatVector c50 = FloatVector.fromArray(S, y5, s5);
+        FloatVector c51 = FloatVector.fromArray(S, y5, s5 + L);
+        FloatVector c52 = FloatVector.fromArray(S, y5, s5 + 2 * L);
+        FloatVector c53 = FloatVector.fromArray(S, y5, s5 + 3 * L);
+        int a0 = ao;
+        int a1 = ao + Math.min(1, rows - 1) * lda;
+        int a2 = ao + Math.min(2, rows - 1) * lda;
+        int a3 = ao + Math.min(3, rows - 1) * lda;
+        int a4 = ao + Math.min(4, rows - 1) * lda;
+        int a5 = ao + Math.min(5, rows - 1) * lda;
+        for (int k = 0; k < kLen; k++, wb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, wb);
+            FloatVector b1 = FloatVector.fromArray(S, b, wb + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, wb + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, wb + 3 * L);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            c02 = x0.fma(b2, c02);
+            c03 = x0.fma(b3, c03);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            c12 = x1.fma(b2, c12);
+            c13 = x1.fma(b3, c13);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            c22 = x2.fma(b2, c22);
+            c23 = x2.fma(b3, c23);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            c32 = x3.fma(b2, c32);
+            c33 = x3.fma(b3, c33);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + k]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            c42 = x4.fma(b2, c42);
+            c43 = x4.fma(b3, c43);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + k]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+            c52 = x5.fma(b2, c52);
+            c53 = x5.fma(b3, c53);
+        }
+        {
+            FloatVector b0 = FloatVector.fromArray(S, bs, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bs, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, bs, bo + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, bs, bo + 3 * L);
+            c00 = c00.add(b0);
+            c01 = c01.add(b1);
+            c02 = c02.add(b2);
+            c03 = c03.add(b3);
+            c10 = c10.add(b0);
+            c11 = c11.add(b1);
+            c12 = c12.add(b2);
+            c13 = c13.add(b3);
+            c20 = c20.add(b0);
+            c21 = c21.add(b1);
+            c22 = c22.add(b2);
+            c23 = c23.add(b3);
+            c30 = c30.add(b0);
+            c31 = c31.add(b1);
+            c32 = c32.add(b2);
+            c33 = c33.add(b3);
+            c40 = c40.add(b0);
+            c41 = c41.add(b1);
+            c42 = c42.add(b2);
+            c43 = c43.add(b3);
+            c50 = c50.add(b0);
+            c51 = c51.add(b1);
+            c52 = c52.add(b2);
+            c53 = c53.add(b3);
+        }
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
+        c00.max(vlo).min(vhi).intoArray(y, yo);
+        c01.max(vlo).min(vhi).intoArray(y, yo + L);
+        c02.max(vlo).min(vhi).intoArray(y, yo + 2 * L);
+        c03.max(vlo).min(vhi).intoArray(y, yo + 3 * L);
+        if (rows > 1) {
+            c10.max(vlo).min(vhi).intoArray(y, yo + ldy);
+            c11.max(vlo).min(vhi).intoArray(y, yo + ldy + L);
+            c12.max(vlo).min(vhi).intoArray(y, yo + ldy + 2 * L);
+            c13.max(vlo).min(vhi).intoArray(y, yo + ldy + 3 * L);
+        }
+        if (rows > 2) {
+            c20.max(vlo).min(vhi).intoArray(y, yo + 2 * ldy);
+            c21.max(vlo).min(vhi).intoArray(y, yo + 2 * ldy + L);
+            c22.max(vlo).min(vhi).intoArray(y, yo + 2 * ldy + 2 * L);
+            c23.max(vlo).min(vhi).intoArray(y, yo + 2 * ldy + 3 * L);
+        }
+        if (rows > 3) {
+            c30.max(vlo).min(vhi).intoArray(y, yo + 3 * ldy);
+            c31.max(vlo).min(vhi).intoArray(y, yo + 3 * ldy + L);
+            c32.max(vlo).min(vhi).intoArray(y, yo + 3 * ldy + 2 * L);
+            c33.max(vlo).min(vhi).intoArray(y, yo + 3 * ldy + 3 * L);
+        }
+        if (rows > 4) {
+            c40.max(vlo).min(vhi).intoArray(y, yo + 4 * ldy);
+            c41.max(vlo).min(vhi).intoArray(y, yo + 4 * ldy + L);
+            c42.max(vlo).min(vhi).intoArray(y, yo + 4 * ldy + 2 * L);
+            c43.max(vlo).min(vhi).intoArray(y, yo + 4 * ldy + 3 * L);
+        }
+        if (rows > 5) {
+            c50.max(vlo).min(vhi).intoArray(y, yo + 5 * ldy);
+            c51.max(vlo).min(vhi).intoArray(y, yo + 5 * ldy + L);
+            c52.max(vlo).min(vhi).intoArray(y, yo + 5 * ldy + 2 * L);
+            c53.max(vlo).min(vhi).intoArray(y, yo + 5 * ldy + 3 * L);
+        }
+    }
+
+    /** 6 rows x 2 vectors (32 filters with AVX-512). */
+    static void tile6x2(float[] a, int ao, int lda, int kLen, float[] b, int wb, int ldb, float[] y, int yo,
+            int ldy, int rows, boolean first, float[] bias, int bOff, float lo, float hi) {
+        float[] ys = first ? ZEROS : y, bs = bias != null ? bias : ZEROS;
+        int bo = bias != null ? bOff : 0;
+        int s0 = first ? 0 : yo;
+        float[] y1 = first || rows <= 1 ? ZEROS : y;
+        int s1 = first || rows <= 1 ? 0 : yo + ldy;
+        float[] y2 = first || rows <= 2 ? ZEROS : y;
+        int s2 = first || rows <= 2 ? 0 : yo + 2 * ldy;
+        float[] y3 = first || rows <= 3 ? ZEROS : y;
+        int s3 = first || rows <= 3 ? 0 : yo + 3 * ldy;
+        float[] y4 = first || rows <= 4 ? ZEROS : y;
+        int s4 = first || rows <= 4 ? 0 : yo + 4 * ldy;
+        float[] y5 = first || rows <= 5 ? ZEROS : y;
+        int s5 = first || rows <= 5 ? 0 : yo + 5 * ldy;
+        FloatVector c00 = FloatVector.fromArray(S, ys, s0);
+        FloatVector c01 = FloatVector.fromArray(S, ys, s0 + L);
+        FloatVector c10 = FloatVector.fromArray(S, y1, s1);
+        FloatVector c11 = FloatVector.fromArray(S, y1, s1 + L);
+        FloatVector c20 = FloatVector.fromArray(S, y2, s2);
+        FloatVector c21 = FloatVector.fromArray(S, y2, s2 + L);
+        FloatVector c30 = FloatVector.fromArray(S, y3, s3);
+        FloatVector c31 = FloatVector.fromArray(S, y3, s3 + L);
+        FloatVector c40 = FloatVector.fromArray(S, y4, s4);
+        FloatVector c41 = FloatVector.fromArray(S, y4, s4 + L);
+        FloatVector c50 = FloatVector.fromArray(S, y5, s5);
+        FloatVector c51 = FloatVector.fromArray(S, y5, s5 + L);
+        int a0 = ao;
+        int a1 = ao + Math.min(1, rows - 1) * lda;
+        int a2 = ao + Math.min(2, rows - 1) * lda;
+        int a3 = ao + Math.min(3, rows - 1) * lda;
+        int a4 = ao + Math.min(4, rows - 1) * lda;
+        int a5 = ao + Math.min(5, rows - 1) * lda;
+        for (int k = 0; k < kLen; k++, wb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, wb);
+            FloatVector b1 = FloatVector.fromArray(S, b, wb + L);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + k]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + k]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+        }
+        {
+            FloatVector b0 = FloatVector.fromArray(S, bs, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bs, bo + L);
+            c00 = c00.add(b0);
+            c01 = c01.add(b1);
+            c10 = c10.add(b0);
+            c11 = c11.add(b1);
+            c20 = c20.add(b0);
+            c21 = c21.add(b1);
+            c30 = c30.add(b0);
+            c31 = c31.add(b1);
+            c40 = c40.add(b0);
+            c41 = c41.add(b1);
+            c50 = c50.add(b0);
+            c51 = c51.add(b1);
+        }
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
+        c00.max(vlo).min(vhi).intoArray(y, yo);
+        c01.max(vlo).min(vhi).intoArray(y, yo + L);
+        if (rows > 1) {
+            c10.max(vlo).min(vhi).intoArray(y, yo + ldy);
+            c11.max(vlo).min(vhi).intoArray(y, yo + ldy + L);
+        }
+        if (rows > 2) {
+            c20.max(vlo).min(vhi).intoArray(y, yo + 2 * ldy);
+            c21.max(vlo).min(vhi).intoArray(y, yo + 2 * ldy + L);
+        }
+        if (rows > 3) {
+            c30.max(vlo).min(vhi).intoArray(y, yo + 3 * ldy);
+            c31.max(vlo).min(vhi).intoArray(y, yo + 3 * ldy + L);
+        }
+        if (rows > 4) {
+            c40.max(vlo).min(vhi).intoArray(y, yo + 4 * ldy);
+            c41.max(vlo).min(vhi).intoArray(y, yo + 4 * ldy + L);
+        }
+        if (rows > 5) {
+            c50.max(vlo).min(vhi).intoArray(y, yo + 5 * ldy);
+            c51.max(vlo).min(vhi).intoArray(y, yo + 5 * ldy + L);
+        }
+    }
+
+    /** 6 rows x 1 vector. */
+    static void tile6x1(float[] a, int ao, int lda, int kLen, float[] b, int wb, int ldb, float[] y, int yo,
+            int ldy, int rows, boolean first, float[] bias, int bOff, float lo, float hi) {
+        float[] ys = first ? ZEROS : y, bs = bias != null ? bias : ZEROS;
+        int bo = bias != null ? bOff : 0;
+        int s0 = first ? 0 : yo;
+        float[] y1 = first || rows <= 1 ? ZEROS : y;
+        int s1 = first || rows <= 1 ? 0 : yo + ldy;
+        float[] y2 = first || rows <= 2 ? ZEROS : y;
+        int s2 = first || rows <= 2 ? 0 : yo + 2 * ldy;
+        float[] y3 = first || rows <= 3 ? ZEROS : y;
+        int s3 = first || rows <= 3 ? 0 : yo + 3 * ldy;
+        float[] y4 = first || rows <= 4 ? ZEROS : y;
+        int s4 = first || rows <= 4 ? 0 : yo + 4 * ldy;
+        float[] y5 = first || rows <= 5 ? ZEROS : y;
+        int s5 = first || rows <= 5 ? 0 : yo + 5 * ldy;
+        FloatVector c00 = FloatVector.fromArray(S, ys, s0);
+        FloatVector c10 = FloatVector.fromArray(S, y1, s1);
+        FloatVector c20 = FloatVector.fromArray(S, y2, s2);
+        FloatVector c30 = FloatVector.fromArray(S, y3, s3);
+        FloatVector c40 = FloatVector.fromArray(S, y4, s4);
+        FloatVector c50 = FloatVector.fromArray(S, y5, s5);
+        int a0 = ao;
+        int a1 = ao + Math.min(1, rows - 1) * lda;
+        int a2 = ao + Math.min(2, rows - 1) * lda;
+        int a3 = ao + Math.min(3, rows - 1) * lda;
+        int a4 = ao + Math.min(4, rows - 1) * lda;
+        int a5 = ao + Math.min(5, rows - 1) * lda;
+        for (int k = 0; k < kLen; k++, wb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, wb);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = x0.fma(b0, c00);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = x1.fma(b0, c10);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = x2.fma(b0, c20);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = x3.fma(b0, c30);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + k]);
+            c40 = x4.fma(b0, c40);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + k]);
+            c50 = x5.fma(b0, c50);
+        }
+        {
+            FloatVector b0 = FloatVector.fromArray(S, bs, bo);
+            c00 = c00.add(b0);
+            c10 = c10.add(b0);
+            c20 = c20.add(b0);
+            c30 = c30.add(b0);
+            c40 = c40.add(b0);
+            c50 = c50.add(b0);
+        }
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
+        c00.max(vlo).min(vhi).intoArray(y, yo);
+        if (rows > 1) {
+            c10.max(vlo).min(vhi).intoArray(y, yo + ldy);
+        }
+        if (rows > 2) {
+            c20.max(vlo).min(vhi).intoArray(y, yo + 2 * ldy);
+        }
+        if (rows > 3) {
+            c30.max(vlo).min(vhi).intoArray(y, yo + 3 * ldy);
+        }
+        if (rows > 4) {
+            c40.max(vlo).min(vhi).intoArray(y, yo + 4 * ldy);
+        }
+        if (rows > 5) {
+            c50.max(vlo).min(vhi).intoArray(y, yo + 5 * ldy);
+        }
+    }
+
+    /** 6 rows x one 256-bit vector (8 filters), past the last full vector on AVX-512. */
+    static void tile6x1Half(float[] a, int ao, int lda, int kLen, float[] b, int wb, int ldb, float[] y, int yo,
+            int ldy, int rows, boolean first, float[] bias, int bOff, float lo, float hi) {
+        float[] ys = first ? ZEROS : y, bs = bias != null ? bias : ZEROS;
+        int bo = bias != null ? bOff : 0;
+        int s0 = first ? 0 : yo;
+        float[] y1 = first || rows <= 1 ? ZEROS : y;
+        int s1 = first || rows <= 1 ? 0 : yo + ldy;
+        float[] y2 = first || rows <= 2 ? ZEROS : y;
+        int s2 = first || rows <= 2 ? 0 : yo + 2 * ldy;
+        float[] y3 = first || rows <= 3 ? ZEROS : y;
+        int s3 = first || rows <= 3 ? 0 : yo + 3 * ldy;
+        float[] y4 = first || rows <= 4 ? ZEROS : y;
+        int s4 = first || rows <= 4 ? 0 : yo + 4 * ldy;
+        float[] y5 = first || rows <= 5 ? ZEROS : y;
+        int s5 = first || rows <= 5 ? 0 : yo + 5 * ldy;
+        FloatVector c00 = FloatVector.fromArray(H, ys, s0);
+        FloatVector c10 = FloatVector.fromArray(H, y1, s1);
+        FloatVector c20 = FloatVector.fromArray(H, y2, s2);
+        FloatVector c30 = FloatVector.fromArray(H, y3, s3);
+        FloatVector c40 = FloatVector.fromArray(H, y4, s4);
+        FloatVector c50 = FloatVector.fromArray(H, y5, s5);
+        int a0 = ao;
+        int a1 = ao + Math.min(1, rows - 1) * lda;
+        int a2 = ao + Math.min(2, rows - 1) * lda;
+        int a3 = ao + Math.min(3, rows - 1) * lda;
+        int a4 = ao + Math.min(4, rows - 1) * lda;
+        int a5 = ao + Math.min(5, rows - 1) * lda;
+        for (int k = 0; k < kLen; k++, wb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(H, b, wb);
+            FloatVector x0 = FloatVector.broadcast(H, a[a0 + k]);
+            c00 = x0.fma(b0, c00);
+            FloatVector x1 = FloatVector.broadcast(H, a[a1 + k]);
+            c10 = x1.fma(b0, c10);
+            FloatVector x2 = FloatVector.broadcast(H, a[a2 + k]);
+            c20 = x2.fma(b0, c20);
+            FloatVector x3 = FloatVector.broadcast(H, a[a3 + k]);
+            c30 = x3.fma(b0, c30);
+            FloatVector x4 = FloatVector.broadcast(H, a[a4 + k]);
+            c40 = x4.fma(b0, c40);
+            FloatVector x5 = FloatVector.broadcast(H, a[a5 + k]);
+            c50 = x5.fma(b0, c50);
+        }
+        {
+            FloatVector b0 = FloatVector.fromArray(H, bs, bo);
+            c00 = c00.add(b0);
+            c10 = c10.add(b0);
+            c20 = c20.add(b0);
+            c30 = c30.add(b0);
+            c40 = c40.add(b0);
+            c50 = c50.add(b0);
+        }
+        FloatVector vlo = FloatVector.broadcast(H, lo), vhi = FloatVector.broadcast(H, hi);
+        c00.max(vlo).min(vhi).intoArray(y, yo);
+        if (rows > 1) {
+            c10.max(vlo).min(vhi).intoArray(y, yo + ldy);
+        }
+        if (rows > 2) {
+            c20.max(vlo).min(vhi).intoArray(y, yo + 2 * ldy);
+        }
+        if (rows > 3) {
+            c30.max(vlo).min(vhi).intoArray(y, yo + 3 * ldy);
+        }
+        if (rows > 4) {
+            c40.max(vlo).min(vhi).intoArray(y, yo + 4 * ldy);
+        }
+        if (rows > 5) {
+            c50.max(vlo).min(vhi).intoArray(y, yo + 5 * ldy);
+        }
+    }
+
+    /**
+     * The last (fewer than a vector's) filters in scalar {@link Math#fma}, which rounds like a
+     * vector lane; only the stored rows are computed.
+     */
+    static void tailScalar(float[] a, int ao, int lda, int kLen, float[] b, int wb, int ldb, float[] y, int yo,
+            int ldy, int nw, int rows, boolean first, float[] bias, int bOff, float lo, float hi) {
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < nw; j++) {
+                int yi = yo + r * ldy + j;
+                float c = first ? 0f : y[yi];
+                for (int k = 0, ai = ao + r * lda, bi = wb + j; k < kLen; k++, bi += ldb) {
+                    c = Math.fma(a[ai + k], b[bi], c);
+                }
+                c += bias != null ? bias[bOff + j] : 0f;
+                y[yi] = Math.min(Math.max(c, lo), hi);
+            }
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.cnnkit.layers.conv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import io.cnnkit.activations.relu.Relu;
+import io.cnnkit.activations.relu6.Relu6;
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.kernel.ClampActivation;
+import io.cnnkit.engine.kernel.GemmMicroKernel;
+import io.cnnkit.testkit.Approx;
+import io.cnnkit.testkit.ShuffledContext;
+
+/**
+ * The Vector API GEMM's row-block variant ({@link GemmMicroKernel#tileRows}, 6 rows) against its
+ * 4-row {@link GemmMicroKernel#tile} (the same fused multiply-add chains, so bit for bit), the
+ * clamp fused into conv2d with the real relu and relu6 against the separate pass, and a kernel
+ * with only the 1.0 method driven as before.
+ */
+class VectorRowTilesTest {
+    private static final GemmMicroKernel MK = VectorBackend.BACKEND.gemm();
+    private static final float[][] CLAMPS = {{Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY}, {0f,
+        Float.POSITIVE_INFINITY}, {0f, 6f}, {-0.25f, 0.5f}};
+
+    @Test
+    void tileRowsGivesTileBitsThenTheClampAndWritesOnlyItsRows() {
+        assertEquals(6, MK.blockRows());
+        Random r = new Random(7);
+        for (int trial = 0; trial < 300; trial++) {
+            int rows = 1 + r.nextInt(6), kLen = 1 + r.nextInt(trial % 5 == 0 ? 300 : 40);
+            // all the bands: 4, 2 and 1 vectors, the 256-bit one and 1 to 7 scalar filters
+            int nw = 1 + r.nextInt(trial % 3 == 0 ? 150 : 40);
+            int lda = kLen + r.nextInt(5), ldb = nw + r.nextInt(5), ldy = nw + r.nextInt(5);
+            int aOff = r.nextInt(3), bOff = r.nextInt(3), yOff = r.nextInt(3), biasOff = r.nextInt(3);
+            // A ends with row rows-1: a read past it would throw
+            float[] a = random(r, aOff + (rows - 1) * lda + kLen);
+            float[] b = random(r, bOff + (kLen - 1) * ldb + nw);
+            float[] bias = r.nextBoolean() ? random(r, biasOff + nw) : null;
+            boolean first = r.nextBoolean();
+            float[] clamp = CLAMPS[r.nextInt(CLAMPS.length)];
+            float[] start = random(r, yOff + 6 * ldy + nw);
+            float[] y = start.clone();
+            MK.tileRows(a, aOff, lda, kLen, b, bOff, ldb, y, yOff, ldy, nw, rows, first, bias, biasOff, clamp[0],
+                    clamp[1]);
+            float[] ref = start.clone();
+            for (int r0 = 0; r0 < rows; r0 += GemmMicroKernel.ROWS) {
+                int n = Math.min(GemmMicroKernel.ROWS, rows - r0);
+                int[] ao = new int[GemmMicroKernel.ROWS], yo = new int[GemmMicroKernel.ROWS];
+                for (int i = 0; i < ao.length; i++) {
+                    ao[i] = aOff + (r0 + Math.min(i, n - 1)) * lda;
+                    yo[i] = yOff + (r0 + Math.min(i, n - 1)) * ldy;
+                }
+                MK.tile(a, ao, kLen, b, bOff, ldb, ref, yo, 0, nw, n, first, bias, biasOff);
+            }
+            String what = "trial " + trial + ": rows " + rows + " k " + kLen + " nw " + nw + " first " + first
+                    + " bias " + (bias != null) + " clamp " + Arrays.toString(clamp);
+            for (int i = 0; i < y.length; i++) {
+                int row = (i - yOff) / ldy, col = (i - yOff) % ldy;
+                boolean stored = i >= yOff && row < rows && col < nw;
+                float want = stored ? Math.min(Math.max(ref[i], clamp[0]), clamp[1]) : start[i];
+                assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(y[i]), what + ", index " + i);
+            }
+        }
+    }
+
+    @Test
+    void theRealReluAndRelu6AreClampsAppliedInTheKernelsStore() {
+        Random r = new Random(11);
+        Activation[] acts = {new Relu(), new Relu6()};
+        for (Activation act : acts) {
+            assertNotNull(ClampActivation.of(act), act.name());
+        }
+        for (int trial = 0; trial < 24; trial++) {
+            Activation act = acts[trial % 2];
+            int n = 1 + r.nextInt(2), h = 3 + r.nextInt(12), w = 3 + r.nextInt(12), c = 1 + r.nextInt(70);
+            int f = 1 + r.nextInt(trial % 3 == 0 ? 140 : 40);
+            // scaled so that relu6's upper bound acts too
+            Tensor x = scaled(VectorConvTest.random(r, n, h, w, c), 4), k = VectorConvTest.random(r, 3, 3, c, f);
+            Tensor b = r.nextBoolean() ? VectorConvTest.random(r, f) : null;
+            boolean same = r.nextBoolean();
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(new Window(3, 3, 1, 1, 1, 1, same), h, w, 1);
+            Tensor plain = Tensor.zeros(n, same ? h : h - 2, same ? w : w - 2, f);
+            VectorBackend.conv2d(x, k, b, plain, g, null, new ShuffledContext(trial));
+            act.apply(plain.data(), 0, plain.data(), 0, plain.size(), f);
+            Tensor fused = Tensor.zeros(plain.shape());
+            Arrays.fill(fused.data(), Float.NaN);
+            VectorBackend.conv2d(x, k, b, fused, g, act, new ShuffledContext(trial + 100));
+            assertTrue(plain.contentEquals(fused), "trial " + trial + " " + act.name() + ": fused clamp changed bits");
+            Tensor naive = Tensor.zeros(plain.shape());
+            ConvKernels.conv2dNaive(x, k, b, naive, g, act);
+            Approx.assertNormClose("trial " + trial, naive, fused, VectorConvTest.RTOL);
+        }
+    }
+
+    @Test
+    void aKernelWithOnlyTheFirstMethodIsDrivenThroughTileWithTheSameBits() {
+        GemmMicroKernel only10 = MK::tile; // a 1.0 backend: tile() and nothing else
+        assertEquals(0, only10.blockRows());
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> only10.tileRows(new float[1], 0, 1, 1, new float[1], 0, 1, new float[1], 0, 1, 1, 1, true, null,
+                        0, 0f, 1f));
+        assertTrue(e.getMessage().contains("drive it through tile()"), e.getMessage());
+        Random r = new Random(3);
+        // 154 pixels: 25 whole 6-row tiles and a partial one; K = 360: two K-slices
+        Tensor x = VectorConvTest.random(r, 2, 7, 11, 40), k = VectorConvTest.random(r, 3, 3, 40, 70);
+        Tensor b = VectorConvTest.random(r, 70);
+        ConvKernels.Geometry g = ConvKernels.Geometry.of(new Window(3, 3, 1, 1, 1, 1, true), 7, 11, 1);
+        Tensor rows6 = Tensor.zeros(2, 7, 11, 70), rows4 = Tensor.zeros(2, 7, 11, 70);
+        ConvKernels.conv2d(x, k, b, rows6, g, new Relu6(), new ShuffledContext(1), MK);
+        ConvKernels.conv2d(x, k, b, rows4, g, new Relu6(), new ShuffledContext(2), only10);
+        assertTrue(rows6.contentEquals(rows4), "the 6-row and the 4-row drivers differ");
+    }
+
+    private static float[] random(Random r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.nextFloat() * 2 - 1;
+        }
+        return v;
+    }
+
+    private static Tensor scaled(Tensor t, float s) {
+        for (int i = 0; i < t.size(); i++) {
+            t.data()[i] *= s;
+        }
+        return t;
+    }
+}
