@@ -131,7 +131,7 @@ final class ModelHandle implements Model {
                 }
                 ExecutionContext ctx;
                 try {
-                    ctx = engine.scheduler().context(options.threads());
+                    ctx = engine.scheduler().context(options.threads(), executor.wantsHelpers());
                 } catch (IllegalStateException e) {
                     throw new ModelException("model '" + name() + "': " + e.getMessage());
                 }

@@ -37,6 +37,11 @@ final class PlanExecutor {
     private final String model;
     private final BooleanSupplier engineClosed;
     private final AtomicReference<Buffers> spare = new AtomicReference<>();
+    /**
+     * Whether the last predict shared a loop with helper threads: if not (a small model, every
+     * layer under the thread policy's threshold), the next run wakes no helpers.
+     */
+    private volatile boolean lastRunShared = true;
 
     /**
      * Reusable slot arrays of one snapshot's plan, held weakly: spare buffers must not keep a
@@ -60,6 +65,12 @@ final class PlanExecutor {
     /** Forgets the spare buffers (the snapshot is going away). */
     void dropBuffers() {
         spare.set(null);
+        lastRunShared = true;
+    }
+
+    /** Whether the next run should wake its helper threads at its start. */
+    boolean wantsHelpers() {
+        return lastRunShared;
     }
 
     /** Every output by node name, in the plan's output order, from the optimised plan. */
@@ -71,6 +82,7 @@ final class PlanExecutor {
         PlanOptimizer.Optimised opt = s.optimised();
         GraphPlan plan = opt.plan();
         Tensor[] values = run(plan, opt.layers(), input, ctx, buffers);
+        lastRunShared = Scheduler.wentParallel(ctx);
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (int o : plan.outputs()) {
             out.put(plan.node(o).name(), values[o]);
@@ -170,7 +182,9 @@ final class PlanExecutor {
     private static void zero(Tensor t, ExecutionContext ctx) {
         float[] d = t.data();
         int off = t.offset(), n = t.size();
-        ctx.parallelFor((n + ZERO_BLOCK - 1) / ZERO_BLOCK, ZERO_BLOCK, (from, to) -> Arrays.fill(d,
+        // cost: a float stored takes about the time of 8 flops of a kernel (memory-bound), so the
+        // thread policy shares buffers from 128 K floats on
+        ctx.parallelFor((n + ZERO_BLOCK - 1) / ZERO_BLOCK, 8L * ZERO_BLOCK, (from, to) -> Arrays.fill(d,
                 off + from * ZERO_BLOCK, off + (int) Math.min(n, (long) to * ZERO_BLOCK), 0f));
     }
 

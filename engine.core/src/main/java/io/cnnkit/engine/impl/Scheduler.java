@@ -28,8 +28,15 @@ import io.cnnkit.engine.api.ExecutionContext;
  * Nobody spins while runs compete for the cores ({@link #maySpin()}).
  */
 public final class Scheduler implements AutoCloseable {
-    /** Below this much work (about flops) a range runs inline: task overhead would dominate. */
-    public static final long INLINE_WORK = 1L << 16;
+    /**
+     * The thread policy: a parallel loop with less work than this (count x cost per item, about
+     * flops) runs on the calling thread only, waking nobody. Handing chunks to a helper costs a
+     * few microseconds (and the next layer then reads outputs another core wrote), which a
+     * small layer does not earn back: measured on the real MobileNet and ResNet-8 at batch 1
+     * (README, "What makes it fast"). {@code -Dcnnkit.parallel.minWork=N} overrides it, to
+     * measure on another machine; results are the same bits either way.
+     */
+    public static final long INLINE_WORK = Long.getLong("cnnkit.parallel.minWork", 1L << 21);
     /** Target work per task. */
     static final long TASK_WORK = 1L << 18;
     /** How long a worker that ran part of a loop waits, spinning, for the next loop: 0.5 ms. */
@@ -60,13 +67,23 @@ public final class Scheduler implements AutoCloseable {
         return parallelism;
     }
 
-    /** The context a run with {@code threads} (0 = default) uses. */
+    /** The context a run with {@code threads} (0 = default) uses; it rouses helpers for the run. */
     public ExecutionContext context(int threads) {
+        return context(threads, true);
+    }
+
+    /**
+     * The context a run with {@code threads} (0 = default) uses. With {@code rouse}, the run's
+     * helpers are woken now; a caller passes false when the run is expected to have no loop
+     * large enough to share (e.g. its previous run had none, see {@link #wentParallel}), so
+     * that no helper spins for nothing.
+     */
+    public ExecutionContext context(int threads, boolean rouse) {
         if (closed) {
             throw new IllegalStateException("the cnnkit engine is stopped; its scheduler is closed");
         }
         int n = threads <= 0 ? parallelism : threads;
-        if (n > 1 && maySpin()) {
+        if (rouse && n > 1 && maySpin()) {
             // wake the run's helpers now: they spin through the run's first steps (buffers,
             // the first layer's setup) instead of waking at its first parallel loop
             crew(n).rouse(n - 1);
@@ -109,6 +126,11 @@ public final class Scheduler implements AutoCloseable {
         return System.nanoTime() - contendedAt > CONTENDED_NANOS;
     }
 
+    /** Whether a loop of a run with this context was large enough to be shared with helpers. */
+    static boolean wentParallel(ExecutionContext ctx) {
+        return ctx instanceof Context c && c.shared;
+    }
+
     /** Number of live pool threads (for leak checks). */
     public int liveThreads() {
         int n = 0;
@@ -147,6 +169,8 @@ public final class Scheduler implements AutoCloseable {
 
     private final class Context implements ExecutionContext {
         private final int threads;
+        /** A loop of this run was shared with helpers (read by the next run's rouse decision). */
+        private volatile boolean shared;
 
         Context(int threads) {
             this.threads = threads;
@@ -176,6 +200,9 @@ public final class Scheduler implements AutoCloseable {
             if (threads == 1 || count == 1 || cost * count < INLINE_WORK) {
                 body.run(0, count);
                 return;
+            }
+            if (!shared) {
+                shared = true;
             }
             // Chunk size from the work alone, capped so every thread gets a few chunks.
             long perTask = Math.max(1, TASK_WORK / cost);

@@ -66,8 +66,9 @@ class SchedulerTest {
 
     @Test
     void bitIdenticalAtOneTwoAndSevenThreads() {
-        Tensor x = BuildTest.random(1, 2, 24, 21, 8);
-        Tensor k = BuildTest.random(2, 3, 3, 8, 8);
+        // 2 x 38 output rows of 35 x 16 x 72 multiply-adds: 3 M, above the thread policy's threshold
+        Tensor x = BuildTest.random(1, 2, 40, 37, 8);
+        Tensor k = BuildTest.random(2, 3, 3, 8, 16);
         Set<Thread> seen = ConcurrentHashMap.newKeySet();
         Scheduler s = new Scheduler(7);
         try {
@@ -91,6 +92,29 @@ class SchedulerTest {
             }
         }
         assertThrows(IllegalStateException.class, () -> s.context(2));
+    }
+
+    @Test
+    void loopsBelowThePolicyThresholdRunOnTheCallerOnly() {
+        try (Scheduler s = new Scheduler(2)) {
+            ExecutionContext ctx = s.context(2, false);
+            assertEquals(0, s.idleHelpers(), "a run told not to rouse wakes nobody");
+            Set<Thread> seen = ConcurrentHashMap.newKeySet();
+            AtomicIntegerArray hits = new AtomicIntegerArray(64);
+            // 64 items whose work together is just under the threshold
+            ctx.parallelFor(64, (Scheduler.INLINE_WORK - 1) / 64, (from, to) -> {
+                seen.add(Thread.currentThread());
+                for (int i = from; i < to; i++) {
+                    hits.incrementAndGet(i);
+                }
+            });
+            assertEquals(Set.of(Thread.currentThread()), seen, "a small loop wakes no helper");
+            assertEquals(64, java.util.stream.IntStream.range(0, 64).map(hits::get).sum());
+            assertFalse(Scheduler.wentParallel(ctx), "nothing was shared");
+            assertEquals(0, s.idleHelpers(), "and no helper spins");
+            ctx.parallelFor(64, Scheduler.INLINE_WORK / 64 + 1, (from, to) -> { });
+            assertTrue(Scheduler.wentParallel(ctx), "a loop at the threshold is shared");
+        }
     }
 
     @Test

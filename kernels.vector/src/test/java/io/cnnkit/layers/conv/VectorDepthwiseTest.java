@@ -67,6 +67,72 @@ class VectorDepthwiseTest {
         }
     }
 
+    /**
+     * Stride-1 rows run as one micro-kernel call over a tiled kernel: bit for bit what a call per
+     * output pixel gives (the driver's border pixels, padding, dilation, with and without bias,
+     * channel counts either side of the vector widths), with a fused relu.
+     */
+    @Test
+    void rowRunsEqualOneCallPerPixelBitForBit() {
+        assertTrue(VectorBackend.available(), VectorBackend.reason());
+        Random r = new Random(44);
+        int[] channels = {3, 8, 16, 24, 40, 64, 130};
+        for (int trial = 0; trial < 36; trial++) {
+            int c = channels[trial % channels.length];
+            int h = 3 + r.nextInt(10), w = 3 + r.nextInt(14), k = 1 + r.nextInt(3), d = 1 + r.nextInt(2);
+            boolean same = trial % 2 == 0;
+            if ((k - 1) * d + 1 > Math.min(h, w)) {
+                d = 1;
+            }
+            Window win = new Window(k, k, 1, 1, d, d, same);
+            Tensor x = VectorConvTest.random(r, 1 + r.nextInt(2), h, w, c);
+            Tensor kernel = VectorConvTest.random(r, k, k, c, 1);
+            Tensor b = trial % 3 == 0 ? null : VectorConvTest.random(r, c);
+            Activation act = trial % 4 == 0 ? new VectorConvTest.Relu() : null;
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, 1);
+            Tensor fast = Tensor.zeros(x.dim(0), win.outH(h), win.outW(w), c);
+            java.util.Arrays.fill(fast.data(), Float.NaN);
+            VectorBackend.depthwise(x, kernel, b, fast, g, act, new ShuffledContext(trial));
+            Tensor perPixel = perPixel(x, kernel, b, g, fast.dim(1), fast.dim(2), act);
+            assertTrue(perPixel.contentEquals(fast), "trial " + trial + " x" + x.shapeString() + " " + win.describe()
+                    + (b == null ? " no bias" : "") + (act == null ? "" : " relu"));
+        }
+    }
+
+    /** The micro-kernel called once per output pixel with that pixel's taps inside the input. */
+    private static Tensor perPixel(Tensor x, Tensor k, Tensor b, ConvKernels.Geometry g, int oh, int ow,
+            Activation act) {
+        int n = x.dim(0), h = x.dim(1), w = x.dim(2), c = x.dim(3), kh = k.dim(0), kw = k.dim(1);
+        Tensor y = Tensor.zeros(n, oh, ow, c);
+        var dk = VectorBackend.BACKEND.depthwise();
+        int[] xOff = new int[kh * kw], wOff = new int[kh * kw];
+        for (int bi = 0; bi < n; bi++) {
+            for (int oy = 0; oy < oh; oy++) {
+                for (int ox = 0; ox < ow; ox++) {
+                    int taps = 0;
+                    for (int ky = 0; ky < kh; ky++) {
+                        for (int kx = 0; kx < kw; kx++) {
+                            int iy = oy * g.sh() - g.padTop() + ky * g.dh(), ix = ox * g.sw() - g.padLeft() + kx * g.dw();
+                            if (iy >= 0 && iy < h && ix >= 0 && ix < w) {
+                                xOff[taps] = x.offset() + ((bi * h + iy) * w + ix) * c;
+                                wOff[taps++] = k.offset() + (ky * kw + kx) * c;
+                            }
+                        }
+                    }
+                    int yb = ((bi * oh + oy) * ow + ox) * c;
+                    dk.pixel(x.data(), xOff, k.data(), wOff, taps, b == null ? null : b.data(),
+                            b == null ? 0 : b.offset(), y.data(), yb, c);
+                    if (act != null) {
+                        for (int i = 0; i < c; i++) {
+                            y.data()[yb + i] = act.apply(y.data()[yb + i]);
+                        }
+                    }
+                }
+            }
+        }
+        return y;
+    }
+
     @Test
     void depthMultiplierAboveOneKeepsTheScalarLoops() {
         Random r = new Random(42);

@@ -68,16 +68,43 @@ final class DepthwiseKernels {
         final int h = x.dim(1), w = x.dim(2), c = x.dim(3);
         final int kh = kernel.dim(0), kw = kernel.dim(1), m = kernel.dim(3);
         final int oh = y.dim(1), ow = y.dim(2), cm = c * m;
-        final int blockC = Math.max(1, Math.min(c, ConvKernels.CHANNEL_BLOCK / m));
+        // The scalar loops keep a block of outputs in L1 across the taps; the micro-kernel keeps its
+        // sums in registers, so it takes every channel of a pixel at once (fewer, longer calls,
+        // and rows of any width run as row runs below). Blocks change no output's chain.
+        final int blockC = dk != null && m == 1 ? c : Math.max(1, Math.min(c, ConvKernels.CHANNEL_BLOCK / m));
         final int blocks = (c + blockC - 1) / blockC;
         final int sh = g.sh(), sw = g.sw(), dh = g.dh(), dw = g.dw(), pt = g.padTop(), pl = g.padLeft();
         final float[] xd = x.data(), kd = kernel.data(), yd = y.data();
         final float[] bd = bias == null ? null : bias.data();
         final int xo = x.offset(), ko = kernel.offset(), yo = y.offset(), bo = bias == null ? 0 : bias.offset();
         final boolean fuse = act != null && act.elementWise();
+        // one block holds every channel: an item's outputs are one contiguous output row, and the
+        // activation runs once over it (one call per row, not per pixel: MobileNet's rows have
+        // 8 to 256 channels per pixel, too few for the activation's loop to pay its entry)
+        final boolean wholeRows = blocks == 1;
         int items = x.dim(0) * oh * blocks;
         long cost = 2L * ow * kh * kw * blockC * m;
         if (dk != null && m == 1) {
+            // Row runs: with stride 1 and one block, the output pixels whose taps all lie inside
+            // the row (oxLo..oxHi) read, per tap, one contiguous stretch of the input, and write
+            // one contiguous stretch of the output. Against a kernel tiled once per pixel of the
+            // run they are a single micro-kernel call of run x c channels: every output is the
+            // same chain (taps in order, then the bias) as in a call per pixel, so the same bits,
+            // but the calls' fixed cost is paid once per row and the channel vectors of
+            // neighbouring pixels are independent sums the core overlaps (with 8 or 16 channels
+            // one pixel's taps are a single chain of dependent multiply-adds).
+            int lo = 0, hi = ow;
+            while (lo < ow && (ConvKernels.firstInside(lo * sw - pl, dw) != 0
+                    || ConvKernels.endInside(lo * sw - pl, dw, w, kw) != kw)) {
+                lo++;
+            }
+            while (hi > lo && ConvKernels.endInside((hi - 1) * sw - pl, dw, w, kw) != kw) {
+                hi--;
+            }
+            final int oxLo = lo, run = hi - lo;
+            final boolean runs = sw == 1 && blocks == 1 && run >= 2;
+            final float[] wt = runs ? tile(kd, ko, kh * kw, c, run) : null;
+            final float[] bt = runs && bd != null ? tile(bd, bo, 1, c, run) : null;
             ctx.parallelFor(items, cost, (from, to) -> {
                 int[] xOff = new int[kh * kw];
                 int[] wOff = new int[kh * kw];
@@ -89,6 +116,19 @@ final class DepthwiseKernels {
                     int kyHi = ConvKernels.endInside(iy0, dh, h, kh);
                     for (int ox = 0; ox < ow; ox++) {
                         int yb = yo + ((b * oh + oy) * ow + ox) * cm + o0;
+                        if (runs && ox == oxLo) {
+                            int ix0 = ox - pl, taps = 0;
+                            for (int ky = kyLo; ky < kyHi; ky++) {
+                                int xrow = xo + ((b * h + iy0 + ky * dh) * w) * c;
+                                for (int kx = 0; kx < kw; kx++, taps++) {
+                                    xOff[taps] = xrow + (ix0 + kx * dw) * c;
+                                    wOff[taps] = (ky * kw + kx) * run * c;
+                                }
+                            }
+                            dk.pixel(xd, xOff, wt, wOff, taps, bt, 0, yd, yb, run * c);
+                            ox += run - 1;
+                            continue;
+                        }
                         int ix0 = ox * sw - pl;
                         int kxLo = ConvKernels.firstInside(ix0, dw);
                         int kxHi = ConvKernels.endInside(ix0, dw, w, kw);
@@ -101,9 +141,13 @@ final class DepthwiseKernels {
                             }
                         }
                         dk.pixel(xd, xOff, kd, wOff, taps, bd, bo + o0, yd, yb, o1 - o0);
-                        if (fuse) {
+                        if (fuse && !wholeRows) {
                             act.apply(yd, yb, yd, yb, o1 - o0, o1 - o0);
                         }
+                    }
+                    if (fuse && wholeRows) {
+                        int y0 = yo + (b * oh + oy) * ow * cm;
+                        act.apply(yd, y0, yd, y0, ow * cm, cm);
                     }
                 }
             });
@@ -157,15 +201,30 @@ final class DepthwiseKernels {
                             yd[yb + o] += bd[bo + o];
                         }
                     }
-                    if (fuse) {
+                    if (fuse && !wholeRows) {
                         act.apply(yd, yb + o0, yd, yb + o0, o1 - o0, o1 - o0);
                     }
+                }
+                if (fuse && wholeRows) {
+                    int y0 = yo + (b * oh + oy) * ow * cm;
+                    act.apply(yd, y0, yd, y0, ow * cm, cm);
                 }
             }
         });
         if (act != null && !fuse) {
             ConvKernels.activateRows(y, act, ctx);
         }
+    }
+
+    /** {@code rows} rows of {@code c} floats from {@code a[off]}, each repeated {@code times} times in a row. */
+    private static float[] tile(float[] a, int off, int rows, int c, int times) {
+        float[] t = new float[rows * times * c];
+        for (int r = 0; r < rows; r++) {
+            for (int p = 0; p < times; p++) {
+                System.arraycopy(a, off + r * c, t, (r * times + p) * c, c);
+            }
+        }
+        return t;
     }
 
     static void check(Tensor x, Tensor kernel, Tensor bias, Tensor y, ConvKernels.Geometry g) {

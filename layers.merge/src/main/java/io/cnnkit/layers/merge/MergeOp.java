@@ -29,7 +29,12 @@ enum MergeOp {
     /** y = y op x over one row, x with stride 1 or 0. */
     void combine(float[] x, int xo, int xs, float[] y, int yo, int n) {
         int end = yo + n;
-        if (xs == 1) {
+        if (xs == 1 && xo == yo) {
+            // the usual case (every tensor a pooled buffer from index 0): one index for both
+            // arrays, which C2 (JDK 17) vectorises; with two offsets it cannot rule out that x and
+            // y overlap and runs one element at a time (several times slower). Same operations.
+            sameIndex(x, y, yo, end);
+        } else if (xs == 1) {
             int d = xo - yo;
             switch (this) {
                 case ADD, AVERAGE -> {
@@ -89,6 +94,38 @@ enum MergeOp {
                 }
                 default -> throw new AssertionError(this);
             }
+        }
+    }
+
+    /** {@link #combine} with stride 1 and both rows at index {@code from}. */
+    private void sameIndex(float[] x, float[] y, int from, int end) {
+        switch (this) {
+            case ADD, AVERAGE -> {
+                for (int j = from; j < end; j++) {
+                    y[j] += x[j];
+                }
+            }
+            case SUBTRACT -> {
+                for (int j = from; j < end; j++) {
+                    y[j] -= x[j];
+                }
+            }
+            case MULTIPLY -> {
+                for (int j = from; j < end; j++) {
+                    y[j] *= x[j];
+                }
+            }
+            case MAXIMUM -> {
+                for (int j = from; j < end; j++) {
+                    y[j] = Math.max(y[j], x[j]);
+                }
+            }
+            case MINIMUM -> {
+                for (int j = from; j < end; j++) {
+                    y[j] = Math.min(y[j], x[j]);
+                }
+            }
+            default -> throw new AssertionError(this);
         }
     }
 

@@ -42,30 +42,43 @@ final class GlobalPool2d extends AbstractLayer {
         int batch = input.dim(0);
         int cells = input.dim(1) * input.dim(2);
         int c = input.dim(3);
+        // one item per sample: a batched run splits over the batch
         context.parallelFor(batch, (long) cells * c, (from, to) -> {
+            float[] acc = new float[c], cell = new float[c];
             for (int n = from; n < to; n++) {
                 pool(config.kind, input.data(), input.offset() + n * cells * c, cells, c, output.data(),
-                        output.offset() + n * c);
+                        output.offset() + n * c, acc, cell);
             }
         });
     }
 
-    /** Sums (or maxes) cells in row-major order per channel; average divides once at the end, as TF's mean. */
-    static void pool(Pool2d.Kind kind, float[] x, int xOff, int cells, int c, float[] y, int yOff) {
+    /**
+     * Sums (or maxes) cells in row-major order per channel; average divides once at the end, as
+     * TF's mean. Each cell's channels are first copied to {@code cell} (scratch of c floats, as
+     * {@code acc}): a loop over two arrays at the same index is one C2 (JDK 17) vectorises, a loop
+     * reading at another offset than it writes is not. The order of operations is the same.
+     */
+    static void pool(Pool2d.Kind kind, float[] x, int xOff, int cells, int c, float[] y, int yOff, float[] acc,
+            float[] cell) {
         boolean max = kind == Pool2d.Kind.MAX;
-        for (int ch = 0; ch < c; ch++) {
-            y[yOff + ch] = max ? Float.NEGATIVE_INFINITY : 0f;
-        }
-        for (int cell = 0; cell < cells; cell++) {
-            int base = xOff + cell * c;
-            for (int ch = 0; ch < c; ch++) {
-                y[yOff + ch] = max ? Math.max(y[yOff + ch], x[base + ch]) : y[yOff + ch] + x[base + ch];
+        java.util.Arrays.fill(acc, 0, c, max ? Float.NEGATIVE_INFINITY : 0f);
+        for (int i = 0, base = xOff; i < cells; i++, base += c) {
+            System.arraycopy(x, base, cell, 0, c);
+            if (max) {
+                for (int ch = 0; ch < c; ch++) {
+                    acc[ch] = Math.max(acc[ch], cell[ch]);
+                }
+            } else {
+                for (int ch = 0; ch < c; ch++) {
+                    acc[ch] += cell[ch];
+                }
             }
         }
         if (!max) {
             for (int ch = 0; ch < c; ch++) {
-                y[yOff + ch] /= cells;
+                acc[ch] /= cells;
             }
         }
+        System.arraycopy(acc, 0, y, yOff, c);
     }
 }

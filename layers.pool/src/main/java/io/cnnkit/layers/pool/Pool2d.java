@@ -102,13 +102,13 @@ final class Pool2d extends AbstractLayer {
         context.parallelFor(batch * oh, cost, (from, to) -> {
             float[] rowMax = max ? new float[w * c] : null, row = max ? new float[w * c] : null;
             float[] shifted = max && c < 8 ? new float[w * c] : null;
-            float[] acc = max ? new float[c] : null, col = max ? new float[c] : null;
+            float[] acc = new float[c], col = new float[c];
             for (int item = from; item < to; item++) {
                 if (max) {
                     maxPooledRow(config, input, output, item / oh, item % oh, h, w, c, ow, rowMax, row, shifted, acc,
                             col);
                 } else {
-                    pooledRow(config, input, output, item / oh, item % oh, h, w, c, ow);
+                    pooledRow(config, input, output, item / oh, item % oh, h, w, c, ow, acc, col);
                 }
             }
         });
@@ -194,8 +194,15 @@ final class Pool2d extends AbstractLayer {
         }
     }
 
-    /** Computes output row {@code oy} of sample {@code n}, channels innermost (contiguous in NHWC). */
-    static void pooledRow(Config cfg, Tensor input, Tensor output, int n, int oy, int h, int w, int c, int ow) {
+    /**
+     * Computes output row {@code oy} of sample {@code n}, channels innermost (contiguous in NHWC),
+     * cells of a window in row-major order as {@link #reference}. With 8 channels or more each
+     * cell's channels are first copied to {@code cell} (scratch of c floats, as {@code acc}): C2
+     * (JDK 17) vectorises {@code acc[i] += cell[i]} but not {@code acc[i] += x[base + i]}. Same
+     * operations in the same order either way.
+     */
+    static void pooledRow(Config cfg, Tensor input, Tensor output, int n, int oy, int h, int w, int c, int ow,
+            float[] acc, float[] cell) {
         float[] x = input.data();
         float[] y = output.data();
         int padTop = cfg.padBefore(h, 0);
@@ -203,17 +210,28 @@ final class Pool2d extends AbstractLayer {
         int y0 = Math.max(oy * cfg.strides[0] - padTop, 0);
         int y1 = Math.min(oy * cfg.strides[0] - padTop + cfg.pool[0], h);
         boolean max = cfg.kind == Kind.MAX;
-        float[] acc = new float[c];
+        boolean copy = c >= 8;
         int outBase = output.offset() + ((n * output.dim(1) + oy) * ow) * c;
         for (int ox = 0; ox < ow; ox++) {
             int x0 = Math.max(ox * cfg.strides[1] - padLeft, 0);
             int x1 = Math.min(ox * cfg.strides[1] - padLeft + cfg.pool[1], w);
-            Arrays.fill(acc, max ? Float.NEGATIVE_INFINITY : 0f);
+            Arrays.fill(acc, 0, c, max ? Float.NEGATIVE_INFINITY : 0f);
             for (int iy = y0; iy < y1; iy++) {
                 int rowBase = input.offset() + ((n * h + iy) * w) * c;
                 for (int ix = x0; ix < x1; ix++) {
                     int base = rowBase + ix * c;
-                    if (max) {
+                    if (copy) {
+                        System.arraycopy(x, base, cell, 0, c);
+                        if (max) {
+                            for (int ch = 0; ch < c; ch++) {
+                                acc[ch] = Math.max(acc[ch], cell[ch]);
+                            }
+                        } else {
+                            for (int ch = 0; ch < c; ch++) {
+                                acc[ch] += cell[ch];
+                            }
+                        }
+                    } else if (max) {
                         for (int ch = 0; ch < c; ch++) {
                             acc[ch] = Math.max(acc[ch], x[base + ch]);
                         }
@@ -231,8 +249,9 @@ final class Pool2d extends AbstractLayer {
                 // Only in-bounds cells count (TF/Keras same-padding average).
                 float count = (float) ((y1 - y0) * (x1 - x0));
                 for (int ch = 0; ch < c; ch++) {
-                    y[o + ch] = acc[ch] / count;
+                    acc[ch] /= count;
                 }
+                System.arraycopy(acc, 0, y, o, c);
             }
         }
     }

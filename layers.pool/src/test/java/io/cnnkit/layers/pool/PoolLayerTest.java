@@ -91,7 +91,8 @@ class PoolLayerTest {
             boolean same = r.nextBoolean();
             int h = pool[0] + r.nextInt(12);
             int w = pool[1] + r.nextInt(12);
-            int c = 1 + r.nextInt(5);
+            // fewer than 8 channels, and 16 to 20 (the average pool's copy-then-add loop)
+            int c = 1 + r.nextInt(5) + (trial % 4 >= 2 ? 15 : 0);
             Tensor x = random(r, 1 + r.nextInt(3), h, w, c);
             Pool2d.Config cfg = new Pool2d.Config(kind, pool, strides, same);
             Tensor expected = Pool2d.reference(cfg, x);
@@ -103,6 +104,45 @@ class PoolLayerTest {
                     Tensor y = m.predict(x, RunOptions.DEFAULT.withThreads(threads));
                     assertTrue(expected.contentEquals(y), "trial " + trial + " " + cfg.describe() + " threads "
                             + threads);
+                }
+            }
+        }
+    }
+
+    /**
+     * Global pooling against the definition (cells in row-major order, one sum or max per
+     * channel, average divided once), bit for bit, over batches and channel counts either side of
+     * a vector's width, at 1 and 2 threads.
+     */
+    @Test
+    void globalPoolsMatchTheDefinition() {
+        Random r = new Random(11);
+        for (int trial = 0; trial < 12; trial++) {
+            boolean max = trial % 2 == 0;
+            int h = 1 + r.nextInt(7), w = 1 + r.nextInt(7), c = 1 + r.nextInt(40), batch = 1 + r.nextInt(4);
+            Tensor x = random(r, batch, h, w, c);
+            if (max && trial % 4 == 0) {
+                x.data()[r.nextInt(x.size())] = Float.NaN; // NaN wins, as Math.max
+            }
+            Tensor expected = Tensor.zeros(batch, c);
+            for (int n = 0; n < batch; n++) {
+                for (int ch = 0; ch < c; ch++) {
+                    float acc = max ? Float.NEGATIVE_INFINITY : 0f;
+                    for (int iy = 0; iy < h; iy++) {
+                        for (int ix = 0; ix < w; ix++) {
+                            float v = x.get(n, iy, ix, ch);
+                            acc = max ? Math.max(acc, v) : acc + v;
+                        }
+                    }
+                    expected.set(max ? acc : acc / (h * w), n, ch);
+                }
+            }
+            try (Model m = Harness.build(engine, Shape.of(h, w, c),
+                    spec(max ? "global_max_pooling2d" : "global_average_pooling2d"))) {
+                for (int threads : new int[] {1, 2}) {
+                    Tensor y = m.predict(x, RunOptions.DEFAULT.withThreads(threads));
+                    assertTrue(expected.contentEquals(y), "trial " + trial + " " + h + "x" + w + "x" + c + " batch "
+                            + batch + " threads " + threads);
                 }
             }
         }

@@ -56,6 +56,14 @@ public final class Relu implements Activation, ClampActivation {
             Activation.super.apply(src, srcOff, dst, dstOff, length, lastAxis);
             return;
         }
+        if (src == dst && srcOff == dstOff) {
+            // in place (a fused activation): one index for the array, which C2 (JDK 17) vectorises;
+            // with two offsets it must assume they overlap and goes one element at a time
+            for (int i = srcOff, end = srcOff + length; i < end; i++) {
+                dst[i] = Math.max(dst[i], 0f);
+            }
+            return;
+        }
         for (int i = 0; i < length; i++) {
             float v = src[srcOff + i];
             // = (v <= 0 ? 0 : v): NaN passes, -0 becomes +0; branch-free (signs are random)

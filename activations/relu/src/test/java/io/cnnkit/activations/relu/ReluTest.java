@@ -84,5 +84,14 @@ class ReluTest {
         plain.apply(inPlace, 0, inPlace, 0, inPlace.length, 4);
         assertEquals(0, Float.floatToIntBits(inPlace[1]), "-0 becomes +0");
         assertEquals(Float.NaN, inPlace[6]);
+        // in place from an offset (the fused activation's case, its own loop): every element as apply(x)
+        float[] shifted = src.clone();
+        plain.apply(shifted, 1, shifted, 1, src.length - 2, 1);
+        assertEquals(Float.floatToIntBits(src[0]), Float.floatToIntBits(shifted[0]), "before the range: untouched");
+        assertEquals(Float.floatToIntBits(src[src.length - 1]), Float.floatToIntBits(shifted[src.length - 1]),
+                "after the range: untouched");
+        for (int i = 1; i < src.length - 1; i++) {
+            assertEquals(Float.floatToIntBits(plain.apply(src[i])), Float.floatToIntBits(shifted[i]), "relu(" + src[i] + ")");
+        }
     }
 }
