@@ -20,6 +20,9 @@ final class ClassifyProgress {
     private long lastPrint = start;
     private int lastCount;
     private boolean drawn;
+    /** When the first images were done, and how many: the ETA's pace is measured from there. */
+    private long firstNanos = -1;
+    private int firstDone;
 
     /** @param total the images this run reads (without those a resume skips) */
     ClassifyProgress(PrintStream err, boolean terminal, int total) {
@@ -30,7 +33,14 @@ final class ClassifyProgress {
 
     /** After {@code done} of the images, {@code failed} of them with an error. */
     void update(int done, int failed) {
-        long now = System.nanoTime();
+        update(done, failed, System.nanoTime());
+    }
+
+    void update(int done, int failed, long now) {
+        if (firstNanos < 0) {
+            firstNanos = now;
+            firstDone = done;
+        }
         boolean due = terminal ? now - lastPrint >= REDRAW_NANOS || done == total
                 : now - lastPrint >= PLAIN_EVERY_NANOS || done - lastCount >= PLAIN_EVERY_IMAGES;
         if (!due || err == null) {
@@ -49,7 +59,10 @@ final class ClassifyProgress {
     String line(int done, int failed, long now) {
         double seconds = Math.max(1e-9, (now - start) / 1e9);
         double rate = done / seconds;
-        String eta = rate > 0 && done < total ? ", ETA " + duration((total - done) / rate) : "";
+        // The ETA uses the pace since the first results, not since the start: a slow start (a Spark
+        // session, the model's first run) would otherwise promise hours for a few minutes' work.
+        double pace = now > firstNanos && done > firstDone ? (done - firstDone) / ((now - firstNanos) / 1e9) : 0;
+        String eta = pace > 0 && done < total ? ", ETA " + duration((total - done) / pace) : "";
         int width = 30;
         int filled = total == 0 ? width : (int) ((long) width * done / total);
         String bar = terminal ? "[" + "#".repeat(filled) + " ".repeat(width - filled) + "] " : "";

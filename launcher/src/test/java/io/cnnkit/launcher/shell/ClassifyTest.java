@@ -296,6 +296,17 @@ class ClassifyTest {
         assertTrue(lines[0].matches("classify: 1000/2500 images, [0-9.]+ images/s, ETA \\S+, 1 failed"), lines[0]);
     }
 
+    @Test
+    void etaFollowsThePaceSinceTheFirstImagesNotASlowStart() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ClassifyProgress p = new ClassifyProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false, 2500);
+        long t0 = System.nanoTime();
+        p.update(1, 0, t0 + 60_000_000_000L); // the first image after a minute of start-up
+        p.update(1001, 0, t0 + 70_000_000_000L); // then 100 images/s
+        String line = bytes.toString(StandardCharsets.UTF_8).strip();
+        assertTrue(line.endsWith("ETA 15s"), "1,499 images left at 100 images/s: " + line);
+    }
+
     private static int argmax(float[] v, int skip) {
         int best = -1;
         for (int i = 0; i < v.length; i++) {
