@@ -23,6 +23,7 @@ import org.osgi.service.component.annotations.Reference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cnnkit.engine.api.Engine;
+import io.cnnkit.engine.api.Initializers;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.io.api.ImageOptions;
 import jakarta.servlet.Servlet;
@@ -150,9 +151,25 @@ public final class ApiServlet extends HttpServlet {
                         throw HttpError.badRequest("the seed model's activation is relu, sigmoid or tanh, not '"
                                 + Uploads.printable(act) + "'", "as in the walkthrough");
                     }
-                    String name = s.freeName(act.equals("relu") ? "walkthrough" : "walkthrough_" + act);
-                    return added(s, ModelLoader.build(engine, ModelLoader.seed(act), name, "the seed model"),
+                    String base = act.equals("relu") ? "walkthrough" : "walkthrough_" + act;
+                    if (q.containsKey("layers")) { // truncated, its weights loaded by name as in the demo
+                        int layers = intOf(q, "layers");
+                        Walkthrough.Truncated t = Walkthrough.truncated(engine, act, layers,
+                                s.freeName(base + "_" + layers), s.dir);
+                        Map<String, Object> entry = added(s, t.model(), "the walkthrough's seed model (" + act
+                                + ") up to " + t.lastLayer() + ", weights loaded by name", null);
+                        entry.put("loaded", t.loaded());
+                        return entry;
+                    }
+                    return added(s, ModelLoader.build(engine, ModelLoader.seed(act), s.freeName(base), "the seed model"),
                             "the walkthrough's seed model (" + act + ")", null);
+                }
+                if (n == 2 && method.equals("POST") && p.get(1).equals("kernel")) {
+                    String k = q.getOrDefault("kernel", "");
+                    Map<String, Object> entry = added(s, Walkthrough.kernel(engine, k, s.freeName("kernel_" + k)),
+                            "the classic kernel " + k, null);
+                    entry.put("kernel", Initializers.kernel(k));
+                    return entry;
                 }
                 if (n == 2 && method.equals("DELETE")) {
                     s.remove(p.get(1));
@@ -223,6 +240,7 @@ public final class ApiServlet extends HttpServlet {
         o.put("models", s.models().values().stream().map(ModelJson::entry).toList());
         o.put("folder", folder == null ? null : folder.list());
         o.put("samples", List.of(SAMPLE));
+        o.put("kernels", Walkthrough.KERNELS);
         return o;
     }
 
