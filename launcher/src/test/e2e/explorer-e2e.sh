@@ -80,6 +80,15 @@ for p in "../../../../etc/passwd" "%2e%2e/%2e%2e/%2e%2e/etc/passwd" "samples/../
 done
 [ -z "$why" ] && ok "path traversal (10 paths, all 4xx)" || bad "path traversal:$why"
 
+# 3b. DNS rebinding: on loopback, a Host other than localhost/127.0.0.1/[::1] gets 403 (pages and API)
+c=$(status -H 'Host: evil.example' "${URL}api/models")
+c2=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: evil.example:$PORT" "$URL")
+c3=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: localhost:$PORT" "${URL}api/health")
+c4=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: [::1]:$PORT" "${URL}api/health")
+if [ "$c" = 403 ] && grep -q '"error":"the Host header .evil.example. is not' "$TMP/body" && grep -q '"hint"' "$TMP/body" \
+        && [ "$c2" = 403 ] && [ "$c3" = 200 ] && [ "$c4" = 200 ]; then ok "Host check (evil.example 403; localhost, [::1] 200)"
+else bad "Host check: $c $c2 $c3 $c4 $(cat "$TMP/body")"; fi
+
 # 4. a model: the walkthrough's seed, then bad images, each a clear 4xx and nothing left on disk
 c=$(status -X POST "${URL}api/models/seed")
 [ "$c" = 200 ] && grep -q '"name":"walkthrough"' "$TMP/body" && ok "seed model" || bad "seed model: $c $(cat "$TMP/body")"
