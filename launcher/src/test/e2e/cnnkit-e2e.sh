@@ -274,6 +274,7 @@ if check graph-caret 1 "$CNNKIT" summary 'conv2d(3, 3, name=stem) | add(@stme)';
     else bad "graph-caret: $ERR"; fi
 fi
 KR="$ROOT/../shared/keras-real"
+CORPUS_IMAGES="$ROOT/reliability.test/src/test/resources/badinput/images"
 if [ -d "$KR" ] && [ -f "$IMG" ]; then
     graph_run() { # name file expected-output-line-regex options...
         local name="$1" file="$2" want="$3"; shift 3
@@ -324,6 +325,41 @@ if [ -d "$KR" ] && [ -f "$IMG" ]; then
                 && grep -q "^$TMP/cls/c\.png,,,,,.\+" <<<"$rows" \
                 && [ "$(tail -1 <<<"$OUT")" = "classify: 1 image failed (rows with an error)" ] && [ ! -e "$TMP/cls.csv.part" ]
         then ok classify; else bad "classify: $(tail -2 <<<"$OUT") rows: $rows"; fi
+    fi
+    # classify killed with SIGKILL (issue #17): a real ./cnnkit classify on 600 images (the photos, a
+    # CMYK JPEG and a text file named .png, in turn) is killed with kill -9 mid-run; --resume then
+    # finishes it, and the file equals an uninterrupted run's byte for byte.
+    mkdir -p "$TMP/many"
+    KINDS=("$IMG" "$ROOT/cnf/bench/astronaut96.png" "$CORPUS_IMAGES/cmyk.jpg" "$CORPUS_IMAGES/text.png")
+    for i in $(seq 100 699); do
+        k="${KINDS[$((i % 4))]}"; cp "$k" "$TMP/many/img$i.${k##*.}"
+    done
+    descendants() { local c; for c in $(ps -o pid= --ppid "$1"); do echo "$c"; descendants "$c"; done; }
+    "$CNNKIT" classify "$KR/k2-vww96-mobilenet.h5" "$TMP/many" --resize --batch 1 --out "$TMP/killed.csv" \
+        >"$TMP/killed.out" 2>&1 &
+    RUN=$!
+    killed=""
+    for _ in $(seq 1 1200); do # up to 60 s: the runtime starts, then rows arrive one by one
+        rows="$(grep -c . "$TMP/killed.csv.part" 2>/dev/null)" # nothing until the file exists
+        if [ "${rows:-0}" -ge 40 ]; then
+            # the JVM and the script above it, by their ids
+            kill -9 $(descendants "$RUN") "$RUN" 2>/dev/null; killed=yes; break
+        fi
+        kill -0 "$RUN" 2>/dev/null || break
+        sleep 0.05
+    done
+    wait "$RUN" 2>/dev/null
+    before="$(grep -c . "$TMP/killed.csv.part" 2>/dev/null)"
+    if [ -z "$killed" ] || [ -e "$TMP/killed.csv" ] || [ "${before:-0}" -ge 601 ]; then
+        bad "classify-kill-9: the run was not killed mid-run (killed=${killed:-no}, rows in .part: ${before:-none}): $(tail -3 "$TMP/killed.out")"
+    elif check classify-resume 3 "$CNNKIT" classify "$KR/k2-vww96-mobilenet.h5" "$TMP/many" --resize --batch 1 \
+            --out "$TMP/killed.csv" --resume \
+        && check classify-uninterrupted 3 "$CNNKIT" classify "$KR/k2-vww96-mobilenet.h5" "$TMP/many" --resize \
+            --out "$TMP/whole.csv"; then
+        if cmp -s "$TMP/killed.csv" "$TMP/whole.csv" && [ "$(grep -c . "$TMP/whole.csv")" = 601 ] \
+                && [ ! -e "$TMP/killed.csv.part" ]
+        then ok "classify-kill-9 (killed after $((before - 1)) rows, resumed)"
+        else bad "classify-kill-9: the resumed file differs from an uninterrupted run's: $(diff "$TMP/killed.csv" "$TMP/whole.csv" | head -4)"; fi
     fi
     chain_run jettagger "$KR/k2-jettagger-conv2d-bn.json" '^output output_softmax \(1, 5\): \[' --resize --grey \
         --weights "$KR/k2-jettagger-conv2d-bn.h5"

@@ -38,6 +38,17 @@ public final class Images {
         return ImageDecoder.read(file, options);
     }
 
+    /**
+     * Reads an image from its encoded bytes (a file's content, e.g. a Spark {@code binaryFile}
+     * row), exactly as {@link #read(Path, ImageOptions)} reads the file: same tensor, and the
+     * same error messages with {@code name} where those name the file.
+     *
+     * @since 1.3
+     */
+    public static Tensor read(byte[] content, String name, ImageOptions options) {
+        return ImageDecoder.read(content, name, options);
+    }
+
     /** Reads with {@link ImageOptions#DEFAULT}. */
     public static Tensor read(Path file) {
         return read(file, ImageOptions.DEFAULT);

@@ -5,8 +5,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import io.cnnkit.io.api.CnnIoException;
 
@@ -19,8 +17,8 @@ final class GifCheck {
     private GifCheck() {
     }
 
-    static void firstFrameComplete(Path file) {
-        try (InputStream raw = Files.newInputStream(file);
+    static void firstFrameComplete(ImageSource file) {
+        try (InputStream raw = file.open();
                 DataInputStream in = new DataInputStream(new BufferedInputStream(raw))) {
             in.skipNBytes(6 + 4);
             int packed = in.readUnsignedByte();

@@ -44,6 +44,26 @@ public final class ImageDecoder {
     }
 
     public static Tensor read(Path file, ImageOptions options) {
+        check(options);
+        if (!Files.exists(file)) {
+            throw new CnnIoException(file + ": image file not found");
+        }
+        if (Files.isDirectory(file)) {
+            throw new CnnIoException(file + ": is a directory, not an image file");
+        }
+        return read(ImageSource.of(file), options);
+    }
+
+    /** Decodes an image held in memory; errors start with {@code name}, as {@link #read(Path, ImageOptions)}'s with the file. */
+    public static Tensor read(byte[] content, String name, ImageOptions options) {
+        check(options);
+        if (content == null) {
+            throw new IllegalArgumentException("no image bytes for " + name);
+        }
+        return read(ImageSource.of(name, content), options);
+    }
+
+    private static void check(ImageOptions options) {
         if (options == null) {
             throw new IllegalArgumentException("image options are null; use ImageOptions.DEFAULT");
         }
@@ -61,14 +81,11 @@ public final class ImageDecoder {
         if (!(options.rescale() > 0) || Double.isInfinite(options.rescale())) {
             throw new IllegalArgumentException("ImageOptions.rescale must be a positive finite number, got " + options.rescale());
         }
-        if (!Files.exists(file)) {
-            throw new CnnIoException(file + ": image file not found");
-        }
-        if (Files.isDirectory(file)) {
-            throw new CnnIoException(file + ": is a directory, not an image file");
-        }
+    }
+
+    private static Tensor read(ImageSource file, ImageOptions options) {
         try {
-            if (Files.size(file) == 0) {
+            if (file.size() == 0) {
                 throw new CnnIoException(file + ": empty file (0 bytes), not an image");
             }
         } catch (IOException e) {
@@ -118,7 +135,7 @@ public final class ImageDecoder {
     /** Header size only (no pixel decoding): {width, height}. */
     public static int[] size(Path file) {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            ImageReader reader = readerFor(file, in);
+            ImageReader reader = readerFor(ImageSource.of(file), in);
             try {
                 return new int[] {reader.getWidth(0), reader.getHeight(0)};
             } finally {
@@ -129,7 +146,7 @@ public final class ImageDecoder {
         }
     }
 
-    private static ImageReader readerFor(Path file, ImageInputStream in) {
+    private static ImageReader readerFor(ImageSource file, ImageInputStream in) {
         if (in == null) {
             throw new CnnIoException(file + ": cannot open the file for reading");
         }
@@ -163,7 +180,7 @@ public final class ImageDecoder {
      */
     private static final long BYTES_PER_PIXEL = 8 + 12;
 
-    private static void checkHeap(Path file, String format, int w, int h) {
+    private static void checkHeap(ImageSource file, String format, int w, int h) {
         Runtime rt = Runtime.getRuntime();
         long need = (long) w * h * BYTES_PER_PIXEL;
         long available = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
@@ -174,7 +191,7 @@ public final class ImageDecoder {
         }
     }
 
-    static Decoded decode(Path file, long maxPixels) {
+    static Decoded decode(ImageSource file, long maxPixels) {
         BufferedImage img;
         String format = "image";
         ImageInputStream opened;
@@ -182,7 +199,7 @@ public final class ImageDecoder {
         try {
             stripped = JpegIcc.withoutProfile(file);
             // MemoryCacheImageInputStream: no temporary files for the filtered stream.
-            opened = stripped != null ? new MemoryCacheImageInputStream(stripped) : ImageIO.createImageInputStream(file.toFile());
+            opened = stripped != null ? new MemoryCacheImageInputStream(stripped) : file.openImage();
         } catch (IOException e) {
             throw new CnnIoException(file + ": cannot read: " + describe(e), e);
         }

@@ -6,8 +6,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -28,8 +26,8 @@ final class JpegIcc {
      * A stream of the file without ICC segments, or null when the file is not a JPEG, has
      * no profile, or its header cannot be walked (the decoder then reports the problem).
      */
-    static InputStream withoutProfile(Path file) throws IOException {
-        InputStream in = Files.newInputStream(file);
+    static InputStream withoutProfile(ImageSource file) throws IOException {
+        InputStream in = file.open();
         boolean handedOver = false;
         try {
             ByteArrayOutputStream head = new ByteArrayOutputStream();

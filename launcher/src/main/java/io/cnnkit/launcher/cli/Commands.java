@@ -104,7 +104,7 @@ public final class Commands {
             "image files and folders (searched recursively for .png .jpg .jpeg .bmp .gif, in sorted order); "
                     + "your shell expands globs such as 'photos/*.jpg'")),
             join(List.of(Options.CLASSIFY_OUT, Options.LABELS, Options.TOP, Options.FEATURES, Options.RESUME,
-                    Options.CLASSIFY_BATCH, THREADS), IMAGE_INPUT, LOAD),
+                    Options.CLASSIFY_BATCH, THREADS, Options.SPARK), IMAGE_INPUT, LOAD),
             "run a model on many images and write one row per image (CSV or JSON Lines)",
             "CSV columns: path,label1,probability1,...,labelK,probabilityK,error (score instead of probability\n"
                     + "when the last layer is no softmax or sigmoid); with --features: path,f0,f1,...,error. JSON Lines:\n"
@@ -151,6 +151,14 @@ public final class Commands {
             "filter an image channel by channel with a classic kernel", "");
     public static final CommandSpec DEMO_SHELL = shell("demo", List.of(), List.of(IMAGE, DEMO_OUT),
             "replay the walkthrough and write pictures and index.html", "");
+    public static final CommandSpec CLASSIFY_SHELL = shell("classify", List.of(NAME, new Arg("INPUT...",
+            "image files and folders (searched recursively for .png .jpg .jpeg .bmp .gif, in sorted order); "
+                    + "the shell expands globs such as 'photos/*.jpg'")),
+            join(List.of(Options.CLASSIFY_OUT, Options.LABELS, Options.TOP, Options.FEATURES, Options.RESUME,
+                    Options.CLASSIFY_BATCH, THREADS), IMAGE_INPUT),
+            "run a loaded model on many images and write one row per image (CSV or JSON Lines)",
+            "The rows and files of ./cnnkit classify (./cnnkit classify --help describes them); prints the\n"
+                    + "count of rows and failed images. Relative paths start at the shell's current folder.");
     public static final CommandSpec BENCH_SHELL = shell("bench", List.of(new Arg("MODEL",
             "a loaded model's name, a workload W1..W4, a JSON or full-model .h5 file, or a description")), BENCH,
             "time a model on seeded random input (cold, median and p90 ms, GFLOP/s, peak heap)", "");
@@ -160,7 +168,7 @@ public final class Commands {
 
     /** The shell's cnn: commands, in the order 'help cnn' lists them. */
     public static final List<CommandSpec> SHELL = List.of(TYPES, LOAD_SHELL, MODELS, UNLOAD, SUMMARY, RUN_SHELL,
-            WEIGHTS_SAVE, WEIGHTS_LOAD, WEIGHTS_SHOW, FILTER, DEMO_SHELL, BENCH_SHELL, SERVE_SHELL);
+            CLASSIFY_SHELL, WEIGHTS_SAVE, WEIGHTS_LOAD, WEIGHTS_SHOW, FILTER, DEMO_SHELL, BENCH_SHELL, SERVE_SHELL);
 
     /** The spec invoked as {@code invocation} (e.g. "./cnnkit run", "cnn:weights load"), or null. */
     public static CommandSpec find(List<CommandSpec> specs, String invocation) {

@@ -56,6 +56,8 @@ public final class Options {
     public static final Opt RESUME = new Opt("--resume", null,
             "continue an earlier run: keep its rows and skip the images already in the result file");
     public static final Opt CLASSIFY_BATCH = new Opt("--batch", "N", "images per model run (default 16)");
+    public static final Opt SPARK = new Opt("--spark", "MASTER",
+            "run as an Apache Spark job on this master (e.g. local[2], spark://host:7077); same result file");
 
     // serve (the explorer web app)
     public static final Opt PORT = new Opt("--port", "N", "TCP port (default 8080; 0 picks a free one)");

@@ -13,12 +13,12 @@ import io.cnnkit.io.api.TopClasses;
  * @param features the layer's output flattened, or null
  * @param error    why the image failed (one line), or null
  */
-record ClassifyRow(String path, List<TopClasses.Ranked> top, float[] features, String error) {
-    ClassifyRow {
+public record ClassifyRow(String path, List<TopClasses.Ranked> top, float[] features, String error) {
+    public ClassifyRow {
         top = List.copyOf(top);
     }
 
-    static ClassifyRow failed(String path, String error) {
+    public static ClassifyRow failed(String path, String error) {
         return new ClassifyRow(path, List.of(), null, error.replace('\n', ' ').replace('\r', ' '));
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.cnnkit.launcher.cli.CommandSpec;
 import io.cnnkit.launcher.cli.Commands;
@@ -21,27 +22,44 @@ import io.cnnkit.launcher.cli.UsageException;
  * ./cnnkit script only finds Java, builds when needed and passes the words on unchanged
  * (any character, quotes included).
  */
-final class Cli {
-    private final ShellCommands shell;
+public final class Cli {
+    private final Supplier<Results.Types> types;
     private final CnnCommands commands;
+    private final ClassifyRunner spark;
     private final PrintStream out;
     private final PrintStream err;
     private final boolean debug;
     private final Function<String, Path> resolve = Path::of;
 
     Cli(ShellCommands shell, PrintStream out, PrintStream err, boolean debug) {
-        this.shell = shell;
-        this.commands = shell.commands();
+        this(shell.commands(), shell::typesWithBackends, null, out, err, debug);
+    }
+
+    private Cli(CnnCommands commands, Supplier<Results.Types> types, ClassifyRunner spark, PrintStream out,
+            PrintStream err, boolean debug) {
+        this.commands = commands;
+        this.types = types;
+        this.spark = spark;
         this.out = out;
         this.err = err;
         this.debug = debug;
     }
 
     /**
+     * The command line outside the OSGi runtime, on the plain class path (the Spark runner of
+     * {@code ./cnnkit classify --spark}): the engine finds its layers through ServiceLoader, and
+     * {@code classify --spark MASTER} computes its rows with {@code spark}.
+     */
+    public static Cli plain(CnnCommands commands, ClassifyRunner spark, PrintStream out, PrintStream err,
+            boolean debug) {
+        return new Cli(commands, commands::types, spark, out, err, debug);
+    }
+
+    /**
      * Runs one command line; returns the exit code (0 done, 1 user error, 2 usage or internal
      * error, 3 classify wrote rows with an error).
      */
-    int run(List<String> words) {
+    public int run(List<String> words) {
         CommandSpec spec = null;
         try {
             if (words.isEmpty() || List.of("help", "--help", "-h").contains(words.get(0))) {
@@ -76,18 +94,25 @@ final class Cli {
             Params.load(commands, p, name, p.arg(0), resolve);
             return commands.run(name, resolve.apply(p.arg(1)), run);
         } else if (spec == Commands.CLASSIFY_CLI) {
-            ClassifyCommand.ClassifyParams params = Params.classify(p, resolve);
+            ClassifyParams params = Params.classify(p, resolve);
+            if (params.spark() != null && spark == null) {
+                throw new CommandException("--spark: the Spark job runs outside the OSGi runtime, started by ./cnnkit",
+                        "run ./cnnkit classify ... --spark MASTER (the spark module's build must be there: mvn package)");
+            }
             String name = modelName(p.arg(0));
             Params.load(commands, p, name, p.arg(0), resolve);
             // ./cnnkit says whether stderr is a terminal (Java sees its stderr through a pipe)
             boolean terminal = Boolean.getBoolean("cnnkit.cli.tty") || System.console() != null;
-            return commands.classify(name, params, err, terminal);
+            String weights = p.path(Options.WEIGHTS);
+            ClassifyRunner.ModelRequest source = new ClassifyRunner.ModelRequest(name, p.arg(0),
+                    weights == null ? null : resolve.apply(weights), Params.loadOptions(p));
+            return commands.classify(name, params, err, terminal, params.spark() == null ? null : spark, source);
         } else if (spec == Commands.SUMMARY_CLI) {
             String name = modelName(p.arg(0));
             Params.load(commands, p, name, p.arg(0), resolve);
             return commands.summary(name);
         } else if (spec == Commands.TYPES_CLI) {
-            return shell.typesWithBackends();
+            return types.get();
         } else if (spec == Commands.FILTER_CLI) {
             return commands.filter(resolve.apply(p.arg(0)), p.arg(1), Params.filter(p, resolve));
         } else if (spec == Commands.WEIGHTS_INIT) {

@@ -87,9 +87,9 @@ public final class CnnCommands implements AutoCloseable {
      * See {@link ClassifyCommand#classify}: progress goes to {@code progress}, redrawn in place
      * when {@code terminal}.
      */
-    Results.Classified classify(String name, ClassifyCommand.ClassifyParams params, PrintStream progress,
-            boolean terminal) {
-        return classifier.classify(name, params, progress, terminal);
+    Results.Classified classify(String name, ClassifyParams params, PrintStream progress, boolean terminal,
+            ClassifyRunner runner, ClassifyRunner.ModelRequest source) {
+        return classifier.classify(name, params, progress, terminal, runner, source);
     }
 
     /** See {@link BenchCommand#bench}. */

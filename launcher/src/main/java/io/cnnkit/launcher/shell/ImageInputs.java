@@ -2,8 +2,10 @@ package io.cnnkit.launcher.shell;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * The images a classify run reads: files as given, folders searched recursively for image
- * files (sorted by path, so runs and resumes see one order). Only the paths are held, never
+ * files (sorted by path, so runs and resumes see one order), globs the shell did not expand. Only the paths are held, never
  * decoded images.
  */
 final class ImageInputs {
@@ -33,9 +35,11 @@ final class ImageInputs {
                 out.addAll(folder(in));
             } else if (Files.exists(in)) {
                 out.add(in);
+            } else if (isGlob(in.toString())) {
+                out.addAll(glob(in.toString()));
             } else {
                 throw new CommandException("no such image or folder: " + in, "check the path (relative paths start at "
-                        + Path.of("").toAbsolutePath() + "); a glob that matched nothing reaches cnnkit unexpanded");
+                        + Path.of("").toAbsolutePath() + ")");
             }
         }
         return out;
@@ -48,6 +52,39 @@ final class ImageInputs {
             throw new CommandException("cannot list folder " + dir + ": " + e.getMessage(),
                     "check that the folder and its subfolders are readable");
         }
+    }
+
+    private static boolean isGlob(String s) {
+        return s.indexOf('*') >= 0 || s.indexOf('?') >= 0 || s.indexOf('[') >= 0 || s.indexOf('{') >= 0;
+    }
+
+    /**
+     * A glob the shell left alone (quoted, or no shell: spark-submit, a script), as the shell
+     * would expand it: {@code photos/*.jpg}, also {@code photos/**.jpg} across folders (Java's
+     * glob syntax); the files it matches, sorted. Paths keep the pattern's form (relative stays relative).
+     */
+    private static List<Path> glob(String pattern) {
+        int cut = 0;
+        for (int i = 0; i < pattern.length() && !isGlob(String.valueOf(pattern.charAt(i))); i++) {
+            if (pattern.charAt(i) == '/' || pattern.charAt(i) == java.io.File.separatorChar) {
+                cut = i + 1;
+            }
+        }
+        Path base = Path.of(cut == 0 ? "." : pattern.substring(0, cut));
+        String prefix = cut == 0 ? "" : pattern.substring(0, cut);
+        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + pattern.substring(cut));
+        List<Path> found;
+        try (Stream<Path> files = Files.walk(base)) {
+            found = files.filter(Files::isRegularFile).map(base::relativize).filter(m::matches)
+                    .map(p -> Path.of(prefix + p)).sorted().toList();
+        } catch (IOException | UncheckedIOException e) {
+            found = List.of();
+        }
+        if (found.isEmpty()) {
+            throw new CommandException("no file matches " + pattern, "check the pattern (relative paths start at "
+                    + Path.of("").toAbsolutePath() + "); '*' stays in one folder, '**' crosses folders");
+        }
+        return found;
     }
 
     static boolean isImageName(Path p) {

@@ -41,14 +41,15 @@ final class Params {
     }
 
     /** ./cnnkit classify MODEL INPUT...: the inputs are the arguments after MODEL. */
-    static ClassifyCommand.ClassifyParams classify(Parsed p, Function<String, Path> resolve) {
+    static ClassifyParams classify(Parsed p, Function<String, Path> resolve) {
         String out = p.path(Options.CLASSIFY_OUT);
         String labels = p.path(Options.LABELS);
-        return new ClassifyCommand.ClassifyParams(p.argsFrom(1).stream().map(resolve).toList(),
+        return new ClassifyParams(p.argsFrom(1).stream().map(resolve).toList(),
                 out == null ? null : resolve.apply(out), labels == null ? null : resolve.apply(labels),
                 p.integer(Options.TOP, 0, 1), p.text(Options.FEATURES, null), p.flag(Options.RESUME),
                 p.integer(Options.CLASSIFY_BATCH, 0, 1), p.integer(Options.THREADS, 0, 1),
-                p.number(Options.RESCALE, 1.0), p.flag(Options.BGR), p.flag(Options.GREY), p.flag(Options.RESIZE));
+                p.number(Options.RESCALE, 1.0), p.flag(Options.BGR), p.flag(Options.GREY), p.flag(Options.RESIZE),
+                p.has(Options.SPARK) ? p.text(Options.SPARK, null) : null);
     }
 
     static FilterCommand.FilterParams filter(Parsed p, Function<String, Path> resolve) {

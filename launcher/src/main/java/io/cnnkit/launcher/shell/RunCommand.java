@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.RunOptions;
@@ -72,6 +73,15 @@ record RunCommand(ModelRegistry models) {
     /** Reads an image and makes the tensor fit a model's input (resizing only when asked). */
     static Tensor readFor(Model m, Path image, RunParams p) {
         FileArgs.requireFile(image, "image");
+        return fit(m, image.toString(), io -> Images.read(image, io), p);
+    }
+
+    /** {@link #readFor(Model, Path, RunParams)} for an image's bytes; messages name {@code image} as the file's. */
+    static Tensor readFor(Model m, String image, byte[] content, RunParams p) {
+        return fit(m, image, io -> Images.read(content, image, io), p);
+    }
+
+    private static Tensor fit(Model m, String image, Function<ImageOptions, Tensor> read, RunParams p) {
         Shape in = m.inputShape();
         ImageOptions io = ImageOptions.DEFAULT.withGrey(p.grey()).withBgr(p.bgr()).withRescale(p.rescale());
         if (p.resize()) {
@@ -83,7 +93,7 @@ record RunCommand(ModelRegistry models) {
         }
         Tensor t;
         try {
-            t = Images.read(image, io);
+            t = read.apply(io);
         } catch (IllegalArgumentException e) {
             if (!p.resize()) {
                 throw e;

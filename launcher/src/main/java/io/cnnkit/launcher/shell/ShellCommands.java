@@ -1,5 +1,6 @@
 package io.cnnkit.launcher.shell;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,8 +36,8 @@ import io.cnnkit.launcher.cli.Parsed;
  * session's current folder ({@code cd} in the shell).
  */
 @Component(service = ShellCommands.class)
-@GogoCommand(scope = "cnn", function = {"types", "load", "models", "unload", "summary", "run", "weights", "filter",
-        "demo", "bench", "serve"})
+@GogoCommand(scope = "cnn", function = {"types", "load", "models", "unload", "summary", "run", "classify", "weights",
+        "filter", "demo", "bench", "serve"})
 public final class ShellCommands {
     private static final String ARGS = "arguments and options; --help lists them";
     private final CnnCommands commands;
@@ -126,6 +127,16 @@ public final class ShellCommands {
     public Object run(CommandSession session, @Descriptor("NAME IMAGE [options]; --help lists them") String... args) {
         return call(Commands.RUN_SHELL, args, p -> commands.run(p.arg(0), path(session, p.arg(1)),
                 Params.run(p, s -> path(session, s))));
+    }
+
+    @Descriptor("run a loaded model on many images and write one row per image (CSV or JSON Lines)")
+    public Object classify(CommandSession session,
+            @Descriptor("NAME INPUT... [options]; --help lists them") String... args) {
+        return call(Commands.CLASSIFY_SHELL, args, p -> {
+            PrintStream progress = session != null && session.getConsole() != null ? session.getConsole()
+                    : System.out;
+            return commands.classify(p.arg(0), Params.classify(p, s -> path(session, s)), progress, false, null, null);
+        });
     }
 
     @Descriptor("weights: 'save NAME FILE', 'load NAME FILE' or 'show FILE' (Keras HDF5)")

@@ -238,6 +238,46 @@ class ClassifyTest {
     }
 
     @Test
+    void shellClassifyWritesTheSameFileAsTheCommandLine() throws Exception {
+        Path cliCsv = dir.resolve("cli.csv");
+        assertEquals(3, cli("classify", MODEL, images.toString(), "--resize", "--labels", labels.toString(), "--top",
+                "2", "--out", cliCsv.toString()), err.toString());
+        Path shellCsv = dir.resolve("shell.csv");
+        try (GogoHarness gogo = new GogoHarness(Engines.fromServiceLoader(getClass().getClassLoader()))) {
+            assertEquals(0, gogo.exec("cnn:load model '" + MODEL + "' ; cnn:classify model '" + images + "' --resize "
+                    + "--labels '" + labels + "' --top 2 --out '" + shellCsv + "'"), gogo.err());
+            assertTrue(gogo.out().contains("classify: 2 images failed (rows with an error)"), gogo.out());
+            assertEquals(Files.readString(cliCsv), Files.readString(shellCsv));
+            assertEquals(0, gogo.exec("cnn:classify --help"));
+            assertTrue(gogo.out().contains("usage: cnn:classify NAME INPUT...") && gogo.out().contains("--features"),
+                    gogo.out());
+            assertEquals(1, gogo.exec("cnn:classify model"));
+            assertTrue(gogo.err().contains("missing INPUT..."), gogo.err());
+        }
+    }
+
+    @Test
+    void globsTheShellLeftAloneAreExpandedAsTheShellWould() throws Exception {
+        Path csv = dir.resolve("glob.csv");
+        assertEquals(3, cli("classify", MODEL, images + "/*.png", "--resize", "--out", csv.toString()), err.toString());
+        List<String> paths = new ArrayList<>();
+        Csv.parse(Files.readString(csv)).subList(1, 4).forEach(r -> paths.add(r.get(0)));
+        assertEquals(List.of(images.resolve("a.png").toString(), images.resolve("b-truncated.png").toString(),
+                images.resolve("text.png").toString()), paths, "'*' stays in the folder, as in a shell");
+        assertEquals(4, Csv.parse(Files.readString(csv)).size());
+        assertEquals(3, cli("classify", MODEL, images + "/**.png", "--resize", "--out", csv.toString()));
+        assertEquals(5, Csv.parse(Files.readString(csv)).size(), "'**' crosses folders");
+        assertEquals(1, cli("classify", MODEL, images + "/*.jpg", "--resize", "--out", csv.toString()));
+        assertTrue(err.toString().contains("no file matches " + images + "/*.jpg"), err.toString());
+    }
+
+    @Test
+    void sparkIsRefusedInsideTheRuntime() {
+        assertEquals(1, cli("classify", MODEL, images.toString(), "--spark", "local[2]"));
+        assertTrue(err.toString().contains("--spark: the Spark job runs outside the OSGi runtime"), err.toString());
+    }
+
+    @Test
     void csvQuotesCommasQuotesAndLineBreaks() {
         String line = ResultFile.csvLine(List.of("a,b", "say \"hi\"", "two\nlines", "plain"));
         assertEquals("\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",plain\n", line);

@@ -16,7 +16,7 @@ import io.cnnkit.engine.api.StandaloneEngine;
  * error text. Closing it closes the engine.
  */
 final class GogoHarness implements AutoCloseable {
-    static final String[] FUNCTIONS = {"types", "load", "models", "unload", "summary", "run", "weights", "filter",
+    static final String[] FUNCTIONS = {"types", "load", "models", "unload", "summary", "run", "classify", "weights", "filter",
         "demo", "bench"};
 
     final StandaloneEngine engine;
