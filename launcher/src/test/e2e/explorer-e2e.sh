@@ -212,6 +212,20 @@ assert top["output"] == "dens_1" and top["probabilities"] and top["labelled"], t
 assert sorted(c["label"] for c in top["classes"]) == ["bird", "cat", "dog", "fish"], top
 PY
 then ok "top classes with the folder's labels"; else bad "top classes with labels: $c $(head -c 400 "$TMP/body")"; fi
+# the same labels as Keras's JSON class index, uploaded: read as ./cnnkit run --labels reads them
+printf '{"1": ["n1", "wolf"], "0": "lynx", "3": "owl", "2": "hare"}' > "$TMP/labels.json"
+c=$(status -X POST --data-binary @"$TMP/labels.json" "${URL}api/models/tiny/labels?name=labels.json")
+c2=$(status -X POST "${URL}api/models/tiny/runs?sample=astronaut")
+if [ "$c" = 200 ] && [ "$c2" = 200 ] && python3 - "$TMP/body" <<'PY'
+import json, sys
+top = json.load(open(sys.argv[1]))["top"][0]
+assert top["labelled"] and sorted(c["label"] for c in top["classes"]) == ["hare", "lynx", "owl", "wolf"], top
+PY
+then ok "JSON labels upload (Keras class index)"; else bad "JSON labels: $c $c2 $(head -c 300 "$TMP/body")"; fi
+printf '{"0": "lynx",\n "0": "owl"}' > "$TMP/labels.json"
+c=$(status -X POST --data-binary @"$TMP/labels.json" "${URL}api/models/tiny/labels?name=labels.json")
+[ "$c" = 400 ] && grep -q 'labels.json: line 2, column [0-9]*: the key \\"0\\" appears twice' "$TMP/body" && grep -q '"hint":"a JSON labels file' "$TMP/body" \
+    && ok "bad JSON labels: 400 naming line and key" || bad "bad JSON labels: $c $(cat "$TMP/body")"
 c=$(status -X POST "${URL}api/models?folder=..%2F..%2Fetc%2Fpasswd.json")
 c2=$(curl "${A[@]}" -o /dev/null -w '%{http_code}' -X POST "${URL}api/models?folder=m.json")
 [[ "$c" = 4* ]] && [ "$c2" = 404 ] && ok "folder: no path outside it ($c, $c2)" || bad "folder escape: $c $c2"

@@ -73,7 +73,7 @@ async function refreshModels() {
       el('td', {}, el('button', { text: 'Graph', onclick: () => { selectModel(m.name); location.hash = '#graph'; } }),
         el('button', { text: 'Run', onclick: () => { selectModel(m.name); location.hash = '#run'; } }),
         el('label', { class: 'button', title: 'a text file: one class label per line, in class order' }, 'Labels…',
-          el('input', { type: 'file', accept: '.txt', onchange: e => guarded('labels', async () => {
+          el('input', { type: 'file', accept: '.txt,.json', onchange: e => guarded('labels', async () => {
             const f = e.target.files[0];
             if (!f) return;
             const r = await api('/models/' + encodeURIComponent(m.name) + '/labels?name=' + encodeURIComponent(f.name), { method: 'POST', body: f });
