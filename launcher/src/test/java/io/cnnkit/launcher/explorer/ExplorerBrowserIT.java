@@ -135,6 +135,28 @@ class ExplorerBrowserIT {
         }
     }
 
+    /** The walkthrough's kernels step and truncated-models step, through their "Show me" buttons. */
+    @Test
+    void walkthroughKernelsAndTruncatedModels() throws Exception {
+        try (Chromium b = Chromium.forTest(1200, 760)) {
+            b.navigate(url);
+            b.waitFor("document.querySelector('#load-seed')", WAIT);
+            b.evaluate("location.hash = '#walkthrough'; document.querySelectorAll('#walk-steps li button')[1].click()");
+            b.waitFor("document.querySelectorAll('figure.walk-kernel').length === 3 && [...document.querySelectorAll("
+                    + "'figure.walk-kernel img')].every(i => i.complete && i.naturalWidth > 0)", WAIT);
+            int cells = b.evaluate("[...document.querySelectorAll('figure.walk-kernel table.kernel')].map(t => "
+                    + "t.querySelectorAll('td').length).reduce((a, c) => a + c, 0)", Integer.class);
+            assertEquals(9 + 25 + 9, cells, "sharpen 3x3, sharpen5 5x5, laplacian 3x3 as numbers");
+            b.evaluate("[...document.querySelectorAll('#walk-steps li')].find(li => li.textContent.startsWith("
+                    + "'Deeper layers')).querySelector('button').click()");
+            b.waitFor("document.querySelectorAll('table.walk-truncated tr[data-model]').length === 12", WAIT);
+            String loaded = b.evaluate("[...document.querySelectorAll('table.walk-truncated tr[data-model]')]"
+                    + ".map(r => r.children[2].textContent).join(',')", String.class);
+            assertTrue(!loaded.startsWith("0") && loaded.split(",").length == 12, "weights loaded by name: " + loaded);
+            b.screenshot(SHOTS.resolve("walkthrough.png"));
+        }
+    }
+
     private static double[] box(String viewBox) {
         String[] p = viewBox.trim().split("\\s+");
         return new double[] {Double.parseDouble(p[0]), Double.parseDouble(p[1]), Double.parseDouble(p[2]),
