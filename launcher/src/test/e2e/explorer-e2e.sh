@@ -80,6 +80,15 @@ for p in "../../../../etc/passwd" "%2e%2e/%2e%2e/%2e%2e/etc/passwd" "samples/../
 done
 [ -z "$why" ] && ok "path traversal (10 paths, all 4xx)" || bad "path traversal:$why"
 
+# 3b. DNS rebinding: on loopback, a Host other than localhost/127.0.0.1/[::1] gets 403 (pages and API)
+c=$(status -H 'Host: evil.example' "${URL}api/models")
+c2=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: evil.example:$PORT" "$URL")
+c3=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: localhost:$PORT" "${URL}api/health")
+c4=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: [::1]:$PORT" "${URL}api/health")
+if [ "$c" = 403 ] && grep -q '"error":"the Host header .evil.example. is not' "$TMP/body" && grep -q '"hint"' "$TMP/body" \
+        && [ "$c2" = 403 ] && [ "$c3" = 200 ] && [ "$c4" = 200 ]; then ok "Host check (evil.example 403; localhost, [::1] 200)"
+else bad "Host check: $c $c2 $c3 $c4 $(cat "$TMP/body")"; fi
+
 # 4. a model: the walkthrough's seed, then bad images, each a clear 4xx and nothing left on disk
 c=$(status -X POST "${URL}api/models/seed")
 [ "$c" = 200 ] && grep -q '"name":"walkthrough"' "$TMP/body" && ok "seed model" || bad "seed model: $c $(cat "$TMP/body")"
@@ -137,6 +146,52 @@ then ok "explain conv_1: weighted sum + bias = the node's value"; else bad "expl
 c=$(status "${URL}api/runs/$RUN_ID/nodes/2/values?channel=0")
 [ "$c" = 200 ] && grep -q '"values":\[' "$TMP/body" && ok "values" || bad "values: $c"
 
+# 5b. the walkthrough's classic kernels and truncated models (as ./cnnkit demo builds them)
+c=$(status "${URL}api/models")
+KERNELS="$(python3 -c 'import json,sys; print(" ".join(json.load(open(sys.argv[1]))["kernels"]))' "$TMP/body" 2>/dev/null)"
+why=""
+for k in $KERNELS; do
+    c=$(status -X POST "${URL}api/models/kernel?kernel=$k")
+    cp "$TMP/body" "$TMP/kernel.json"
+    c2=$(status -X POST "${URL}api/models/kernel_$k/runs?sample=astronaut")
+    id="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$TMP/body" 2>/dev/null)"
+    c3=$(status "${URL}api/runs/$id/explain?node=1&y=60&x=150&channel=1")
+    # the kernel the API shows is the one the conv2d applies: channel 1 reads input channel 1 only
+    python3 - "$TMP/kernel.json" "$TMP/body" <<'PY' || why="$why [$k: $c $c2 $c3]"
+import json, sys
+k = json.load(open(sys.argv[1]))["kernel"]
+e = json.load(open(sys.argv[2]))
+assert e["kind"] == "conv2d" and e["padding"] == "same", e
+applied = [[col[1] for col in row] for row in e["kernel"]]
+assert len(applied) == len(k) and all(abs(a - b) < 1e-6 for ra, rb in zip(applied, k) for a, b in zip(ra, rb)), (k, applied)
+assert all(col[0] == 0 and col[2] == 0 for row in e["kernel"] for col in row), e["kernel"]
+assert abs(e["weightedSum"] - e["output"]) < 1e-3 * max(1, abs(e["output"])), e
+PY
+done
+[ "$KERNELS" = "sharpen sharpen5 laplacian" ] && [ -z "$why" ] && ok "three kernels: numbers shown = numbers applied" \
+    || bad "kernels '$KERNELS':$why $(head -c 300 "$TMP/body")"
+c=$(status -X POST "${URL}api/models/kernel?kernel=sharpn")
+[ "$c" = 404 ] && grep -q "did you mean 'sharpen'" "$TMP/body" && ok "unknown kernel (404, did you mean)" || bad "unknown kernel: $c $(cat "$TMP/body")"
+# truncated after conv_2 (4 layers), weights loaded by name: its output equals the full model's conv_2
+c=$(status -X POST "${URL}api/models/seed?layers=4")
+if [ "$c" = 200 ] && grep -q '"name":"walkthrough_4"' "$TMP/body" && grep -Eq '"loaded":[1-9]' "$TMP/body"; then
+    status -X POST "${URL}api/models/walkthrough_4/runs?sample=astronaut" > /dev/null
+    T_ID="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$TMP/body" 2>/dev/null)"
+    status -X POST "$RUNS?sample=astronaut" > /dev/null
+    F_ID="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$TMP/body" 2>/dev/null)"
+    curl "${A[@]}" -o "$TMP/t.json" "${URL}api/runs/$T_ID/nodes/4/values?channel=2"
+    curl "${A[@]}" -o "$TMP/f.json" "${URL}api/runs/$F_ID/nodes/4/values?channel=2"
+    if python3 - "$TMP/t.json" "$TMP/f.json" <<'PY'
+import json, sys
+t, f = (json.load(open(a)) for a in sys.argv[1:])
+assert t["node"] == f["node"] == "conv_2" and len(t["values"]) > 1000, (t["node"], f["node"])
+assert t["values"] == f["values"] and any(v != 0 for v in t["values"])
+PY
+    then ok "truncated seed model reloaded by name = the full model's conv_2"; else bad "truncated: values differ"; fi
+else bad "truncated seed model: $c $(cat "$TMP/body")"; fi
+c=$(status -X POST "${URL}api/models/seed?layers=13")
+[ "$c" = 400 ] && grep -q "layers 1..12" "$TMP/body" && ok "truncated: layers out of range (400)" || bad "layers=13: $c $(cat "$TMP/body")"
+
 # 6. another browser session sees neither the run nor the model
 c=$(curl "${B[@]}" -o "$TMP/body" -w '%{http_code}' "${URL}api/runs/$RUN_ID")
 c2=$(curl "${B[@]}" -o "$TMP/body2" -w '%{http_code}' "${URL}api/models")
@@ -157,6 +212,20 @@ assert top["output"] == "dens_1" and top["probabilities"] and top["labelled"], t
 assert sorted(c["label"] for c in top["classes"]) == ["bird", "cat", "dog", "fish"], top
 PY
 then ok "top classes with the folder's labels"; else bad "top classes with labels: $c $(head -c 400 "$TMP/body")"; fi
+# the same labels as Keras's JSON class index, uploaded: read as ./cnnkit run --labels reads them
+printf '{"1": ["n1", "wolf"], "0": "lynx", "3": "owl", "2": "hare"}' > "$TMP/labels.json"
+c=$(status -X POST --data-binary @"$TMP/labels.json" "${URL}api/models/tiny/labels?name=labels.json")
+c2=$(status -X POST "${URL}api/models/tiny/runs?sample=astronaut")
+if [ "$c" = 200 ] && [ "$c2" = 200 ] && python3 - "$TMP/body" <<'PY'
+import json, sys
+top = json.load(open(sys.argv[1]))["top"][0]
+assert top["labelled"] and sorted(c["label"] for c in top["classes"]) == ["hare", "lynx", "owl", "wolf"], top
+PY
+then ok "JSON labels upload (Keras class index)"; else bad "JSON labels: $c $c2 $(head -c 300 "$TMP/body")"; fi
+printf '{"0": "lynx",\n "0": "owl"}' > "$TMP/labels.json"
+c=$(status -X POST --data-binary @"$TMP/labels.json" "${URL}api/models/tiny/labels?name=labels.json")
+[ "$c" = 400 ] && grep -q 'labels.json: line 2, column [0-9]*: the key \\"0\\" appears twice' "$TMP/body" && grep -q '"hint":"a JSON labels file' "$TMP/body" \
+    && ok "bad JSON labels: 400 naming line and key" || bad "bad JSON labels: $c $(cat "$TMP/body")"
 c=$(status -X POST "${URL}api/models?folder=..%2F..%2Fetc%2Fpasswd.json")
 c2=$(curl "${A[@]}" -o /dev/null -w '%{http_code}' -X POST "${URL}api/models?folder=m.json")
 [[ "$c" = 4* ]] && [ "$c2" = 404 ] && ok "folder: no path outside it ($c, $c2)" || bad "folder escape: $c $c2"

@@ -73,7 +73,7 @@ async function refreshModels() {
       el('td', {}, el('button', { text: 'Graph', onclick: () => { selectModel(m.name); location.hash = '#graph'; } }),
         el('button', { text: 'Run', onclick: () => { selectModel(m.name); location.hash = '#run'; } }),
         el('label', { class: 'button', title: 'a text file: one class label per line, in class order' }, 'Labels…',
-          el('input', { type: 'file', accept: '.txt', onchange: e => guarded('labels', async () => {
+          el('input', { type: 'file', accept: '.txt,.json', onchange: e => guarded('labels', async () => {
             const f = e.target.files[0];
             if (!f) return;
             const r = await api('/models/' + encodeURIComponent(m.name) + '/labels?name=' + encodeURIComponent(f.name), { method: 'POST', body: f });
@@ -438,14 +438,40 @@ function renderExplain(ex) {
 const WALK = [
   ['A photo is a grid of numbers.', 'Each pixel holds three numbers 0..255 (red, green, blue). Load the seed model and run the bundled photo: the first node, "input", shows its three channels.',
     async () => { await added(await api('/models/seed', { method: 'POST' })); selectModel('walkthrough'); location.hash = '#run'; await runWith(null); }],
+  ['Three classic kernels.', 'Before any learning, a convolution is a fixed kernel: the demo sharpens the photo with a 3x3 and a 5x5 kernel and finds its edges with the Laplacian. Each is a conv2d with one filter per colour channel; here are its numbers and its output on the photo (red, green, blue maps).',
+    async out => {
+      for (const k of (await api('/models')).kernels) {
+        const m = await api('/models/kernel?kernel=' + encodeURIComponent(k), { method: 'POST' });
+        const run = await api('/models/' + encodeURIComponent(m.name) + '/runs?sample=astronaut', { method: 'POST' });
+        const node = run.nodes[run.nodes.length - 1];
+        out.append(el('figure', { class: 'walk-kernel', 'data-kernel': k },
+          el('figcaption', { text: `${k} (${m.kernel.length}x${m.kernel[0].length}), model ${m.name}` }),
+          el('table', { class: 'cells kernel' }, ...m.kernel.map(row => el('tr', {}, ...row.map(v => el('td', { text: fmt(v) }))))),
+          ...[0, 1, 2].map(c => el('img', { src: node.maps + c + '.png', alt: `${k} on the photo, channel ${c}`, width: 150 }))));
+      }
+      await refreshModels();
+    }],
   ['A convolution slides a small kernel over it.', 'conv_1 has 3 filters of 3x3x3 weights. Each output number is a weighted sum of a 3x3 window over the three input channels plus a bias. Open conv_1\'s first map and click any cell to see the sum worked out.',
     async () => { if (!state.run) await runWith(null); const n = state.run.nodes.find(x => x.type === 'conv2d'); await explain(n, 10, 10, 0); }],
   ['Pooling keeps the strongest answer.', 'pool_1 takes the maximum of each 3x3 window, so the maps get three times smaller and keep the strongest responses.',
     async () => { if (!state.run) await runWith(null); const n = state.run.nodes.find(x => x.type === 'max_pooling2d'); await explain(n, 5, 5, 0); }],
   ['relu drops the negatives.', 'act_1 keeps positive numbers and turns negative ones into 0: see the "zeros" share of the node grow.',
     async () => { if (!state.run) await runWith(null); const n = state.run.nodes.find(x => x.type === 'activation'); await explain(n, 5, 5, 0); }],
-  ['Deeper layers see more.', 'conv_2 .. conv_4 repeat the pattern on smaller maps; each number now depends on a larger patch of the photo. flatten lines them up and dens_1 gives 8 scores. The demo (./cnnkit demo) also truncates the model one layer at a time and loads the same weights by name: the Run page shows all those outputs at once.',
-    async () => { location.hash = '#run'; }],
+  ['Deeper layers see more.', 'conv_2 .. conv_4 repeat the pattern on smaller maps; each number now depends on a larger patch of the photo. flatten lines them up and dens_1 gives 8 scores. As the demo (./cnnkit demo) does, this step saves the seed model\'s weights once, rebuilds the model truncated after 1, 2, ... 12 layers and loads the weights into each by layer name: every truncated model ends where the full one has the same numbers.',
+    async out => {
+      const count = (await api('/models/seed', { method: 'POST' })).layers; // the full seed: how many layers to cut at
+      const table = el('table', { class: 'list walk-truncated' }, el('tr', {}, ...['Model', 'Last layer', 'Weights loaded by name', 'Output', 'First map'].map(t => el('th', { text: t }))));
+      out.append(table);
+      for (let n = 1; n <= count; n++) {
+        const m = await api('/models/seed?layers=' + n, { method: 'POST' });
+        const run = await api('/models/' + encodeURIComponent(m.name) + '/runs?sample=astronaut', { method: 'POST' });
+        const node = run.nodes[run.nodes.length - 1];
+        table.append(el('tr', { 'data-model': m.name }, el('td', { text: m.name }), el('td', { text: `${node.name} (${node.type})` }),
+          el('td', { text: m.loaded }), el('td', { text: node.shape }),
+          el('td', {}, node.kind === 'maps' ? el('img', { src: node.maps + '0.png', alt: node.name + ' map 0', width: 80 }) : `${fmt(node.stats.min)} .. ${fmt(node.stats.max)}`)));
+      }
+      await refreshModels();
+    }],
   ['sigmoid and tanh instead of relu.', 'The same model with sigmoid or tanh squashes values into 0..1 or -1..1 instead of cutting negatives.',
     async () => { const m = await api('/models/seed?activation=tanh', { method: 'POST' }); await added(m); selectModel(m.name); location.hash = '#run'; await runWith(null); }],
   ['Kernel size.', 'A larger kernel reads a larger window: build "conv2d(3, 5, name=conv_5x5)" on the Models page and compare its maps with conv_1\'s 3x3.',
@@ -453,8 +479,11 @@ const WALK = [
 ];
 (() => {
   const list = $('#walk-steps');
-  WALK.forEach(([title, text, action]) => list.append(el('li', {}, el('strong', { text: title }), ' ', text, ' ',
-    el('button', { text: 'Show me', onclick: () => guarded(title, action) }))));
+  WALK.forEach(([title, text, action]) => {
+    const out = el('div', { class: 'walk-out' }); // what a step builds on this page (kernels, truncated models)
+    list.append(el('li', {}, el('strong', { text: title }), ' ', text, ' ',
+      el('button', { text: 'Show me', onclick: () => { out.replaceChildren(); return guarded(title, () => action(out)); } }), out));
+  });
 })();
 
 // ---- Runtime (live) ----------------------------------------------------------------------------

@@ -23,8 +23,11 @@ import org.osgi.service.component.annotations.Reference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.cnnkit.engine.api.Engine;
+import io.cnnkit.engine.api.Initializers;
 import io.cnnkit.engine.api.Model;
+import io.cnnkit.io.api.ClassLabels;
 import io.cnnkit.io.api.ImageOptions;
+import io.cnnkit.io.api.LabelsException;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -150,9 +153,25 @@ public final class ApiServlet extends HttpServlet {
                         throw HttpError.badRequest("the seed model's activation is relu, sigmoid or tanh, not '"
                                 + Uploads.printable(act) + "'", "as in the walkthrough");
                     }
-                    String name = s.freeName(act.equals("relu") ? "walkthrough" : "walkthrough_" + act);
-                    return added(s, ModelLoader.build(engine, ModelLoader.seed(act), name, "the seed model"),
+                    String base = act.equals("relu") ? "walkthrough" : "walkthrough_" + act;
+                    if (q.containsKey("layers")) { // truncated, its weights loaded by name as in the demo
+                        int layers = intOf(q, "layers");
+                        Walkthrough.Truncated t = Walkthrough.truncated(engine, act, layers,
+                                s.freeName(base + "_" + layers), s.dir);
+                        Map<String, Object> entry = added(s, t.model(), "the walkthrough's seed model (" + act
+                                + ") up to " + t.lastLayer() + ", weights loaded by name", null);
+                        entry.put("loaded", t.loaded());
+                        return entry;
+                    }
+                    return added(s, ModelLoader.build(engine, ModelLoader.seed(act), s.freeName(base), "the seed model"),
                             "the walkthrough's seed model (" + act + ")", null);
+                }
+                if (n == 2 && method.equals("POST") && p.get(1).equals("kernel")) {
+                    String k = q.getOrDefault("kernel", "");
+                    Map<String, Object> entry = added(s, Walkthrough.kernel(engine, k, s.freeName("kernel_" + k)),
+                            "the classic kernel " + k, null);
+                    entry.put("kernel", Initializers.kernel(k));
+                    return entry;
                 }
                 if (n == 2 && method.equals("DELETE")) {
                     s.remove(p.get(1));
@@ -163,12 +182,12 @@ public final class ApiServlet extends HttpServlet {
                 }
                 if (n == 3 && method.equals("POST") && p.get(2).equals("labels")) {
                     s.model(p.get(1));
-                    Uploads.extension(q.get("name"), Set.of("txt"), "labels");
+                    Uploads.extension(q.get("name"), Set.of("txt", "json"), "labels");
                     byte[] body = req.getInputStream().readNBytes(5_000_001);
                     if (body.length > 5_000_000) {
-                        throw new HttpError(413, "the labels file is over 5 MB", "one label per line, in class order");
+                        throw new HttpError(413, "the labels file is over 5 MB", ClassLabels.TEXT_HINT);
                     }
-                    List<String> l = labelLines(new String(body, StandardCharsets.UTF_8));
+                    List<String> l = labelLines(Uploads.printable(q.get("name")), new String(body, StandardCharsets.UTF_8));
                     s.setLabels(p.get(1), l);
                     return Map.of("model", p.get(1), "labels", l.size());
                 }
@@ -223,6 +242,7 @@ public final class ApiServlet extends HttpServlet {
         o.put("models", s.models().values().stream().map(ModelJson::entry).toList());
         o.put("folder", folder == null ? null : folder.list());
         o.put("samples", List.of(SAMPLE));
+        o.put("kernels", Walkthrough.KERNELS);
         return o;
     }
 
@@ -237,7 +257,7 @@ public final class ApiServlet extends HttpServlet {
             Map<String, Object> entry = added(s, ModelLoader.fromFile(engine, file, name, as), "models folder: " + name, null);
             Path labels = folder.labelsFor(name);
             if (labels != null) { // STEM.labels.txt beside the model
-                s.setLabels(as, labelLines(Files.readString(labels)));
+                s.setLabels(as, labelLines(labels.getFileName().toString(), Files.readString(labels)));
                 entry.put("labels", s.labels(as).size());
             }
             return entry;
@@ -379,16 +399,13 @@ public final class ApiServlet extends HttpServlet {
         }
     }
 
-    /** One label per line, in class order; a trailing empty line is no label. */
-    static List<String> labelLines(String text) {
-        List<String> l = new java.util.ArrayList<>(List.of(text.replace("\r\n", "\n").split("\n", -1)));
-        while (!l.isEmpty() && l.get(l.size() - 1).isBlank()) {
-            l.remove(l.size() - 1);
+    /** A labels file as ./cnnkit run --labels reads it: one per line, or a JSON class index. */
+    static List<String> labelLines(String file, String text) {
+        try {
+            return ClassLabels.parse(file, text);
+        } catch (LabelsException e) {
+            throw HttpError.badRequest(e.getMessage(), e.hint());
         }
-        if (l.isEmpty()) {
-            throw HttpError.badRequest("the labels file has no labels", "one label per line, in class order");
-        }
-        return l.stream().map(String::strip).toList();
     }
 
     private static String stem(String name) {

@@ -39,11 +39,16 @@ final class ModelsFolder {
         return p;
     }
 
-    /** The labels file of a listed model, {@code STEM.labels.txt} beside it, or null. */
+    /** The labels file of a listed model, {@code STEM.labels.txt} or {@code STEM.labels.json} beside it, or null. */
     Path labelsFor(String model) {
         int dot = model.lastIndexOf('.');
-        Path p = dir.resolve(model.substring(0, dot) + ".labels.txt").normalize();
-        return p.getParent().equals(dir) && Files.isRegularFile(p) ? p : null;
+        for (String ext : new String[] {".labels.txt", ".labels.json"}) {
+            Path p = dir.resolve(model.substring(0, dot) + ext).normalize();
+            if (p.getParent().equals(dir) && Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private static String ext(String n) {

@@ -7,7 +7,7 @@
  * ({@link io.cnnkit.io.api.Images#read(byte[], String, ImageOptions)}).
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.cnnkit.io.api;
 
 import org.osgi.annotation.bundle.Export;

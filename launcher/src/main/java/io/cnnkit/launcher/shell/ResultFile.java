@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.cnnkit.io.api.CnnIoException;
+import io.cnnkit.io.api.LabelsJson;
 import io.cnnkit.io.api.TopClasses;
 
 /**
@@ -312,7 +313,7 @@ final class ResultFile implements AutoCloseable {
             }
             Object v;
             try {
-                v = LabelsJson.parse(file, line);
+                v = LabelsJson.parse(file.toString(), line);
             } catch (RuntimeException e) {
                 v = null;
             }

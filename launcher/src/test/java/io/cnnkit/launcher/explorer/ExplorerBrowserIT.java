@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.cnnkit.testkit.RealFiles;
 import io.cnnkit.testkit.browser.BrowserTest;
 import io.cnnkit.testkit.browser.Chromium;
 
@@ -90,6 +92,75 @@ class ExplorerBrowserIT {
             server.destroy();
             server.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * A ~150-node MobileNetV2 (a real Keras full-model .h5 of ../shared/keras-real): the graph
+     * draws every node of the API's graph, and a zoom step (button, then wheel) and a drag
+     * change the view (the SVG's viewBox).
+     */
+    @Test
+    void largeGraphRendersAllNodesAndZooms() throws Exception {
+        String dir = System.getProperty("cnnkit.kerasReal");
+        Path real = (dir != null ? Path.of(dir) : ROOT.resolveSibling("shared").resolve("keras-real"))
+                .resolve("k2-kws-mobilenetv2.h5");
+        RealFiles.assumePresent(Files.isRegularFile(real), real + " is missing");
+        Files.copy(real, tmp.resolve("models").resolve(real.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        try (Chromium b = Chromium.forTest(1200, 760)) {
+            b.navigate(url);
+            b.waitFor("document.querySelector('#load-seed')", WAIT);
+            int nodes = b.evaluate("(async () => { const m = await api('/models?folder=k2-kws-mobilenetv2.h5', "
+                    + "{ method: 'POST' }); await added(m); return (await api(`/models/${m.name}/graph`)).nodes.length; })()",
+                    Integer.class);
+            assertTrue(nodes >= 140, "MobileNetV2 has " + nodes + " nodes");
+            b.evaluate("document.querySelector('#graph-model').value = 'k2-kws-mobilenetv2'; location.hash = '#graph'");
+            b.waitFor("document.querySelectorAll('#graph-svg .node').length === " + nodes, WAIT);
+            String fitted = b.evaluate("document.querySelector('#graph-svg').getAttribute('viewBox')", String.class);
+            b.click("#graph-zoom-in");
+            String zoomed = b.evaluate("document.querySelector('#graph-svg').getAttribute('viewBox')", String.class);
+            double[] f = box(fitted);
+            double[] z = box(zoomed);
+            assertTrue(z[2] < f[2] && z[3] < f[3], "zoom in: " + fitted + " -> " + zoomed);
+            b.evaluate("(() => { const s = document.querySelector('#graph-svg'); const r = s.getBoundingClientRect();"
+                    + " s.dispatchEvent(new WheelEvent('wheel', { deltaY: 100, clientX: r.left + 50, clientY: r.top + 50,"
+                    + " bubbles: true, cancelable: true })); return 0; })()", Integer.class);
+            double[] w = box(b.evaluate("document.querySelector('#graph-svg').getAttribute('viewBox')", String.class));
+            assertTrue(w[2] > z[2], "wheel down zooms out: " + zoomed + " -> " + w[2]);
+            b.evaluate("(() => { const s = document.querySelector('#graph-svg'); const r = s.getBoundingClientRect();"
+                    + " s.dispatchEvent(new PointerEvent('pointerdown', { clientX: r.left + 300, clientY: r.top + 300, bubbles: true }));"
+                    + " window.dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + 200, clientY: r.top + 100 }));"
+                    + " window.dispatchEvent(new PointerEvent('pointerup', {})); return 0; })()", Integer.class);
+            double[] p = box(b.evaluate("document.querySelector('#graph-svg').getAttribute('viewBox')", String.class));
+            assertTrue(p[0] > w[0] && p[1] > w[1] && p[2] == w[2], "a drag pans without zooming");
+        }
+    }
+
+    /** The walkthrough's kernels step and truncated-models step, through their "Show me" buttons. */
+    @Test
+    void walkthroughKernelsAndTruncatedModels() throws Exception {
+        try (Chromium b = Chromium.forTest(1200, 760)) {
+            b.navigate(url);
+            b.waitFor("document.querySelector('#load-seed')", WAIT);
+            b.evaluate("location.hash = '#walkthrough'; document.querySelectorAll('#walk-steps li button')[1].click()");
+            b.waitFor("document.querySelectorAll('figure.walk-kernel').length === 3 && [...document.querySelectorAll("
+                    + "'figure.walk-kernel img')].every(i => i.complete && i.naturalWidth > 0)", WAIT);
+            int cells = b.evaluate("[...document.querySelectorAll('figure.walk-kernel table.kernel')].map(t => "
+                    + "t.querySelectorAll('td').length).reduce((a, c) => a + c, 0)", Integer.class);
+            assertEquals(9 + 25 + 9, cells, "sharpen 3x3, sharpen5 5x5, laplacian 3x3 as numbers");
+            b.evaluate("[...document.querySelectorAll('#walk-steps li')].find(li => li.textContent.startsWith("
+                    + "'Deeper layers')).querySelector('button').click()");
+            b.waitFor("document.querySelectorAll('table.walk-truncated tr[data-model]').length === 12", WAIT);
+            String loaded = b.evaluate("[...document.querySelectorAll('table.walk-truncated tr[data-model]')]"
+                    + ".map(r => r.children[2].textContent).join(',')", String.class);
+            assertTrue(!loaded.startsWith("0") && loaded.split(",").length == 12, "weights loaded by name: " + loaded);
+            b.screenshot(SHOTS.resolve("walkthrough.png"));
+        }
+    }
+
+    private static double[] box(String viewBox) {
+        String[] p = viewBox.trim().split("\\s+");
+        return new double[] {Double.parseDouble(p[0]), Double.parseDouble(p[1]), Double.parseDouble(p[2]),
+            Double.parseDouble(p[3])};
     }
 
     @Test

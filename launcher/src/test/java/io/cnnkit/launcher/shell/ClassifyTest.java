@@ -27,6 +27,7 @@ import io.cnnkit.engine.api.Stage;
 import io.cnnkit.engine.api.StandaloneEngine;
 import io.cnnkit.engine.api.Tensor;
 import io.cnnkit.io.api.ImageOptions;
+import io.cnnkit.io.api.LabelsJson;
 import io.cnnkit.io.api.Images;
 
 /**
@@ -140,7 +141,7 @@ class ClassifyTest {
         assertEquals(3, code, err.toString());
         List<String> lines = Files.readAllLines(jsonl);
         assertEquals(2, lines.size());
-        Map<?, ?> good = (Map<?, ?>) LabelsJson.parse(jsonl, lines.get(0));
+        Map<?, ?> good = (Map<?, ?>) LabelsJson.parse(jsonl.toString(), lines.get(0));
         assertEquals(images.resolve("a.png").toString(), good.get("path"));
         assertEquals(new LabelsJson.Literal("null"), good.get("error"));
         List<?> top = (List<?>) good.get("top");
@@ -149,7 +150,7 @@ class ClassifyTest {
         Map<?, ?> first = (Map<?, ?>) top.get(0);
         assertEquals(List.of("cat", "dog", "bird").get(argmax(p, -1)), first.get("label"));
         assertEquals(p[argmax(p, -1)], Float.parseFloat(((LabelsJson.Literal) first.get("probability")).text()), 1e-6f);
-        Map<?, ?> bad = (Map<?, ?>) LabelsJson.parse(jsonl, lines.get(1));
+        Map<?, ?> bad = (Map<?, ?>) LabelsJson.parse(jsonl.toString(), lines.get(1));
         assertTrue(bad.get("error") instanceof String s && !s.isBlank(), lines.get(1));
         assertNull(bad.get("top"));
     }

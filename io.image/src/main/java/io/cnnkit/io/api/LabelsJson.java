@@ -1,6 +1,5 @@
-package io.cnnkit.launcher.shell;
+package io.cnnkit.io.api;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,28 +9,33 @@ import java.util.Map;
  * The JSON a labels file holds (RFC 8259): objects as ordered maps, arrays as lists, strings as
  * strings, and numbers, booleans and null as {@link Literal}s (a labels file uses only
  * strings). A repeated key is an error; every error names the file, line and column. The
- * launcher has no JSON library, and this is all a labels file needs.
+ * launcher has no JSON library, and this is all a labels file needs (it also reads cnnkit's
+ * own JSON Lines results).
  */
-final class LabelsJson {
+public final class LabelsJson {
     private static final int MAX_DEPTH = 32;
-    static final String HINT = "a JSON labels file is one object of class index to label, "
+    public static final String HINT = "a JSON labels file is one object of class index to label, "
             + "e.g. {\"0\": \"cat\", \"1\": \"dog\"} or Keras's {\"0\": [\"n01440764\", \"tench\"], ...}";
 
     /** A number, true, false or null: its text, kept apart from strings. */
-    record Literal(String text) {
+    public record Literal(String text) {
     }
 
-    private final Path file;
+    private final String file;
     private final String text;
     private int pos;
 
-    private LabelsJson(Path file, String text) {
+    private LabelsJson(String file, String text) {
         this.file = file;
         this.text = text;
     }
 
-    /** Parses the whole text as one JSON value; nothing but white space may follow it. */
-    static Object parse(Path file, String text) {
+    /**
+     * Parses the whole text as one JSON value; nothing but white space may follow it.
+     *
+     * @param file the file's name for messages
+     */
+    public static Object parse(String file, String text) {
         LabelsJson p = new LabelsJson(file, text);
         Object v = p.value(0);
         p.skipSpace();
@@ -221,7 +225,7 @@ final class LabelsJson {
         return "line " + line + ", column " + col;
     }
 
-    private CommandException error(String what) {
-        return new CommandException("labels file " + file + ": " + where(pos) + ": " + what, HINT);
+    private LabelsException error(String what) {
+        return new LabelsException("labels file " + file + ": " + where(pos) + ": " + what, HINT);
     }
 }
