@@ -256,8 +256,9 @@ public final class ApiServlet extends HttpServlet {
             String as = s.freeName(stem(name));
             Map<String, Object> entry = added(s, ModelLoader.fromFile(engine, file, name, as), "models folder: " + name, null);
             Path labels = folder.labelsFor(name);
-            if (labels != null) { // STEM.labels.txt beside the model
-                s.setLabels(as, labelLines(labels.getFileName().toString(), Files.readString(labels)));
+            if (labels != null) { // STEM.labels.txt beside the model; decoded as an upload is (not UTF-8: U+FFFD, no 500)
+                s.setLabels(as, labelLines(labels.getFileName().toString(),
+                        new String(Files.readAllBytes(labels), StandardCharsets.UTF_8)));
                 entry.put("labels", s.labels(as).size());
             }
             return entry;
