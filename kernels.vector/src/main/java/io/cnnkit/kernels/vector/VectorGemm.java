@@ -7,9 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link GemmMicroKernel} on jdk.incubator.vector: 4 pixels x 4 vectors of filters (64
  * filters with AVX-512) in 16 vector accumulators, one broadcast per pixel and k, one
- * fused multiply-add per accumulator; then 4 x 2 and 4 x 1 vectors, one 256-bit 4 x 1 (8 filters) where
- * the preferred vector is wider, and scalar fused
- * multiply-adds for the last filters. Every output element is the same fused multiply-add chain
+ * fused multiply-add per accumulator; then 4 x 2 and 4 x 1 vectors and scalar fused multiply-adds for the last filters. Every output element is the same fused multiply-add chain
  * over k in order (from 0 on the first K-slice), then + bias on the last slice (+0 on the
  * others: a no-op, as a chain started at +0 never holds -0), whichever variant computes it.
  * {@link #tileRows} computes the same chains for 6 rows at a time ({@link VectorRowTiles}).
@@ -22,9 +20,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorGemm implements GemmMicroKernel {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
-    /** Half-width tails (8 filters as one vector where the preferred one holds 16). */
-    static final VectorSpecies<Float> H = FloatVector.SPECIES_256;
-    static final int HL = H.length();
     static final VectorGemm INSTANCE = new VectorGemm();
     /** Read instead of the outputs on the first K-slice, and instead of the bias on the others. */
     private static final float[] ZEROS = new float[4 * L];
@@ -46,10 +41,6 @@ final class VectorGemm implements GemmMicroKernel {
         for (; j + L <= nw; j += L) {
             tile4x1(a, aOff, kLen, kd, kOff + j, ldk, yd, yOff, yCol + j, rows, first, bias, bOff + j);
         }
-        if (L > HL && j + HL <= nw) {
-            tile4x1Half(a, aOff, kLen, kd, kOff + j, ldk, yd, yOff, yCol + j, rows, first, bias, bOff + j);
-            j += HL;
-        }
         for (; j < nw; j += 4) {
             tailScalar(a, aOff, kLen, kd, kOff + j, ldk, yd, yOff, yCol + j, Math.min(4, nw - j), rows, first,
                     bias, bOff + j);
@@ -61,7 +52,10 @@ final class VectorGemm implements GemmMicroKernel {
         return VectorRowTiles.R;
     }
 
-    /** Bands of 4, 2, 1 vectors, a 256-bit one and scalar filters, as {@link #tile} does. */
+    /**
+     * Bands of 4, 2 and 1 vectors; the last filters (fewer than a vector) as one whole vector
+     * through scratch rows where the kernel's rows can be read a whole vector wide, else scalar.
+     */
     @Override
     public void tileRows(float[] a, int aOff, int lda, int kLen, float[] b, int bOff, int ldb, float[] y, int yOff,
             int ldy, int nw, int rows, boolean first, float[] bias, int biasOff, float lo, float hi) {
@@ -79,12 +73,10 @@ final class VectorGemm implements GemmMicroKernel {
             VectorRowTiles.tile6x1(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, rows, first, bias,
                     biasOff + j, lo, hi);
         }
-        if (L > HL && j + HL <= nw) {
-            VectorRowTiles.tile6x1Half(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, rows, first, bias,
-                    biasOff + j, lo, hi);
-            j += HL;
-        }
-        if (j < nw) {
+        if (j < nw && VectorRowTiles.fitsPadded(kLen, b, bOff + j, ldb)) {
+            VectorRowTiles.tile6x1Padded(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, nw - j, rows, first,
+                    bias, biasOff + j, lo, hi);
+        } else if (j < nw) {
             VectorRowTiles.tailScalar(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, nw - j, rows, first,
                     bias, biasOff + j, lo, hi);
         }
@@ -274,49 +266,6 @@ final class VectorGemm implements GemmMicroKernel {
         }
         {
             FloatVector b0 = FloatVector.fromArray(S, bs, bo);
-            c00 = c00.add(b0);
-            c10 = c10.add(b0);
-            c20 = c20.add(b0);
-            c30 = c30.add(b0);
-        }
-        c00.intoArray(yd, y0);
-        if (rows > 1) {
-            c10.intoArray(yd, y1);
-        }
-        if (rows > 2) {
-            c20.intoArray(yd, y2);
-        }
-        if (rows > 3) {
-            c30.intoArray(yd, y3);
-        }
-    }
-
-    /** 4 pixels x one 256-bit vector (8 filters), for the filters past the last full vector on AVX-512. */
-    private static void tile4x1Half(float[] a, int[] aOff, int kLen, float[] kd, int wb, int ldk, float[] yd,
-            int[] yOff, int col, int rows, boolean first, float[] bias, int bOff) {
-        int y0 = yOff[0] + col, y1 = yOff[1] + col, y2 = yOff[2] + col, y3 = yOff[3] + col;
-        // Selected as arrays and offsets, never as vectors: a vector chosen by a branch is boxed.
-        float[] ys = first ? ZEROS : yd, bs = bias != null ? bias : ZEROS;
-        int s0 = first ? 0 : y0, s1 = first ? 0 : y1, s2 = first ? 0 : y2, s3 = first ? 0 : y3;
-        int bo = bias != null ? bOff : 0;
-        FloatVector c00 = FloatVector.fromArray(H, ys, s0);
-        FloatVector c10 = FloatVector.fromArray(H, ys, s1);
-        FloatVector c20 = FloatVector.fromArray(H, ys, s2);
-        FloatVector c30 = FloatVector.fromArray(H, ys, s3);
-        int a0 = aOff[0], a1 = aOff[1], a2 = aOff[2], a3 = aOff[3];
-        for (int k = 0; k < kLen; k++, wb += ldk) {
-            FloatVector b0 = FloatVector.fromArray(H, kd, wb);
-            FloatVector x0 = FloatVector.broadcast(H, a[a0 + k]);
-            c00 = x0.fma(b0, c00);
-            FloatVector x1 = FloatVector.broadcast(H, a[a1 + k]);
-            c10 = x1.fma(b0, c10);
-            FloatVector x2 = FloatVector.broadcast(H, a[a2 + k]);
-            c20 = x2.fma(b0, c20);
-            FloatVector x3 = FloatVector.broadcast(H, a[a3 + k]);
-            c30 = x3.fma(b0, c30);
-        }
-        {
-            FloatVector b0 = FloatVector.fromArray(H, bs, bo);
             c00 = c00.add(b0);
             c10 = c10.add(b0);
             c20 = c20.add(b0);

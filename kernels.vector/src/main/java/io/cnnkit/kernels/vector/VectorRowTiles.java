@@ -20,8 +20,6 @@ final class VectorRowTiles {
     static final int R = 6;
     static final VectorSpecies<Float> S = VectorGemm.S;
     static final int L = S.length();
-    static final VectorSpecies<Float> H = VectorGemm.H;
-    static final int HL = H.length();
     /** Read instead of the outputs on the first K-slice and for rows past the last, and for a missing bias. */
     private static final float[] ZEROS = new float[4 * L];
 
@@ -345,74 +343,39 @@ final class VectorRowTiles {
         }
     }
 
-    /** 6 rows x one 256-bit vector (8 filters), past the last full vector on AVX-512. */
-    static void tile6x1Half(float[] a, int ao, int lda, int kLen, float[] b, int wb, int ldb, float[] y, int yo,
-            int ldy, int rows, boolean first, float[] bias, int bOff, float lo, float hi) {
-        float[] ys = first ? ZEROS : y, bs = bias != null ? bias : ZEROS;
-        int bo = bias != null ? bOff : 0;
-        int s0 = first ? 0 : yo;
-        float[] y1 = first || rows <= 1 ? ZEROS : y;
-        int s1 = first || rows <= 1 ? 0 : yo + ldy;
-        float[] y2 = first || rows <= 2 ? ZEROS : y;
-        int s2 = first || rows <= 2 ? 0 : yo + 2 * ldy;
-        float[] y3 = first || rows <= 3 ? ZEROS : y;
-        int s3 = first || rows <= 3 ? 0 : yo + 3 * ldy;
-        float[] y4 = first || rows <= 4 ? ZEROS : y;
-        int s4 = first || rows <= 4 ? 0 : yo + 4 * ldy;
-        float[] y5 = first || rows <= 5 ? ZEROS : y;
-        int s5 = first || rows <= 5 ? 0 : yo + 5 * ldy;
-        FloatVector c00 = FloatVector.fromArray(H, ys, s0);
-        FloatVector c10 = FloatVector.fromArray(H, y1, s1);
-        FloatVector c20 = FloatVector.fromArray(H, y2, s2);
-        FloatVector c30 = FloatVector.fromArray(H, y3, s3);
-        FloatVector c40 = FloatVector.fromArray(H, y4, s4);
-        FloatVector c50 = FloatVector.fromArray(H, y5, s5);
-        int a0 = ao;
-        int a1 = ao + Math.min(1, rows - 1) * lda;
-        int a2 = ao + Math.min(2, rows - 1) * lda;
-        int a3 = ao + Math.min(3, rows - 1) * lda;
-        int a4 = ao + Math.min(4, rows - 1) * lda;
-        int a5 = ao + Math.min(5, rows - 1) * lda;
-        for (int k = 0; k < kLen; k++, wb += ldb) {
-            FloatVector b0 = FloatVector.fromArray(H, b, wb);
-            FloatVector x0 = FloatVector.broadcast(H, a[a0 + k]);
-            c00 = x0.fma(b0, c00);
-            FloatVector x1 = FloatVector.broadcast(H, a[a1 + k]);
-            c10 = x1.fma(b0, c10);
-            FloatVector x2 = FloatVector.broadcast(H, a[a2 + k]);
-            c20 = x2.fma(b0, c20);
-            FloatVector x3 = FloatVector.broadcast(H, a[a3 + k]);
-            c30 = x3.fma(b0, c30);
-            FloatVector x4 = FloatVector.broadcast(H, a[a4 + k]);
-            c40 = x4.fma(b0, c40);
-            FloatVector x5 = FloatVector.broadcast(H, a[a5 + k]);
-            c50 = x5.fma(b0, c50);
+    /** Scratch of {@link #tile6x1Padded}: R output rows and a bias, a vector wide each. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[(R + 1) * L]);
+
+    /** Whether each of the kLen kernel rows from b[wb] (ldb apart) can be read a whole vector wide. */
+    static boolean fitsPadded(int kLen, float[] b, int wb, int ldb) {
+        return kLen > 0 && wb >= 0 && (long) wb + (long) (kLen - 1) * ldb + L <= b.length;
+    }
+
+    /**
+     * The last nw (fewer than L) filters as one whole vector, {@link #tile6x1} on scratch rows: the
+     * kernel's rows are read a vector wide (lanes past nw hold other filters' or rows' weights,
+     * whose sums are computed and dropped), the outputs (when not the first slice) are copied in
+     * and the nw real ones copied back. The same chains as a full vector's lanes, so the same bits
+     * as {@link #tailScalar}, without a second vector width: on JDK 17 a second species at the
+     * same call sites makes the JIT's type profile of the shared vector methods bimorphic, and
+     * the vector stores of every kernel then run as Java loops (about a third of a MobileNet's
+     * time).
+     */
+    static void tile6x1Padded(float[] a, int ao, int lda, int kLen, float[] b, int wb, int ldb, float[] y, int yo,
+            int ldy, int nw, int rows, boolean first, float[] bias, int bOff, float lo, float hi) {
+        float[] s = SCRATCH.get();
+        int sb = R * L;
+        if (!first) {
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(y, yo + r * ldy, s, r * L, nw);
+            }
         }
-        {
-            FloatVector b0 = FloatVector.fromArray(H, bs, bo);
-            c00 = c00.add(b0);
-            c10 = c10.add(b0);
-            c20 = c20.add(b0);
-            c30 = c30.add(b0);
-            c40 = c40.add(b0);
-            c50 = c50.add(b0);
+        if (bias != null) {
+            System.arraycopy(bias, bOff, s, sb, nw);
         }
-        FloatVector vlo = FloatVector.broadcast(H, lo), vhi = FloatVector.broadcast(H, hi);
-        c00.max(vlo).min(vhi).intoArray(y, yo);
-        if (rows > 1) {
-            c10.max(vlo).min(vhi).intoArray(y, yo + ldy);
-        }
-        if (rows > 2) {
-            c20.max(vlo).min(vhi).intoArray(y, yo + 2 * ldy);
-        }
-        if (rows > 3) {
-            c30.max(vlo).min(vhi).intoArray(y, yo + 3 * ldy);
-        }
-        if (rows > 4) {
-            c40.max(vlo).min(vhi).intoArray(y, yo + 4 * ldy);
-        }
-        if (rows > 5) {
-            c50.max(vlo).min(vhi).intoArray(y, yo + 5 * ldy);
+        tile6x1(a, ao, lda, kLen, b, wb, ldb, s, 0, L, rows, first, bias != null ? s : null, sb, lo, hi);
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(s, r * L, y, yo + r * ldy, nw);
         }
     }
 

@@ -28,7 +28,7 @@ class VectorDepthwiseTest {
         Activation[] acts = {null, new VectorConvTest.Relu()};
         for (int trial = 0; trial < 80; trial++) {
             int n = 1 + r.nextInt(2), h = 1 + r.nextInt(9), w = 1 + r.nextInt(9);
-            // channel counts that take every step: full preferred vectors, 256-bit, 128-bit, scalar
+            // channel counts that take both steps: full vectors and the scalar channels past them
             int c = switch (r.nextInt(4)) {
                 case 0 -> 1 + r.nextInt(7);
                 case 1 -> 8 + r.nextInt(9);

@@ -36,13 +36,16 @@ class VectorRowTilesTest {
         Random r = new Random(7);
         for (int trial = 0; trial < 300; trial++) {
             int rows = 1 + r.nextInt(6), kLen = 1 + r.nextInt(trial % 5 == 0 ? 300 : 40);
-            // all the bands: 4, 2 and 1 vectors, the 256-bit one and 1 to 7 scalar filters
+            // all the bands: 4, 2 and 1 vectors and the last filters (fewer than a vector), those
+            // scalar when B ends with its last row, and one whole vector through scratch when B's
+            // rows can be read a vector wide (GemmConv's 64-wide panels)
             int nw = 1 + r.nextInt(trial % 3 == 0 ? 150 : 40);
+            int slack = trial % 2 == 0 ? 16 : 0;
             int lda = kLen + r.nextInt(5), ldb = nw + r.nextInt(5), ldy = nw + r.nextInt(5);
             int aOff = r.nextInt(3), bOff = r.nextInt(3), yOff = r.nextInt(3), biasOff = r.nextInt(3);
             // A ends with row rows-1: a read past it would throw
             float[] a = random(r, aOff + (rows - 1) * lda + kLen);
-            float[] b = random(r, bOff + (kLen - 1) * ldb + nw);
+            float[] b = random(r, bOff + (kLen - 1) * ldb + nw + slack);
             float[] bias = r.nextBoolean() ? random(r, biasOff + nw) : null;
             boolean first = r.nextBoolean();
             float[] clamp = CLAMPS[r.nextInt(CLAMPS.length)];
@@ -60,7 +63,8 @@ class VectorRowTilesTest {
                 }
                 MK.tile(a, ao, kLen, b, bOff, ldb, ref, yo, 0, nw, n, first, bias, biasOff);
             }
-            String what = "trial " + trial + ": rows " + rows + " k " + kLen + " nw " + nw + " first " + first
+            String what = "trial " + trial + ": rows " + rows + " k " + kLen + " nw " + nw + " slack " + slack
+                    + " first " + first
                     + " bias " + (bias != null) + " clamp " + Arrays.toString(clamp);
             for (int i = 0; i < y.length; i++) {
                 int row = (i - yOff) / ldy, col = (i - yOff) % ldy;

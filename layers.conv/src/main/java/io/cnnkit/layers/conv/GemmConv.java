@@ -44,6 +44,8 @@ final class GemmConv {
     static final int MR = GemmMicroKernel.ROWS;
     /** Filters per micro-tile pass. */
     static final int NB = 64;
+    /** Floats in the widest vector a kernel backend uses (AVX-512). */
+    static final int WIDEST_VECTOR = 16;
     /** k values per pass: a KC x NB kernel slice (32 KB) stays in L1 across the item's pixels. */
     static final int KC = 128;
     /**
@@ -106,10 +108,12 @@ final class GemmConv {
         final boolean fuse = act != null && act.elementWise() && clamp == null;
         final int segLen = Math.min(seg, pixels);
         long cost = 2L * segLen * kLen * Math.min(fg, nPerItem);
-        // The kernel's K x f rows are read as they are when at most NB filters wide; else packed
-        // once into per-block panels (a strided slice of a wide kernel, e.g. rows 1 KB apart for
-        // 256 filters, falls into a few L1 sets and thrashes).
-        final boolean direct = f <= NB;
+        // The kernel's K x f rows are read as they are when at most NB filters wide and a whole
+        // number of the widest vectors; else packed once into per-block panels NB wide (a strided
+        // slice of a wide kernel, e.g. rows 1 KB apart for 256 filters, falls into a few L1 sets
+        // and thrashes; and in a panel a backend can read the last, narrower filters a whole
+        // vector wide instead of one by one).
+        final boolean direct = f <= NB && f % WIDEST_VECTOR == 0;
         final float[] kp = direct ? kd : packKernel(kd, ko, kLen, f, groups, fg, nbs, ctx);
         ctx.parallelFor(groups * segs * nSplit, cost, (from, to) -> {
             float[] a = inPlace ? xd : PackBuffers.get(segLen * kLen);
