@@ -123,6 +123,38 @@ class VectorRowTilesTest {
         assertTrue(rows6.contentEquals(rows4), "the 6-row and the 4-row drivers differ");
     }
 
+    @Test
+    void rowsReadInPlaceGiveThePackedDriversBitsOnRandomShapes() {
+        GemmMicroKernel only10 = MK::tile;
+        Random r = new Random(17);
+        Activation[] acts = {null, new Relu(), new Relu6()};
+        for (int trial = 0; trial < 120; trial++) {
+            int n = 1 + r.nextInt(2), h = 1 + r.nextInt(14), w = 1 + r.nextInt(30);
+            // a kernel row of up to 5 x 120 floats: several K-slices of 256 per kernel row
+            int c = 1 + r.nextInt(trial % 4 == 0 ? 120 : 20), f = 1 + r.nextInt(trial % 3 == 0 ? 150 : 40);
+            boolean same = r.nextBoolean();
+            int kh = 1 + r.nextInt(same ? 5 : Math.min(5, h)), kw = 1 + r.nextInt(same ? 5 : Math.min(5, w));
+            int sh = 1 + r.nextInt(2), sw = 1 + r.nextInt(3);
+            int dh = sh == 1 && sw == 1 && r.nextBoolean() ? 2 : 1; // Keras: dilation only with stride 1
+            Window win = new Window(kh, kw, sh, sw, dh, 1, same);
+            if (win.outH(h) <= 0 || win.outW(w) <= 0) {
+                continue;
+            }
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, 1);
+            Tensor x = VectorConvTest.random(r, n, h, w, c), k = VectorConvTest.random(r, kh, kw, c, f);
+            Tensor b = r.nextBoolean() ? VectorConvTest.random(r, f) : null;
+            Activation act = acts[r.nextInt(acts.length)];
+            int[] shape = {n, win.outH(h), win.outW(w), f};
+            Tensor rows = Tensor.zeros(shape), packed = Tensor.zeros(shape);
+            Arrays.fill(rows.data(), Float.NaN);
+            ConvKernels.conv2d(x, k, b, rows, g, act, new ShuffledContext(trial), MK);
+            ConvKernels.conv2d(x, k, b, packed, g, act, new ShuffledContext(trial + 1), only10);
+            assertTrue(rows.contentEquals(packed), "trial " + trial + " x" + x.shapeString() + " k"
+                    + k.shapeString() + " " + win.describe() + " " + (act == null ? "linear" : act.name())
+                    + ": rows in place differ from the packed 4-row driver");
+        }
+    }
+
     private static float[] random(Random r, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {

@@ -32,7 +32,9 @@ import io.cnnkit.engine.kernel.GemmMicroKernel;
  * (a property of the backend, never of the thread count).
  *
  * <p>A 1x1, stride-1, unpadded convolution (a pointwise layer) skips the packing: its im2col
- * rows are the input pixels, read in place.
+ * rows are the input pixels, read in place. With the row-block kernel, any other ungrouped
+ * convolution without horizontal dilation reads its rows' interiors in place too, one kernel row
+ * at a time ({@link #rowsInPlace}); only the pixels near the left and right edges are packed.
  *
  * <p>Determinism: item boundaries depend on the shapes only; each output element belongs to one
  * item and is summed over k = 0..K-1 in order (partial sums are stored and reloaded exactly;
@@ -115,6 +117,14 @@ final class GemmConv {
         // vector wide instead of one by one).
         final boolean direct = f <= NB && f % WIDEST_VECTOR == 0;
         final float[] kp = direct ? kd : packKernel(kd, ko, kLen, f, groups, fg, nbs, ctx);
+        if (blocks && groups == 1 && dw == 1 && !inPlace) {
+            rowsInPlace(xd, xo, h, w, c, kh, kw, sh, sw, dh, pt, pl, x.dim(0), oh, ow, f, kLen, nbs, direct, kp, ko,
+                    yd, yo, bd, bo, lo, hi, fuse ? act : null, ctx, mk);
+            if (act != null && !fuse && clamp == null) {
+                ConvKernels.activateRows(y, act, ctx);
+            }
+            return;
+        }
         ctx.parallelFor(groups * segs * nSplit, cost, (from, to) -> {
             float[] a = inPlace ? xd : PackBuffers.get(segLen * kLen);
             int[] aOff = new int[MR];
@@ -126,7 +136,7 @@ final class GemmConv {
                 int f0 = grp * fg, c0 = grp * cg;
                 int nLo = f0 + ns * nPerItem, nHi = Math.min(f0 + fg, nLo + nPerItem);
                 if (!inPlace) {
-                    pack(xd, xo, h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, m0, px, a, kLen);
+                    pack(xd, xo, h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, m0, px, a, 0, kLen);
                 }
                 int aBase = inPlace ? xo + m0 * kLen : 0;
                 if (blocks) {
@@ -180,6 +190,122 @@ final class GemmConv {
     }
 
     /**
+     * An ungrouped convolution without horizontal dilation on the row-block kernel, with no
+     * im2col for the rows' interiors: for an output pixel whose kernel columns all lie inside the
+     * input, the taps of one kernel row (kw x c floats, in K's order) are one contiguous stretch
+     * of the input row, and the next pixel's stretch starts sw x c floats further. So per kernel
+     * row the micro-kernel reads its A rows in place (lda = sw x c), one K-slice per kernel row
+     * (split at {@link #KC_ROWS}), the partial sums stored and reloaded in between; kernel rows
+     * outside the input (top and bottom rows) are skipped (the packed path adds their zero
+     * products, the definition skips them: the same sums for finite weights).
+     *
+     * <p>An item is a few output rows (of all filters, or of one block of {@link #NB} when there
+     * are fewer than {@link #MIN_ITEMS} items), enough that their other pixels (before the
+     * interior and after its last whole tile of R) fill a tile: those are packed together, run
+     * as {@link #blockItem} does into a scratch block and copied to their places. The chains are
+     * those of the packed path, so the same bits at every thread count.
+     */
+    private static void rowsInPlace(float[] xd, int xo, int h, int w, int c, int kh, int kw, int sh, int sw, int dh,
+            int pt, int pl, int batch, int oh, int ow, int f, int kLen, int nbs, boolean direct, float[] kp, int ko,
+            float[] yd, int yo, float[] bd, int bo, float lo, float hi, Activation fused, ExecutionContext ctx,
+            GemmMicroKernel mk) {
+        final int r = mk.blockRows();
+        int first = 0;
+        while (first < ow && first * sw - pl < 0) {
+            first++;
+        }
+        int end = ow;
+        while (end > first && (end - 1) * sw - pl + kw > w) {
+            end--;
+        }
+        // interior pixels [oxLo, oxHi) in whole tiles; the row's other pixels are packed
+        final int oxLo = first, oxHi = first + (end - first) / r * r;
+        final int packedPerRow = ow - (oxHi - oxLo);
+        final int rows = batch * oh;
+        final int rowsPerItem = packedPerRow == 0 ? 1 : Math.min(rows, (r + packedPerRow - 1) / packedPerRow);
+        final int rowItems = (rows + rowsPerItem - 1) / rowsPerItem;
+        final int nSplit = rowItems < MIN_ITEMS ? nbs : 1;
+        final int nPerItem = (nbs + nSplit - 1) / nSplit * NB;
+        final int rowLen = kw * c, lda = sw * c;
+        long cost = 2L * rowsPerItem * ow * kLen * Math.min(f, nPerItem);
+        ctx.parallelFor(rowItems * nSplit, cost, (from, to) -> {
+            for (int item = from; item < to; item++) {
+                int ns = item % nSplit, row0 = item / nSplit * rowsPerItem, row1 = Math.min(rows, row0 + rowsPerItem);
+                int nLo = ns * nPerItem, nHi = Math.min(f, nLo + nPerItem);
+                // the packed pixels of the item's rows, in row order, then their GEMM into scratch
+                float[] a = PackBuffers.get((row1 - row0) * ow * kLen);
+                int q = 0;
+                for (int row = row0; row < row1; row++) {
+                    int m0 = row * ow;
+                    if (hasInterior(row % oh, sh, pt, dh, h, kh) && oxLo < oxHi) {
+                        pack(xd, xo, h, w, c, 0, c, kh, kw, sh, sw, dh, 1, pt, pl, oh, ow, m0, oxLo, a, q, kLen);
+                        q += oxLo;
+                        pack(xd, xo, h, w, c, 0, c, kh, kw, sh, sw, dh, 1, pt, pl, oh, ow, m0 + oxHi, ow - oxHi, a, q,
+                                kLen);
+                        q += ow - oxHi;
+                    } else {
+                        pack(xd, xo, h, w, c, 0, c, kh, kw, sh, sw, dh, 1, pt, pl, oh, ow, m0, ow, a, q, kLen);
+                        q += ow;
+                    }
+                }
+                if (q > 0) {
+                    float[] out = PackBuffers.outputs(q * f);
+                    blockItem(a, 0, kLen, q, 0, 0, 0, nbs, nLo, nHi, direct, kp, ko, f, out, 0, bd, bo, lo, hi, mk);
+                    int i = 0;
+                    for (int row = row0; row < row1; row++) {
+                        int m0 = row * ow;
+                        boolean interior = hasInterior(row % oh, sh, pt, dh, h, kh) && oxLo < oxHi;
+                        for (int ox = 0; ox < ow; ox++) {
+                            if (!interior || ox < oxLo || ox >= oxHi) {
+                                System.arraycopy(out, i++ * f + nLo, yd, yo + (m0 + ox) * f + nLo, nHi - nLo);
+                            }
+                        }
+                    }
+                }
+                // per kernel slice, every row of the item: the slice stays in cache across their tiles
+                for (int n0 = nLo; oxLo < oxHi && n0 < nHi; n0 += NB) {
+                    int nw = Math.min(NB, nHi - n0);
+                    for (int ky = 0; ky < kh; ky++) {
+                        for (int s0 = 0; s0 < rowLen; s0 += KC_ROWS) {
+                            int kc = Math.min(KC_ROWS, rowLen - s0), k0 = ky * rowLen + s0;
+                            int bOff = direct ? ko + k0 * f + n0 : ((n0 / NB) * kLen + k0) * NB;
+                            int ldk = direct ? f : NB;
+                            for (int row = row0; row < row1; row++) {
+                                int oy = row % oh, b = row / oh, m0 = row * ow, iy0 = oy * sh - pt;
+                                int kyLo = ConvKernels.firstInside(iy0, dh);
+                                int kyHi = ConvKernels.endInside(iy0, dh, h, kh);
+                                if (ky < kyLo || ky >= kyHi) {
+                                    continue;
+                                }
+                                boolean firstSlice = ky == kyLo && s0 == 0;
+                                boolean last = ky == kyHi - 1 && s0 + kc == rowLen;
+                                float l = last ? lo : Float.NEGATIVE_INFINITY;
+                                float u = last ? hi : Float.POSITIVE_INFINITY;
+                                int xrow = xo + ((b * h + iy0 + ky * dh) * w + oxLo * sw - pl) * c + s0;
+                                for (int ox = oxLo, aOff = xrow; ox < oxHi; ox += r, aOff += r * lda) {
+                                    mk.tileRows(xd, aOff, lda, kc, kp, bOff, ldk, yd, yo + (m0 + ox) * f + n0, f, nw,
+                                            r, firstSlice, last ? bd : null, bo + n0, l, u);
+                                }
+                            }
+                        }
+                    }
+                }
+                if (fused != null) {
+                    for (int p = row0 * ow, yb = yo + p * f; p < row1 * ow; p++, yb += f) {
+                        fused.apply(yd, yb + nLo, yd, yb + nLo, nHi - nLo, nHi - nLo);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Whether output row oy has a kernel row inside the input. */
+    private static boolean hasInterior(int oy, int sh, int pt, int dh, int h, int kh) {
+        int iy0 = oy * sh - pt;
+        return ConvKernels.firstInside(iy0, dh) < ConvKernels.endInside(iy0, dh, h, kh);
+    }
+
+    /**
      * One item's GEMM on the kernel's row-block variant: per block of {@link #NB} filters and
      * K-slice of {@link #KC_ROWS}, the item's im2col rows (lda = kLen apart) pass R at a time; the
      * last slice adds the bias and clamps to [lo, hi].
@@ -211,7 +337,7 @@ final class GemmConv {
 
     /**
      * The last, partial tile of an item (rows &lt; R) as a whole tile through copies: the rows'
-     * K-slice and stored sums go into scratch tiles of R rows (zeros past the last), the kernel
+     * K-slice and stored sums go into scratch tiles of R rows (the last row repeated past it), the kernel
      * computes all R, the real rows are copied back. The JIT then only ever sees whole tiles: a
      * rare partial one would hit a branch it had pruned, and the big kernel would be recompiled
      * (seconds of slow runs on the first use). The same chains, so the same bits.
@@ -220,16 +346,20 @@ final class GemmConv {
             int yOff, int ldy, int nw, int rows, boolean first, float[] bias, int biasOff, float lo, float hi,
             GemmMicroKernel mk) {
         final int r = mk.blockRows();
-        float[] sa = new float[r * kc], sy = new float[r * nw];
-        for (int i = 0; i < rows; i++) {
-            System.arraycopy(a, aOff + i * lda, sa, i * kc, kc);
-            if (!first) {
-                System.arraycopy(y, yOff + i * ldy, sy, i * nw, nw);
+        // A's rows past the last repeat it: any finite numbers do, their sums are dropped
+        float[] s = PackBuffers.tile(r * (kc + nw));
+        int sy = r * kc;
+        for (int i = 0; i < r; i++) {
+            System.arraycopy(a, aOff + Math.min(i, rows - 1) * lda, s, i * kc, kc);
+        }
+        if (!first) {
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(y, yOff + i * ldy, s, sy + i * nw, nw);
             }
         }
-        mk.tileRows(sa, 0, kc, kc, b, bOff, ldb, sy, 0, nw, nw, r, first, bias, biasOff, lo, hi);
+        mk.tileRows(s, 0, kc, kc, b, bOff, ldb, s, sy, nw, nw, r, first, bias, biasOff, lo, hi);
         for (int i = 0; i < rows; i++) {
-            System.arraycopy(sy, i * nw, y, yOff + i * ldy, nw);
+            System.arraycopy(s, sy + i * nw, y, yOff + i * ldy, nw);
         }
     }
 
@@ -255,20 +385,20 @@ final class GemmConv {
     }
 
     /**
-     * im2col of output pixels m0..m0+px-1 (flat over image, row, column): row p holds its kh*kw
+     * im2col of output pixels m0..m0+px-1 (flat over image, row, column) into rows dst.. of a: row p holds its kh*kw
      * taps of cg channels,
      * zeros for taps outside the input. With one group and no horizontal dilation a kernel row's
      * in-bounds taps are one contiguous run of the input, copied at once.
      */
     private static void pack(float[] xd, int xo, int h, int w, int c, int c0, int cg, int kh, int kw, int sh, int sw,
-            int dh, int dw, int pt, int pl, int oh, int ow, int m0, int px, float[] a, int kLen) {
+            int dh, int dw, int pt, int pl, int oh, int ow, int m0, int px, float[] a, int dst, int kLen) {
         int rowLen = kw * cg;
         for (int p = 0; p < px; p++) {
             int m = m0 + p, ox = m % ow, oy = (m / ow) % oh, b = m / (ow * oh);
             int ix0 = ox * sw - pl;
             int kxLo = ConvKernels.firstInside(ix0, dw);
             int kxHi = Math.max(kxLo, ConvKernels.endInside(ix0, dw, w, kw));
-            for (int ky = 0, ap = p * kLen; ky < kh; ky++, ap += rowLen) {
+            for (int ky = 0, ap = (dst + p) * kLen; ky < kh; ky++, ap += rowLen) {
                 int iy = oy * sh - pt + ky * dh;
                 if (iy < 0 || iy >= h || kxHi == kxLo) {
                     Arrays.fill(a, ap, ap + rowLen, 0f);

@@ -12,9 +12,12 @@ import java.util.Arrays;
  */
 final class PackBuffers {
     private static final ThreadLocal<float[]> BUFFER = new ThreadLocal<>();
-    private static final ThreadLocal<float[]> PANEL = new ThreadLocal<>();
+    private static final ThreadLocal<float[]> OUTPUTS = new ThreadLocal<>();
     /** A layer's packed kernel, filled by the thread that calls the kernel and read by all workers. */
     private static final ThreadLocal<float[]> KERNEL = new ThreadLocal<>();
+
+    /** Scratch rows of a partial micro-tile (copies of its inputs and outputs), used within one tile. */
+    private static final ThreadLocal<float[]> TILE = new ThreadLocal<>();
 
     /** An intermediate tensor of a layer (separable's depthwise output), filled and read by its calling thread's call. */
     private static final ThreadLocal<float[]> INTERMEDIATE = new ThreadLocal<>();
@@ -27,9 +30,14 @@ final class PackBuffers {
         return atLeast(BUFFER, n);
     }
 
-    /** This thread's second buffer (a kernel panel next to the packed input), at least {@code n} floats. */
-    static float[] panel(int n) {
-        return atLeast(PANEL, n);
+    /** This thread's buffer for the outputs of packed pixels before they go to their places, at least {@code n} floats. */
+    static float[] outputs(int n) {
+        return atLeast(OUTPUTS, n);
+    }
+
+    /** This thread's scratch for one partial micro-tile, at least {@code n} floats. */
+    static float[] tile(int n) {
+        return atLeast(TILE, n);
     }
 
     /**
