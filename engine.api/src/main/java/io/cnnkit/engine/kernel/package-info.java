@@ -14,9 +14,11 @@
  *
  * <p>1.1: {@link io.cnnkit.engine.kernel.GemmMicroKernel#tileRows} (more rows, fused clamp)
  * with defaults, so 1.0 backends keep working; {@link io.cnnkit.engine.kernel.ClampActivation}.
+ * <p>1.2: {@link io.cnnkit.engine.kernel.DepthwiseMicroKernel#row} (a row of pixels per call,
+ * fused clamp) with a default on {@code pixel}, so 1.0 and 1.1 backends keep working.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.cnnkit.engine.kernel;
 
 import org.osgi.annotation.bundle.Export;

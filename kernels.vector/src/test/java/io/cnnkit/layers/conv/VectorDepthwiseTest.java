@@ -68,34 +68,39 @@ class VectorDepthwiseTest {
     }
 
     /**
-     * Stride-1 rows run as one micro-kernel call over a tiled kernel: bit for bit what a call per
-     * output pixel gives (the driver's border pixels, padding, dilation, with and without bias,
-     * channel counts either side of the vector widths), with a fused relu.
+     * Stride-1 rows run as one micro-kernel call over a tiled kernel, and 3x3 rows over whole
+     * vectors of channels (any stride) as one call of the row kernel with the weights in
+     * registers and a relu or relu6 clamped in its store: bit for bit what a call per output
+     * pixel gives (the driver's border pixels, padding, dilation, with and without bias, channel
+     * counts either side of the vector widths), with a separate or a fused activation.
      */
     @Test
-    void rowRunsEqualOneCallPerPixelBitForBit() {
+    void rowRunsAndRowCallsEqualOneCallPerPixelBitForBit() {
         assertTrue(VectorBackend.available(), VectorBackend.reason());
         Random r = new Random(44);
-        int[] channels = {3, 8, 16, 24, 40, 64, 130};
-        for (int trial = 0; trial < 36; trial++) {
+        int[] channels = {3, 8, 16, 24, 32, 40, 64, 130, 144};
+        Activation[] acts = {null, new VectorConvTest.Relu(), new io.cnnkit.activations.relu.Relu(),
+            new io.cnnkit.activations.relu6.Relu6()};
+        for (int trial = 0; trial < 72; trial++) {
             int c = channels[trial % channels.length];
             int h = 3 + r.nextInt(10), w = 3 + r.nextInt(14), k = 1 + r.nextInt(3), d = 1 + r.nextInt(2);
+            int s = trial % 3 == 0 ? 2 : 1;
             boolean same = trial % 2 == 0;
-            if ((k - 1) * d + 1 > Math.min(h, w)) {
+            if ((k - 1) * d + 1 > Math.min(h, w) || s > 1) {
                 d = 1;
             }
-            Window win = new Window(k, k, 1, 1, d, d, same);
+            Window win = new Window(k, k, s, s, d, d, same);
             Tensor x = VectorConvTest.random(r, 1 + r.nextInt(2), h, w, c);
             Tensor kernel = VectorConvTest.random(r, k, k, c, 1);
             Tensor b = trial % 3 == 0 ? null : VectorConvTest.random(r, c);
-            Activation act = trial % 4 == 0 ? new VectorConvTest.Relu() : null;
+            Activation act = acts[trial % 5 % acts.length];
             ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, 1);
             Tensor fast = Tensor.zeros(x.dim(0), win.outH(h), win.outW(w), c);
             java.util.Arrays.fill(fast.data(), Float.NaN);
             VectorBackend.depthwise(x, kernel, b, fast, g, act, new ShuffledContext(trial));
             Tensor perPixel = perPixel(x, kernel, b, g, fast.dim(1), fast.dim(2), act);
             assertTrue(perPixel.contentEquals(fast), "trial " + trial + " x" + x.shapeString() + " " + win.describe()
-                    + (b == null ? " no bias" : "") + (act == null ? "" : " relu"));
+                    + (b == null ? " no bias" : "") + (act == null ? "" : " " + act.name()));
         }
     }
 

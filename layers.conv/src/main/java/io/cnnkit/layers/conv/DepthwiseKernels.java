@@ -3,6 +3,7 @@ package io.cnnkit.layers.conv;
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.kernel.ClampActivation;
 import io.cnnkit.engine.kernel.DepthwiseMicroKernel;
 
 /**
@@ -102,12 +103,23 @@ final class DepthwiseKernels {
                 hi--;
             }
             final int oxLo = lo, run = hi - lo;
-            final boolean runs = sw == 1 && blocks == 1 && run >= 2;
+            // 3x3 kernels (any stride) over whole vectors of channels: the interior of a row is one
+            // call of the backend's row kernel, which keeps the weights in registers and clamps a
+            // relu or relu6 in its store (fewer channels, e.g. 8, vectorise better as row runs)
+            final boolean rowCalls = kw == 3 && dw == 1 && run >= 1 && c % GemmConv.WIDEST_VECTOR == 0;
+            final boolean runs = !rowCalls && sw == 1 && blocks == 1 && run >= 2;
             final float[] wt = runs ? tile(kd, ko, kh * kw, c, run) : null;
             final float[] bt = runs && bd != null ? tile(bd, bo, 1, c, run) : null;
+            final ClampActivation.Bounds clamp = rowCalls ? ClampActivation.of(act) : null;
+            final float clampLo = clamp != null ? clamp.lower() : Float.NEGATIVE_INFINITY;
+            final float clampHi = clamp != null ? clamp.upper() : Float.POSITIVE_INFINITY;
+            // a clamp is applied per call (the row kernel's store, each edge pixel), not per row
+            final boolean rowPass = fuse && wholeRows && clamp == null;
             ctx.parallelFor(items, cost, (from, to) -> {
                 int[] xOff = new int[kh * kw];
                 int[] wOff = new int[kh * kw];
+                int[] xRow = new int[kh];
+                int[] wRow = new int[kh];
                 for (int item = from; item < to; item++) {
                     int blk = item % blocks, row = item / blocks, oy = row % oh, b = row / oh;
                     int o0 = blk * blockC, o1 = Math.min(o0 + blockC, c);
@@ -116,6 +128,16 @@ final class DepthwiseKernels {
                     int kyHi = ConvKernels.endInside(iy0, dh, h, kh);
                     for (int ox = 0; ox < ow; ox++) {
                         int yb = yo + ((b * oh + oy) * ow + ox) * cm + o0;
+                        if (rowCalls && ox == oxLo && kyLo < kyHi) {
+                            int rows = 0;
+                            for (int ky = kyLo; ky < kyHi; ky++, rows++) {
+                                xRow[rows] = xo + ((b * h + iy0 + ky * dh) * w + ox * sw - pl) * c;
+                                wRow[rows] = ko + ky * kw * c;
+                            }
+                            dk.row(xd, xRow, rows, kw, sw, kd, wRow, bd, bo, yd, yb, run, c, clampLo, clampHi);
+                            ox += run - 1;
+                            continue;
+                        }
                         if (runs && ox == oxLo) {
                             int ix0 = ox - pl, taps = 0;
                             for (int ky = kyLo; ky < kyHi; ky++) {
@@ -141,11 +163,11 @@ final class DepthwiseKernels {
                             }
                         }
                         dk.pixel(xd, xOff, kd, wOff, taps, bd, bo + o0, yd, yb, o1 - o0);
-                        if (fuse && !wholeRows) {
+                        if (fuse && !rowPass) {
                             act.apply(yd, yb, yd, yb, o1 - o0, o1 - o0);
                         }
                     }
-                    if (fuse && wholeRows) {
+                    if (rowPass) {
                         int y0 = yo + (b * oh + oy) * ow * cm;
                         act.apply(yd, y0, yd, y0, ow * cm, cm);
                     }

@@ -117,7 +117,7 @@ final class GemmConv {
         // vector wide instead of one by one).
         final boolean direct = f <= NB && f % WIDEST_VECTOR == 0;
         final float[] kp = direct ? kd : packKernel(kd, ko, kLen, f, groups, fg, nbs, ctx);
-        if (blocks && groups == 1 && dw == 1 && !inPlace) {
+        if (!Boolean.getBoolean("x.norows") && blocks && groups == 1 && dw == 1 && !inPlace) {
             rowsInPlace(xd, xo, h, w, c, kh, kw, sh, sw, dh, pt, pl, x.dim(0), oh, ow, f, kLen, nbs, direct, kp, ko,
                     yd, yo, bd, bo, lo, hi, fuse ? act : null, ctx, mk);
             if (act != null && !fuse && clamp == null) {
