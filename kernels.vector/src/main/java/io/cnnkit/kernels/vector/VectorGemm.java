@@ -73,7 +73,10 @@ final class VectorGemm implements GemmMicroKernel {
             VectorRowTiles.tile6x1(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, rows, first, bias,
                     biasOff + j, lo, hi);
         }
-        if (j < nw && VectorRowTiles.fitsPadded(kLen, b, bOff + j, ldb)) {
+        if (j == 0 && nw == L / 2 && ldy == nw && rows == VectorRowTiles.R
+                && VectorRowTiles.fitsPadded(kLen, b, bOff, ldb)) {
+            VectorRowTiles.tile6x1Pairs(a, aOff, lda, kLen, b, bOff, ldb, y, yOff, first, bias, biasOff, lo, hi);
+        } else if (j < nw && VectorRowTiles.fitsPadded(kLen, b, bOff + j, ldb)) {
             VectorRowTiles.tile6x1Padded(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, nw - j, rows, first,
                     bias, biasOff + j, lo, hi);
         } else if (j < nw) {

@@ -1,6 +1,8 @@
 package io.cnnkit.kernels.vector;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -341,6 +343,49 @@ final class VectorRowTiles {
         if (rows > 5) {
             c50.max(vlo).min(vhi).intoArray(y, yo + 5 * ldy);
         }
+    }
+
+    /** Lanes of the upper half of a vector. */
+    private static final VectorMask<Float> UPPER = VectorMask.fromLong(S, -1L << (L / 2));
+    /** The lower half of a vector repeated in its upper half. */
+    private static final VectorShuffle<Float> TWICE = VectorShuffle.fromOp(S, i -> i % (L / 2));
+    /** Scratch of {@link #tile6x1Pairs}: the bias twice. */
+    private static final ThreadLocal<float[]> BIAS_TWICE = ThreadLocal.withInitial(() -> new float[L]);
+
+    /**
+     * 6 rows of half a vector of filters (8 with AVX-512, as a MobileNet-0.25's first layers)
+     * whose rows are contiguous (ldy = 8): two rows per vector, so the 6 rows are 3 whole vectors
+     * loaded and stored in place, with no scratch copies. Per k, the kernel row is read a whole
+     * vector wide (its first half repeated) and each vector's two A values fill its halves. Lane
+     * for lane the chain of {@link #tile6x1}, so the same bits.
+     */
+    static void tile6x1Pairs(float[] a, int ao, int lda, int kLen, float[] b, int wb, int ldb, float[] y, int yo,
+            boolean first, float[] bias, int bOff, float lo, float hi) {
+        float[] bs = ZEROS;
+        if (bias != null) {
+            bs = BIAS_TWICE.get();
+            System.arraycopy(bias, bOff, bs, 0, L / 2);
+            System.arraycopy(bias, bOff, bs, L / 2, L / 2);
+        }
+        float[] ys = first ? ZEROS : y;
+        int s0 = first ? 0 : yo;
+        int s1 = first ? 0 : yo + L;
+        int s2 = first ? 0 : yo + 2 * L;
+        FloatVector c0 = FloatVector.fromArray(S, ys, s0);
+        FloatVector c1 = FloatVector.fromArray(S, ys, s1);
+        FloatVector c2 = FloatVector.fromArray(S, ys, s2);
+        int a0 = ao, a1 = ao + lda, a2 = ao + 2 * lda, a3 = ao + 3 * lda, a4 = ao + 4 * lda, a5 = ao + 5 * lda;
+        for (int k = 0; k < kLen; k++, wb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, wb).rearrange(TWICE);
+            c0 = FloatVector.broadcast(S, a[a0 + k]).blend(a[a1 + k], UPPER).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a2 + k]).blend(a[a3 + k], UPPER).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a4 + k]).blend(a[a5 + k], UPPER).fma(b0, c2);
+        }
+        FloatVector bv = FloatVector.fromArray(S, bs, 0);
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
+        c0.add(bv).max(vlo).min(vhi).intoArray(y, yo);
+        c1.add(bv).max(vlo).min(vhi).intoArray(y, yo + L);
+        c2.add(bv).max(vlo).min(vhi).intoArray(y, yo + 2 * L);
     }
 
     /** Scratch of {@link #tile6x1Padded}: R output rows and a bias, a vector wide each. */

@@ -41,37 +41,53 @@ class VectorRowTilesTest {
             // rows can be read a vector wide (GemmConv's 64-wide panels)
             int nw = 1 + r.nextInt(trial % 3 == 0 ? 150 : 40);
             int slack = trial % 2 == 0 ? 16 : 0;
-            int lda = kLen + r.nextInt(5), ldb = nw + r.nextInt(5), ldy = nw + r.nextInt(5);
-            int aOff = r.nextInt(3), bOff = r.nextInt(3), yOff = r.nextInt(3), biasOff = r.nextInt(3);
-            // A ends with row rows-1: a read past it would throw
-            float[] a = random(r, aOff + (rows - 1) * lda + kLen);
-            float[] b = random(r, bOff + (kLen - 1) * ldb + nw + slack);
-            float[] bias = r.nextBoolean() ? random(r, biasOff + nw) : null;
-            boolean first = r.nextBoolean();
-            float[] clamp = CLAMPS[r.nextInt(CLAMPS.length)];
-            float[] start = random(r, yOff + 6 * ldy + nw);
-            float[] y = start.clone();
-            MK.tileRows(a, aOff, lda, kLen, b, bOff, ldb, y, yOff, ldy, nw, rows, first, bias, biasOff, clamp[0],
-                    clamp[1]);
-            float[] ref = start.clone();
-            for (int r0 = 0; r0 < rows; r0 += GemmMicroKernel.ROWS) {
-                int n = Math.min(GemmMicroKernel.ROWS, rows - r0);
-                int[] ao = new int[GemmMicroKernel.ROWS], yo = new int[GemmMicroKernel.ROWS];
-                for (int i = 0; i < ao.length; i++) {
-                    ao[i] = aOff + (r0 + Math.min(i, n - 1)) * lda;
-                    yo[i] = yOff + (r0 + Math.min(i, n - 1)) * ldy;
-                }
-                MK.tile(a, ao, kLen, b, bOff, ldb, ref, yo, 0, nw, n, first, bias, biasOff);
+            checkTileRows(r, "trial " + trial, rows, kLen, nw, kLen + r.nextInt(5), nw + r.nextInt(5),
+                    nw + r.nextInt(5), slack);
+        }
+    }
+
+    /** Half a vector of filters in contiguous rows (a MobileNet-0.25's 8 filters): two rows per vector. */
+    @Test
+    void halfAVectorOfFiltersInContiguousRowsGivesTheSameBits() {
+        Random r = new Random(9);
+        int half = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() / 2;
+        for (int trial = 0; trial < 100; trial++) {
+            int kLen = 1 + r.nextInt(trial % 5 == 0 ? 300 : 40);
+            checkTileRows(r, "pairs trial " + trial, 6, kLen, half, kLen + r.nextInt(5), half + r.nextInt(60), half,
+                    16);
+        }
+    }
+
+    private static void checkTileRows(Random r, String label, int rows, int kLen, int nw, int lda, int ldb, int ldy,
+            int slack) {
+        int aOff = r.nextInt(3), bOff = r.nextInt(3), yOff = r.nextInt(3), biasOff = r.nextInt(3);
+        // A ends with row rows-1: a read past it would throw
+        float[] a = random(r, aOff + (rows - 1) * lda + kLen);
+        float[] b = random(r, bOff + (kLen - 1) * ldb + nw + slack);
+        float[] bias = r.nextBoolean() ? random(r, biasOff + nw) : null;
+        boolean first = r.nextBoolean();
+        float[] clamp = CLAMPS[r.nextInt(CLAMPS.length)];
+        float[] start = random(r, yOff + 6 * ldy + nw);
+        float[] y = start.clone();
+        MK.tileRows(a, aOff, lda, kLen, b, bOff, ldb, y, yOff, ldy, nw, rows, first, bias, biasOff, clamp[0],
+                clamp[1]);
+        float[] ref = start.clone();
+        for (int r0 = 0; r0 < rows; r0 += GemmMicroKernel.ROWS) {
+            int n = Math.min(GemmMicroKernel.ROWS, rows - r0);
+            int[] ao = new int[GemmMicroKernel.ROWS], yo = new int[GemmMicroKernel.ROWS];
+            for (int i = 0; i < ao.length; i++) {
+                ao[i] = aOff + (r0 + Math.min(i, n - 1)) * lda;
+                yo[i] = yOff + (r0 + Math.min(i, n - 1)) * ldy;
             }
-            String what = "trial " + trial + ": rows " + rows + " k " + kLen + " nw " + nw + " slack " + slack
-                    + " first " + first
-                    + " bias " + (bias != null) + " clamp " + Arrays.toString(clamp);
-            for (int i = 0; i < y.length; i++) {
-                int row = (i - yOff) / ldy, col = (i - yOff) % ldy;
-                boolean stored = i >= yOff && row < rows && col < nw;
-                float want = stored ? Math.min(Math.max(ref[i], clamp[0]), clamp[1]) : start[i];
-                assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(y[i]), what + ", index " + i);
-            }
+            MK.tile(a, ao, kLen, b, bOff, ldb, ref, yo, 0, nw, n, first, bias, biasOff);
+        }
+        String what = label + ": rows " + rows + " k " + kLen + " nw " + nw + " ldy " + ldy + " slack " + slack
+                + " first " + first + " bias " + (bias != null) + " clamp " + Arrays.toString(clamp);
+        for (int i = 0; i < y.length; i++) {
+            int row = (i - yOff) / ldy, col = (i - yOff) % ldy;
+            boolean stored = i >= yOff && row < rows && col < nw;
+            float want = stored ? Math.min(Math.max(ref[i], clamp[0]), clamp[1]) : start[i];
+            assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(y[i]), what + ", index " + i);
         }
     }
 
