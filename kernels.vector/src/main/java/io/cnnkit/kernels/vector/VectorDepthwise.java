@@ -80,10 +80,32 @@ final class VectorDepthwise implements DepthwiseMicroKernel {
         }
         int l = S.length(), step = sw * c;
         int x0 = xRow[0], x1 = xRow[1], x2 = xRow[2], w0 = wRow[0], w1 = wRow[1], w2 = wRow[2];
+        if (c * 2 == l && sw == 1) {
+            // half a vector of channels (8 with AVX-512): two neighbouring pixels per vector
+            float[] t = PAIRS.get();
+            for (int tap = 0; tap < 9; tap++) {
+                int src = (tap < 3 ? w0 : tap < 6 ? w1 : w2) + (tap % 3) * c;
+                System.arraycopy(w, src, t, tap * l, c);
+                System.arraycopy(w, src, t, tap * l + c, c);
+            }
+            if (bias != null) {
+                System.arraycopy(bias, biasOff, t, 9 * l, c);
+                System.arraycopy(bias, biasOff, t, 9 * l + c, c);
+            } else {
+                java.util.Arrays.fill(t, 9 * l, 10 * l, 0f);
+            }
+            int pairs = pixels / 2 * 2;
+            row3x3(x, x0, x1, x2, 2 * c, c, t, 0, 3 * l, 6 * l, l, t, 9 * l, y, yOff, 2 * c, pixels / 2, lo, hi);
+            x0 += pairs * c;
+            x1 += pairs * c;
+            x2 += pairs * c;
+            yOff += pairs * c;
+            pixels -= pairs;
+        }
         int cv = 0;
         for (; cv + l <= c; cv += l) {
-            row3x3(x, x0 + cv, x1 + cv, x2 + cv, step, c, w, w0 + cv, w1 + cv, w2 + cv,
-                    bias != null ? bias : ZEROS, bias != null ? biasOff + cv : 0, y, yOff + cv, pixels, lo, hi);
+            row3x3(x, x0 + cv, x1 + cv, x2 + cv, step, c, w, w0 + cv, w1 + cv, w2 + cv, c,
+                    bias != null ? bias : ZEROS, bias != null ? biasOff + cv : 0, y, yOff + cv, c, pixels, lo, hi);
         }
         for (; cv < c; cv++) {
             for (int j = 0; j < pixels; j++) {
@@ -105,22 +127,29 @@ final class VectorDepthwise implements DepthwiseMicroKernel {
         }
     }
 
-    /** One vector of channels along the row: x0..x2 and w0..w2 already at the channel run. */
+    /** Scratch of the paired rows: the 9 taps' weights and the bias, each repeated to a whole vector. */
+    private static final ThreadLocal<float[]> PAIRS = ThreadLocal.withInitial(() -> new float[10 * S.length()]);
+
+    /**
+     * One vector of channels along the row: x0..x2 and w0..w2 already at the channel run, the
+     * input's taps c apart and the kernel's wc apart; each step moves the input by step and the
+     * output by yStep.
+     */
     private static void row3x3(float[] x, int x0, int x1, int x2, int step, int c, float[] w, int w0, int w1, int w2,
-            float[] bs, int bo, float[] y, int yo, int pixels, float lo, float hi) {
+            int wc, float[] bs, int bo, float[] y, int yo, int yStep, int pixels, float lo, float hi) {
         FloatVector k00 = FloatVector.fromArray(S, w, w0);
-        FloatVector k01 = FloatVector.fromArray(S, w, w0 + c);
-        FloatVector k02 = FloatVector.fromArray(S, w, w0 + 2 * c);
+        FloatVector k01 = FloatVector.fromArray(S, w, w0 + wc);
+        FloatVector k02 = FloatVector.fromArray(S, w, w0 + 2 * wc);
         FloatVector k10 = FloatVector.fromArray(S, w, w1);
-        FloatVector k11 = FloatVector.fromArray(S, w, w1 + c);
-        FloatVector k12 = FloatVector.fromArray(S, w, w1 + 2 * c);
+        FloatVector k11 = FloatVector.fromArray(S, w, w1 + wc);
+        FloatVector k12 = FloatVector.fromArray(S, w, w1 + 2 * wc);
         FloatVector k20 = FloatVector.fromArray(S, w, w2);
-        FloatVector k21 = FloatVector.fromArray(S, w, w2 + c);
-        FloatVector k22 = FloatVector.fromArray(S, w, w2 + 2 * c);
+        FloatVector k21 = FloatVector.fromArray(S, w, w2 + wc);
+        FloatVector k22 = FloatVector.fromArray(S, w, w2 + 2 * wc);
         FloatVector bv = FloatVector.fromArray(S, bs, bo);
         FloatVector zero = FloatVector.zero(S);
         FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
-        for (int j = 0; j < pixels; j++, x0 += step, x1 += step, x2 += step, yo += c) {
+        for (int j = 0; j < pixels; j++, x0 += step, x1 += step, x2 += step, yo += yStep) {
             FloatVector acc = FloatVector.fromArray(S, x, x0).fma(k00, zero);
             acc = FloatVector.fromArray(S, x, x0 + c).fma(k01, acc);
             acc = FloatVector.fromArray(S, x, x0 + 2 * c).fma(k02, acc);

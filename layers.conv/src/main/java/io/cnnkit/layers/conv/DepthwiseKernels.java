@@ -103,10 +103,12 @@ final class DepthwiseKernels {
                 hi--;
             }
             final int oxLo = lo, run = hi - lo;
-            // 3x3 kernels (any stride) over whole vectors of channels: the interior of a row is one
-            // call of the backend's row kernel, which keeps the weights in registers and clamps a
-            // relu or relu6 in its store (fewer channels, e.g. 8, vectorise better as row runs)
-            final boolean rowCalls = kw == 3 && dw == 1 && run >= 1 && c % GemmConv.WIDEST_VECTOR == 0;
+            // 3x3 kernels (any stride) over whole vectors of channels, or 8 channels at stride 1
+            // (two pixels per vector): the interior of a row is one call of the backend's row
+            // kernel, which keeps the weights in registers and clamps a relu or relu6 in its store
+            // (other channel counts, e.g. 24, vectorise better as row runs)
+            final boolean rowCalls = kw == 3 && dw == 1 && run >= 1
+                    && (c % GemmConv.WIDEST_VECTOR == 0 || c * 2 == GemmConv.WIDEST_VECTOR && sw == 1);
             final boolean runs = !rowCalls && sw == 1 && blocks == 1 && run >= 2;
             final float[] wt = runs ? tile(kd, ko, kh * kw, c, run) : null;
             final float[] bt = runs && bd != null ? tile(bd, bo, 1, c, run) : null;
