@@ -54,25 +54,15 @@ final class GlobalPool2d extends AbstractLayer {
 
     /**
      * Sums (or maxes) cells in row-major order per channel; average divides once at the end, as
-     * TF's mean. Each cell's channels are first copied to {@code cell} (scratch of c floats, as
-     * {@code acc}): a loop over two arrays at the same index is one C2 (JDK 17) vectorises, a loop
-     * reading at another offset than it writes is not. The order of operations is the same.
+     * TF's mean. Each cell is folded in by {@link Pool2d#combineCell} (through the scratch
+     * {@code cell} of c floats, as {@code acc}, so that C2 vectorises the loop).
      */
     static void pool(Pool2d.Kind kind, float[] x, int xOff, int cells, int c, float[] y, int yOff, float[] acc,
             float[] cell) {
         boolean max = kind == Pool2d.Kind.MAX;
         java.util.Arrays.fill(acc, 0, c, max ? Float.NEGATIVE_INFINITY : 0f);
         for (int i = 0, base = xOff; i < cells; i++, base += c) {
-            System.arraycopy(x, base, cell, 0, c);
-            if (max) {
-                for (int ch = 0; ch < c; ch++) {
-                    acc[ch] = Math.max(acc[ch], cell[ch]);
-                }
-            } else {
-                for (int ch = 0; ch < c; ch++) {
-                    acc[ch] += cell[ch];
-                }
-            }
+            Pool2d.combineCell(max, x, base, c, acc, cell);
         }
         if (!max) {
             for (int ch = 0; ch < c; ch++) {

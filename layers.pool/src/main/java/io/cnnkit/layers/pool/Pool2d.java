@@ -221,16 +221,7 @@ final class Pool2d extends AbstractLayer {
                 for (int ix = x0; ix < x1; ix++) {
                     int base = rowBase + ix * c;
                     if (copy) {
-                        System.arraycopy(x, base, cell, 0, c);
-                        if (max) {
-                            for (int ch = 0; ch < c; ch++) {
-                                acc[ch] = Math.max(acc[ch], cell[ch]);
-                            }
-                        } else {
-                            for (int ch = 0; ch < c; ch++) {
-                                acc[ch] += cell[ch];
-                            }
-                        }
+                        combineCell(max, x, base, c, acc, cell);
                     } else if (max) {
                         for (int ch = 0; ch < c; ch++) {
                             acc[ch] = Math.max(acc[ch], x[base + ch]);
@@ -252,6 +243,24 @@ final class Pool2d extends AbstractLayer {
                     acc[ch] /= count;
                 }
                 System.arraycopy(acc, 0, y, o, c);
+            }
+        }
+    }
+
+    /**
+     * Folds one cell's c channels from {@code x[base]} into {@code acc} (max or sum), through a
+     * copy to {@code cell} at index 0: C2 (JDK 17) vectorises a loop over two arrays at the same
+     * index, not one that reads at another offset than it writes.
+     */
+    static void combineCell(boolean max, float[] x, int base, int c, float[] acc, float[] cell) {
+        System.arraycopy(x, base, cell, 0, c);
+        if (max) {
+            for (int ch = 0; ch < c; ch++) {
+                acc[ch] = Math.max(acc[ch], cell[ch]);
+            }
+        } else {
+            for (int ch = 0; ch < c; ch++) {
+                acc[ch] += cell[ch];
             }
         }
     }
