@@ -25,9 +25,11 @@
  * compared without case, '_' and '-'. {@link io.cnnkit.engine.api.LayerSpec#checkKnown} and
  * {@link io.cnnkit.engine.api.Initializers} use it: an unknown parameter or initializer names the
  * closest one instead of listing every name.
+ * <p>1.7: {@link io.cnnkit.engine.api.Walkthrough}, the walkthrough's seed and kernel models, shared
+ * by the demo, the filter command and the explorer.
  */
 @Export
-@Version("1.6.0")
+@Version("1.7.0")
 package io.cnnkit.engine.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -4,15 +4,10 @@ import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 import io.cnnkit.engine.api.Engine;
-import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.ModelDescription;
 import io.cnnkit.engine.api.ModelException;
@@ -27,9 +22,6 @@ import io.cnnkit.io.api.LoadOptions;
  * Errors are 422s naming the file and the engine's reason.
  */
 final class ModelLoader {
-    /** The walkthrough's seed: its random weights are those of ./cnnkit demo (same seed). */
-    static final long SEED = 2017L;
-
     private ModelLoader() {
     }
 
@@ -87,26 +79,9 @@ final class ModelLoader {
         }
     }
 
-    /**
-     * The walkthrough's seed model on 300x300 RGB (the bundled photo's size): conv_1 (3 filters
-     * 3x3) -> max pool 3 -> relu -> conv_2 -> max pool 2 -> relu -> conv_3 -> relu -> conv_4 ->
-     * relu -> flatten -> dense 8 relu, as ./cnnkit demo builds it.
-     */
+    /** The walkthrough's seed model on 300x300 RGB (the bundled photo's size), as ./cnnkit demo builds it. */
     static ModelDescription seed(String activation) {
-        List<LayerSpec> l = new ArrayList<>();
-        l.add(conv("conv_1"));
-        l.add(spec("max_pooling2d", "pool_1", Map.of("pool_size", List.of(3, 3))));
-        l.add(spec("activation", "act_1", Map.of("activation", activation)));
-        l.add(conv("conv_2"));
-        l.add(spec("max_pooling2d", "pool_2", Map.of("pool_size", List.of(2, 2))));
-        l.add(spec("activation", "act_2", Map.of("activation", activation)));
-        l.add(conv("conv_3"));
-        l.add(spec("activation", "act_3", Map.of("activation", activation)));
-        l.add(conv("conv_4"));
-        l.add(spec("activation", "act_4", Map.of("activation", activation)));
-        l.add(spec("flatten", "flatten", Map.of()));
-        l.add(spec("dense", "dens_1", Map.of("units", 8, "activation", "relu")));
-        return new ModelDescription("walkthrough", Shape.of(300, 300, 3), l, SEED);
+        return io.cnnkit.engine.api.Walkthrough.seedModel(Shape.of(300, 300, 3), activation);
     }
 
     static Model build(Engine engine, ModelDescription d, String name, String shownName) {
@@ -124,13 +99,5 @@ final class ModelLoader {
             m = m.replace(file.toString(), shown); // the server's own path means nothing to the user
         }
         return m.startsWith(shown) ? m : shown + ": " + m;
-    }
-
-    private static LayerSpec conv(String name) {
-        return spec("conv2d", name, Map.of("filters", 3, "kernel_size", List.of(3, 3)));
-    }
-
-    private static LayerSpec spec(String type, String name, Map<String, Object> params) {
-        return new LayerSpec(0, type, name, new LinkedHashMap<>(params));
     }
 }

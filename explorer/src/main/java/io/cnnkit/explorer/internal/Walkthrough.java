@@ -3,14 +3,11 @@ package io.cnnkit.explorer.internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.cnnkit.engine.api.DidYouMean;
 import io.cnnkit.engine.api.Engine;
 import io.cnnkit.engine.api.Initializers;
-import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.ModelDescription;
 import io.cnnkit.engine.api.Shape;
@@ -26,28 +23,21 @@ import io.cnnkit.io.api.LoadReport;
  */
 final class Walkthrough {
     /** The demo's three kernels, in its order. */
-    static final List<String> KERNELS = List.of("sharpen", "sharpen5", "laplacian");
+    static final List<String> KERNELS = io.cnnkit.engine.api.Walkthrough.DEMO_KERNELS;
 
     private Walkthrough() {
     }
 
     /** A model that filters an RGB image of any size with the named kernel. */
     static Model kernel(Engine engine, String kernel, String name) {
-        float[][] k = Initializers.kernel(kernel);
-        if (k == null) {
+        if (Initializers.kernel(kernel) == null) {
             String near = DidYouMean.closest(kernel, Initializers.kernelNames());
             throw HttpError.notFound("no kernel '" + Uploads.printable(kernel) + "'"
                     + (near == null ? "" : "; did you mean '" + near + "'?"),
                     "kernels: " + String.join(", ", Initializers.kernelNames()));
         }
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("filters", 3);
-        params.put("kernel_size", List.of(k.length, k[0].length));
-        params.put("padding", "same");
-        params.put("use_bias", false);
-        params.put("kernel_initializer", kernel);
-        ModelDescription d = new ModelDescription(name, Shape.of(Shape.UNKNOWN, Shape.UNKNOWN, 3),
-                List.of(new LayerSpec(1, "conv2d", kernel, params)), 0L);
+        ModelDescription d = io.cnnkit.engine.api.Walkthrough.kernelModel(name, kernel,
+                Shape.of(Shape.UNKNOWN, Shape.UNKNOWN, 3));
         return ModelLoader.build(engine, d, name, "the kernel " + kernel);
     }
 

@@ -21,6 +21,7 @@ import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Stage;
 import io.cnnkit.engine.api.Summary;
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.api.Walkthrough;
 import io.cnnkit.io.api.CnnIoException;
 import io.cnnkit.io.api.ImageOptions;
 import io.cnnkit.io.api.Images;
@@ -40,8 +41,6 @@ import io.cnnkit.io.api.Reports;
 final class Demo {
     /** The bundled sample photo (public domain, see sample/NOTICE.txt). */
     static final String SAMPLE = "sample/astronaut.png";
-    /** Seed of the initial weights, so every demo run draws the same pictures. */
-    static final long SEED = 2017L;
     private static final List<String> NEEDED_TYPES = List.of("conv2d", "max_pooling2d", "activation", "flatten", "dense");
     private static final List<String> NEEDED_ACTIVATIONS = List.of("relu", "sigmoid", "tanh");
     /** Single maps (per-filter maps, kernels) in viridis: they stand apart from the colour pictures. */
@@ -101,11 +100,11 @@ final class Demo {
 
         // 1. Sharpening: a 3x3 sharpen, the finer 5x5 one, and the Laplacian edge kernel; each as
         //    numbers and picture, the filtered photo min-max normalised and clipped to 0..255.
-        for (String k : List.of("sharpen", "sharpen5", "laplacian")) {
+        for (String k : Walkthrough.DEMO_KERNELS) {
             float[][] kernel = Initializers.kernel(k);
             String size = kernel.length + "x" + kernel[0].length;
             progress("kernel " + k + " " + size);
-            Tensor t = filters.filter(img, k, kernel.length, kernel[0].length);
+            Tensor t = filters.filter(img, k);
             Path dir = out.resolve("kernels");
             Tensor asMap = Tensor.zeros(1, kernel.length, kernel[0].length, 1);
             for (int y = 0; y < kernel.length; y++) {
@@ -123,7 +122,7 @@ final class Demo {
         }
 
         // 2. The seed model: weights saved once, loaded by name into each truncated model.
-        ModelDescription seed = seedModel(shape, "relu");
+        ModelDescription seed = Walkthrough.seedModel(shape, "relu");
         Path seedFile = out.resolve("seed.h5");
         Summary fullSummary;
         try (Model full = engine.build(seed)) {
@@ -153,7 +152,7 @@ final class Demo {
         }
         // The same first six layers with sigmoid and with tanh in place of relu.
         for (String act : List.of("sigmoid", "tanh")) {
-            ModelDescription d = seedModel(shape, act).prefix(6).withName("walkthrough_" + act);
+            ModelDescription d = Walkthrough.seedModel(shape, act).prefix(6).withName("walkthrough_" + act);
             progress("conv_1 .. conv_2 with " + act);
             try (Model m = engine.build(d)) {
                 KerasWeights.load(m, seedFile, LoadOptions.BY_NAME);
@@ -177,7 +176,7 @@ final class Demo {
             p.put("kernel_size", List.of(k, k));
             p.put("kernel_initializer", Map.of("class_name", "Constant", "config", Map.of("value", 0.12)));
             ModelDescription d = new ModelDescription("kernel_" + k, shape,
-                    List.of(new LayerSpec(1, "conv2d", "conv_" + k + "x" + k, p)), SEED);
+                    List.of(new LayerSpec(1, "conv2d", "conv_" + k + "x" + k, p)), Walkthrough.SEED);
             try (Model m = engine.build(d)) {
                 Tensor o = m.predict(img);
                 Path file = out.resolve("kernel_sizes").resolve(k + "x" + k + ".png");
@@ -201,35 +200,6 @@ final class Demo {
         return "The seed model's initial weights were saved once to " + seedFile.getFileName() + " and loaded by layer "
                 + "name into each of the " + loaded.size() + " truncated models (" + min + " to " + max
                 + " weighted layers each), as the walkthrough does with load_weights(by_name=True).";
-    }
-
-    /**
-     * The walkthrough's model: every conv has 3 filters of 3x3 (Keras 1's Conv2D(3, 3, 3)),
-     * activation layers use {@code act}.
-     */
-    static ModelDescription seedModel(Shape input, String act) {
-        List<LayerSpec> l = new ArrayList<>();
-        l.add(conv("conv_1"));
-        l.add(spec("max_pooling2d", "pool_1", Map.of("pool_size", List.of(3, 3))));
-        l.add(spec("activation", "act_1", Map.of("activation", act)));
-        l.add(conv("conv_2"));
-        l.add(spec("max_pooling2d", "pool_2", Map.of("pool_size", List.of(2, 2))));
-        l.add(spec("activation", "act_2", Map.of("activation", act)));
-        l.add(conv("conv_3"));
-        l.add(spec("activation", "act_3", Map.of("activation", act)));
-        l.add(conv("conv_4"));
-        l.add(spec("activation", "act_4", Map.of("activation", act)));
-        l.add(spec("flatten", "flatten", Map.of()));
-        l.add(spec("dense", "dens_1", Map.of("units", 8, "activation", "relu")));
-        return new ModelDescription("walkthrough", input, l, SEED);
-    }
-
-    private static LayerSpec conv(String name) {
-        return spec("conv2d", name, Map.of("filters", 3, "kernel_size", List.of(3, 3)));
-    }
-
-    private static LayerSpec spec(String type, String name, Map<String, Object> params) {
-        return new LayerSpec(0, type, name, new LinkedHashMap<>(params));
     }
 
     private void checkServices() {

@@ -1,18 +1,15 @@
 package io.cnnkit.launcher.shell;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 import io.cnnkit.engine.api.DidYouMean;
 import io.cnnkit.engine.api.Engine;
 import io.cnnkit.engine.api.Initializers;
-import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.Model;
 import io.cnnkit.engine.api.ModelDescription;
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.api.Walkthrough;
 import io.cnnkit.io.api.ImageOptions;
 import io.cnnkit.io.api.Images;
 import io.cnnkit.io.api.PictureOptions;
@@ -37,8 +34,7 @@ record FilterCommand(Engine engine) {
     Results.Filtered filter(Path image, String kernel, FilterParams params) {
         FilterParams p = params == null ? FilterParams.DEFAULT : params;
         Path out = p.out();
-        float[][] k = Initializers.kernel(kernel);
-        if (k == null) {
+        if (Initializers.kernel(kernel) == null) {
             String near = DidYouMean.closest(kernel, Initializers.kernelNames());
             throw new CommandException("unknown kernel '" + kernel + "'" + (near == null ? "" : "; did you mean '"
                     + near + "'?"),
@@ -46,7 +42,7 @@ record FilterCommand(Engine engine) {
         }
         FileArgs.requireFile(image, "image");
         Tensor img = Images.read(image, ImageOptions.DEFAULT);
-        Tensor result = filter(img, kernel, k.length, k[0].length);
+        Tensor result = filter(img, kernel);
         Path target = out != null ? out : Path.of("out", "filter", FileArgs.stem(image) + "_" + kernel + ".png");
         FileArgs.mkdirs(target.toAbsolutePath().getParent());
         Images.writePicture(result, target, p.clip() ? PictureOptions.DEFAULT.withRange(PictureOptions.Range.CLIP)
@@ -55,16 +51,9 @@ record FilterCommand(Engine engine) {
     }
 
     /** One conv2d filter pass on an (N, H, W, C) tensor. */
-    Tensor filter(Tensor img, String kernel, int kh, int kw) {
-        int c = img.dim(3);
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("filters", c);
-        params.put("kernel_size", List.of(kh, kw));
-        params.put("padding", "same");
-        params.put("use_bias", false);
-        params.put("kernel_initializer", kernel);
-        ModelDescription d = new ModelDescription("filter_" + kernel, Shape.of(img.dim(1), img.dim(2), c),
-                List.of(new LayerSpec(1, "conv2d", kernel, params)), 0L);
+    Tensor filter(Tensor img, String kernel) {
+        ModelDescription d = Walkthrough.kernelModel("filter_" + kernel, kernel,
+                Shape.of(img.dim(1), img.dim(2), img.dim(3)));
         try (Model m = engine.build(d)) {
             return m.predict(img);
         }
