@@ -219,14 +219,15 @@ public final class SideBySide {
     /**
      * The summary table (Markdown, as README quotes it): per workload ONNX Runtime's better time,
      * cnnkit's at its default thread count, their ratio, both engines' 1 -> 2 thread scaling (when
-     * both counts ran) and cnnkit's peak heap next to the weights and two largest activations.
+     * both counts ran) and a cnnkit run's peak heap next to the weights and two largest activations
+     * (then the whole process's peak, JIT warm-up garbage included).
      */
     static String summary(List<Result> results, OrtModel.Weights weights) {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "summary (ONNX Runtime: %s; ratio = ORT's better"
                 + " time / cnnkit's at its default threads, higher is better for cnnkit):%n", label(weights)));
         b.append("| workload | batch | GFLOP | ORT best ms (thr) | cnnkit ms (thr) | ratio | cnnkit 1->2 thr | ORT 1->2 thr"
-                + " | cnnkit peak heap MB | weights + 2 x two largest activations MB |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|\n");
+                + " | cnnkit run peak heap MB | weights + 2 x two largest activations MB | cnnkit process peak heap MB |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Result res : results) {
             Comparison c = res.comparison();
             Row best = c.ortBest();
@@ -238,11 +239,11 @@ public final class SideBySide {
                 scaleOrt = String.format(Locale.ROOT, "%.2fx", c.at(1).ort().medianMs() / c.at(2).ort().medianMs());
             }
             var mem = ours.cnnkit().memory();
-            b.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f (%d) | %.3f (%d) | %.2f | %s | %s | %.1f | %.1f |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f (%d) | %.3f (%d) | %.2f | %s | %s | %.1f | %.1f | %.1f |%n",
                     res.workload().name(), ours.batch(), ours.flops() / 1e9,
                     best.ort().medianMs(), best.threads(), ours.cnnkit().medianMs(), ours.threads(),
-                    c.ratioToOrtBest(res.defaultThreads()), scaleOurs, scaleOrt, ours.cnnkit().peakHeapMb(),
-                    mem.bound() / (1024.0 * 1024.0)));
+                    c.ratioToOrtBest(res.defaultThreads()), scaleOurs, scaleOrt, ours.cnnkit().runPeakMb(),
+                    mem.bound() / (1024.0 * 1024.0), ours.cnnkit().peakHeapMb()));
         }
         return b.toString();
     }

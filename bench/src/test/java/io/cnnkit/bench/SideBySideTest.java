@@ -85,6 +85,10 @@ class SideBySideTest {
             String table = SideBySide.summary(java.util.List.of(res), OrtModel.Weights.CONSTANTS);
             assertTrue(table.startsWith("summary (ONNX Runtime: weights as initializers"), table);
             assertTrue(table.contains("\n| tiny_conv | 2 | "), table);
+            // the run peak comes from the first round's library run and survives the later rounds
+            assertTrue(c.at(2).cnnkit().runPeakBytes() >= c.at(2).cnnkit().memory().weightsBytes(), table);
+            assertTrue(table.contains(String.format(java.util.Locale.ROOT, " | %.1f | ", c.at(2).cnnkit().runPeakMb())),
+                    table);
             assertTrue(SideBySide.summary(java.util.List.of(res), OrtModel.Weights.INPUTS)
                     .contains("weights as graph inputs fed every run (--ort-weights inputs: NOT how a deployed model runs)"));
         }

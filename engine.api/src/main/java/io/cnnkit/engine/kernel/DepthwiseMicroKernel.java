@@ -30,8 +30,9 @@ public interface DepthwiseMicroKernel {
     default void row(float[] x, int[] xRow, int rows, int kw, int sw, float[] w, int[] wRow, float[] bias,
             int biasOff, float[] y, int yOff, int pixels, int c, float lo, float hi) {
         int taps = rows * kw;
-        int[] xOff = new int[taps];
-        int[] wOff = new int[taps];
+        // per-thread offsets: the first and last rows of a layer come here at every run
+        int[] xOff = TapScratch.x(taps);
+        int[] wOff = TapScratch.w(taps);
         boolean clamp = lo != Float.NEGATIVE_INFINITY || hi != Float.POSITIVE_INFINITY;
         for (int j = 0; j < pixels; j++) {
             for (int r = 0, t = 0; r < rows; r++) {

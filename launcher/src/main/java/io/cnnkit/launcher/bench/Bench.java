@@ -16,15 +16,20 @@ import io.cnnkit.engine.api.Tensor;
  * untimed runs, then {@code runs} timed runs, each a {@link Model#predictAll} (every output of
  * a graph model; the nodes no output needs are skipped); reports cold, median and p90 milliseconds,
  * GFLOP/s (conv, dense and merge FLOPs from the model's layers, see {@link Flops}, over the median
- * time) and the peak heap in use (see {@link HeapMonitor}) next to the weights and the two largest
- * activations (see {@link Memory}).
+ * time) and the process's peak heap in use (see {@link HeapMonitor}); a library run then measures
+ * what the runs hold live and a run's peak heap (see {@link Result#runPeakBytes()}), both set
+ * against the weights and the two largest activations (see {@link Memory}).
  *
  * <p>{@code cnn:bench} and {@code ./cnnkit bench} run it in the launcher; the bench module's
  * ONNX Runtime side-by-side times cnnkit with it too, so both report the same numbers. The
  * report ends with one line {@code bench: <model> batch=<n> threads=<t> median_ms=<x> p90_ms=<y>
- * gflops=<z> peak_heap_mb=<m> weights_mb=<w> top2_act_mb=<a> live_mb=<l>} (gflops is GFLOP/s).
+ * gflops=<z> peak_heap_mb=<m> weights_mb=<w> top2_act_mb=<a> live_mb=<l> run_peak_mb=<r>} (gflops is
+ * GFLOP/s; live_mb and run_peak_mb only when measured).
  */
 public final class Bench {
+    /** Runs after the timed ones whose peak heap is measured, each from a collected heap. */
+    static final int MEMORY_RUNS = 3;
+
     private Bench() {
     }
 
@@ -83,13 +88,20 @@ public final class Bench {
      *                activation buffers, per-thread packing buffers, that output), or -1 when not
      *                measured; weights + this is the run's live memory, set against
      *                {@link Memory#bound()}
+     * @param runPeakBytes a run's peak heap in the steady state, or -1 when not measured: the
+     *                weights and the input, plus the most the heap in use rose during one run
+     *                ({@link #MEMORY_RUNS} runs after the timed ones, each from a full collection,
+     *                the previous output still held) over the heap in use before the first run
+     *                (after a full collection, the model built); so the pooled buffers, the
+     *                per-thread packing buffers, two outputs and every byte of garbage a run
+     *                makes, set against {@link Memory#bound()}
      */
     public record Result(String model, int batch, int threads, double coldMs, double[] timesMs, long flops,
-            long peakHeapBytes, boolean collectionsWatched, Memory memory, long heldBytes) {
-        /** A result whose live memory was not measured. */
+            long peakHeapBytes, boolean collectionsWatched, Memory memory, long heldBytes, long runPeakBytes) {
+        /** A result whose live memory and run peak were not measured. */
         public Result(String model, int batch, int threads, double coldMs, double[] timesMs, long flops,
                 long peakHeapBytes, boolean collectionsWatched, Memory memory) {
-            this(model, batch, threads, coldMs, timesMs, flops, peakHeapBytes, collectionsWatched, memory, -1);
+            this(model, batch, threads, coldMs, timesMs, flops, peakHeapBytes, collectionsWatched, memory, -1, -1);
         }
 
         /** Weights plus what the runs held live, or -1 when not measured. */
@@ -97,14 +109,15 @@ public final class Bench {
             return heldBytes < 0 ? -1 : memory.weightsBytes() + heldBytes;
         }
 
-        Result withHeld(long bytes) {
+        Result withMemory(long held, long runPeak) {
             return new Result(model, batch, threads, coldMs, timesMs, flops, peakHeapBytes, collectionsWatched, memory,
-                    bytes);
+                    held, runPeak);
         }
 
         /**
          * This result's cold run and timed runs followed by {@code later}'s timed runs of the same
-         * model (its "cold" run was not the first), with the higher peak heap.
+         * model (its "cold" run was not the first), with the higher peak heap; the live memory and
+         * run peak are this result's (a later series only times).
          */
         public Result andLater(Result later) {
             if (!later.model.equals(model) || later.batch != batch || later.threads != threads) {
@@ -114,7 +127,7 @@ public final class Bench {
             double[] all = Arrays.copyOf(timesMs, timesMs.length + later.timesMs.length);
             System.arraycopy(later.timesMs, 0, all, timesMs.length, later.timesMs.length);
             return new Result(model, batch, threads, coldMs, all, flops, Math.max(peakHeapBytes, later.peakHeapBytes),
-                    collectionsWatched && later.collectionsWatched, memory);
+                    collectionsWatched && later.collectionsWatched, memory, heldBytes, runPeakBytes);
         }
 
         public double medianMs() {
@@ -134,6 +147,11 @@ public final class Bench {
             return peakHeapBytes / (1024.0 * 1024.0);
         }
 
+        /** {@link #runPeakBytes()} in MB (-1 when not measured). */
+        public double runPeakMb() {
+            return runPeakBytes < 0 ? -1 : Memory.mb(runPeakBytes);
+        }
+
         /** The details, ending with {@link #line()}. */
         public String report() {
             StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
@@ -144,17 +162,25 @@ public final class Bench {
             for (double t : timesMs) {
                 b.append(String.format(Locale.ROOT, " %.3f", t));
             }
-            b.append(String.format(Locale.ROOT, "%npeak heap: %.1f MB (heap in use, garbage included, %s)%n",
+            b.append(String.format(Locale.ROOT,
+                    "%npeak heap: %.1f MB (the process's heap in use over the cold, warm-up and timed runs, the"
+                            + " runtime's own and the JIT warm-up's garbage included; %s)%n",
                     peakHeapMb(), collectionsWatched ? "before each GC and sampled every " + HeapMonitor.SAMPLE_MS_WITH_GC + " ms"
                             : "sampled every 1 ms; GC notifications unavailable here"));
-            b.append(String.format(Locale.ROOT, "memory: %s; peak heap %s it%n", memory.describe(),
-                    peakHeapBytes <= memory.bound() ? "within" : "over"));
+            b.append(String.format(Locale.ROOT, "memory: %s%n", memory.describe()));
             if (heldBytes >= 0) {
                 b.append(String.format(Locale.ROOT,
                         "live memory: %.2f MB = weights %.2f MB + %.2f MB the runs keep (activation and packing"
                                 + " buffers, the last output; after a full GC with the model open), %s the bound%n",
                         Memory.mb(liveBytes()), Memory.mb(memory.weightsBytes()), Memory.mb(heldBytes),
                         liveBytes() <= memory.bound() ? "within" : "over"));
+            }
+            if (runPeakBytes >= 0) {
+                b.append(String.format(Locale.ROOT,
+                        "run peak heap: %.2f MB = weights + input + the most the heap in use rose in one run"
+                                + " (garbage included; %d runs, each from a collected heap) over its level before"
+                                + " the first run, %s the bound%n",
+                        runPeakMb(), MEMORY_RUNS, runPeakBytes <= memory.bound() ? "within" : "over"));
             }
             return b.append(line()).toString();
         }
@@ -163,10 +189,11 @@ public final class Bench {
         public String line() {
             return String.format(Locale.ROOT,
                     "bench: %s batch=%d threads=%d median_ms=%.3f p90_ms=%.3f gflops=%.3f peak_heap_mb=%.1f"
-                            + " weights_mb=%.2f top2_act_mb=%.2f%s",
+                            + " weights_mb=%.2f top2_act_mb=%.2f%s%s",
                     model, batch, threads, medianMs(), p90Ms(), gflops(), peakHeapMb(), Memory.mb(memory.weightsBytes()),
                     Memory.mb(memory.largestTwoBytes()),
-                    heldBytes < 0 ? "" : String.format(Locale.ROOT, " live_mb=%.2f", Memory.mb(liveBytes())));
+                    heldBytes < 0 ? "" : String.format(Locale.ROOT, " live_mb=%.2f", Memory.mb(liveBytes())),
+                    runPeakBytes < 0 ? "" : String.format(Locale.ROOT, " run_peak_mb=%.2f", runPeakMb()));
         }
     }
 
@@ -183,11 +210,27 @@ public final class Bench {
         // start from a collected heap so the peak reflects these runs, not earlier garbage
         long before = usedAfterGc();
         Result r = measure(model, input, options, progress);
-        // what the runs keep live: pooled buffers and the output of one more run, still held here
-        Map<String, Tensor> last = model.predictAll(input, RunOptions.DEFAULT.withThreads(options.threads()));
+        // A run's peak in the steady state: MEMORY_RUNS more runs, each watched from a collected
+        // heap (the warm-up's garbage, e.g. the Vector API's boxed fallbacks before C2 compiled
+        // the kernels, is gone; the previous output is still held), set against the heap before
+        // the first run. Then what the runs keep live: pooled buffers and the last output.
+        RunOptions ro = RunOptions.DEFAULT.withThreads(options.threads());
+        Map<String, Tensor> last = null;
+        long peak = 0;
+        for (int i = 0; i < MEMORY_RUNS; i++) {
+            usedAfterGc();
+            HeapMonitor heap = new HeapMonitor();
+            try {
+                last = model.predictAll(input, ro);
+            } finally {
+                heap.close();
+            }
+            peak = Math.max(peak, heap.peakBytes());
+        }
         long held = Math.max(0, usedAfterGc() - before);
         java.lang.ref.Reference.reachabilityFence(last);
-        return r.withHeld(held);
+        long runPeak = r.memory().weightsBytes() + 4L * input.size() + Math.max(0, peak - before);
+        return r.withMemory(held, runPeak);
     }
 
     private static long usedAfterGc() {

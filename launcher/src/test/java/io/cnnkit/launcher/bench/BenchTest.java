@@ -18,7 +18,8 @@ import io.cnnkit.engine.api.StandaloneEngine;
 class BenchTest {
     static final Pattern LINE = Pattern.compile("bench: (\\S+) batch=(\\d+) threads=(\\d+) median_ms=(\\d+\\.\\d{3})"
             + " p90_ms=(\\d+\\.\\d{3}) gflops=(\\d+\\.\\d{3}) peak_heap_mb=(\\d+\\.\\d)"
-            + " weights_mb=(\\d+\\.\\d{2}) top2_act_mb=(\\d+\\.\\d{2})( live_mb=(\\d+\\.\\d{2}))?");
+            + " weights_mb=(\\d+\\.\\d{2}) top2_act_mb=(\\d+\\.\\d{2})( live_mb=(\\d+\\.\\d{2})"
+            + " run_peak_mb=(\\d+\\.\\d{2}))?");
 
     static final Memory MEM = new Memory(1 << 20, java.util.List.of(new Memory.Activation("a", 2 << 20)));
 
@@ -32,6 +33,10 @@ class BenchTest {
             assertTrue(r.peakHeapBytes() > 0, r.line());
             // live memory: at least the weights and the returned output; measured by a library run
             assertTrue(r.liveBytes() >= r.memory().weightsBytes(), r.report());
+            // a run's peak: at least the weights, the input (3 samples of 4x4x2) and what stays live
+            assertTrue(r.runPeakBytes() >= r.memory().weightsBytes() + 4L * 3 * 32, r.report());
+            assertTrue(r.runPeakBytes() >= r.liveBytes() + 4L * 3 * 32 - (1 << 20), r.report());
+            assertTrue(r.report().contains("run peak heap: "), r.report());
             var mt = LINE.matcher(r.line());
             assertTrue(mt.matches(), r.line());
             assertEquals("tiny_dense", mt.group(1));
@@ -60,13 +65,17 @@ class BenchTest {
 
     @Test
     void laterRunsJoinAResultKeepingItsColdRunAndTheHigherPeak() {
-        Bench.Result first = new Bench.Result("m", 2, 1, 90.0, new double[] {3, 1}, 1000, 5 << 20, true, MEM);
+        Bench.Result first = new Bench.Result("m", 2, 1, 90.0, new double[] {3, 1}, 1000, 5 << 20, true, MEM, 3 << 20,
+                6 << 20);
         Bench.Result later = new Bench.Result("m", 2, 1, 4.0, new double[] {2}, 1000, 7 << 20, true, MEM);
         Bench.Result all = first.andLater(later);
         assertEquals(90.0, all.coldMs());
         assertArrayEquals(new double[] {3, 1, 2}, all.timesMs());
         assertEquals(2.0, all.medianMs());
         assertEquals(7 << 20, all.peakHeapBytes());
+        // the live memory and run peak are the first series' (later series only time)
+        assertEquals(MEM.weightsBytes() + (3 << 20), all.liveBytes());
+        assertEquals(6 << 20, all.runPeakBytes());
         var ex = assertThrows(IllegalArgumentException.class,
                 () -> first.andLater(new Bench.Result("m", 2, 2, 4.0, new double[] {2}, 1000, 0, true, MEM)));
         assertTrue(ex.getMessage().contains("m/2/1") && ex.getMessage().contains("m/2/2"), ex.getMessage());
@@ -85,7 +94,7 @@ class BenchTest {
             Bench.Result r = Bench.run(m, new Bench.Options(3, 1, 2, 0, 7));
             assertEquals(mem, r.memory());
             assertTrue(r.report().contains("memory: weights 0.00 MB; two largest activations 0.00 MB (input) 0.00 MB"
-                    + " (flatten); weights + 2 x both = 0.0 MB; peak heap over it"), r.report());
+                    + " (flatten); weights + 2 x both = 0.0 MB\n"), r.report());
             var mt = LINE.matcher(r.line());
             assertTrue(mt.matches() && mt.group(8).equals("0.00") && mt.group(9).equals("0.00"), r.line());
         }

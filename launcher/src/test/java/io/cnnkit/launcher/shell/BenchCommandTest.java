@@ -24,7 +24,8 @@ import io.cnnkit.engine.api.Engines;
 class BenchCommandTest {
     static final Pattern LINE = Pattern.compile("bench: (\\S+) batch=(\\d+) threads=(\\d+) median_ms=\\d+\\.\\d{3}"
             + " p90_ms=\\d+\\.\\d{3} gflops=\\d+\\.\\d{3} peak_heap_mb=\\d+\\.\\d"
-            + " weights_mb=\\d+\\.\\d{2} top2_act_mb=\\d+\\.\\d{2} live_mb=\\d+\\.\\d{2}");
+            + " weights_mb=\\d+\\.\\d{2} top2_act_mb=\\d+\\.\\d{2} live_mb=\\d+\\.\\d{2}"
+            + " run_peak_mb=\\d+\\.\\d{2}");
     static final String QUICK = " --threads 1 --runs 2 --warmup 0 ";
 
     @TempDir
