@@ -255,6 +255,13 @@ fi
 wait "$P1"; R1=$?; wait "$P2"; R2=$?
 if [ "$R1" -eq 0 ] && [ "$R2" -eq 0 ] && grep -q "Total params: 6,844" "$TMP/c1.out" && grep -q "Total params: 6,844" "$TMP/c2.out"
 then ok concurrent; else bad "concurrent: exits $R1 $R2: $(cat "$TMP/c1.out" "$TMP/c2.out" | head -6)"; fi
+# A command that changes nothing keeps its bundle cache for the next one (slot0: the first free
+# slot of a command run alone); the marker says why a cache was not kept
+CACHE_DIR="$(ls -d "${CNNKIT_CACHE:-$ROOT/launcher/target/runtime-cache}"/*/ 2>/dev/null | grep -v deleting | head -n 1)"
+if check cache-kept 0 "$CNNKIT" summary "$TMP/m.json"; then
+    if [ -d "${CACHE_DIR}slot0" ] && [ ! -e "${CACHE_DIR}slot0/cnnkit-dirty" ]; then ok cache-kept
+    else bad "cache-kept: ${CACHE_DIR}slot0 marked: $(cat "${CACHE_DIR}slot0/cnnkit-dirty" 2>&1)"; fi
+fi
 
 # 7. graph models: README's one-line graphs, the caret under an unknown reference, and the real
 #    Keras graphs of ../shared/keras-real (residual Adds, two heads, two outputs, MobileNetV2)

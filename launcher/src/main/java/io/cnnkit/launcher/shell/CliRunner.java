@@ -23,6 +23,7 @@ import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -109,7 +110,7 @@ public final class CliRunner {
             // A kept cache never holds a plug-in: a plug-in bundle taken from it came up resolved
             // but not started on the next run (its start was not recorded before the JVM ended),
             // so with plug-ins present the next command starts from a fresh cache.
-            guard.mark();
+            guard.mark("a plug-in is installed");
         }
         try {
             return cli != null ? cli.run(arguments(context)) : execute(processor, command, script, debug, out, err);
@@ -131,22 +132,34 @@ public final class CliRunner {
         private final Path marker;
         private final SynchronousBundleListener bundles;
         private final FrameworkListener framework;
+        /** The framework's start level when the command began (its beginning level: the runtime was ready). */
+        private final int level;
 
         private CacheGuard(BundleContext context, Path marker) {
             this.context = context;
             this.marker = marker;
+            this.level = frameworkLevel(context);
             this.bundles = e -> {
                 switch (e.getType()) {
                     case BundleEvent.INSTALLED, BundleEvent.UNINSTALLED, BundleEvent.UPDATED, BundleEvent.STOPPED,
-                            BundleEvent.UNRESOLVED -> mark();
+                            BundleEvent.UNRESOLVED -> mark("bundle " + e.getBundle().getSymbolicName() + " "
+                                    + eventName(e.getType()));
                     default -> { } // lazy activation (STARTING, STARTED) is part of any run
                 }
             };
+            // Framework events come asynchronously: the start-up's own STARTLEVEL_CHANGED (the
+            // beginning level reached) can arrive after the command began. Only a level other than
+            // the command's first counts; a change and back stops or starts bundles, which the
+            // bundle listener sees.
             this.framework = e -> {
-                if (e.getType() == FrameworkEvent.STARTLEVEL_CHANGED) {
-                    mark();
+                if (e.getType() == FrameworkEvent.STARTLEVEL_CHANGED && frameworkLevel(context) != level) {
+                    mark("the framework's start level changed to " + frameworkLevel(context));
                 }
             };
+        }
+
+        private static int frameworkLevel(BundleContext context) {
+            return context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkStartLevel.class).getStartLevel();
         }
 
         static CacheGuard open(BundleContext context) {
@@ -160,12 +173,23 @@ public final class CliRunner {
             return g;
         }
 
-        void mark() {
-            if (marker == null) {
+        private static String eventName(int type) {
+            return switch (type) {
+                case BundleEvent.INSTALLED -> "installed";
+                case BundleEvent.UNINSTALLED -> "uninstalled";
+                case BundleEvent.UPDATED -> "updated";
+                case BundleEvent.STOPPED -> "stopped";
+                default -> "unresolved";
+            };
+        }
+
+        /** Marks the cache as changed, saying why (the first reason is kept: it is the cause). */
+        void mark(String why) {
+            if (marker == null || Files.exists(marker)) {
                 return;
             }
             try {
-                Files.writeString(marker, "a command changed the installed bundles or their states\n");
+                Files.writeString(marker, "a command changed the installed bundles or their states: " + why + "\n");
             } catch (IOException e) {
                 System.err.println("cnnkit: warning: cannot mark the bundle cache " + marker.getParent()
                         + " as changed (" + e.getMessage() + "); delete that folder before the next command");
@@ -179,12 +203,15 @@ public final class CliRunner {
             }
             context.removeBundleListener(bundles);
             context.removeFrameworkListener(framework);
+            if (frameworkLevel(context) != level) {
+                mark("the framework's start level is " + frameworkLevel(context) + ", not " + level);
+            }
             for (Bundle b : context.getBundles()) {
                 if ("org.apache.felix.fileinstall".equals(b.getSymbolicName()) && b.getState() == Bundle.ACTIVE) {
                     try {
                         b.stop(Bundle.STOP_TRANSIENT);
                     } catch (BundleException | IllegalStateException e) {
-                        mark(); // its watcher may be mid-install: do not trust the cache
+                        mark("FileInstall did not stop"); // its watcher may be mid-install: do not trust the cache
                     }
                 }
             }
