@@ -81,6 +81,9 @@ class CnnkitJsonTest {
     void malformedJson() {
         assertContains(parseError("{\"layers\": [}").getMessage(), "malformed JSON", "line 1, column");
         assertContains(parseError("{\"layers\": []} trailing").getMessage(), "malformed JSON");
+        // a second value after the description: named with its place
+        assertContains(parseError("{\"layers\": []}\n {}").getMessage(), "malformed JSON", "line 2, column 2",
+                "trailing {");
         assertContains(parseError("{\"layers\": [{\"type\": \"conv2d\", \"filters\": 1, \"filters\": 2}]}")
                 .getMessage(), "malformed JSON", "filters");
         assertContains(parseError("   ").getMessage(), "empty model description");
