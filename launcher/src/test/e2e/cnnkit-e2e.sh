@@ -315,6 +315,21 @@ if [ -d "$KR" ] && [ -f "$IMG" ]; then
                 && grep -q '<p class="top">top 2 of dense (softmax):</p>' "$TMP/vww-labels/report.html"
         then ok vww96-labels; else bad "vww96-labels: $(echo "$OUT" | tail -4)"; fi
     fi
+    # One pass runs on the scalar kernels by default; CNNKIT_KERNELS=vector runs the same trace on
+    # the Vector API's (and C2): the same top 2 to the printed 3 decimals; a mistyped value is refused
+    if check vww96-vector 0 env CNNKIT_KERNELS=vector "$CNNKIT" run "$KR/k2-vww96-mobilenet.h5" "$IMG" --resize \
+            --rescale 0.00392156862745098 --labels "$TMP/vww-labels.txt" --out "$TMP/vww-vector"; then
+        VEC_TOP="$(grep -E '^  [12]\. ' <<<"$OUT")"
+        if check vww96-scalar 0 env CNNKIT_KERNELS=scalar "$CNNKIT" run "$KR/k2-vww96-mobilenet.h5" "$IMG" --resize \
+                --rescale 0.00392156862745098 --labels "$TMP/vww-labels.txt" --out "$TMP/vww-scalar"; then
+            if [ -n "$VEC_TOP" ] && [ "$VEC_TOP" = "$(grep -E '^  [12]\. ' <<<"$OUT")" ]; then ok "vww96 vector = scalar"
+            else bad "vww96 vector/scalar differ: '$VEC_TOP' against '$(grep -E '^  [12]\. ' <<<"$OUT")'"; fi
+        fi
+    fi
+    if check kernels-typo 2 env CNNKIT_KERNELS=vectr "$CNNKIT" summary "$TMP/m.json"; then
+        if grep -q "^cnnkit: CNNKIT_KERNELS must be auto, scalar or vector, got 'vectr'" <<<"$ERR"; then ok kernels-typo
+        else bad "kernels-typo: $ERR"; fi
+    fi
     if check vww96-bad-top 2 "$CNNKIT" run "$KR/k2-vww96-mobilenet.h5" "$IMG" --resize --top many --out "$TMP/vww-top"; then
         if [ "$(echo "$ERR" | grep -c .)" -eq 2 ] && grep -q "^cnnkit: run: --top expects a whole number, got 'many'" <<<"$ERR"
         then ok vww96-bad-top; else bad "vww96-bad-top: $ERR"; fi
