@@ -41,7 +41,19 @@ public interface GemmMicroKernel {
     }
 
     /**
-     * A micro-tile of up to R = {@link #blockRows()} rows lying {@code lda} apart: value k of row
+     * Rows per micro-tile of {@link #tileRows} for a GEMM whose tiles are at most {@code filters}
+     * wide (a driver's filter block): a kernel may take more rows for narrow tiles, whose few
+     * independent sums per row would leave the multiply-add units waiting. A property of the
+     * shapes, never of the thread count. The default is {@link #blockRows()}.
+     *
+     * @since 1.3
+     */
+    default int blockRows(int filters) {
+        return blockRows();
+    }
+
+    /**
+     * A micro-tile of up to R = {@link #blockRows(int)} rows lying {@code lda} apart: value k of row
      * r &lt; rows is {@code a[aOff + r*lda + k]} (nothing past row rows-1 is read). For r &lt; rows
      * and j in [0, nw): {@code v} = the chain of products {@code a(r, k) * b[bOff + k*ldb + j]}
      * for k = 0..kLen-1 in order, started from the stored {@code y[yOff + r*ldy + j]}, or from +0

@@ -18,7 +18,7 @@
  * fused clamp) with a default on {@code pixel}, so 1.0 and 1.1 backends keep working.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.cnnkit.engine.kernel;
 
 import org.osgi.annotation.bundle.Export;

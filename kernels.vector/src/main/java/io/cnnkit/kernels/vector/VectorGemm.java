@@ -52,6 +52,12 @@ final class VectorGemm implements GemmMicroKernel {
         return VectorRowTiles.R;
     }
 
+    /** Twice the rows for tiles of exactly one vector: their 6 sums would leave the FMA units waiting. */
+    @Override
+    public int blockRows(int filters) {
+        return filters == L ? 2 * VectorRowTiles.R : VectorRowTiles.R;
+    }
+
     /**
      * Bands of 4, 2 and 1 vectors; the last filters (fewer than a vector) as one whole vector
      * through scratch rows where the kernel's rows can be read a whole vector wide, else scalar.
@@ -59,6 +65,14 @@ final class VectorGemm implements GemmMicroKernel {
     @Override
     public void tileRows(float[] a, int aOff, int lda, int kLen, float[] b, int bOff, int ldb, float[] y, int yOff,
             int ldy, int nw, int rows, boolean first, float[] bias, int biasOff, float lo, float hi) {
+        if (rows > VectorRowTiles.R) {
+            if (nw != L || rows > 2 * VectorRowTiles.R) {
+                throw new IllegalArgumentException("tileRows: " + rows + " rows need a tile of exactly " + L
+                        + " filters (blockRows(" + L + ")), got " + nw + " filters");
+            }
+            VectorRowTiles.tile12x1(a, aOff, lda, kLen, b, bOff, ldb, y, yOff, ldy, rows, first, bias, biasOff, lo, hi);
+            return;
+        }
         int j = 0;
         for (; j + 4 * L <= nw; j += 4 * L) {
             VectorRowTiles.tile6x4(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, rows, first, bias,

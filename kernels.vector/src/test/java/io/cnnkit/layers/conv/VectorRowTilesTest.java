@@ -46,6 +46,28 @@ class VectorRowTilesTest {
         }
     }
 
+    /**
+     * A tile exactly one vector wide takes 12 rows (blockRows(L)): the same chains as the 4-row
+     * tile, so the same bits; other widths keep 6, and 12 rows of another width are refused.
+     */
+    @Test
+    void oneVectorOfFiltersTakesTwelveRowsWithTheSameBits() {
+        int l = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        assertEquals(12, MK.blockRows(l));
+        for (int nw : new int[] {1, l / 2, l - 1, l + 1, 2 * l, 64}) {
+            assertEquals(6, MK.blockRows(nw), "filters " + nw);
+        }
+        Random r = new Random(13);
+        for (int trial = 0; trial < 120; trial++) {
+            int rows = 1 + r.nextInt(12), kLen = 1 + r.nextInt(trial % 5 == 0 ? 300 : 60);
+            checkTileRows(r, "12-row trial " + trial, rows, kLen, l, kLen + r.nextInt(5), l + r.nextInt(40),
+                    l + r.nextInt(5), trial % 2 == 0 ? 16 : 0);
+        }
+        var ex = assertThrows(IllegalArgumentException.class, () -> MK.tileRows(new float[4096], 0, 8, 8,
+                new float[4096], 0, 2 * l, new float[4096], 0, 2 * l, 2 * l, 12, true, null, 0, 0f, 1f));
+        assertTrue(ex.getMessage().contains("12 rows need a tile of exactly " + l + " filters"), ex.getMessage());
+    }
+
     /** Half a vector of filters in contiguous rows (a MobileNet-0.25's 8 filters): two rows per vector. */
     @Test
     void halfAVectorOfFiltersInContiguousRowsGivesTheSameBits() {
@@ -67,7 +89,7 @@ class VectorRowTilesTest {
         float[] bias = r.nextBoolean() ? random(r, biasOff + nw) : null;
         boolean first = r.nextBoolean();
         float[] clamp = CLAMPS[r.nextInt(CLAMPS.length)];
-        float[] start = random(r, yOff + 6 * ldy + nw);
+        float[] start = random(r, yOff + Math.max(6, rows) * ldy + nw);
         float[] y = start.clone();
         MK.tileRows(a, aOff, lda, kLen, b, bOff, ldb, y, yOff, ldy, nw, rows, first, bias, biasOff, clamp[0],
                 clamp[1]);
@@ -144,10 +166,12 @@ class VectorRowTilesTest {
         GemmMicroKernel only10 = MK::tile;
         Random r = new Random(17);
         Activation[] acts = {null, new Relu(), new Relu6()};
-        for (int trial = 0; trial < 120; trial++) {
+        for (int trial = 0; trial < 150; trial++) {
             int n = 1 + r.nextInt(2), h = 1 + r.nextInt(14), w = 1 + r.nextInt(30);
             // a kernel row of up to 5 x 120 floats: several K-slices of 256 per kernel row
-            int c = 1 + r.nextInt(trial % 4 == 0 ? 120 : 20), f = 1 + r.nextInt(trial % 3 == 0 ? 150 : 40);
+            // every fifth trial exactly one vector of filters: 12-row tiles, then 6-row ones (w up to 30)
+            int c = 1 + r.nextInt(trial % 4 == 0 ? 120 : 20), f = trial % 5 == 0
+                    ? jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() : 1 + r.nextInt(trial % 3 == 0 ? 150 : 40);
             boolean same = r.nextBoolean();
             int kh = 1 + r.nextInt(same ? 5 : Math.min(5, h)), kw = 1 + r.nextInt(same ? 5 : Math.min(5, w));
             int sh = 1 + r.nextInt(2), sw = 1 + r.nextInt(3);

@@ -86,9 +86,9 @@ final class GemmConv {
         final boolean inPlace = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0 && groups == 1
                 && oh == h && ow == w;
         // The kernel's row-block variant where it has one: more rows per micro-tile and the clamp
-        // in its store. Its rows (a property of the backend) also set the item size, never the
-        // thread count.
-        final int br = mk.blockRows();
+        // in its store. Its rows (a property of the backend and the filter block's width) also set
+        // the item size, never the thread count.
+        final int br = mk.blockRows() > 0 ? mk.blockRows(Math.min(fg, NB)) : 0;
         final boolean blocks = br > 0;
         final int mr = blocks ? br : MR;
         // Fewer pixels per item when K is huge, so the packing buffer stays about 1 MB (L2).
@@ -117,9 +117,9 @@ final class GemmConv {
         // vector wide instead of one by one).
         final boolean direct = f <= NB && f % WIDEST_VECTOR == 0;
         final float[] kp = direct ? kd : packKernel(kd, ko, kLen, f, groups, fg, nbs, ctx);
-        if (!Boolean.getBoolean("x.norows") && blocks && groups == 1 && dw == 1 && !inPlace) {
+        if (blocks && groups == 1 && dw == 1 && !inPlace) {
             rowsInPlace(xd, xo, h, w, c, kh, kw, sh, sw, dh, pt, pl, x.dim(0), oh, ow, f, kLen, nbs, direct, kp, ko,
-                    yd, yo, bd, bo, lo, hi, fuse ? act : null, ctx, mk);
+                    yd, yo, bd, bo, lo, hi, fuse ? act : null, ctx, mk, br);
             if (act != null && !fuse && clamp == null) {
                 ConvKernels.activateRows(y, act, ctx);
             }
@@ -141,7 +141,7 @@ final class GemmConv {
                 int aBase = inPlace ? xo + m0 * kLen : 0;
                 if (blocks) {
                     blockItem(a, aBase, kLen, px, m0, grp, f0, nbs, nLo, nHi, direct, kp, ko, f, yd, yo, bd, bo, lo,
-                            hi, mk);
+                            hi, mk, br);
                 } else {
                     for (int n0 = nLo; n0 < nHi; n0 += NB) {
                         int nw = Math.min(NB, nHi - n0);
@@ -208,8 +208,7 @@ final class GemmConv {
     private static void rowsInPlace(float[] xd, int xo, int h, int w, int c, int kh, int kw, int sh, int sw, int dh,
             int pt, int pl, int batch, int oh, int ow, int f, int kLen, int nbs, boolean direct, float[] kp, int ko,
             float[] yd, int yo, float[] bd, int bo, float lo, float hi, Activation fused, ExecutionContext ctx,
-            GemmMicroKernel mk) {
-        final int r = mk.blockRows();
+            GemmMicroKernel mk, int r) {
         int first = 0;
         while (first < ow && first * sw - pl < 0) {
             first++;
@@ -218,8 +217,11 @@ final class GemmConv {
         while (end > first && (end - 1) * sw - pl + kw > w) {
             end--;
         }
-        // interior pixels [oxLo, oxHi) in whole tiles; the row's other pixels are packed
-        final int oxLo = first, oxHi = first + (end - first) / r * r;
+        // interior pixels [oxLo, oxHi) in whole tiles of r, then of the kernel's base rows (a
+        // 12-row kernel leaves up to 11 pixels, whose packing would cost more than 6-row tiles);
+        // the row's other pixels are packed
+        final int rb = Math.min(r, mk.blockRows());
+        final int oxLo = first, oxHi = first + (end - first) / r * r + (end - first) % r / rb * rb;
         final int packedPerRow = ow - (oxHi - oxLo);
         final int rows = batch * oh;
         final int rowsPerItem = packedPerRow == 0 ? 1 : Math.min(rows, (r + packedPerRow - 1) / packedPerRow);
@@ -250,7 +252,7 @@ final class GemmConv {
                 }
                 if (q > 0) {
                     float[] out = PackBuffers.outputs(q * f);
-                    blockItem(a, 0, kLen, q, 0, 0, 0, nbs, nLo, nHi, direct, kp, ko, f, out, 0, bd, bo, lo, hi, mk);
+                    blockItem(a, 0, kLen, q, 0, 0, 0, nbs, nLo, nHi, direct, kp, ko, f, out, 0, bd, bo, lo, hi, mk, r);
                     int i = 0;
                     for (int row = row0; row < row1; row++) {
                         int m0 = row * ow;
@@ -282,9 +284,10 @@ final class GemmConv {
                                 float l = last ? lo : Float.NEGATIVE_INFINITY;
                                 float u = last ? hi : Float.POSITIVE_INFINITY;
                                 int xrow = xo + ((b * h + iy0 + ky * dh) * w + oxLo * sw - pl) * c + s0;
-                                for (int ox = oxLo, aOff = xrow; ox < oxHi; ox += r, aOff += r * lda) {
+                                for (int ox = oxLo, aOff = xrow, n; ox < oxHi; ox += n, aOff += n * lda) {
+                                    n = ox + r <= oxHi ? r : rb;
                                     mk.tileRows(xd, aOff, lda, kc, kp, bOff, ldk, yd, yo + (m0 + ox) * f + n0, f, nw,
-                                            r, firstSlice, last ? bd : null, bo + n0, l, u);
+                                            n, firstSlice, last ? bd : null, bo + n0, l, u);
                                 }
                             }
                         }
@@ -312,8 +315,8 @@ final class GemmConv {
      */
     private static void blockItem(float[] a, int aBase, int kLen, int px, int m0, int grp, int f0, int nbs, int nLo,
             int nHi, boolean direct, float[] kp, int ko, int f, float[] yd, int yo, float[] bd, int bo, float lo,
-            float hi, GemmMicroKernel mk) {
-        final int r = mk.blockRows();
+            float hi, GemmMicroKernel mk, int r) {
+        final int rb = Math.min(r, mk.blockRows());
         for (int n0 = nLo; n0 < nHi; n0 += NB) {
             int nw = Math.min(NB, nHi - n0);
             for (int k0 = 0; k0 < kLen; k0 += KC_ROWS) {
@@ -323,13 +326,14 @@ final class GemmConv {
                 boolean first = k0 == 0, last = k0 + kc == kLen;
                 float l = last ? lo : Float.NEGATIVE_INFINITY, u = last ? hi : Float.POSITIVE_INFINITY;
                 int p0 = 0;
-                for (; p0 + r <= px; p0 += r) {
+                for (int n; p0 + rb <= px; p0 += n) { // whole tiles of r, then of the base rows
+                    n = p0 + r <= px ? r : rb;
                     mk.tileRows(a, aBase + p0 * kLen + k0, kLen, kc, kp, bOff, ldk, yd, yo + (m0 + p0) * f + n0, f,
-                            nw, r, first, last ? bd : null, bo + n0, l, u);
+                            nw, n, first, last ? bd : null, bo + n0, l, u);
                 }
                 if (p0 < px) {
                     partialTile(a, aBase + p0 * kLen + k0, kLen, kc, kp, bOff, ldk, yd, yo + (m0 + p0) * f + n0, f,
-                            nw, px - p0, first, last ? bd : null, bo + n0, l, u, mk);
+                            nw, px - p0, first, last ? bd : null, bo + n0, l, u, mk, rb);
                 }
             }
         }
@@ -344,8 +348,7 @@ final class GemmConv {
      */
     private static void partialTile(float[] a, int aOff, int lda, int kc, float[] b, int bOff, int ldb, float[] y,
             int yOff, int ldy, int nw, int rows, boolean first, float[] bias, int biasOff, float lo, float hi,
-            GemmMicroKernel mk) {
-        final int r = mk.blockRows();
+            GemmMicroKernel mk, int r) {
         // A's rows past the last repeat it: any finite numbers do, their sums are dropped
         float[] s = PackBuffers.tile(r * (kc + nw));
         int sy = r * kc;
