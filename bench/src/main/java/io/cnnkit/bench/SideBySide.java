@@ -112,13 +112,19 @@ public final class SideBySide {
      * Compares one model: its ONNX graph is fed the model's weights, both run on the same
      * seeded input of {@code batch} samples, first checked for agreement at each thread count,
      * then timed in {@code rounds} rounds of {@code ceil(runs / rounds)} runs per engine and
-     * thread count (the first round after the cold run and {@code warmup} untimed runs).
+     * thread count (the first round after the cold run and {@code warmup} untimed runs). Before
+     * all that, a library run ({@link Bench#run}) at the most threads measures a cnnkit run's
+     * live memory and peak heap, which every row reports.
      */
     public static Comparison compare(Model model, String workload, byte[] onnx, int batch, int[] threads, int runs,
             int rounds, int warmup, long seed, OrtModel.Weights weights) throws OrtException {
         Tensor input = Bench.randomInput(model.inputShape(), batch, seed);
         int perRound = Math.max(1, (runs + rounds - 1) / rounds);
         int n = threads.length;
+        // A run's memory is measured against the heap before the model's first run (its pooled
+        // buffers are made then): once, first, at the most threads (the most per-thread buffers)
+        int most = java.util.Arrays.stream(threads).max().orElseThrow();
+        Bench.Result memory = Bench.run(model, input, new Bench.Options(batch, most, 1, 0, seed), null);
         List<OrtModel> orts = new ArrayList<>();
         try {
             Agreement[] agreements = new Agreement[n];
@@ -139,11 +145,11 @@ public final class SideBySide {
                     OrtModel.Timing t = orts.get(i).time(input, w, perRound);
                     pause();
                     Bench.Options o = new Bench.Options(batch, threads[i], perRound, w, seed);
-                    Bench.Result r = round == 0 ? Bench.run(model, input, o, null) : Bench.measure(model, input, o, null);
+                    Bench.Result r = Bench.measure(model, input, o, null);
                     roundOrt[i][round] = t.medianMs();
                     roundOurs[i][round] = r.medianMs();
                     ortTimes[i] = round == 0 ? t : ortTimes[i].andLater(t);
-                    ours[i] = round == 0 ? r : ours[i].andLater(r);
+                    ours[i] = round == 0 ? r.withMemoryOf(memory) : ours[i].andLater(r);
                 }
             }
             List<Row> rows = new ArrayList<>();

@@ -115,6 +115,15 @@ public final class Bench {
         }
 
         /**
+         * This result with {@code other}'s live memory and run peak: for a series timed on a model
+         * that had run before (its pooled buffers already there, so they cannot be measured), the
+         * figures of a library run made on it first.
+         */
+        public Result withMemoryOf(Result other) {
+            return withMemory(other.heldBytes, other.runPeakBytes);
+        }
+
+        /**
          * This result's cold run and timed runs followed by {@code later}'s timed runs of the same
          * model (its "cold" run was not the first), with the higher peak heap; the live memory and
          * run peak are this result's (a later series only times).
