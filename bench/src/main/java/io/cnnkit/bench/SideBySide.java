@@ -122,9 +122,10 @@ public final class SideBySide {
         int perRound = Math.max(1, (runs + rounds - 1) / rounds);
         int n = threads.length;
         // A run's memory is measured against the heap before the model's first run (its pooled
-        // buffers are made then): once, first, at the most threads (the most per-thread buffers)
+        // buffers are made then): once, first, at the most threads (the most per-thread buffers),
+        // after the warm-up (before C2 compiles the kernels every vector is a garbage object)
         int most = java.util.Arrays.stream(threads).max().orElseThrow();
-        Bench.Result memory = Bench.run(model, input, new Bench.Options(batch, most, 1, 0, seed), null);
+        Bench.Result memory = Bench.run(model, input, new Bench.Options(batch, most, perRound, warmup, seed), null);
         List<OrtModel> orts = new ArrayList<>();
         try {
             Agreement[] agreements = new Agreement[n];
