@@ -53,7 +53,8 @@ for c in demo run summary types filter "weights init" "weights show" bench shell
 done
 if [ -z "$HELP_BAD" ]; then ok "help-every-command ($HELP_OK)"; else bad "help-every-command:$HELP_BAD"; fi
 if check help-list 0 "$CNNKIT" help; then
-    if grep -q "^  run MODEL IMAGE " <<<"$OUT" && grep -q "^  weights show FILE " <<<"$OUT"; then ok help-list
+    if grep -q "^  run MODEL IMAGE " <<<"$OUT" && grep -q "^  weights show FILE " <<<"$OUT" \
+            && grep -q "CNNKIT_KERNELS=vector or scalar chooses" <<<"$OUT"; then ok help-list
     else bad "help-list: $OUT"; fi
 fi
 if check unknown-option 2 "$CNNKIT" run "$TMP/m.json" x.png --rescal 2; then
