@@ -112,9 +112,10 @@ public final class SideBySide {
      * Compares one model: its ONNX graph is fed the model's weights, both run on the same
      * seeded input of {@code batch} samples, first checked for agreement at each thread count,
      * then timed in {@code rounds} rounds of {@code ceil(runs / rounds)} runs per engine and
-     * thread count (the first round after the cold run and {@code warmup} untimed runs). Before
-     * all that, a library run ({@link Bench#run}) at the most threads measures a cnnkit run's
-     * live memory and peak heap, which every row reports.
+     * thread count (ONNX Runtime's first round after its cold run and {@code warmup} untimed
+     * runs). Before all that, a library run ({@link Bench#run}) at the most threads makes cnnkit's
+     * cold run and {@code warmup} untimed runs and measures a cnnkit run's live memory and peak
+     * heap, which every row reports; cnnkit's rounds then start after {@link #REWARM} runs each.
      */
     public static Comparison compare(Model model, String workload, byte[] onnx, int batch, int[] threads, int runs,
             int rounds, int warmup, long seed, OrtModel.Weights weights) throws OrtException {
@@ -123,7 +124,8 @@ public final class SideBySide {
         int n = threads.length;
         // A run's memory is measured against the heap before the model's first run (its pooled
         // buffers are made then): once, first, at the most threads (the most per-thread buffers),
-        // after the warm-up (before C2 compiles the kernels every vector is a garbage object)
+        // after the warm-up (before C2 compiles the kernels every vector is a garbage object),
+        // which is then cnnkit's warm-up for the timed rounds too
         int most = java.util.Arrays.stream(threads).max().orElseThrow();
         Bench.Result memory = Bench.run(model, input, new Bench.Options(batch, most, perRound, warmup, seed), null);
         List<OrtModel> orts = new ArrayList<>();
@@ -145,7 +147,7 @@ public final class SideBySide {
                     pause();
                     OrtModel.Timing t = orts.get(i).time(input, w, perRound);
                     pause();
-                    Bench.Options o = new Bench.Options(batch, threads[i], perRound, w, seed);
+                    Bench.Options o = new Bench.Options(batch, threads[i], perRound, REWARM, seed);
                     Bench.Result r = Bench.measure(model, input, o, null);
                     roundOrt[i][round] = t.medianMs();
                     roundOurs[i][round] = r.medianMs();

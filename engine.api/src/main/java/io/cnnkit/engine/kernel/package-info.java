@@ -16,6 +16,8 @@
  * with defaults, so 1.0 backends keep working; {@link io.cnnkit.engine.kernel.ClampActivation}.
  * <p>1.2: {@link io.cnnkit.engine.kernel.DepthwiseMicroKernel#row} (a row of pixels per call,
  * fused clamp) with a default on {@code pixel}, so 1.0 and 1.1 backends keep working.
+ * <p>1.3: {@link io.cnnkit.engine.kernel.GemmMicroKernel#blockRows(int)} (taller tiles for narrow
+ * filter blocks) with a default of {@code blockRows()}.
  */
 @Export
 @Version("1.3.0")

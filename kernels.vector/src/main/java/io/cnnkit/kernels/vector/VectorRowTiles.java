@@ -355,10 +355,10 @@ final class VectorRowTiles {
             int ldy, int rows, boolean first, float[] bias, int bOff, float lo, float hi) {
         float[] bs = bias != null ? bias : ZEROS;
         int bo = bias != null ? bOff : 0;
-        float[] y0 = first || rows <= 0 ? ZEROS : y;
-        int s0 = first || rows <= 0 ? 0 : yo + 0 * ldy;
+        float[] y0 = first ? ZEROS : y;
+        int s0 = first ? 0 : yo;
         float[] y1 = first || rows <= 1 ? ZEROS : y;
-        int s1 = first || rows <= 1 ? 0 : yo + 1 * ldy;
+        int s1 = first || rows <= 1 ? 0 : yo + ldy;
         float[] y2 = first || rows <= 2 ? ZEROS : y;
         int s2 = first || rows <= 2 ? 0 : yo + 2 * ldy;
         float[] y3 = first || rows <= 3 ? ZEROS : y;
@@ -391,7 +391,7 @@ final class VectorRowTiles {
         FloatVector c9 = FloatVector.fromArray(S, y9, s9);
         FloatVector c10 = FloatVector.fromArray(S, y10, s10);
         FloatVector c11 = FloatVector.fromArray(S, y11, s11);
-        int a0 = ao + Math.min(0, rows - 1) * lda;
+        int a0 = ao;
         int a1 = ao + Math.min(1, rows - 1) * lda;
         int a2 = ao + Math.min(2, rows - 1) * lda;
         int a3 = ao + Math.min(3, rows - 1) * lda;
@@ -422,7 +422,7 @@ final class VectorRowTiles {
         FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         c0.add(bv).max(vlo).min(vhi).intoArray(y, yo);
         if (rows > 1) {
-            c1.add(bv).max(vlo).min(vhi).intoArray(y, yo + 1 * ldy);
+            c1.add(bv).max(vlo).min(vhi).intoArray(y, yo + ldy);
         }
         if (rows > 2) {
             c2.add(bv).max(vlo).min(vhi).intoArray(y, yo + 2 * ldy);
