@@ -85,6 +85,11 @@ final class DepthwiseKernels {
         final boolean wholeRows = blocks == 1;
         int items = x.dim(0) * oh * blocks;
         long cost = 2L * ow * kh * kw * blockC * m;
+        // 3x3 over whole vectors of channels: every output row one row-kernel call over zero-padded input rows
+        if (dk != null && m == 1 && PaddedRows.applies(kh, kw, g, c)) {
+            PaddedRows.depthwise(x, kernel, bias, y, g, act, ctx, dk);
+            return;
+        }
         if (dk != null && m == 1) {
             // Row runs: with stride 1 and one block, the output pixels whose taps all lie inside
             // the row (oxLo..oxHi) read, per tap, one contiguous stretch of the input, and write
@@ -103,8 +108,9 @@ final class DepthwiseKernels {
                 hi--;
             }
             final int oxLo = lo, run = hi - lo;
-            // 3x3 kernels (any stride) over whole vectors of channels, or 8 channels at stride 1
-            // (two pixels per vector): the interior of a row is one call of the backend's row
+            // kw = 3 kernels that PaddedRows does not take (dilated rows, kh != 3) over whole
+            // vectors of channels, or 8 channels at stride 1 (two pixels per vector): the
+            // interior of a row is one call of the backend's row
             // kernel, which keeps the weights in registers and clamps a relu or relu6 in its store
             // (other channel counts, e.g. 24, vectorise better as row runs)
             final boolean rowCalls = kw == 3 && dw == 1 && run >= 1
