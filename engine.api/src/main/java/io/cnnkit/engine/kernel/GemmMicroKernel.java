@@ -71,4 +71,35 @@ public interface GemmMicroKernel {
         throw new UnsupportedOperationException(getClass().getName()
                 + " has no tileRows variant (blockRows() is 0); drive it through tile()");
     }
+
+    /**
+     * {@link #tileRows} with each row's K values in segments: value k of row r is
+     * {@code a[aOff + r*lda + (k / segLen) * segStride + k % segLen]}, so a convolution's kernel
+     * rows, each one contiguous stretch of its own input row, are read in place in one call
+     * (the sums stay in registers across them). The same chains, so the same results, as
+     * {@link #tileRows} over a packed copy of those values. The default makes one
+     * {@link #tileRows} call per segment (the sums are stored and reloaded between them).
+     *
+     * @throws IllegalArgumentException when {@code segLen < 1} and {@code kLen > 0}
+     * @since 1.4
+     */
+    default void tileRowsSegmented(float[] a, int aOff, int lda, int segLen, int segStride, int kLen, float[] b,
+            int bOff, int ldb, float[] y, int yOff, int ldy, int nw, int rows, boolean first, float[] bias,
+            int biasOff, float lo, float hi) {
+        if (segLen < 1 && kLen > 0) {
+            throw new IllegalArgumentException("tileRowsSegmented: segments of " + segLen + " values cannot hold "
+                    + kLen + " values; pass segLen >= 1");
+        }
+        if (kLen == 0) {
+            tileRows(a, aOff, lda, 0, b, bOff, ldb, y, yOff, ldy, nw, rows, first, bias, biasOff, lo, hi);
+            return;
+        }
+        for (int k0 = 0; k0 < kLen; k0 += segLen) {
+            int kc = Math.min(segLen, kLen - k0);
+            boolean last = k0 + kc == kLen;
+            tileRows(a, aOff + k0 / segLen * segStride, lda, kc, b, bOff + k0 * ldb, ldb, y, yOff, ldy, nw, rows,
+                    first && k0 == 0, last ? bias : null, biasOff, last ? lo : Float.NEGATIVE_INFINITY,
+                    last ? hi : Float.POSITIVE_INFINITY);
+        }
+    }
 }

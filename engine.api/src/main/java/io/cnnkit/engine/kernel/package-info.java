@@ -18,9 +18,11 @@
  * fused clamp) with a default on {@code pixel}, so 1.0 and 1.1 backends keep working.
  * <p>1.3: {@link io.cnnkit.engine.kernel.GemmMicroKernel#blockRows(int)} (taller tiles for narrow
  * filter blocks) with a default of {@code blockRows()}.
+ * <p>1.4: {@link io.cnnkit.engine.kernel.GemmMicroKernel#tileRowsSegmented} (a convolution's kernel
+ * rows read in place in one call) with a default of one {@code tileRows} call per kernel row.
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.cnnkit.engine.kernel;
 
 import org.osgi.annotation.bundle.Export;

@@ -89,13 +89,57 @@ final class VectorGemm implements GemmMicroKernel {
         }
         if (j == 0 && nw == L / 2 && ldy == nw && rows == VectorRowTiles.R
                 && VectorRowTiles.fitsPadded(kLen, b, bOff, ldb)) {
-            VectorRowTiles.tile6x1Pairs(a, aOff, lda, kLen, b, bOff, ldb, y, yOff, first, bias, biasOff, lo, hi);
+            VectorRowTiles.tile6x1Half(a, aOff, lda, kLen, b, bOff, ldb, y, yOff, first, bias, biasOff, lo, hi);
         } else if (j < nw && VectorRowTiles.fitsPadded(kLen, b, bOff + j, ldb)) {
             VectorRowTiles.tile6x1Padded(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, nw - j, rows, first,
                     bias, biasOff + j, lo, hi);
         } else if (j < nw) {
             VectorRowTiles.tailScalar(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, nw - j, rows, first,
                     bias, biasOff + j, lo, hi);
+        }
+    }
+
+    /**
+     * One call for up to three segments (a convolution's kernel rows, read in place) on the
+     * segmented twins of the tiles that convolutions with short kernel rows use: half a vector,
+     * one vector (6 or 12 rows) and two vectors of filters; more segments in K-slices of three.
+     * Other widths take the default, a {@link #tileRows} call per segment.
+     */
+    @Override
+    public void tileRowsSegmented(float[] a, int aOff, int lda, int segLen, int segStride, int kLen, float[] b,
+            int bOff, int ldb, float[] y, int yOff, int ldy, int nw, int rows, boolean first, float[] bias,
+            int biasOff, float lo, float hi) {
+        if (segLen < 1 && kLen > 0) {
+            throw new IllegalArgumentException("tileRowsSegmented: segments of " + segLen + " values cannot hold "
+                    + kLen + " values; pass segLen >= 1");
+        }
+        int r = VectorRowTiles.R;
+        boolean half = nw == L / 2 && ldy == nw && rows == r && VectorRowTiles.fitsPadded(kLen, b, bOff, ldb);
+        boolean twin = rows > r ? nw == L && rows <= 2 * r : nw == L || nw == 2 * L || half;
+        if (!twin || kLen == 0) {
+            GemmMicroKernel.super.tileRowsSegmented(a, aOff, lda, segLen, segStride, kLen, b, bOff, ldb, y, yOff, ldy,
+                    nw, rows, first, bias, biasOff, lo, hi);
+            return;
+        }
+        int group = (int) Math.min(kLen, 3L * segLen);
+        for (int k0 = 0; k0 < kLen; k0 += group) {
+            int kc = Math.min(group, kLen - k0), ao = aOff + k0 / segLen * segStride, bo = bOff + k0 * ldb;
+            boolean last = k0 + kc == kLen, on = first && k0 == 0;
+            float[] bs = last ? bias : null;
+            float l = last ? lo : Float.NEGATIVE_INFINITY, h = last ? hi : Float.POSITIVE_INFINITY;
+            if (rows > r) {
+                VectorRowTiles.tile12x1Segments(a, ao, lda, segLen, segStride, kc, b, bo, ldb, y, yOff, ldy, rows, on,
+                        bs, biasOff, l, h);
+            } else if (nw == 2 * L) {
+                VectorRowTiles.tile6x2Segments(a, ao, lda, segLen, segStride, kc, b, bo, ldb, y, yOff, ldy, rows, on,
+                        bs, biasOff, l, h);
+            } else if (nw == L) {
+                VectorRowTiles.tile6x1Segments(a, ao, lda, segLen, segStride, kc, b, bo, ldb, y, yOff, ldy, rows, on,
+                        bs, biasOff, l, h);
+            } else {
+                VectorRowTiles.tile6x1HalfSegments(a, ao, lda, segLen, segStride, kc, b, bo, ldb, y, yOff, on, bs,
+                        biasOff, l, h);
+            }
         }
     }
 

@@ -456,47 +456,538 @@ final class VectorRowTiles {
         }
     }
 
-    /** Lanes of the upper half of a vector. */
-    private static final VectorMask<Float> UPPER = VectorMask.fromLong(S, -1L << (L / 2));
-    /** The lower half of a vector repeated in its upper half. */
-    private static final VectorShuffle<Float> TWICE = VectorShuffle.fromOp(S, i -> i % (L / 2));
-    /** Scratch of {@link #tile6x1Pairs}: the bias twice. */
-    private static final ThreadLocal<float[]> BIAS_TWICE = ThreadLocal.withInitial(() -> new float[L]);
+    // Segmented twins of the tiles a convolution with short kernel rows uses (few input channels:
+    // a network's first layer): its up to three kernel rows, each read in place, in one call,
+    // each segment a plain counted loop. The tiles themselves keep one loop: a loop that jumps
+    // between segments keeps the JIT from hoisting its bounds checks, nested loops box the sums,
+    // and three loops in the plain tiles cost 3 to 10% on the large layers.
 
-    /**
-     * 6 rows of half a vector of filters (8 with AVX-512, as a MobileNet-0.25's first layers)
-     * whose rows are contiguous (ldy = 8): two rows per vector, so the 6 rows are 3 whole vectors
-     * loaded and stored in place, with no scratch copies. Per k, the kernel row is read a whole
-     * vector wide (its first half repeated) and each vector's two A values fill its halves. Lane
-     * for lane the chain of {@link #tile6x1}, so the same bits.
-     */
-    static void tile6x1Pairs(float[] a, int ao, int lda, int kLen, float[] b, int wb, int ldb, float[] y, int yo,
-            boolean first, float[] bias, int bOff, float lo, float hi) {
+    /** {@link #tile6x2} over up to three segments ({@link VectorGemm#tileRowsSegmented}). */
+    static void tile6x2Segments(float[] a, int ao, int lda, int segLen, int segStride, int kLen, float[] b, int wb,
+            int ldb, float[] y, int yo, int ldy, int rows, boolean first, float[] bias, int bOff, float lo, float hi) {
+        float[] ys = first ? ZEROS : y, bs = bias != null ? bias : ZEROS;
+        int bo = bias != null ? bOff : 0;
+        int s0 = first ? 0 : yo;
+        float[] y1 = first || rows <= 1 ? ZEROS : y;
+        int s1 = first || rows <= 1 ? 0 : yo + ldy;
+        float[] y2 = first || rows <= 2 ? ZEROS : y;
+        int s2 = first || rows <= 2 ? 0 : yo + 2 * ldy;
+        float[] y3 = first || rows <= 3 ? ZEROS : y;
+        int s3 = first || rows <= 3 ? 0 : yo + 3 * ldy;
+        float[] y4 = first || rows <= 4 ? ZEROS : y;
+        int s4 = first || rows <= 4 ? 0 : yo + 4 * ldy;
+        float[] y5 = first || rows <= 5 ? ZEROS : y;
+        int s5 = first || rows <= 5 ? 0 : yo + 5 * ldy;
+        FloatVector c00 = FloatVector.fromArray(S, ys, s0);
+        FloatVector c01 = FloatVector.fromArray(S, ys, s0 + L);
+        FloatVector c10 = FloatVector.fromArray(S, y1, s1);
+        FloatVector c11 = FloatVector.fromArray(S, y1, s1 + L);
+        FloatVector c20 = FloatVector.fromArray(S, y2, s2);
+        FloatVector c21 = FloatVector.fromArray(S, y2, s2 + L);
+        FloatVector c30 = FloatVector.fromArray(S, y3, s3);
+        FloatVector c31 = FloatVector.fromArray(S, y3, s3 + L);
+        FloatVector c40 = FloatVector.fromArray(S, y4, s4);
+        FloatVector c41 = FloatVector.fromArray(S, y4, s4 + L);
+        FloatVector c50 = FloatVector.fromArray(S, y5, s5);
+        FloatVector c51 = FloatVector.fromArray(S, y5, s5 + L);
+        int a0 = ao;
+        int a1 = ao + Math.min(1, rows - 1) * lda;
+        int a2 = ao + Math.min(2, rows - 1) * lda;
+        int a3 = ao + Math.min(3, rows - 1) * lda;
+        int a4 = ao + Math.min(4, rows - 1) * lda;
+        int a5 = ao + Math.min(5, rows - 1) * lda;
+        int n0 = Math.min(segLen, kLen), n1 = Math.min(segLen, kLen - n0), n2 = kLen - n0 - n1;
+        for (int k = 0; k < n0; k++, wb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, wb);
+            FloatVector b1 = FloatVector.fromArray(S, b, wb + L);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + k]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + k]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+        }
+        a0 += segStride; a1 += segStride; a2 += segStride; a3 += segStride; a4 += segStride; a5 += segStride;
+        for (int k = 0; k < n1; k++, wb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, wb);
+            FloatVector b1 = FloatVector.fromArray(S, b, wb + L);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + k]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + k]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+        }
+        a0 += segStride; a1 += segStride; a2 += segStride; a3 += segStride; a4 += segStride; a5 += segStride;
+        for (int k = 0; k < n2; k++, wb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, wb);
+            FloatVector b1 = FloatVector.fromArray(S, b, wb + L);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = x0.fma(b0, c00);
+            c01 = x0.fma(b1, c01);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = x1.fma(b0, c10);
+            c11 = x1.fma(b1, c11);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = x2.fma(b0, c20);
+            c21 = x2.fma(b1, c21);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = x3.fma(b0, c30);
+            c31 = x3.fma(b1, c31);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + k]);
+            c40 = x4.fma(b0, c40);
+            c41 = x4.fma(b1, c41);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + k]);
+            c50 = x5.fma(b0, c50);
+            c51 = x5.fma(b1, c51);
+        }
+        {
+            FloatVector b0 = FloatVector.fromArray(S, bs, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bs, bo + L);
+            c00 = c00.add(b0);
+            c01 = c01.add(b1);
+            c10 = c10.add(b0);
+            c11 = c11.add(b1);
+            c20 = c20.add(b0);
+            c21 = c21.add(b1);
+            c30 = c30.add(b0);
+            c31 = c31.add(b1);
+            c40 = c40.add(b0);
+            c41 = c41.add(b1);
+            c50 = c50.add(b0);
+            c51 = c51.add(b1);
+        }
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
+        c00.max(vlo).min(vhi).intoArray(y, yo);
+        c01.max(vlo).min(vhi).intoArray(y, yo + L);
+        if (rows > 1) {
+            c10.max(vlo).min(vhi).intoArray(y, yo + ldy);
+            c11.max(vlo).min(vhi).intoArray(y, yo + ldy + L);
+        }
+        if (rows > 2) {
+            c20.max(vlo).min(vhi).intoArray(y, yo + 2 * ldy);
+            c21.max(vlo).min(vhi).intoArray(y, yo + 2 * ldy + L);
+        }
+        if (rows > 3) {
+            c30.max(vlo).min(vhi).intoArray(y, yo + 3 * ldy);
+            c31.max(vlo).min(vhi).intoArray(y, yo + 3 * ldy + L);
+        }
+        if (rows > 4) {
+            c40.max(vlo).min(vhi).intoArray(y, yo + 4 * ldy);
+            c41.max(vlo).min(vhi).intoArray(y, yo + 4 * ldy + L);
+        }
+        if (rows > 5) {
+            c50.max(vlo).min(vhi).intoArray(y, yo + 5 * ldy);
+            c51.max(vlo).min(vhi).intoArray(y, yo + 5 * ldy + L);
+        }
+    }
+
+    /** {@link #tile6x1} over up to three segments ({@link VectorGemm#tileRowsSegmented}). */
+    static void tile6x1Segments(float[] a, int ao, int lda, int segLen, int segStride, int kLen, float[] b, int wb,
+            int ldb, float[] y, int yo, int ldy, int rows, boolean first, float[] bias, int bOff, float lo, float hi) {
+        float[] ys = first ? ZEROS : y, bs = bias != null ? bias : ZEROS;
+        int bo = bias != null ? bOff : 0;
+        int s0 = first ? 0 : yo;
+        float[] y1 = first || rows <= 1 ? ZEROS : y;
+        int s1 = first || rows <= 1 ? 0 : yo + ldy;
+        float[] y2 = first || rows <= 2 ? ZEROS : y;
+        int s2 = first || rows <= 2 ? 0 : yo + 2 * ldy;
+        float[] y3 = first || rows <= 3 ? ZEROS : y;
+        int s3 = first || rows <= 3 ? 0 : yo + 3 * ldy;
+        float[] y4 = first || rows <= 4 ? ZEROS : y;
+        int s4 = first || rows <= 4 ? 0 : yo + 4 * ldy;
+        float[] y5 = first || rows <= 5 ? ZEROS : y;
+        int s5 = first || rows <= 5 ? 0 : yo + 5 * ldy;
+        FloatVector c00 = FloatVector.fromArray(S, ys, s0);
+        FloatVector c10 = FloatVector.fromArray(S, y1, s1);
+        FloatVector c20 = FloatVector.fromArray(S, y2, s2);
+        FloatVector c30 = FloatVector.fromArray(S, y3, s3);
+        FloatVector c40 = FloatVector.fromArray(S, y4, s4);
+        FloatVector c50 = FloatVector.fromArray(S, y5, s5);
+        int a0 = ao;
+        int a1 = ao + Math.min(1, rows - 1) * lda;
+        int a2 = ao + Math.min(2, rows - 1) * lda;
+        int a3 = ao + Math.min(3, rows - 1) * lda;
+        int a4 = ao + Math.min(4, rows - 1) * lda;
+        int a5 = ao + Math.min(5, rows - 1) * lda;
+        int n0 = Math.min(segLen, kLen), n1 = Math.min(segLen, kLen - n0), n2 = kLen - n0 - n1;
+        for (int k = 0; k < n0; k++, wb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, wb);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = x0.fma(b0, c00);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = x1.fma(b0, c10);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = x2.fma(b0, c20);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = x3.fma(b0, c30);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + k]);
+            c40 = x4.fma(b0, c40);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + k]);
+            c50 = x5.fma(b0, c50);
+        }
+        a0 += segStride; a1 += segStride; a2 += segStride; a3 += segStride; a4 += segStride; a5 += segStride;
+        for (int k = 0; k < n1; k++, wb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, wb);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = x0.fma(b0, c00);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = x1.fma(b0, c10);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = x2.fma(b0, c20);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = x3.fma(b0, c30);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + k]);
+            c40 = x4.fma(b0, c40);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + k]);
+            c50 = x5.fma(b0, c50);
+        }
+        a0 += segStride; a1 += segStride; a2 += segStride; a3 += segStride; a4 += segStride; a5 += segStride;
+        for (int k = 0; k < n2; k++, wb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, wb);
+            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
+            c00 = x0.fma(b0, c00);
+            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
+            c10 = x1.fma(b0, c10);
+            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
+            c20 = x2.fma(b0, c20);
+            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
+            c30 = x3.fma(b0, c30);
+            FloatVector x4 = FloatVector.broadcast(S, a[a4 + k]);
+            c40 = x4.fma(b0, c40);
+            FloatVector x5 = FloatVector.broadcast(S, a[a5 + k]);
+            c50 = x5.fma(b0, c50);
+        }
+        {
+            FloatVector b0 = FloatVector.fromArray(S, bs, bo);
+            c00 = c00.add(b0);
+            c10 = c10.add(b0);
+            c20 = c20.add(b0);
+            c30 = c30.add(b0);
+            c40 = c40.add(b0);
+            c50 = c50.add(b0);
+        }
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
+        c00.max(vlo).min(vhi).intoArray(y, yo);
+        if (rows > 1) {
+            c10.max(vlo).min(vhi).intoArray(y, yo + ldy);
+        }
+        if (rows > 2) {
+            c20.max(vlo).min(vhi).intoArray(y, yo + 2 * ldy);
+        }
+        if (rows > 3) {
+            c30.max(vlo).min(vhi).intoArray(y, yo + 3 * ldy);
+        }
+        if (rows > 4) {
+            c40.max(vlo).min(vhi).intoArray(y, yo + 4 * ldy);
+        }
+        if (rows > 5) {
+            c50.max(vlo).min(vhi).intoArray(y, yo + 5 * ldy);
+        }
+    }
+
+    /** {@link #tile12x1} over up to three segments ({@link VectorGemm#tileRowsSegmented}). */
+    static void tile12x1Segments(float[] a, int ao, int lda, int segLen, int segStride, int kLen, float[] b, int wb,
+            int ldb, float[] y, int yo, int ldy, int rows, boolean first, float[] bias, int bOff, float lo, float hi) {
+        float[] bs = bias != null ? bias : ZEROS;
+        int bo = bias != null ? bOff : 0;
+        float[] y0 = first ? ZEROS : y;
+        int s0 = first ? 0 : yo;
+        float[] y1 = first || rows <= 1 ? ZEROS : y;
+        int s1 = first || rows <= 1 ? 0 : yo + ldy;
+        float[] y2 = first || rows <= 2 ? ZEROS : y;
+        int s2 = first || rows <= 2 ? 0 : yo + 2 * ldy;
+        float[] y3 = first || rows <= 3 ? ZEROS : y;
+        int s3 = first || rows <= 3 ? 0 : yo + 3 * ldy;
+        float[] y4 = first || rows <= 4 ? ZEROS : y;
+        int s4 = first || rows <= 4 ? 0 : yo + 4 * ldy;
+        float[] y5 = first || rows <= 5 ? ZEROS : y;
+        int s5 = first || rows <= 5 ? 0 : yo + 5 * ldy;
+        float[] y6 = first || rows <= 6 ? ZEROS : y;
+        int s6 = first || rows <= 6 ? 0 : yo + 6 * ldy;
+        float[] y7 = first || rows <= 7 ? ZEROS : y;
+        int s7 = first || rows <= 7 ? 0 : yo + 7 * ldy;
+        float[] y8 = first || rows <= 8 ? ZEROS : y;
+        int s8 = first || rows <= 8 ? 0 : yo + 8 * ldy;
+        float[] y9 = first || rows <= 9 ? ZEROS : y;
+        int s9 = first || rows <= 9 ? 0 : yo + 9 * ldy;
+        float[] y10 = first || rows <= 10 ? ZEROS : y;
+        int s10 = first || rows <= 10 ? 0 : yo + 10 * ldy;
+        float[] y11 = first || rows <= 11 ? ZEROS : y;
+        int s11 = first || rows <= 11 ? 0 : yo + 11 * ldy;
+        FloatVector c0 = FloatVector.fromArray(S, y0, s0);
+        FloatVector c1 = FloatVector.fromArray(S, y1, s1);
+        FloatVector c2 = FloatVector.fromArray(S, y2, s2);
+        FloatVector c3 = FloatVector.fromArray(S, y3, s3);
+        FloatVector c4 = FloatVector.fromArray(S, y4, s4);
+        FloatVector c5 = FloatVector.fromArray(S, y5, s5);
+        FloatVector c6 = FloatVector.fromArray(S, y6, s6);
+        FloatVector c7 = FloatVector.fromArray(S, y7, s7);
+        FloatVector c8 = FloatVector.fromArray(S, y8, s8);
+        FloatVector c9 = FloatVector.fromArray(S, y9, s9);
+        FloatVector c10 = FloatVector.fromArray(S, y10, s10);
+        FloatVector c11 = FloatVector.fromArray(S, y11, s11);
+        int a0 = ao;
+        int a1 = ao + Math.min(1, rows - 1) * lda;
+        int a2 = ao + Math.min(2, rows - 1) * lda;
+        int a3 = ao + Math.min(3, rows - 1) * lda;
+        int a4 = ao + Math.min(4, rows - 1) * lda;
+        int a5 = ao + Math.min(5, rows - 1) * lda;
+        int a6 = ao + Math.min(6, rows - 1) * lda;
+        int a7 = ao + Math.min(7, rows - 1) * lda;
+        int a8 = ao + Math.min(8, rows - 1) * lda;
+        int a9 = ao + Math.min(9, rows - 1) * lda;
+        int a10 = ao + Math.min(10, rows - 1) * lda;
+        int a11 = ao + Math.min(11, rows - 1) * lda;
+        int n0 = Math.min(segLen, kLen), n1 = Math.min(segLen, kLen - n0), n2 = kLen - n0 - n1;
+        for (int k = 0; k < n0; k++, wb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, wb);
+            c0 = FloatVector.broadcast(S, a[a0 + k]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + k]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + k]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + k]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + k]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + k]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, a[a6 + k]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, a[a7 + k]).fma(b0, c7);
+            c8 = FloatVector.broadcast(S, a[a8 + k]).fma(b0, c8);
+            c9 = FloatVector.broadcast(S, a[a9 + k]).fma(b0, c9);
+            c10 = FloatVector.broadcast(S, a[a10 + k]).fma(b0, c10);
+            c11 = FloatVector.broadcast(S, a[a11 + k]).fma(b0, c11);
+        }
+        a0 += segStride; a1 += segStride; a2 += segStride; a3 += segStride; a4 += segStride; a5 += segStride;
+        a6 += segStride; a7 += segStride; a8 += segStride; a9 += segStride; a10 += segStride; a11 += segStride;
+        for (int k = 0; k < n1; k++, wb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, wb);
+            c0 = FloatVector.broadcast(S, a[a0 + k]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + k]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + k]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + k]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + k]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + k]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, a[a6 + k]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, a[a7 + k]).fma(b0, c7);
+            c8 = FloatVector.broadcast(S, a[a8 + k]).fma(b0, c8);
+            c9 = FloatVector.broadcast(S, a[a9 + k]).fma(b0, c9);
+            c10 = FloatVector.broadcast(S, a[a10 + k]).fma(b0, c10);
+            c11 = FloatVector.broadcast(S, a[a11 + k]).fma(b0, c11);
+        }
+        a0 += segStride; a1 += segStride; a2 += segStride; a3 += segStride; a4 += segStride; a5 += segStride;
+        a6 += segStride; a7 += segStride; a8 += segStride; a9 += segStride; a10 += segStride; a11 += segStride;
+        for (int k = 0; k < n2; k++, wb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, wb);
+            c0 = FloatVector.broadcast(S, a[a0 + k]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + k]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + k]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + k]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + k]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + k]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, a[a6 + k]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, a[a7 + k]).fma(b0, c7);
+            c8 = FloatVector.broadcast(S, a[a8 + k]).fma(b0, c8);
+            c9 = FloatVector.broadcast(S, a[a9 + k]).fma(b0, c9);
+            c10 = FloatVector.broadcast(S, a[a10 + k]).fma(b0, c10);
+            c11 = FloatVector.broadcast(S, a[a11 + k]).fma(b0, c11);
+        }
+        FloatVector bv = FloatVector.fromArray(S, bs, bo);
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
+        c0.add(bv).max(vlo).min(vhi).intoArray(y, yo);
+        if (rows > 1) {
+            c1.add(bv).max(vlo).min(vhi).intoArray(y, yo + ldy);
+        }
+        if (rows > 2) {
+            c2.add(bv).max(vlo).min(vhi).intoArray(y, yo + 2 * ldy);
+        }
+        if (rows > 3) {
+            c3.add(bv).max(vlo).min(vhi).intoArray(y, yo + 3 * ldy);
+        }
+        if (rows > 4) {
+            c4.add(bv).max(vlo).min(vhi).intoArray(y, yo + 4 * ldy);
+        }
+        if (rows > 5) {
+            c5.add(bv).max(vlo).min(vhi).intoArray(y, yo + 5 * ldy);
+        }
+        if (rows > 6) {
+            c6.add(bv).max(vlo).min(vhi).intoArray(y, yo + 6 * ldy);
+        }
+        if (rows > 7) {
+            c7.add(bv).max(vlo).min(vhi).intoArray(y, yo + 7 * ldy);
+        }
+        if (rows > 8) {
+            c8.add(bv).max(vlo).min(vhi).intoArray(y, yo + 8 * ldy);
+        }
+        if (rows > 9) {
+            c9.add(bv).max(vlo).min(vhi).intoArray(y, yo + 9 * ldy);
+        }
+        if (rows > 10) {
+            c10.add(bv).max(vlo).min(vhi).intoArray(y, yo + 10 * ldy);
+        }
+        if (rows > 11) {
+            c11.add(bv).max(vlo).min(vhi).intoArray(y, yo + 11 * ldy);
+        }
+    }
+
+    /** {@link #tile6x1Half} over up to three segments ({@link VectorGemm#tileRowsSegmented}). */
+    static void tile6x1HalfSegments(float[] a, int ao, int lda, int segLen, int segStride, int kLen, float[] b, int wb,
+            int ldb, float[] y, int yo, boolean first, float[] bias, int bOff, float lo, float hi) {
+        final int h = L / 2;
+        float[] s = HALF_SCRATCH.get();
         float[] bs = ZEROS;
+        int bo = 0;
         if (bias != null) {
-            bs = BIAS_TWICE.get();
-            System.arraycopy(bias, bOff, bs, 0, L / 2);
-            System.arraycopy(bias, bOff, bs, L / 2, L / 2);
+            System.arraycopy(bias, bOff, s, L, h);
+            bs = s;
+            bo = L;
         }
         float[] ys = first ? ZEROS : y;
         int s0 = first ? 0 : yo;
-        int s1 = first ? 0 : yo + L;
-        int s2 = first ? 0 : yo + 2 * L;
+        int s1 = first ? 0 : yo + h;
+        int s2 = first ? 0 : yo + 2 * h;
+        int s3 = first ? 0 : yo + 3 * h;
+        int s4 = first ? 0 : yo + 4 * h;
+        float[] y5 = ys;
+        int s5 = first ? 0 : yo + 5 * h;
+        if (!first && s5 + L > y.length) {
+            // the last row's whole vector would reach past y
+            System.arraycopy(y, s5, s, 0, h);
+            y5 = s;
+            s5 = 0;
+        }
         FloatVector c0 = FloatVector.fromArray(S, ys, s0);
         FloatVector c1 = FloatVector.fromArray(S, ys, s1);
         FloatVector c2 = FloatVector.fromArray(S, ys, s2);
+        FloatVector c3 = FloatVector.fromArray(S, ys, s3);
+        FloatVector c4 = FloatVector.fromArray(S, ys, s4);
+        FloatVector c5 = FloatVector.fromArray(S, y5, s5);
         int a0 = ao, a1 = ao + lda, a2 = ao + 2 * lda, a3 = ao + 3 * lda, a4 = ao + 4 * lda, a5 = ao + 5 * lda;
-        for (int k = 0; k < kLen; k++, wb += ldb) {
-            FloatVector b0 = FloatVector.fromArray(S, b, wb).rearrange(TWICE);
-            c0 = FloatVector.broadcast(S, a[a0 + k]).blend(a[a1 + k], UPPER).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, a[a2 + k]).blend(a[a3 + k], UPPER).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, a[a4 + k]).blend(a[a5 + k], UPPER).fma(b0, c2);
+        int n0 = Math.min(segLen, kLen), n1 = Math.min(segLen, kLen - n0), n2 = kLen - n0 - n1;
+        for (int k = 0; k < n0; k++, wb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, wb);
+            c0 = FloatVector.broadcast(S, a[a0 + k]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + k]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + k]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + k]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + k]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + k]).fma(b0, c5);
         }
-        FloatVector bv = FloatVector.fromArray(S, bs, 0);
+        a0 += segStride; a1 += segStride; a2 += segStride; a3 += segStride; a4 += segStride; a5 += segStride;
+        for (int k = 0; k < n1; k++, wb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, wb);
+            c0 = FloatVector.broadcast(S, a[a0 + k]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + k]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + k]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + k]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + k]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + k]).fma(b0, c5);
+        }
+        a0 += segStride; a1 += segStride; a2 += segStride; a3 += segStride; a4 += segStride; a5 += segStride;
+        for (int k = 0; k < n2; k++, wb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, wb);
+            c0 = FloatVector.broadcast(S, a[a0 + k]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + k]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + k]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + k]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + k]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + k]).fma(b0, c5);
+        }
+        FloatVector bv = FloatVector.fromArray(S, bs, bo);
         FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
         c0.add(bv).max(vlo).min(vhi).intoArray(y, yo);
-        c1.add(bv).max(vlo).min(vhi).intoArray(y, yo + L);
-        c2.add(bv).max(vlo).min(vhi).intoArray(y, yo + 2 * L);
+        c1.add(bv).max(vlo).min(vhi).intoArray(y, yo + h);
+        c2.add(bv).max(vlo).min(vhi).intoArray(y, yo + 2 * h);
+        c3.add(bv).max(vlo).min(vhi).intoArray(y, yo + 3 * h);
+        c4.add(bv).max(vlo).min(vhi).intoArray(y, yo + 4 * h);
+        c5.add(bv).max(vlo).min(vhi).intoArray(s, 0);
+        System.arraycopy(s, 0, y, yo + 5 * h, h);
+    }
+
+    /** Scratch of {@link #tile6x1Half}: the last row's sums, then the bias, a vector wide each. */
+    private static final ThreadLocal<float[]> HALF_SCRATCH = ThreadLocal.withInitial(() -> new float[2 * L]);
+
+    /**
+     * 6 rows of half a vector of filters (8 with AVX-512, as a MobileNet-0.25's first layers) in
+     * contiguous rows (ldy = L/2): each row's sums are a whole vector read and written in place,
+     * its upper half the next row's outputs, whose sums are computed and dropped (the kernel's
+     * rows are read a whole vector wide, see {@link #fitsPadded}). Rows are stored first to last,
+     * each over the previous one's upper half; the last row, whose upper half lies past the tile,
+     * goes through scratch, so nothing past the tile is written (or read when y ends there). Lane
+     * for lane the chain of {@link #tile6x1}, so the same bits; faster than two rows per vector,
+     * whose halves take a blend per k.
+     */
+    static void tile6x1Half(float[] a, int ao, int lda, int kLen, float[] b, int wb, int ldb, float[] y, int yo,
+            boolean first, float[] bias, int bOff, float lo, float hi) {
+        final int h = L / 2;
+        float[] s = HALF_SCRATCH.get();
+        float[] bs = ZEROS;
+        int bo = 0;
+        if (bias != null) {
+            System.arraycopy(bias, bOff, s, L, h);
+            bs = s;
+            bo = L;
+        }
+        float[] ys = first ? ZEROS : y;
+        int s0 = first ? 0 : yo;
+        int s1 = first ? 0 : yo + h;
+        int s2 = first ? 0 : yo + 2 * h;
+        int s3 = first ? 0 : yo + 3 * h;
+        int s4 = first ? 0 : yo + 4 * h;
+        float[] y5 = ys;
+        int s5 = first ? 0 : yo + 5 * h;
+        if (!first && s5 + L > y.length) {
+            // the last row's whole vector would reach past y
+            System.arraycopy(y, s5, s, 0, h);
+            y5 = s;
+            s5 = 0;
+        }
+        FloatVector c0 = FloatVector.fromArray(S, ys, s0);
+        FloatVector c1 = FloatVector.fromArray(S, ys, s1);
+        FloatVector c2 = FloatVector.fromArray(S, ys, s2);
+        FloatVector c3 = FloatVector.fromArray(S, ys, s3);
+        FloatVector c4 = FloatVector.fromArray(S, ys, s4);
+        FloatVector c5 = FloatVector.fromArray(S, y5, s5);
+        int a0 = ao, a1 = ao + lda, a2 = ao + 2 * lda, a3 = ao + 3 * lda, a4 = ao + 4 * lda, a5 = ao + 5 * lda;
+        for (int k = 0; k < kLen; k++, wb += ldb) {
+            FloatVector b0 = FloatVector.fromArray(S, b, wb);
+            c0 = FloatVector.broadcast(S, a[a0 + k]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + k]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + k]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + k]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, a[a4 + k]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, a[a5 + k]).fma(b0, c5);
+        }
+        FloatVector bv = FloatVector.fromArray(S, bs, bo);
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
+        c0.add(bv).max(vlo).min(vhi).intoArray(y, yo);
+        c1.add(bv).max(vlo).min(vhi).intoArray(y, yo + h);
+        c2.add(bv).max(vlo).min(vhi).intoArray(y, yo + 2 * h);
+        c3.add(bv).max(vlo).min(vhi).intoArray(y, yo + 3 * h);
+        c4.add(bv).max(vlo).min(vhi).intoArray(y, yo + 4 * h);
+        c5.add(bv).max(vlo).min(vhi).intoArray(s, 0);
+        System.arraycopy(s, 0, y, yo + 5 * h, h);
     }
 
     /** Scratch of {@link #tile6x1Padded}: R output rows and a bias, a vector wide each. */

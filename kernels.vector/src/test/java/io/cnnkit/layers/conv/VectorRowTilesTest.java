@@ -170,8 +170,10 @@ class VectorRowTilesTest {
             int n = 1 + r.nextInt(2), h = 1 + r.nextInt(14), w = 1 + r.nextInt(30);
             // a kernel row of up to 5 x 120 floats: several K-slices of 256 per kernel row
             // every fifth trial exactly one vector of filters: 12-row tiles, then 6-row ones (w up to 30)
-            int c = 1 + r.nextInt(trial % 4 == 0 ? 120 : 20), f = trial % 5 == 0
-                    ? jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() : 1 + r.nextInt(trial % 3 == 0 ? 150 : 40);
+            // every seventh half a vector (whole vectors stored over the next row's outputs)
+            int l = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+            int c = 1 + r.nextInt(trial % 4 == 0 ? 120 : 20), f = trial % 5 == 0 ? l
+                    : trial % 7 == 0 ? l / 2 : 1 + r.nextInt(trial % 3 == 0 ? 150 : 40);
             boolean same = r.nextBoolean();
             int kh = 1 + r.nextInt(same ? 5 : Math.min(5, h)), kw = 1 + r.nextInt(same ? 5 : Math.min(5, w));
             int sh = 1 + r.nextInt(2), sw = 1 + r.nextInt(3);
@@ -193,6 +195,81 @@ class VectorRowTilesTest {
                     + k.shapeString() + " " + win.describe() + " " + (act == null ? "linear" : act.name())
                     + ": rows in place differ from the packed 4-row driver");
         }
+    }
+
+    /**
+     * Segmented rows (a convolution's kernel rows read in place) give the bits of the same rows
+     * packed, through the Vector API kernel and through the SPI's default (one tileRows call per
+     * segment); the half-vector tile, which stores whole vectors over its next row, writes nothing
+     * past its rows, also when y ends right after them.
+     */
+    @Test
+    void segmentedRowsGiveThePackedRowsBits() {
+        int l = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+        GemmMicroKernel byDefault = new GemmMicroKernel() { // a 1.3 backend: no segmented variant
+            @Override
+            public void tile(float[] a, int[] aOff, int kLen, float[] b, int bOff, int ldb, float[] y, int[] yOff,
+                    int yCol, int nw, int rows, boolean first, float[] bias, int biasOff) {
+                MK.tile(a, aOff, kLen, b, bOff, ldb, y, yOff, yCol, nw, rows, first, bias, biasOff);
+            }
+
+            @Override
+            public int blockRows() {
+                return MK.blockRows();
+            }
+
+            @Override
+            public void tileRows(float[] a, int aOff, int lda, int kLen, float[] b, int bOff, int ldb, float[] y,
+                    int yOff, int ldy, int nw, int rows, boolean first, float[] bias, int biasOff, float lo,
+                    float hi) {
+                MK.tileRows(a, aOff, lda, kLen, b, bOff, ldb, y, yOff, ldy, nw, rows, first, bias, biasOff, lo, hi);
+            }
+        };
+        Random r = new Random(23);
+        for (int trial = 0; trial < 400; trial++) {
+            int nw = switch (trial % 4) {
+                case 0 -> l / 2;
+                case 1 -> l;
+                default -> 1 + r.nextInt(trial % 3 == 0 ? 150 : 40);
+            };
+            int rows = nw == l && r.nextBoolean() ? 7 + r.nextInt(6) : 1 + r.nextInt(6);
+            int segLen = 1 + r.nextInt(trial % 5 == 0 ? 200 : 30), segs = 1 + r.nextInt(4);
+            int kLen = trial % 7 == 0 ? segs * segLen - r.nextInt(segLen) : segs * segLen; // a short last segment
+            int lda = 1 + r.nextInt(2 * segLen), segStride = segLen + r.nextInt(200);
+            int ldb = nw + r.nextInt(5), ldy = trial % 4 == 0 ? nw : nw + r.nextInt(5);
+            int aOff = r.nextInt(3), bOff = r.nextInt(3), yOff = r.nextInt(3), biasOff = r.nextInt(3);
+            int nSegs = (kLen + segLen - 1) / segLen;
+            float[] a = random(r, aOff + (rows - 1) * lda + (nSegs - 1) * segStride + segLen);
+            float[] b = random(r, bOff + (kLen - 1) * ldb + nw + 16);
+            float[] bias = r.nextBoolean() ? random(r, biasOff + nw) : null;
+            boolean first = r.nextBoolean();
+            float[] clamp = CLAMPS[r.nextInt(CLAMPS.length)];
+            // every third trial y ends right after the tile's last row
+            float[] start = random(r, yOff + (rows - 1) * ldy + nw + (trial % 3 == 0 ? 0 : 2 * l));
+            float[] packed = new float[rows * kLen];
+            for (int i = 0; i < rows; i++) {
+                for (int k = 0; k < kLen; k++) {
+                    packed[i * kLen + k] = a[aOff + i * lda + k / segLen * segStride + k % segLen];
+                }
+            }
+            float[] want = start.clone();
+            MK.tileRows(packed, 0, kLen, kLen, b, bOff, ldb, want, yOff, ldy, nw, rows, first, bias, biasOff,
+                    clamp[0], clamp[1]);
+            String what = "trial " + trial + ": rows " + rows + " nw " + nw + " segLen " + segLen + " k " + kLen
+                    + " ldy " + ldy + " y length " + start.length;
+            for (GemmMicroKernel mk : new GemmMicroKernel[] {MK, byDefault}) {
+                float[] y = start.clone();
+                mk.tileRowsSegmented(a, aOff, lda, segLen, segStride, kLen, b, bOff, ldb, y, yOff, ldy, nw, rows,
+                        first, bias, biasOff, clamp[0], clamp[1]);
+                for (int i = 0; i < y.length; i++) {
+                    assertEquals(Float.floatToIntBits(want[i]), Float.floatToIntBits(y[i]),
+                            what + (mk == MK ? " (vector)" : " (SPI default)") + ", index " + i);
+                }
+            }
+        }
+        var ex = assertThrows(IllegalArgumentException.class, () -> MK.tileRowsSegmented(new float[64], 0, 1, 0, 8,
+                4, new float[64], 0, 1, new float[64], 0, 1, 1, 1, true, null, 0, 0f, 1f));
+        assertTrue(ex.getMessage().contains("pass segLen >= 1"), ex.getMessage());
     }
 
     private static float[] random(Random r, int n) {

@@ -56,6 +56,12 @@ final class GemmConv {
      * CPU time, interleaved runs).
      */
     static final int KC_ROWS = 256;
+    /**
+     * Kernel rows (kw x cin values) up to this long are read in one micro-kernel call
+     * ({@link GemmMicroKernel#tileRowsSegmented}): a network's first layer (3x3 x 3 channels = 9
+     * values) would otherwise make three calls of 9 multiply-adds per tile.
+     */
+    static final int SHORT_ROW = 32;
     /** Output pixels per work item (a multiple of MR), fewer when K is huge. */
     static final int SEG = 256;
     /** Below this many (group, pixel segment) items, filter blocks become items of their own. */
@@ -193,9 +199,11 @@ final class GemmConv {
      * An ungrouped convolution without horizontal dilation on the row-block kernel, with no
      * im2col for the rows' interiors: for an output pixel whose kernel columns all lie inside the
      * input, the taps of one kernel row (kw x c floats, in K's order) are one contiguous stretch
-     * of the input row, and the next pixel's stretch starts sw x c floats further. So per kernel
-     * row the micro-kernel reads its A rows in place (lda = sw x c), one K-slice per kernel row
-     * (split at {@link #KC_ROWS}), the partial sums stored and reloaded in between; kernel rows
+     * of the input row, and the next pixel's stretch starts sw x c floats further. So the
+     * micro-kernel reads its A rows in place (lda = sw x c), the kernel rows as segments an input
+     * row apart ({@link GemmMicroKernel#tileRowsSegmented}), as many whole kernel rows per K-slice
+     * as fit in {@link #KC_ROWS} values (a longer kernel row is split), the partial sums stored and
+     * reloaded between K-slices only; kernel rows
      * outside the input (top and bottom rows) are skipped (the packed path adds their zero
      * products, the definition skips them: the same sums for finite weights).
      *
@@ -229,6 +237,9 @@ final class GemmConv {
         final int nSplit = rowItems < MIN_ITEMS ? nbs : 1;
         final int nPerItem = (nbs + nSplit - 1) / nSplit * NB;
         final int rowLen = kw * c, lda = sw * c;
+        // kernel rows per call: all of them (up to KC_ROWS values) when they are short, else one
+        // (split at KC_ROWS); long kernel rows gain nothing from fewer calls
+        final int kyPerSlice = rowLen <= SHORT_ROW ? Math.max(1, KC_ROWS / rowLen) : 1, inputRow = dh * w * c;
         long cost = 2L * rowsPerItem * ow * kLen * Math.min(f, nPerItem);
         ctx.parallelFor(rowItems * nSplit, cost, (from, to) -> {
             for (int item = from; item < to; item++) {
@@ -264,30 +275,36 @@ final class GemmConv {
                         }
                     }
                 }
-                // per kernel slice, every row of the item: the slice stays in cache across their tiles
+                // per kernel slice (whole kernel rows up to KC_ROWS values, read in place in one call
+                // as segments an input row apart; or a part of one long kernel row), every row of
+                // the item: the slice stays in cache across their tiles
                 for (int n0 = nLo; oxLo < oxHi && n0 < nHi; n0 += NB) {
                     int nw = Math.min(NB, nHi - n0);
-                    for (int ky = 0; ky < kh; ky++) {
+                    for (int ky0 = 0; ky0 < kh; ky0 += kyPerSlice) {
                         for (int s0 = 0; s0 < rowLen; s0 += KC_ROWS) {
-                            int kc = Math.min(KC_ROWS, rowLen - s0), k0 = ky * rowLen + s0;
-                            int bOff = direct ? ko + k0 * f + n0 : ((n0 / NB) * kLen + k0) * NB;
-                            int ldk = direct ? f : NB;
+                            int kc = Math.min(KC_ROWS, rowLen - s0);
                             for (int row = row0; row < row1; row++) {
                                 int oy = row % oh, b = row / oh, m0 = row * ow, iy0 = oy * sh - pt;
                                 int kyLo = ConvKernels.firstInside(iy0, dh);
                                 int kyHi = ConvKernels.endInside(iy0, dh, h, kh);
-                                if (ky < kyLo || ky >= kyHi) {
+                                int kyA = Math.max(ky0, kyLo), kyB = Math.min(ky0 + kyPerSlice, kyHi);
+                                if (kyA >= kyB) {
                                     continue;
                                 }
-                                boolean firstSlice = ky == kyLo && s0 == 0;
-                                boolean last = ky == kyHi - 1 && s0 + kc == rowLen;
+                                int k0 = kyA * rowLen + s0;
+                                int bOff = direct ? ko + k0 * f + n0 : ((n0 / NB) * kLen + k0) * NB;
+                                int ldk = direct ? f : NB;
+                                boolean firstSlice = kyA == kyLo && s0 == 0;
+                                boolean last = kyB == kyHi && s0 + kc == rowLen;
                                 float l = last ? lo : Float.NEGATIVE_INFINITY;
                                 float u = last ? hi : Float.POSITIVE_INFINITY;
-                                int xrow = xo + ((b * h + iy0 + ky * dh) * w + oxLo * sw - pl) * c + s0;
+                                int xrow = xo + ((b * h + iy0 + kyA * dh) * w + oxLo * sw - pl) * c + s0;
+                                int kAll = (kyB - kyA) * kc;
                                 for (int ox = oxLo, aOff = xrow, n; ox < oxHi; ox += n, aOff += n * lda) {
                                     n = ox + r <= oxHi ? r : rb;
-                                    mk.tileRows(xd, aOff, lda, kc, kp, bOff, ldk, yd, yo + (m0 + ox) * f + n0, f, nw,
-                                            n, firstSlice, last ? bd : null, bo + n0, l, u);
+                                    mk.tileRowsSegmented(xd, aOff, lda, kc, inputRow, kAll, kp, bOff, ldk, yd,
+                                            yo + (m0 + ox) * f + n0, f, nw, n, firstSlice, last ? bd : null, bo + n0,
+                                            l, u);
                                 }
                             }
                         }
