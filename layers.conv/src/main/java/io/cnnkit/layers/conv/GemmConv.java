@@ -56,12 +56,6 @@ final class GemmConv {
      * CPU time, interleaved runs).
      */
     static final int KC_ROWS = 256;
-    /**
-     * Kernel rows (kw x cin values) up to this long are read in one micro-kernel call
-     * ({@link GemmMicroKernel#tileRowsSegmented}): a network's first layer (3x3 x 3 channels = 9
-     * values) would otherwise make three calls of 9 multiply-adds per tile.
-     */
-    static final int SHORT_ROW = 32;
     /** Output pixels per work item (a multiple of MR), fewer when K is huge. */
     static final int SEG = 256;
     /** Below this many (group, pixel segment) items, filter blocks become items of their own. */
@@ -237,9 +231,8 @@ final class GemmConv {
         final int nSplit = rowItems < MIN_ITEMS ? nbs : 1;
         final int nPerItem = (nbs + nSplit - 1) / nSplit * NB;
         final int rowLen = kw * c, lda = sw * c;
-        // kernel rows per call: all of them (up to KC_ROWS values) when they are short, else one
-        // (split at KC_ROWS); long kernel rows gain nothing from fewer calls
-        final int kyPerSlice = rowLen <= SHORT_ROW ? Math.max(1, KC_ROWS / rowLen) : 1, inputRow = dh * w * c;
+        // kernel rows per call: as many as fit in KC_ROWS values (a longer one is split)
+        final int kyPerSlice = Math.max(1, KC_ROWS / rowLen), inputRow = dh * w * c;
         long cost = 2L * rowsPerItem * ow * kLen * Math.min(f, nPerItem);
         ctx.parallelFor(rowItems * nSplit, cost, (from, to) -> {
             for (int item = from; item < to; item++) {
