@@ -272,6 +272,39 @@ class VectorRowTilesTest {
         assertTrue(ex.getMessage().contains("pass segLen >= 1"), ex.getMessage());
     }
 
+    /**
+     * A layer's kernel panels packed once (GemmConv.panels, kept by the conv2d layer) give the
+     * bits of panels packed in every call; kernels read in place have none; panels that do not
+     * fit the kernel are refused.
+     */
+    @Test
+    void panelsPackedOnceGiveTheBitsOfPanelsPackedPerCall() {
+        Random r = new Random(29);
+        int[] filters = {8, 24, 40, 70, 130, 200};
+        for (int trial = 0; trial < 24; trial++) {
+            int f = filters[trial % filters.length], groups = trial % 4 == 3 && f % 2 == 0 ? 2 : 1;
+            int c = groups * (1 + r.nextInt(12)), h = 3 + r.nextInt(9), w = 3 + r.nextInt(12);
+            int kh = 1 + r.nextInt(3), kw = 1 + r.nextInt(3);
+            Window win = new Window(kh, kw, 1 + r.nextInt(2), 1 + r.nextInt(2), 1, 1, true);
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, groups);
+            Tensor x = VectorConvTest.random(r, 1 + r.nextInt(2), h, w, c);
+            Tensor k = VectorConvTest.random(r, kh, kw, c / groups, f), b = VectorConvTest.random(r, f);
+            float[] panels = GemmConv.panels(k, groups);
+            assertNotNull(panels, "filters " + f);
+            int[] shape = {x.dim(0), win.outH(h), win.outW(w), f};
+            Tensor once = Tensor.zeros(shape), perCall = Tensor.zeros(shape);
+            GemmConv.conv2d(x, k, b, once, g, new Relu6(), new ShuffledContext(trial), MK, panels);
+            GemmConv.conv2d(x, k, b, perCall, g, new Relu6(), new ShuffledContext(trial + 1), MK, null);
+            assertTrue(once.contentEquals(perCall), "trial " + trial + " k" + k.shapeString() + " groups " + groups);
+        }
+        assertEquals(null, GemmConv.panels(Tensor.zeros(3, 3, 4, 32), 1), "32 filters are read in place");
+        Tensor x = Tensor.zeros(1, 5, 5, 4), k = Tensor.zeros(3, 3, 4, 40), y = Tensor.zeros(1, 5, 5, 40);
+        ConvKernels.Geometry g = ConvKernels.Geometry.of(new Window(3, 3, 1, 1, 1, 1, true), 5, 5, 1);
+        var ex = assertThrows(IllegalArgumentException.class,
+                () -> GemmConv.conv2d(x, k, null, y, g, null, new ShuffledContext(0), MK, new float[10]));
+        assertTrue(ex.getMessage().contains("pack them with GemmConv.panels"), ex.getMessage());
+    }
+
     private static float[] random(Random r, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {

@@ -160,6 +160,13 @@ public final class Conv2dProvider implements LayerProvider {
         private final Tensor kernel;
         private final Tensor bias;
         private final Kernels kernels;
+        /**
+         * The kernel's GEMM panels, packed at the first run (the weights are set after the
+         * constructor, before any run, and never change: new weights build new layers); null
+         * until then and for kernels the GEMM reads in place. Packing twice is harmless.
+         */
+        private volatile float[] panels;
+        private volatile boolean packed;
 
         Conv2d(LayerSpec spec, Shape inputShape, Config config, Activation activation, Random random,
                 Kernels kernels) {
@@ -206,7 +213,15 @@ public final class Conv2dProvider implements LayerProvider {
             Window.checkBatch(spec, input);
             ConvKernels.Geometry g = ConvKernels.Geometry.of(config.window(), input.dim(1), input.dim(2),
                     config.groups());
-            ConvKernels.conv2d(input, kernel, bias, output, g, activation, context, kernels.gemm());
+            ConvKernels.conv2d(input, kernel, bias, output, g, activation, context, kernels.gemm(), panels());
+        }
+
+        private float[] panels() {
+            if (!packed) {
+                panels = GemmConv.panels(kernel, config.groups());
+                packed = true;
+            }
+            return panels;
         }
 
         /** Every conv kernel (scalar and the vector backend's) overwrites a NaN-filled output (KernelEquivalenceTest, VectorConvTest). */

@@ -100,12 +100,18 @@ final class ConvKernels {
     /** As {@link #conv2d(Tensor, Tensor, Tensor, Tensor, Geometry, Activation, ExecutionContext)}, GEMM on {@code mk}. */
     static void conv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, Geometry g, Activation act,
             ExecutionContext ctx, GemmMicroKernel mk) {
+        conv2d(x, kernel, bias, y, g, act, ctx, mk, null);
+    }
+
+    /** As above, the GEMM reading the kernel's panels packed once ({@link GemmConv#panels}), or null. */
+    static void conv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, Geometry g, Activation act,
+            ExecutionContext ctx, GemmMicroKernel mk, float[] panels) {
         if (PlanarFewFilterConv.applies(kernel, g)) {
             PlanarFewFilterConv.conv2d(x, kernel, bias, y, g, act, ctx);
         } else if (FewFilterConv.applies(kernel, g)) {
             FewFilterConv.conv2d(x, kernel, bias, y, g, act, ctx);
         } else {
-            GemmConv.conv2d(x, kernel, bias, y, g, act, ctx, mk);
+            GemmConv.conv2d(x, kernel, bias, y, g, act, ctx, mk, panels);
         }
     }
 

@@ -68,6 +68,15 @@ final class GemmConv {
 
     static void conv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, ConvKernels.Geometry g, Activation act,
             ExecutionContext ctx, GemmMicroKernel mk) {
+        conv2d(x, kernel, bias, y, g, act, ctx, mk, null);
+    }
+
+    /**
+     * As above, with the kernel's panels packed once by {@link #panels} (a built layer's weights
+     * do not change: new weights build new layers), or null to pack them in this call.
+     */
+    static void conv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, ConvKernels.Geometry g, Activation act,
+            ExecutionContext ctx, GemmMicroKernel mk, float[] panels) {
         ConvKernels.checkConv2d(x, kernel, bias, y, g);
         final int h = x.dim(1), w = x.dim(2), c = x.dim(3);
         final int kh = kernel.dim(0), kw = kernel.dim(1), cg = kernel.dim(2), f = kernel.dim(3);
@@ -115,8 +124,12 @@ final class GemmConv {
         // slice of a wide kernel, e.g. rows 1 KB apart for 256 filters, falls into a few L1 sets
         // and thrashes; and in a panel a backend can read the last, narrower filters a whole
         // vector wide instead of one by one).
-        final boolean direct = f <= NB && f % WIDEST_VECTOR == 0;
-        final float[] kp = direct ? kd : packKernel(kd, ko, kLen, f, groups, fg, nbs, ctx);
+        final boolean direct = readInPlace(f);
+        if (panels != null && (direct || panels.length != groups * nbs * kLen * NB)) {
+            throw new IllegalArgumentException("conv2d: panels of " + panels.length + " floats do not fit kernel "
+                    + kernel.shapeString() + " with groups " + groups + "; pack them with GemmConv.panels");
+        }
+        final float[] kp = direct ? kd : panels != null ? panels : packKernel(kd, ko, kLen, f, groups, fg, nbs, ctx);
         if (blocks && groups == 1 && dw == 1 && !inPlace) {
             rowsInPlace(xd, xo, h, w, c, kh, kw, sh, sw, dh, pt, pl, x.dim(0), oh, ow, f, kLen, nbs, direct, kp, ko,
                     yd, yo, bd, bo, lo, hi, fuse ? act : null, ctx, mk, br);
@@ -376,6 +389,27 @@ final class GemmConv {
         }
     }
 
+    /** Whether a kernel of f filters is read as it is (no panels): at most NB, whole widest vectors. */
+    private static boolean readInPlace(int f) {
+        return f <= NB && f % WIDEST_VECTOR == 0;
+    }
+
+    /**
+     * A conv2d kernel's panels as {@link #packKernel} lays them out, in a new array to keep with
+     * the layer (every run then skips packing: 0.8 MB of copies a run for the MobileNet's 128-
+     * and 256-filter layers), or null when the kernel is read in place.
+     */
+    static float[] panels(Tensor kernel, int groups) {
+        int kLen = kernel.dim(0) * kernel.dim(1) * kernel.dim(2), f = kernel.dim(3), fg = f / groups;
+        if (readInPlace(f)) {
+            return null;
+        }
+        int nbs = (fg + NB - 1) / NB;
+        float[] kp = new float[groups * nbs * kLen * NB];
+        fillPanels(kernel.data(), kernel.offset(), kLen, f, fg, nbs, kp, 0, groups * nbs);
+        return kp;
+    }
+
     /**
      * The kernel as dense panels, one per block of {@link #NB} filters of a group: block j of
      * group g holds its K x NB weights (filters past the group's end unused) at
@@ -386,15 +420,19 @@ final class GemmConv {
     private static float[] packKernel(float[] kd, int ko, int kLen, int f, int groups, int fg, int nbs,
             ExecutionContext ctx) {
         float[] kp = PackBuffers.kernel(groups * nbs * kLen * NB);
-        ctx.parallelFor(groups * nbs, (long) kLen * NB, (from, to) -> {
-            for (int blk = from; blk < to; blk++) {
-                int grp = blk / nbs, n0 = grp * fg + (blk % nbs) * NB, nw = Math.min(NB, (grp + 1) * fg - n0);
-                for (int k = 0, src = ko + n0, dst = blk * kLen * NB; k < kLen; k++, src += f, dst += NB) {
-                    System.arraycopy(kd, src, kp, dst, nw);
-                }
-            }
-        });
+        ctx.parallelFor(groups * nbs, (long) kLen * NB,
+                (from, to) -> fillPanels(kd, ko, kLen, f, fg, nbs, kp, from, to));
         return kp;
+    }
+
+    /** Panels from to to (blocks of NB filters, group-major) of a kernel into kp. */
+    private static void fillPanels(float[] kd, int ko, int kLen, int f, int fg, int nbs, float[] kp, int from, int to) {
+        for (int blk = from; blk < to; blk++) {
+            int grp = blk / nbs, n0 = grp * fg + (blk % nbs) * NB, nw = Math.min(NB, (grp + 1) * fg - n0);
+            for (int k = 0, src = ko + n0, dst = blk * kLen * NB; k < kLen; k++, src += f, dst += NB) {
+                System.arraycopy(kd, src, kp, dst, nw);
+            }
+        }
     }
 
     /**
