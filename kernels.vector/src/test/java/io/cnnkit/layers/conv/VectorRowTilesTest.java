@@ -298,6 +298,7 @@ class VectorRowTilesTest {
             assertTrue(once.contentEquals(perCall), "trial " + trial + " k" + k.shapeString() + " groups " + groups);
         }
         assertEquals(null, GemmConv.panels(Tensor.zeros(3, 3, 4, 32), 1), "32 filters are read in place");
+        assertEquals(null, GemmConv.panels(Tensor.zeros(3, 3, 512, 130), 1), "over 1 MB of panels: packed per call");
         Tensor x = Tensor.zeros(1, 5, 5, 4), k = Tensor.zeros(3, 3, 4, 40), y = Tensor.zeros(1, 5, 5, 40);
         ConvKernels.Geometry g = ConvKernels.Geometry.of(new Window(3, 3, 1, 1, 1, 1, true), 5, 5, 1);
         var ex = assertThrows(IllegalArgumentException.class,

@@ -394,17 +394,22 @@ final class GemmConv {
         return f <= NB && f % WIDEST_VECTOR == 0;
     }
 
+    /** Floats of panels a layer keeps at most (1 MB): larger kernels are packed in each call. */
+    static final int KEPT_PANELS = 1 << 18;
+
     /**
      * A conv2d kernel's panels as {@link #packKernel} lays them out, in a new array to keep with
      * the layer (every run then skips packing: 0.8 MB of copies a run for the MobileNet's 128-
-     * and 256-filter layers), or null when the kernel is read in place.
+     * and 256-filter layers), or null when the kernel is read in place or its panels would
+     * exceed {@link #KEPT_PANELS} (a copy of a large model's weights would double its memory,
+     * and a large kernel's packing is a small part of its layer's time).
      */
     static float[] panels(Tensor kernel, int groups) {
         int kLen = kernel.dim(0) * kernel.dim(1) * kernel.dim(2), f = kernel.dim(3), fg = f / groups;
-        if (readInPlace(f)) {
+        int nbs = (fg + NB - 1) / NB;
+        if (readInPlace(f) || (long) groups * nbs * kLen * NB > KEPT_PANELS) {
             return null;
         }
-        int nbs = (fg + NB - 1) / NB;
         float[] kp = new float[groups * nbs * kLen * NB];
         fillPanels(kernel.data(), kernel.offset(), kLen, f, fg, nbs, kp, 0, groups * nbs);
         return kp;
