@@ -89,7 +89,8 @@ final class VectorGemm implements GemmMicroKernel {
         }
         if (j == 0 && nw == L / 2 && ldy == nw && rows == VectorRowTiles.R
                 && VectorRowTiles.fitsPadded(kLen, b, bOff, ldb)) {
-            VectorRowTiles.tile6x1Half(a, aOff, lda, kLen, b, bOff, ldb, y, yOff, first, bias, biasOff, lo, hi);
+            VectorRowTiles.tile6x1HalfSegments(a, aOff, lda, kLen, 0, kLen, b, bOff, ldb, y, yOff, first, bias,
+                    biasOff, lo, hi);
         } else if (j < nw && VectorRowTiles.fitsPadded(kLen, b, bOff + j, ldb)) {
             VectorRowTiles.tile6x1Padded(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, nw - j, rows, first,
                     bias, biasOff + j, lo, hi);

@@ -851,7 +851,17 @@ final class VectorRowTiles {
         }
     }
 
-    /** {@link #tile6x1Half} over up to three segments ({@link VectorGemm#tileRowsSegmented}). */
+    /**
+     * 6 rows of half a vector of filters (8 with AVX-512, as a MobileNet-0.25's first layers) in
+     * contiguous rows (ldy = L/2): each row's sums are a whole vector read and written in place,
+     * its upper half the next row's outputs, whose sums are computed and dropped (the kernel's
+     * rows are read a whole vector wide, see {@link #fitsPadded}). Rows are stored first to last,
+     * each over the previous one's upper half; the last row, whose upper half lies past the tile,
+     * goes through scratch, so nothing past the tile is written (or read when y ends there). Lane
+     * for lane the chain of {@link #tile6x1}, so the same bits; faster than two rows per vector,
+     * whose halves take a blend per k. Its only form, plain calls included (segLen = kLen): it
+     * serves the few packed pixels of 8-filter layers, where a second copy would not pay.
+     */
     static void tile6x1HalfSegments(float[] a, int ao, int lda, int segLen, int segStride, int kLen, float[] b, int wb,
             int ldb, float[] y, int yo, boolean first, float[] bias, int bOff, float lo, float hi) {
         final int h = L / 2;
@@ -925,70 +935,8 @@ final class VectorRowTiles {
         System.arraycopy(s, 0, y, yo + 5 * h, h);
     }
 
-    /** Scratch of {@link #tile6x1Half}: the last row's sums, then the bias, a vector wide each. */
+    /** Scratch of {@link #tile6x1HalfSegments}: the last row's sums, then the bias, a vector wide each. */
     private static final ThreadLocal<float[]> HALF_SCRATCH = ThreadLocal.withInitial(() -> new float[2 * L]);
-
-    /**
-     * 6 rows of half a vector of filters (8 with AVX-512, as a MobileNet-0.25's first layers) in
-     * contiguous rows (ldy = L/2): each row's sums are a whole vector read and written in place,
-     * its upper half the next row's outputs, whose sums are computed and dropped (the kernel's
-     * rows are read a whole vector wide, see {@link #fitsPadded}). Rows are stored first to last,
-     * each over the previous one's upper half; the last row, whose upper half lies past the tile,
-     * goes through scratch, so nothing past the tile is written (or read when y ends there). Lane
-     * for lane the chain of {@link #tile6x1}, so the same bits; faster than two rows per vector,
-     * whose halves take a blend per k.
-     */
-    static void tile6x1Half(float[] a, int ao, int lda, int kLen, float[] b, int wb, int ldb, float[] y, int yo,
-            boolean first, float[] bias, int bOff, float lo, float hi) {
-        final int h = L / 2;
-        float[] s = HALF_SCRATCH.get();
-        float[] bs = ZEROS;
-        int bo = 0;
-        if (bias != null) {
-            System.arraycopy(bias, bOff, s, L, h);
-            bs = s;
-            bo = L;
-        }
-        float[] ys = first ? ZEROS : y;
-        int s0 = first ? 0 : yo;
-        int s1 = first ? 0 : yo + h;
-        int s2 = first ? 0 : yo + 2 * h;
-        int s3 = first ? 0 : yo + 3 * h;
-        int s4 = first ? 0 : yo + 4 * h;
-        float[] y5 = ys;
-        int s5 = first ? 0 : yo + 5 * h;
-        if (!first && s5 + L > y.length) {
-            // the last row's whole vector would reach past y
-            System.arraycopy(y, s5, s, 0, h);
-            y5 = s;
-            s5 = 0;
-        }
-        FloatVector c0 = FloatVector.fromArray(S, ys, s0);
-        FloatVector c1 = FloatVector.fromArray(S, ys, s1);
-        FloatVector c2 = FloatVector.fromArray(S, ys, s2);
-        FloatVector c3 = FloatVector.fromArray(S, ys, s3);
-        FloatVector c4 = FloatVector.fromArray(S, ys, s4);
-        FloatVector c5 = FloatVector.fromArray(S, y5, s5);
-        int a0 = ao, a1 = ao + lda, a2 = ao + 2 * lda, a3 = ao + 3 * lda, a4 = ao + 4 * lda, a5 = ao + 5 * lda;
-        for (int k = 0; k < kLen; k++, wb += ldb) {
-            FloatVector b0 = FloatVector.fromArray(S, b, wb);
-            c0 = FloatVector.broadcast(S, a[a0 + k]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, a[a1 + k]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, a[a2 + k]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, a[a3 + k]).fma(b0, c3);
-            c4 = FloatVector.broadcast(S, a[a4 + k]).fma(b0, c4);
-            c5 = FloatVector.broadcast(S, a[a5 + k]).fma(b0, c5);
-        }
-        FloatVector bv = FloatVector.fromArray(S, bs, bo);
-        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
-        c0.add(bv).max(vlo).min(vhi).intoArray(y, yo);
-        c1.add(bv).max(vlo).min(vhi).intoArray(y, yo + h);
-        c2.add(bv).max(vlo).min(vhi).intoArray(y, yo + 2 * h);
-        c3.add(bv).max(vlo).min(vhi).intoArray(y, yo + 3 * h);
-        c4.add(bv).max(vlo).min(vhi).intoArray(y, yo + 4 * h);
-        c5.add(bv).max(vlo).min(vhi).intoArray(s, 0);
-        System.arraycopy(s, 0, y, yo + 5 * h, h);
-    }
 
     /** Scratch of {@link #tile6x1Padded}: R output rows and a bias, a vector wide each. */
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[(R + 1) * L]);

@@ -308,9 +308,14 @@ final class GemmConv {
                                 int kAll = (kyB - kyA) * kc;
                                 for (int ox = oxLo, aOff = xrow, n; ox < oxHi; ox += n, aOff += n * lda) {
                                     n = ox + r <= oxHi ? r : rb;
-                                    mk.tileRowsSegmented(xd, aOff, lda, kc, inputRow, kAll, kp, bOff, ldk, yd,
-                                            yo + (m0 + ox) * f + n0, f, nw, n, firstSlice, last ? bd : null, bo + n0,
-                                            l, u);
+                                    int yOff = yo + (m0 + ox) * f + n0;
+                                    if (kyB - kyA == 1) { // one kernel row (or part of one): contiguous
+                                        mk.tileRows(xd, aOff, lda, kc, kp, bOff, ldk, yd, yOff, f, nw, n, firstSlice,
+                                                last ? bd : null, bo + n0, l, u);
+                                    } else {
+                                        mk.tileRowsSegmented(xd, aOff, lda, kc, inputRow, kAll, kp, bOff, ldk, yd,
+                                                yOff, f, nw, n, firstSlice, last ? bd : null, bo + n0, l, u);
+                                    }
                                 }
                             }
                         }
