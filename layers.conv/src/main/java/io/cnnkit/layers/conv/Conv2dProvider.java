@@ -213,12 +213,13 @@ public final class Conv2dProvider implements LayerProvider {
             Window.checkBatch(spec, input);
             ConvKernels.Geometry g = ConvKernels.Geometry.of(config.window(), input.dim(1), input.dim(2),
                     config.groups());
-            ConvKernels.conv2d(input, kernel, bias, output, g, activation, context, kernels.gemm(), panels());
+            ConvKernels.conv2d(input, kernel, bias, output, g, activation, context, kernels.gemm(), panels(g));
         }
 
-        private float[] panels() {
+        /** The kept panels; none for the few-filter kernels, which never run the GEMM. */
+        private float[] panels(ConvKernels.Geometry g) {
             if (!packed) {
-                panels = GemmConv.panels(kernel, config.groups());
+                panels = FewFilterConv.applies(kernel, g) ? null : GemmConv.panels(kernel, config.groups());
                 packed = true;
             }
             return panels;
