@@ -102,4 +102,49 @@ public interface GemmMicroKernel {
                     last ? hi : Float.POSITIVE_INFINITY);
         }
     }
+
+    /**
+     * Input channels of the convolutions {@link #convRowTile} takes (the pixel stride of the rows
+     * it reads), or 0 (the default) when this kernel has no such variant.
+     *
+     * @since 1.5
+     */
+    default int convRowChannels() {
+        return 0;
+    }
+
+    /**
+     * Output pixels per tile of {@link #convRowTile} for {@code filters} filters, or 0 (the
+     * default) when this kernel has no such variant for that width. A property of the shapes,
+     * never of the thread count.
+     *
+     * @since 1.5
+     */
+    default int convRowPixels(int filters) {
+        return 0;
+    }
+
+    /**
+     * A tile of up to P = {@link #convRowPixels convRowPixels(nw)} output pixels of a convolution
+     * three taps wide at horizontal stride 1 over C = {@link #convRowChannels()} input channels,
+     * read from an input row with its zero padding: value k of input pixel u is
+     * {@code a[aOff + u*C + k]} (u = p + kx for output pixel p and tap kx). For p &lt; pixels and
+     * j in [0, nw): {@code v} = the chain of products {@code a[aOff + (p + kx)*C + k] *
+     * b[bOff + (k*3 + kx)*nw + j]} for k = 0..kLen-1 and, within each k, kx = 0, 1, 2, each
+     * rounded once (fused multiply-add), started from the stored {@code y[yOff + p*ldy + j]}, or
+     * from +0 when {@code first} (then never read); then {@code + bias[biasOff + j]} when
+     * {@code bias} is not null; then {@code y[yOff + p*ldy + j] = Math.min(Math.max(v, lo), hi)}.
+     * A driver calls it once per kernel row, so each output's chain runs over (kernel row,
+     * channel, tap) in that fixed order. Pixels p &gt;= pixels are neither read from nor written
+     * to {@code y}, but the kernel may read {@code a} for all P + 2 input pixels: the driver's
+     * rows are that long.
+     *
+     * @throws UnsupportedOperationException from the default, which has no such variant
+     * @since 1.5
+     */
+    default void convRowTile(float[] a, int aOff, int kLen, float[] b, int bOff, float[] y, int yOff, int ldy,
+            int nw, int pixels, boolean first, float[] bias, int biasOff, float lo, float hi) {
+        throw new UnsupportedOperationException(getClass().getName()
+                + " has no convRowTile variant (convRowPixels is 0); drive it through tileRows()");
+    }
 }

@@ -20,9 +20,13 @@
  * filter blocks) with a default of {@code blockRows()}.
  * <p>1.4: {@link io.cnnkit.engine.kernel.GemmMicroKernel#tileRowsSegmented} (a convolution's kernel
  * rows read in place in one call) with a default of one {@code tileRows} call per kernel row.
+ * <p>1.5: {@link io.cnnkit.engine.kernel.GemmMicroKernel#convRowTile} (a 3-tap-wide convolution's
+ * output row straight from its padded input row, each input value loaded once for three taps),
+ * offered through {@code convRowPixels} and {@code convRowChannels}, whose defaults (0) keep 1.4
+ * backends on {@code tileRows}.
  */
 @Export
-@Version("1.4.0")
+@Version("1.5.0")
 package io.cnnkit.engine.kernel;
 
 import org.osgi.annotation.bundle.Export;

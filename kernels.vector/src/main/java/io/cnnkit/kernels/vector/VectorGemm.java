@@ -396,4 +396,31 @@ final class VectorGemm implements GemmMicroKernel {
             }
         }
     }
+
+    /** {@link #convRowTile} takes a vector of input channels: its rows' pixel stride is the constant L. */
+    @Override
+    public int convRowChannels() {
+        return L;
+    }
+
+    /** One or two vectors of filters ({@link VectorConvRows}); other widths stay on the GEMM tiles. */
+    @Override
+    public int convRowPixels(int filters) {
+        return filters == L ? VectorConvRows.PIXELS_ONE : filters == 2 * L ? VectorConvRows.PIXELS_TWO : 0;
+    }
+
+    @Override
+    public void convRowTile(float[] a, int aOff, int kLen, float[] b, int bOff, float[] y, int yOff, int ldy, int nw,
+            int pixels, boolean first, float[] bias, int biasOff, float lo, float hi) {
+        int p = convRowPixels(nw);
+        if (p == 0 || pixels < 1 || pixels > p) {
+            throw new IllegalArgumentException("convRowTile: " + pixels + " pixels of " + nw + " filters; "
+                    + "this kernel takes 1 to convRowPixels(nw) pixels of " + L + " or " + 2 * L + " filters");
+        }
+        if (nw == L) {
+            VectorConvRows.tile12x1(a, aOff, kLen, b, bOff, y, yOff, ldy, pixels, first, bias, biasOff, lo, hi);
+        } else {
+            VectorConvRows.tile8x2(a, aOff, kLen, b, bOff, y, yOff, ldy, pixels, first, bias, biasOff, lo, hi);
+        }
+    }
 }

@@ -161,9 +161,10 @@ public final class Conv2dProvider implements LayerProvider {
         private final Tensor bias;
         private final Kernels kernels;
         /**
-         * The kernel's GEMM panels, packed at the first run (the weights are set after the
-         * constructor, before any run, and never change: new weights build new layers); null
-         * until then and for kernels the GEMM reads in place. Packing twice is harmless.
+         * The kernel packed for its GEMM or row path (GemmConv.panels), at the first run (the
+         * weights are set after the constructor, before any run, and never change: new weights
+         * build new layers); null until then and for kernels read in place. Packing twice is
+         * harmless.
          */
         private volatile float[] panels;
         private volatile boolean packed;
@@ -219,7 +220,7 @@ public final class Conv2dProvider implements LayerProvider {
         /** The kept panels; none for the few-filter kernels, which never run the GEMM. */
         private float[] panels(ConvKernels.Geometry g) {
             if (!packed) {
-                panels = FewFilterConv.applies(kernel, g) ? null : GemmConv.panels(kernel, config.groups());
+                panels = FewFilterConv.applies(kernel, g) ? null : GemmConv.panels(kernel, g, kernels.gemm());
                 packed = true;
             }
             return panels;

@@ -36,6 +36,11 @@ import io.cnnkit.engine.kernel.GemmMicroKernel;
  * convolution without horizontal dilation reads its rows' interiors in place too, one kernel row
  * at a time ({@link #rowsInPlace}); only the pixels near the left and right edges are packed.
  *
+ * <p>A kernel with a row variant ({@link GemmMicroKernel#convRowTile}: the Vector API one for one
+ * vector of input channels and one or two of filters) takes 3-tap-wide, stride-1 convolutions
+ * straight from padded input rows ({@link #convRows}): each input value is loaded once for the
+ * three output pixels it meets, where a GEMM tile that narrow loads a value per multiply-add.
+ *
  * <p>Determinism: item boundaries depend on the shapes only; each output element belongs to one
  * item and is summed over k = 0..K-1 in order (partial sums are stored and reloaded exactly;
  * padding taps add zero products), then the bias. So results are bit-identical for every
@@ -124,6 +129,22 @@ final class GemmConv {
         // slice of a wide kernel, e.g. rows 1 KB apart for 256 filters, falls into a few L1 sets
         // and thrashes; and in a panel a backend can read the last, narrower filters a whole
         // vector wide instead of one by one).
+        if (convRowsApply(kw, sw, dw, groups, c, f, mk)) {
+            if (panels != null && panels.length != kLen * f) {
+                throw new IllegalArgumentException("conv2d: panels of " + panels.length + " floats do not fit kernel "
+                        + kernel.shapeString() + " in rows; pack them with GemmConv.panels");
+            }
+            float[] wr = panels != null ? panels : PackBuffers.kernel(kLen * f);
+            if (panels == null) {
+                fillRowWeights(kd, ko, kh, c, f, wr);
+            }
+            convRows(xd, xo, x.dim(0), h, w, c, kh, sh, dh, pt, pl, oh, ow, f, wr, yd, yo, bd, bo, lo, hi,
+                    fuse ? act : null, ctx, mk);
+            if (act != null && !fuse && clamp == null) {
+                ConvKernels.activateRows(y, act, ctx);
+            }
+            return;
+        }
         final boolean direct = readInPlace(f);
         if (panels != null && (direct || panels.length != groups * nbs * kLen * NB)) {
             throw new IllegalArgumentException("conv2d: panels of " + panels.length + " floats do not fit kernel "
@@ -330,6 +351,95 @@ final class GemmConv {
         });
     }
 
+    /** Floats of padded input rows an item of {@link #convRows} copies at most (256 KB, L2). */
+    static final int ROW_BUDGET = 1 << 16;
+    /**
+     * Output rows per item of {@link #convRows}: each item copies the input rows its band needs,
+     * so small bands copy rows several times (ResNet-8's 16x16x32 layer: 41 us with one row per
+     * item, 32 with the whole image).
+     */
+    static final int ROW_BAND = 8;
+
+    /**
+     * Whether conv2d runs on the kernel's {@link GemmMicroKernel#convRowTile}: three taps wide at
+     * horizontal stride 1 without horizontal dilation, one group, the kernel's number of input
+     * channels and a number of filters it takes (the Vector API one: one vector of channels, one
+     * or two of filters; layers whose GEMM tiles load a value per multiply-add and lose time at the
+     * row edges: ResNet-8's 32x32x16 layers 44 -> 35 us). Wider inputs stay on the GEMM, whose
+     * interior tiles do as well (W3's 32x32x32 layer: 7.0 ms on the GEMM, 8.3 ms on rows).
+     */
+    static boolean convRowsApply(int kw, int sw, int dw, int groups, int c, int f, GemmMicroKernel mk) {
+        return kw == 3 && sw == 1 && dw == 1 && groups == 1 && c > 0 && c == mk.convRowChannels()
+                && mk.convRowPixels(f) > 0;
+    }
+
+    /**
+     * A convolution {@link #convRowsApply} takes, straight from padded input rows: an item is a
+     * band of output rows of one image; it copies the input rows the band needs into padded rows
+     * of its own ({@code pl} zero pixels, the row, zeros up to the last tile's reach), then per
+     * tile of P output pixels calls the kernel once per kernel row inside the input, the sums
+     * stored and reloaded between calls, the last call adding the bias and clamping. Kernel rows
+     * outside the input are skipped, as the definition skips them. Each output's chain is fixed
+     * by the shapes (kernel row, channel, tap), so the same bits at every thread count.
+     */
+    private static void convRows(float[] xd, int xo, int batch, int h, int w, int c, int kh, int sh, int dh, int pt,
+            int pl, int oh, int ow, int f, float[] wr, float[] yd, int yo, float[] bd, int bo, float lo, float hi,
+            Activation fused, ExecutionContext ctx, GemmMicroKernel mk) {
+        final int p = mk.convRowPixels(f), tiles = (ow + p - 1) / p;
+        final int rowFloats = Math.max(pl + w, tiles * p + 2) * c;
+        // output rows per item: up to ROW_BAND (an item copies its band's input rows, 1.25 times
+        // the band's rows at 3x3 stride 1), their input rows within ROW_BUDGET
+        final int reach = (kh - 1) * dh + 1;
+        final int fit = Math.max(1, (ROW_BUDGET / rowFloats - reach) / sh + 1);
+        final int band = Math.min(oh, Math.min(fit, ROW_BAND));
+        final int perImage = (oh + band - 1) / band;
+        long cost = 2L * band * ow * kh * 3 * c * f;
+        ctx.parallelFor(batch * perImage, cost, (from, to) -> {
+            for (int item = from; item < to; item++) {
+                int b = item / perImage, oy0 = item % perImage * band, oy1 = Math.min(oh, oy0 + band);
+                int iyLo = Math.max(0, oy0 * sh - pt), iyHi = Math.min(h, (oy1 - 1) * sh - pt + reach);
+                float[] a = PackBuffers.get(Math.max(1, iyHi - iyLo) * rowFloats);
+                for (int iy = iyLo, d = 0; iy < iyHi; iy++, d += rowFloats) {
+                    Arrays.fill(a, d, d + pl * c, 0f);
+                    System.arraycopy(xd, xo + (b * h + iy) * w * c, a, d + pl * c, w * c);
+                    Arrays.fill(a, d + (pl + w) * c, d + rowFloats, 0f);
+                }
+                for (int oy = oy0; oy < oy1; oy++) {
+                    int iy0 = oy * sh - pt;
+                    int kyLo = ConvKernels.firstInside(iy0, dh), kyHi = ConvKernels.endInside(iy0, dh, h, kh);
+                    for (int ox = 0; ox < ow; ox += p) {
+                        int px = Math.min(p, ow - ox), yOff = yo + ((b * oh + oy) * ow + ox) * f;
+                        if (kyLo >= kyHi) { // no kernel row inside the input: the bias alone
+                            mk.convRowTile(a, 0, 0, wr, 0, yd, yOff, f, f, px, true, bd, bo, lo, hi);
+                        }
+                        for (int ky = kyLo; ky < kyHi; ky++) {
+                            boolean last = ky == kyHi - 1;
+                            mk.convRowTile(a, (iy0 + ky * dh - iyLo) * rowFloats + ox * c, c, wr, ky * c * 3 * f, yd,
+                                    yOff, f, f, px, ky == kyLo, last ? bd : null, bo,
+                                    last ? lo : Float.NEGATIVE_INFINITY, last ? hi : Float.POSITIVE_INFINITY);
+                        }
+                    }
+                }
+                if (fused != null) {
+                    for (int q = (b * oh + oy0) * ow, yb = yo + q * f; q < (b * oh + oy1) * ow; q++, yb += f) {
+                        fused.apply(yd, yb, yd, yb, f, f);
+                    }
+                }
+            }
+        });
+    }
+
+    /** A kernel (kh, 3, c, f) in {@link #convRows}'s order: kernel row, channel, tap, filter. */
+    private static void fillRowWeights(float[] kd, int ko, int kh, int c, int f, float[] wr) {
+        for (int ky = 0; ky < kh; ky++) {
+            for (int kx = 0; kx < 3; kx++) {
+                for (int ci = 0; ci < c; ci++) {
+                    System.arraycopy(kd, ko + ((ky * 3 + kx) * c + ci) * f, wr, ((ky * c + ci) * 3 + kx) * f, f);
+                }
+            }
+        }
+    }
+
     /** Whether output row oy has a kernel row inside the input. */
     private static boolean hasInterior(int oy, int sh, int pt, int dh, int h, int kh) {
         int iy0 = oy * sh - pt;
@@ -401,6 +511,25 @@ final class GemmConv {
 
     /** Floats of panels a layer keeps at most (1 MB): larger kernels are packed in each call. */
     static final int KEPT_PANELS = 1 << 18;
+
+    /**
+     * A conv2d kernel packed for the path {@link #conv2d} takes with {@code mk}, in a new array to
+     * keep with the layer (every run then skips packing): on {@link #convRowsApply}'s path its
+     * weights in that path's order, else {@link #panels(Tensor, int)}; null when there is nothing
+     * to pack or it would exceed {@link #KEPT_PANELS}.
+     */
+    static float[] panels(Tensor kernel, ConvKernels.Geometry g, GemmMicroKernel mk) {
+        int kh = kernel.dim(0), kw = kernel.dim(1), c = kernel.dim(2), f = kernel.dim(3);
+        if (convRowsApply(kw, g.sw(), g.dw(), g.groups(), c, f, mk)) {
+            if ((long) kh * kw * c * f > KEPT_PANELS) {
+                return null;
+            }
+            float[] wr = new float[kh * kw * c * f];
+            fillRowWeights(kernel.data(), kernel.offset(), kh, c, f, wr);
+            return wr;
+        }
+        return panels(kernel, g.groups());
+    }
 
     /**
      * A conv2d kernel's panels as {@link #packKernel} lays them out, in a new array to keep with

@@ -1,0 +1,206 @@
+package io.cnnkit.layers.conv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+import io.cnnkit.activations.relu.Relu;
+import io.cnnkit.activations.relu6.Relu6;
+import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.kernel.GemmMicroKernel;
+import io.cnnkit.testkit.Approx;
+import io.cnnkit.testkit.ShuffledContext;
+
+/**
+ * The Vector API kernel's {@link GemmMicroKernel#convRowTile} (3-tap-wide rows of a convolution
+ * over one vector of input channels) against the SPI's chain computed with {@code Math.fma}, bit
+ * for bit; conv2d on that path against the definition and across chunkings; the layer's kept
+ * row weights against weights packed per call.
+ */
+class VectorConvRowsTest {
+    private static final GemmMicroKernel MK = VectorBackend.BACKEND.gemm();
+    private static final int L = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+
+    /** An element-wise activation without a clamp: applied in a pass over each item's outputs. */
+    private static final Activation HALF_PLUS_ONE = new Activation() {
+        @Override
+        public String name() {
+            return "half_plus_one";
+        }
+
+        @Override
+        public float apply(float v) {
+            return v * 0.5f + 1f;
+        }
+    };
+
+    /** A non-element-wise activation (each pixel's filters minus their maximum): a pass over whole rows. */
+    private static final Activation MINUS_MAX = new Activation() {
+        @Override
+        public String name() {
+            return "minus_max";
+        }
+
+        @Override
+        public float apply(float v) {
+            throw new UnsupportedOperationException("not element-wise");
+        }
+
+        @Override
+        public boolean elementWise() {
+            return false;
+        }
+
+        @Override
+        public void apply(float[] src, int srcOff, float[] dst, int dstOff, int length, int lastAxis) {
+            for (int i = 0; i < length; i += lastAxis) {
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < lastAxis; j++) {
+                    max = Math.max(max, src[srcOff + i + j]);
+                }
+                for (int j = 0; j < lastAxis; j++) {
+                    dst[dstOff + i + j] = src[srcOff + i + j] - max;
+                }
+            }
+        }
+    };
+
+    @Test
+    void convRowTileGivesTheSpiChainBitForBitAndWritesOnlyItsPixels() {
+        assertEquals(L, MK.convRowChannels());
+        assertEquals(12, MK.convRowPixels(L));
+        assertEquals(8, MK.convRowPixels(2 * L));
+        for (int nw : new int[] {1, L / 2, L - 1, L + 1, 3 * L, 4 * L}) {
+            assertEquals(0, MK.convRowPixels(nw), "filters " + nw);
+        }
+        Random r = new Random(41);
+        float[][] clamps = {{Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY}, {0f, Float.POSITIVE_INFINITY},
+            {0f, 6f}, {-0.25f, 0.5f}};
+        for (int trial = 0; trial < 200; trial++) {
+            int nw = trial % 2 == 0 ? L : 2 * L, p = MK.convRowPixels(nw);
+            int pixels = 1 + r.nextInt(p), kLen = r.nextInt(L + 1), ldy = nw + r.nextInt(3) * 8;
+            boolean first = r.nextBoolean();
+            float[] clamp = clamps[r.nextInt(clamps.length)];
+            int aOff = r.nextInt(5), bOff = r.nextInt(5), yOff = r.nextInt(5), biasOff = r.nextInt(3);
+            float[] a = random(r, aOff + (p + 2) * L + 3);
+            float[] b = random(r, bOff + kLen * 3 * nw + 3);
+            float[] bias = r.nextBoolean() ? random(r, biasOff + nw) : null;
+            float[] y = random(r, yOff + p * ldy + 3);
+            float[] expected = y.clone();
+            for (int px = 0; px < pixels; px++) {
+                for (int j = 0; j < nw; j++) {
+                    int o = yOff + px * ldy + j;
+                    float v = first ? 0f : y[o];
+                    for (int k = 0; k < kLen; k++) {
+                        for (int kx = 0; kx < 3; kx++) {
+                            v = Math.fma(a[aOff + (px + kx) * L + k], b[bOff + (k * 3 + kx) * nw + j], v);
+                        }
+                    }
+                    if (bias != null) {
+                        v += bias[biasOff + j];
+                    }
+                    expected[o] = Math.min(Math.max(v, clamp[0]), clamp[1]);
+                }
+            }
+            MK.convRowTile(a, aOff, kLen, b, bOff, y, yOff, ldy, nw, pixels, first, bias, biasOff, clamp[0], clamp[1]);
+            for (int i = 0; i < y.length; i++) {
+                assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(y[i]), "trial " + trial + " nw "
+                        + nw + " pixels " + pixels + " kLen " + kLen + " first " + first + ": element " + i);
+            }
+        }
+        var ex = assertThrows(IllegalArgumentException.class, () -> MK.convRowTile(new float[4096], 0, 1,
+                new float[4096], 0, new float[4096], 0, L, L, 13, true, null, 0, 0f, 1f));
+        assertTrue(ex.getMessage().contains("1 to convRowPixels(nw) pixels"), ex.getMessage());
+        ex = assertThrows(IllegalArgumentException.class, () -> MK.convRowTile(new float[4096], 0, 1,
+                new float[4096], 0, new float[4096], 0, 3 * L, 3 * L, 1, true, null, 0, 0f, 1f));
+        assertTrue(ex.getMessage().contains(3 * L + " filters"), ex.getMessage());
+    }
+
+    /**
+     * conv2d over one vector of input channels, 3 taps wide at stride 1 across (any kernel height,
+     * vertical stride and dilation, same and valid padding, rows narrower and wider than a tile):
+     * on the row path, close to the definition, the same bits for every chunking.
+     */
+    @Test
+    void conv2dOnRowsMatchesTheDefinitionForEveryChunking() {
+        Random r = new Random(43);
+        Activation[] acts = {null, new Relu(), new Relu6(), HALF_PLUS_ONE, MINUS_MAX};
+        for (int trial = 0; trial < 60; trial++) {
+            int f = trial % 3 == 0 ? 2 * L : L, kh = 1 + r.nextInt(4), sh = 1 + r.nextInt(3), dh = 1 + r.nextInt(2);
+            boolean same = r.nextBoolean();
+            int h = (kh - 1) * dh + 1 + r.nextInt(12), w = 3 + r.nextInt(trial % 4 == 0 ? 40 : 14);
+            Window win = new Window(kh, 3, sh, 1, dh, 1, same);
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, 1);
+            assertTrue(GemmConv.convRowsApply(3, 1, 1, 1, L, f, MK));
+            Tensor x = VectorConvTest.random(r, 1 + r.nextInt(3), h, w, L);
+            Tensor k = VectorConvTest.random(r, kh, 3, L, f), b = r.nextBoolean() ? VectorConvTest.random(r, f) : null;
+            Activation act = acts[r.nextInt(acts.length)];
+            int[] shape = {x.dim(0), win.outH(h), win.outW(w), f};
+            Tensor naive = Tensor.zeros(shape), fast = Tensor.zeros(shape), again = Tensor.zeros(shape);
+            Arrays.fill(fast.data(), Float.NaN);
+            Arrays.fill(again.data(), Float.NaN);
+            ConvKernels.conv2dNaive(x, k, b, naive, g, act);
+            String what = "trial " + trial + " x" + x.shapeString() + " k" + k.shapeString() + " " + win.describe()
+                    + " " + (act == null ? "linear" : act.name());
+            GemmConv.conv2d(x, k, b, fast, g, act, new ShuffledContext(trial), MK);
+            Approx.assertNormClose(what, naive, fast, VectorConvTest.RTOL);
+            GemmConv.conv2d(x, k, b, again, g, act, new ShuffledContext(trial + 1000), MK);
+            assertTrue(fast.contentEquals(again), "another chunking changed bits: " + what);
+        }
+        // other shapes stay on the GEMM: channels, width, stride or dilation across, groups, filters
+        assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 2 * L, L, MK), "two vectors of channels");
+        assertTrue(!GemmConv.convRowsApply(5, 1, 1, 1, L, L, MK), "5 taps wide");
+        assertTrue(!GemmConv.convRowsApply(3, 2, 1, 1, L, L, MK), "stride 2 across");
+        assertTrue(!GemmConv.convRowsApply(3, 1, 2, 1, L, L, MK), "dilated across");
+        assertTrue(!GemmConv.convRowsApply(3, 1, 1, 2, L, L, MK), "groups");
+        assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, L, 3 * L, MK), "three vectors of filters");
+        assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, L, L, ScalarMicroKernel.INSTANCE), "the scalar kernel");
+        var ex = assertThrows(UnsupportedOperationException.class, () -> ScalarMicroKernel.INSTANCE.convRowTile(
+                new float[64], 0, 1, new float[64], 0, new float[64], 0, 1, 1, 1, true, null, 0, 0f, 1f));
+        assertTrue(ex.getMessage().contains("has no convRowTile variant"), ex.getMessage());
+    }
+
+    /**
+     * The row weights a conv2d layer keeps (GemmConv.panels with the kernel) give the bits of
+     * weights laid out in every call; weights that do not fit are refused.
+     */
+    @Test
+    void rowWeightsKeptGiveTheBitsOfWeightsPackedPerCall() {
+        Random r = new Random(47);
+        for (int trial = 0; trial < 12; trial++) {
+            int f = trial % 2 == 0 ? L : 2 * L, kh = 1 + r.nextInt(3), h = 3 + r.nextInt(9), w = 3 + r.nextInt(20);
+            Window win = new Window(kh, 3, 1 + r.nextInt(2), 1, 1, 1, true);
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, 1);
+            Tensor x = VectorConvTest.random(r, 1 + r.nextInt(2), h, w, L);
+            Tensor k = VectorConvTest.random(r, kh, 3, L, f), b = VectorConvTest.random(r, f);
+            float[] kept = GemmConv.panels(k, g, MK);
+            assertNotNull(kept, "filters " + f);
+            assertEquals(kh * 3 * L * f, kept.length);
+            int[] shape = {x.dim(0), win.outH(h), win.outW(w), f};
+            Tensor once = Tensor.zeros(shape), perCall = Tensor.zeros(shape);
+            GemmConv.conv2d(x, k, b, once, g, new Relu(), new ShuffledContext(trial), MK, kept);
+            GemmConv.conv2d(x, k, b, perCall, g, new Relu(), new ShuffledContext(trial + 1), MK, null);
+            assertTrue(once.contentEquals(perCall), "trial " + trial + " k" + k.shapeString());
+        }
+        Tensor x = Tensor.zeros(1, 5, 5, L), k = Tensor.zeros(3, 3, L, L), y = Tensor.zeros(1, 5, 5, L);
+        ConvKernels.Geometry g = ConvKernels.Geometry.of(new Window(3, 3, 1, 1, 1, 1, true), 5, 5, 1);
+        var ex = assertThrows(IllegalArgumentException.class,
+                () -> GemmConv.conv2d(x, k, null, y, g, null, new ShuffledContext(0), MK, new float[10]));
+        assertTrue(ex.getMessage().contains("in rows; pack them with GemmConv.panels"), ex.getMessage());
+    }
+
+    private static float[] random(Random r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = r.nextFloat() * 2f - 1f;
+        }
+        return v;
+    }
+}
