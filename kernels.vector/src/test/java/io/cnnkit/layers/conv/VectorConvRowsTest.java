@@ -196,6 +196,47 @@ class VectorConvRowsTest {
         assertTrue(ex.getMessage().contains("in rows; pack them with GemmConv.panels"), ex.getMessage());
     }
 
+    /**
+     * A strided 'same' conv whose padded rows tile exactly (the MobileNet's 96x96 stride-2 first
+     * conv: 48 pixels, none left to pack) and random padded shapes: the GEMM's rows read from the
+     * item's padded copies give the bits of the same conv on an input padded beforehand, read as
+     * 'valid' (the same chains), and stay close to the definition.
+     */
+    @Test
+    void paddedRowsGiveTheBitsOfAnInputPaddedBeforehand() {
+        Random r = new Random(53);
+        for (int trial = 0; trial < 40; trial++) {
+            boolean mobileNet = trial == 0;
+            int c = mobileNet ? 3 : 1 + r.nextInt(5), f = mobileNet ? 8 : new int[] {8, 16, 24, 40}[r.nextInt(4)];
+            int k = mobileNet ? 3 : 2 + r.nextInt(3), s = mobileNet ? 2 : 1 + r.nextInt(2);
+            int h = mobileNet ? 96 : k + r.nextInt(30), w = mobileNet ? 96 : k + r.nextInt(60), n = 1 + r.nextInt(2);
+            Window same = new Window(k, k, s, s, 1, 1, true);
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(same, h, w, 1);
+            int oh = same.outH(h), ow = same.outW(w);
+            // the same input inside zeros: pt/pl before, the rest of the windows' reach after
+            int hp = (oh - 1) * s + k, wp = (ow - 1) * s + k;
+            Tensor x = VectorConvTest.random(r, n, h, w, c), xp = Tensor.zeros(n, hp, wp, c);
+            for (int b = 0; b < n; b++) {
+                for (int y = 0; y < h; y++) {
+                    System.arraycopy(x.data(), (b * h + y) * w * c, xp.data(),
+                            ((b * hp + y + g.padTop()) * wp + g.padLeft()) * c, w * c);
+                }
+            }
+            Tensor kernel = VectorConvTest.random(r, k, k, c, f), bias = VectorConvTest.random(r, f);
+            Window valid = new Window(k, k, s, s, 1, 1, false);
+            Tensor fast = Tensor.zeros(n, oh, ow, f), before = Tensor.zeros(n, oh, ow, f), naive = Tensor.zeros(n, oh,
+                    ow, f);
+            GemmConv.conv2d(x, kernel, bias, fast, g, new Relu6(), new ShuffledContext(trial), MK);
+            GemmConv.conv2d(xp, kernel, bias, before, ConvKernels.Geometry.of(valid, hp, wp, 1), new Relu6(),
+                    new ShuffledContext(trial + 1), MK);
+            ConvKernels.conv2dNaive(x, kernel, bias, naive, g, new Relu6());
+            String what = "trial " + trial + " x" + x.shapeString() + " k" + kernel.shapeString() + " "
+                    + same.describe();
+            assertTrue(fast.contentEquals(before), what);
+            Approx.assertNormClose(what, naive, fast, VectorConvTest.RTOL);
+        }
+    }
+
     private static float[] random(Random r, int n) {
         float[] v = new float[n];
         for (int i = 0; i < n; i++) {

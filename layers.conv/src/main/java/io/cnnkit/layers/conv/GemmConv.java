@@ -238,8 +238,10 @@ final class GemmConv {
      * <p>An item is a few output rows (of all filters, or of one block of {@link #NB} when there
      * are fewer than {@link #MIN_ITEMS} items), enough that their other pixels (before the
      * interior and after its last whole tile of R) fill a tile: those are packed together, run
-     * as {@link #blockItem} does into a scratch block and copied to their places. The chains are
-     * those of the packed path, so the same bits at every thread count.
+     * as {@link #blockItem} does into a scratch block and copied to their places. When copying
+     * the item's input rows into zero-padded rows would leave fewer pixels to pack (every pixel
+     * then lies inside; small strided 'same' layers), the tiles read those copies instead. The
+     * chains are those of the packed path, so the same bits at every thread count.
      */
     private static void rowsInPlace(float[] xd, int xo, int h, int w, int c, int kh, int kw, int sh, int sw, int dh,
             int pt, int pl, int batch, int oh, int ow, int f, int kLen, int nbs, boolean direct, float[] kp, int ko,
@@ -257,7 +259,15 @@ final class GemmConv {
         // 12-row kernel leaves up to 11 pixels, whose packing would cost more than 6-row tiles);
         // the row's other pixels are packed
         final int rb = Math.min(r, mk.blockRows());
-        final int oxLo = first, oxHi = first + (end - first) / r * r + (end - first) % r / rb * rb;
+        final int inLo = first, inHi = first + (end - first) / r * r + (end - first) % r / rb * rb;
+        // With the item's input rows copied into zero-padded rows of its own, every pixel's
+        // window lies inside them and the tiles start at the row's first pixel: done when that
+        // leaves fewer pixels to pack (the MobileNet's 96x96 stride-2 first conv: none of 48
+        // instead of 6, 40 -> 30 us; a large layer's two edge pixels stay packed, its rows uncopied)
+        final int wPad = Math.max(pl + w, (ow - 1) * sw + kw);
+        final int padHi = ow / r * r + ow % r / rb * rb;
+        final boolean padded = ow - padHi < ow - (inHi - inLo);
+        final int oxLo = padded ? 0 : inLo, oxHi = padded ? padHi : inHi;
         final int packedPerRow = ow - (oxHi - oxLo);
         final int rows = batch * oh;
         final int rowsPerItem = packedPerRow == 0 ? 1 : Math.min(rows, (r + packedPerRow - 1) / packedPerRow);
@@ -266,7 +276,10 @@ final class GemmConv {
         final int nPerItem = (nbs + nSplit - 1) / nSplit * NB;
         final int rowLen = kw * c, lda = sw * c;
         // kernel rows per call: as many as fit in KC_ROWS values (a longer one is split)
-        final int kyPerSlice = Math.max(1, KC_ROWS / rowLen), inputRow = dh * w * c;
+        final int kyPerSlice = Math.max(1, KC_ROWS / rowLen);
+        // kernel rows in place lie an input row apart; padded, each output row's kernel rows
+        // are copied next to each other
+        final int inputRow = padded ? wPad * c : dh * w * c;
         long cost = 2L * rowsPerItem * ow * kLen * Math.min(f, nPerItem);
         ctx.parallelFor(rowItems * nSplit, cost, (from, to) -> {
             for (int item = from; item < to; item++) {
@@ -286,6 +299,19 @@ final class GemmConv {
                     } else {
                         pack(xd, xo, h, w, c, 0, c, kh, kw, sh, sw, dh, 1, pt, pl, oh, ow, m0, ow, a, q, kLen);
                         q += ow;
+                    }
+                }
+                float[] src = xd;
+                if (padded && oxLo < oxHi) {
+                    src = PackBuffers.rows((row1 - row0) * kh * inputRow);
+                    for (int row = row0; row < row1; row++) {
+                        int iy0 = row % oh * sh - pt, b = row / oh;
+                        int kyLo = ConvKernels.firstInside(iy0, dh), kyHi = ConvKernels.endInside(iy0, dh, h, kh);
+                        for (int ky = kyLo, d = ((row - row0) * kh + kyLo) * inputRow; ky < kyHi; ky++, d += inputRow) {
+                            Arrays.fill(src, d, d + pl * c, 0f);
+                            System.arraycopy(xd, xo + (b * h + iy0 + ky * dh) * w * c, src, d + pl * c, w * c);
+                            Arrays.fill(src, d + (pl + w) * c, d + inputRow, 0f);
+                        }
                     }
                 }
                 if (q > 0) {
@@ -325,16 +351,17 @@ final class GemmConv {
                                 boolean last = kyB == kyHi && s0 + kc == rowLen;
                                 float l = last ? lo : Float.NEGATIVE_INFINITY;
                                 float u = last ? hi : Float.POSITIVE_INFINITY;
-                                int xrow = xo + ((b * h + iy0 + kyA * dh) * w + oxLo * sw - pl) * c + s0;
+                                int xrow = padded ? ((row - row0) * kh + kyA) * inputRow + oxLo * sw * c + s0
+                                        : xo + ((b * h + iy0 + kyA * dh) * w + oxLo * sw - pl) * c + s0;
                                 int kAll = (kyB - kyA) * kc;
                                 for (int ox = oxLo, aOff = xrow, n; ox < oxHi; ox += n, aOff += n * lda) {
                                     n = ox + r <= oxHi ? r : rb;
                                     int yOff = yo + (m0 + ox) * f + n0;
                                     if (kyB - kyA == 1) { // one kernel row (or part of one): contiguous
-                                        mk.tileRows(xd, aOff, lda, kc, kp, bOff, ldk, yd, yOff, f, nw, n, firstSlice,
+                                        mk.tileRows(src, aOff, lda, kc, kp, bOff, ldk, yd, yOff, f, nw, n, firstSlice,
                                                 last ? bd : null, bo + n0, l, u);
                                     } else {
-                                        mk.tileRowsSegmented(xd, aOff, lda, kc, inputRow, kAll, kp, bOff, ldk, yd,
+                                        mk.tileRowsSegmented(src, aOff, lda, kc, inputRow, kAll, kp, bOff, ldk, yd,
                                                 yOff, f, nw, n, firstSlice, last ? bd : null, bo + n0, l, u);
                                     }
                                 }

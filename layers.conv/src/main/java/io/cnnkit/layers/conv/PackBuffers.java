@@ -13,6 +13,8 @@ import java.util.Arrays;
 final class PackBuffers {
     private static final ThreadLocal<float[]> BUFFER = new ThreadLocal<>();
     private static final ThreadLocal<float[]> OUTPUTS = new ThreadLocal<>();
+    /** An item's input rows copied with their padding (a conv's rows read in place). */
+    private static final ThreadLocal<float[]> ROWS = new ThreadLocal<>();
     /** A layer's packed kernel, filled by the thread that calls the kernel and read by all workers. */
     private static final ThreadLocal<float[]> KERNEL = new ThreadLocal<>();
 
@@ -33,6 +35,11 @@ final class PackBuffers {
     /** This thread's buffer for the outputs of packed pixels before they go to their places, at least {@code n} floats. */
     static float[] outputs(int n) {
         return atLeast(OUTPUTS, n);
+    }
+
+    /** This thread's buffer for an item's padded input rows, at least {@code n} floats. */
+    static float[] rows(int n) {
+        return atLeast(ROWS, n);
     }
 
     /** This thread's scratch for one partial micro-tile, at least {@code n} floats. */
