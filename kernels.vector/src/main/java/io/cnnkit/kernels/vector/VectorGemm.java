@@ -397,15 +397,22 @@ final class VectorGemm implements GemmMicroKernel {
         }
     }
 
-    /** {@link #convRowTile} takes a vector of input channels: its rows' pixel stride is the constant L. */
+    /**
+     * {@link #convRowTile} takes a vector of input channels (its rows' pixel stride is the constant
+     * L), with AVX-512's 32 vector registers only: its tiles keep up to 16 sums, 6 weights and a
+     * value in registers, more than AVX2's 16 hold.
+     */
     @Override
     public int convRowChannels() {
-        return L;
+        return L >= 16 ? L : 0;
     }
 
     /** One or two vectors of filters ({@link VectorConvRows}); other widths stay on the GEMM tiles. */
     @Override
     public int convRowPixels(int filters) {
+        if (convRowChannels() == 0) {
+            return 0;
+        }
         return filters == L ? VectorConvRows.PIXELS_ONE : filters == 2 * L ? VectorConvRows.PIXELS_TWO : 0;
     }
 

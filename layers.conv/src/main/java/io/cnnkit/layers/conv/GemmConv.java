@@ -390,8 +390,8 @@ final class GemmConv {
     /**
      * Whether conv2d runs on the kernel's {@link GemmMicroKernel#convRowTile}: three taps wide at
      * horizontal stride 1 without horizontal dilation, one group, the kernel's number of input
-     * channels and a number of filters it takes (the Vector API one: one vector of channels, one
-     * or two of filters; layers whose GEMM tiles load a value per multiply-add and lose time at the
+     * channels and a number of filters it takes (the Vector API one with AVX-512: one vector of
+     * channels, one or two of filters; layers whose GEMM tiles load a value per multiply-add and lose time at the
      * row edges: ResNet-8's 32x32x16 layers 44 -> 35 us). Wider inputs stay on the GEMM, whose
      * interior tiles do as well (W3's 32x32x32 layer: 7.0 ms on the GEMM, 8.3 ms on rows).
      */
