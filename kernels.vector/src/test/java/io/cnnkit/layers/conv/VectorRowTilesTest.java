@@ -168,14 +168,19 @@ class VectorRowTilesTest {
         Activation[] acts = {null, new Relu(), new Relu6()};
         for (int trial = 0; trial < 150; trial++) {
             int n = 1 + r.nextInt(2), h = 1 + r.nextInt(14), w = 1 + r.nextInt(30);
-            // a kernel row of up to 5 x 120 floats: several K-slices of 256 per kernel row
+            // kernel rows of up to 5 x 120 floats (several in one K-slice of 768), and every
+            // sixteenth trial 5 x 200 (a kernel row split over two K-slices)
             // every fifth trial exactly one vector of filters: 12-row tiles, then 6-row ones (w up to 30)
             // every seventh half a vector (whole vectors stored over the next row's outputs)
             int l = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
             int c = 1 + r.nextInt(trial % 4 == 0 ? 120 : 20), f = trial % 5 == 0 ? l
                     : trial % 7 == 0 ? l / 2 : 1 + r.nextInt(trial % 3 == 0 ? 150 : 40);
-            boolean same = r.nextBoolean();
+            boolean same = r.nextBoolean() || trial % 16 == 0;
             int kh = 1 + r.nextInt(same ? 5 : Math.min(5, h)), kw = 1 + r.nextInt(same ? 5 : Math.min(5, w));
+            if (trial % 16 == 0) {
+                c = 200;
+                kw = 5;
+            }
             int sh = 1 + r.nextInt(2), sw = 1 + r.nextInt(3);
             int dh = sh == 1 && sw == 1 && r.nextBoolean() ? 2 : 1; // Keras: dilation only with stride 1
             Window win = new Window(kh, kw, sh, sw, dh, 1, same);
