@@ -310,9 +310,7 @@ final class GemmConv {
                         int iy0 = row % oh * sh - pt, b = row / oh;
                         int kyLo = ConvKernels.firstInside(iy0, dh), kyHi = ConvKernels.endInside(iy0, dh, h, kh);
                         for (int ky = kyLo, d = ((row - row0) * kh + kyLo) * inputRow; ky < kyHi; ky++, d += inputRow) {
-                            Arrays.fill(src, d, d + pl * c, 0f);
-                            System.arraycopy(xd, xo + (b * h + iy0 + ky * dh) * w * c, src, d + pl * c, w * c);
-                            Arrays.fill(src, d + (pl + w) * c, d + inputRow, 0f);
+                            copyPadded(xd, xo + (b * h + iy0 + ky * dh) * w * c, w * c, src, d, pl * c, inputRow);
                         }
                     }
                 }
@@ -384,8 +382,8 @@ final class GemmConv {
     static final int ROW_BUDGET = 1 << 16;
     /**
      * Output rows per item of {@link #convRows}: each item copies the input rows its band needs,
-     * so small bands copy rows several times (ResNet-8's 16x16x32 layer: 41 us with one row per
-     * item, 32 with the whole image).
+     * so small bands copy rows several times (a 16x16x32 layer measured on this path: 41 us with
+     * one row per item, 32 with the whole image).
      */
     static final int ROW_BAND = 8;
 
@@ -393,9 +391,10 @@ final class GemmConv {
      * Whether conv2d runs on the kernel's {@link GemmMicroKernel#convRowTile}: three taps wide at
      * horizontal stride 1 without horizontal dilation, one group, the kernel's number of input
      * channels and a number of filters it takes (the Vector API one with AVX-512: one vector of
-     * channels, one or two of filters; layers whose GEMM tiles load a value per multiply-add and lose time at the
-     * row edges: ResNet-8's 32x32x16 layers 44 -> 35 us). Wider inputs stay on the GEMM, whose
-     * interior tiles do as well (W3's 32x32x32 layer: 7.0 ms on the GEMM, 8.3 ms on rows).
+     * channels, one or two of filters: layers whose GEMM tiles load a value per multiply-add and
+     * lose time at the row edges; ResNet-8's 32x32x16 layers 44 -> 35 us). Wider inputs stay on
+     * the GEMM, whose interior tiles do as well (W3's 32x32x32 layer in chunks of 16 channels:
+     * 7.0 ms on the GEMM, 8.3 ms on rows).
      */
     static boolean convRowsApply(int kw, int sw, int dw, int groups, int c, int f, GemmMicroKernel mk) {
         return kw == 3 && sw == 1 && dw == 1 && groups == 1 && c > 0 && c == mk.convRowChannels()
@@ -429,9 +428,7 @@ final class GemmConv {
                 int iyLo = Math.max(0, oy0 * sh - pt), iyHi = Math.min(h, (oy1 - 1) * sh - pt + reach);
                 float[] a = PackBuffers.get(Math.max(1, iyHi - iyLo) * rowFloats);
                 for (int iy = iyLo, d = 0; iy < iyHi; iy++, d += rowFloats) {
-                    Arrays.fill(a, d, d + pl * c, 0f);
-                    System.arraycopy(xd, xo + (b * h + iy) * w * c, a, d + pl * c, w * c);
-                    Arrays.fill(a, d + (pl + w) * c, d + rowFloats, 0f);
+                    copyPadded(xd, xo + (b * h + iy) * w * c, w * c, a, d, pl * c, rowFloats);
                 }
                 for (int oy = oy0; oy < oy1; oy++) {
                     int iy0 = oy * sh - pt;
@@ -456,6 +453,13 @@ final class GemmConv {
                 }
             }
         });
+    }
+
+    /** An input row of {@code len} floats into {@code rowLen} floats at {@code dst}, after {@code left} zeros, zeros after it. */
+    private static void copyPadded(float[] xd, int src, int len, float[] a, int dst, int left, int rowLen) {
+        Arrays.fill(a, dst, dst + left, 0f);
+        System.arraycopy(xd, src, a, dst + left, len);
+        Arrays.fill(a, dst + left + len, dst + rowLen, 0f);
     }
 
     /** A kernel (kh, 3, c, f) in {@link #convRows}'s order: kernel row, channel, tap, filter. */
