@@ -94,4 +94,54 @@ class OptimisedRealFilesTest {
             System.out.printf("[optimised] %-24s %s; largest rel diff vs trace %.3g%n", name, o.format(), worst);
         }
     }
+
+    /**
+     * A batch of 20 different samples: predict runs it in groups of samples (as many as the
+     * network's largest activation allows, here 3 for the MobileNets and 8 for ResNet-8), the
+     * groups side by side at 2 or more threads. Each sample's outputs are those of the sample run
+     * alone (relative 1e-5), and the same bits at 1 to 3 threads.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"k2-vww96-mobilenet", "k2-jettagger-conv2d-bn", "k2-conv2d-sigmoid", "k2-mtcnn-12net",
+        "k2-donkeycar-2heads", "k2-resnet8-cifar10", "k3-resnet8-cifar10", "k2-kws-mobilenetv2",
+        "k2-fer-mini-xception", "k1-tf-conv2d-reshape", "k2-conv-avgpool-gap", "k2-convtranspose-crop-gmp",
+        "k1-th-mnist-cnn"})
+    void batchInGroupsEqualsEachSampleAlone(String name) {
+        Path h5 = KerasReal.file(name + ".h5");
+        JsonNode shape = (GRAPHS.contains(name) ? GraphModelsTest.golden(name) : KerasReal.golden(name + ".h5"))
+                .get("input_shape");
+        int batch = 20;
+        try (Model m = engine.build(engine.parse(KerasReal.architecture(name, h5)))) {
+            KerasWeights.load(m, h5, LoadOptions.BY_NAME);
+            Tensor one = KerasReal.input(shape.get(0).asInt(), shape.get(1).asInt(), shape.get(2).asInt());
+            int per = one.size();
+            int[] dims = one.shape();
+            dims[0] = batch;
+            Tensor x = Tensor.zeros(dims);
+            for (int s = 0; s < batch; s++) {
+                for (int i = 0; i < per; i++) {
+                    // a different sample each: scaled and shifted along the image
+                    x.data()[s * per + i] = one.data()[(i + 7 * s) % per] * (1f - 0.03f * s);
+                }
+            }
+            Map<String, Tensor> all = m.predictAll(x, RunOptions.DEFAULT.withThreads(1));
+            for (int s = 0; s < batch; s++) {
+                Tensor sample = Tensor.wrap(java.util.Arrays.copyOfRange(x.data(), s * per, (s + 1) * per), one.shape());
+                Map<String, Tensor> alone = m.predictAll(sample, RunOptions.DEFAULT.withThreads(1));
+                for (String node : m.outputNames()) {
+                    Tensor got = all.get(node).sample(s);
+                    Tensor want = alone.get(node);
+                    Approx.assertClose(name + " output '" + node + "' sample " + s + " of a batch vs alone",
+                            want.reshape(got.shape()), got, RTOL);
+                }
+            }
+            for (int threads = 2; threads <= 3; threads++) {
+                Map<String, Tensor> more = m.predictAll(x, RunOptions.DEFAULT.withThreads(threads));
+                for (String node : m.outputNames()) {
+                    assertTrue(all.get(node).contentEquals(more.get(node)), name + " '" + node + "' batch of " + batch
+                            + ": 1 vs " + threads + " threads");
+                }
+            }
+        }
+    }
 }

@@ -33,7 +33,9 @@ public interface Layer {
     /**
      * Computes {@code output} from {@code input}. Both are batched (N, ...); the output has
      * the shape {@link #outputShape(Shape)} gives for the input's sample shape. Must not
-     * keep references to either after returning.
+     * keep references to either after returning. Each sample's output must depend on that
+     * sample's input alone, as every Keras layer's does at inference: a predict may run a batch
+     * in groups of samples, and several groups at once on different threads.
      */
     void forward(Tensor input, Tensor output, ExecutionContext context);
 

@@ -24,7 +24,8 @@ public interface MultiInputLayer extends Layer {
 
     /**
      * Computes {@code output} from {@code inputs}, all batched (N, ...) with the same N. Must
-     * not keep references to any of them after returning.
+     * not keep references to any of them after returning. Each sample's output depends on that
+     * sample's inputs alone (see {@link Layer#forward}).
      */
     void forward(List<Tensor> inputs, Tensor output, ExecutionContext context);
 

@@ -1,6 +1,7 @@
 package io.cnnkit.engine.impl;
 
 import java.lang.ref.WeakReference;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -29,10 +30,29 @@ import io.cnnkit.engine.api.Tensor;
  * last consumer has run. The slots of the last finished predict are kept for the next one: a
  * run takes them, so concurrent runs never share a buffer, and puts them back only when it
  * ends normally (a cancelled task might still be writing into them).
+ *
+ * <p>A predict on a batch runs in <em>groups</em> of samples ({@link GroupPlan}): the plan's
+ * first nodes, up to its first layer with many weights, run on a few samples at a time, each
+ * group's activations small enough to stay in a core's cache, and with more than one thread
+ * the groups run side by side, one thread each (no layer waits for another core's share); the
+ * rest of the plan then runs on the whole batch. The groups follow from the plan and the input
+ * alone, never from the thread count, and every layer computes each sample from that sample
+ * alone, so results are the same bits at every thread count.
  */
 final class PlanExecutor {
     /** Block size of the parallel zeroing, in floats. */
     private static final int ZERO_BLOCK = 1 << 15;
+    /**
+     * Floats of a group's largest activation (512 KB: a group's input, output and a skip
+     * connection stay within a 1 to 2 MB L2). {@code -Dcnnkit.batch.groupFloats=N} overrides it, to
+     * measure on another machine.
+     */
+    static final int GROUP_FLOATS = Integer.getInteger("cnnkit.batch.groupFloats", 1 << 17);
+    /**
+     * Weights (floats) from which a layer runs on the whole batch: grouped, each group would read
+     * them again (W3's 2304x512 dense layer, 4.7 MB, made the whole run slower in groups).
+     */
+    static final long HEAVY_WEIGHTS = 1L << 18;
 
     private final String model;
     private final BooleanSupplier engineClosed;
@@ -50,10 +70,30 @@ final class PlanExecutor {
     private static final class Buffers {
         final WeakReference<Snapshot> snapshot;
         final float[][] slots;
+        /** A group's own arrays for the nodes without a slot (outputs) and for its input. */
+        final float[][] own;
+        /** Grouped runs' spare buffers, one per group running at once (this being the whole batch's). */
+        final ArrayDeque<Buffers> groups = new ArrayDeque<>();
+        /** The whole-batch arrays of the group nodes read after the groups (not outputs). */
+        final float[][] escapes;
+        /** The last group plan worked out, for its input shape and batch. */
+        GroupPlan groupPlan;
 
         Buffers(Snapshot s) {
             this.snapshot = new WeakReference<>(s);
+            int n = s.optimised().plan().size();
             this.slots = new float[s.optimised().plan().slotCount()][];
+            this.own = new float[n][];
+            this.escapes = new float[n][];
+        }
+
+        synchronized Buffers takeGroup(Snapshot s) {
+            Buffers b = groups.poll();
+            return b != null ? b : new Buffers(s);
+        }
+
+        synchronized void giveGroup(Buffers b) {
+            groups.push(b);
         }
     }
 
@@ -81,7 +121,18 @@ final class PlanExecutor {
         }
         PlanOptimizer.Optimised opt = s.optimised();
         GraphPlan plan = opt.plan();
-        Tensor[] values = run(plan, opt.layers(), input, ctx, buffers);
+        GroupPlan groups = buffers.groupPlan;
+        Shape sample = Shape.ofSample(input);
+        if (groups == null || !groups.fits(sample, input.dim(0))) {
+            groups = GroupPlan.of(plan, opt.layers(), sample, input.dim(0));
+            buffers.groupPlan = groups;
+        }
+        Tensor[] values = new Tensor[plan.size()];
+        values[GraphPlan.INPUT] = input;
+        if (groups.size() > 0) {
+            runGroups(s, groups, opt.layers(), input, values, ctx, buffers);
+        }
+        run(plan, opt.layers(), values, input.dim(0), groups.end(), ctx, buffers);
         lastRunShared = Scheduler.wentParallel(ctx);
         Map<String, Tensor> out = new LinkedHashMap<>();
         for (int o : plan.outputs()) {
@@ -94,7 +145,9 @@ final class PlanExecutor {
     /** Every node's output in plan order, the input first: every layer as built, no optimisation. */
     List<Stage> trace(Snapshot s, Tensor input, ExecutionContext ctx) {
         GraphPlan plan = s.plan();
-        Tensor[] values = run(plan, s.layers(), input, ctx, null);
+        Tensor[] values = new Tensor[plan.size()];
+        values[GraphPlan.INPUT] = input;
+        run(plan, s.layers(), values, input.dim(0), 1, ctx, null);
         List<Stage> stages = new ArrayList<>(plan.size());
         stages.add(new Stage(0, plan.node(0).name(), "input", input));
         for (int i = 1; i < plan.size(); i++) {
@@ -104,12 +157,19 @@ final class PlanExecutor {
         return stages;
     }
 
-    /** Runs the plan; with {@code buffers} null (a trace) every node runs into a fresh tensor. */
-    private Tensor[] run(GraphPlan plan, List<Layer> layers, Tensor input, ExecutionContext ctx, Buffers buffers) {
-        Tensor[] values = new Tensor[plan.size()];
-        values[GraphPlan.INPUT] = input;
-        int batch = input.dim(0);
-        for (int node = 1; node < plan.size(); node++) {
+    /**
+     * Runs the plan's nodes from {@code first} on; {@code values} holds the input and every value
+     * computed before. With {@code buffers} null (a trace) every node runs into a fresh tensor.
+     */
+    private void run(GraphPlan plan, List<Layer> layers, Tensor[] values, int batch, int first,
+            ExecutionContext ctx, Buffers buffers) {
+        run(plan, layers, values, batch, first, plan.size(), ctx, buffers, false);
+    }
+
+    /** Runs nodes [first, end); in a group ({@code group}) the nodes without a slot use the group's own arrays. */
+    private void run(GraphPlan plan, List<Layer> layers, Tensor[] values, int batch, int first, int end,
+            ExecutionContext ctx, Buffers buffers, boolean group) {
+        for (int node = first; node < end; node++) {
             if (buffers != null && !plan.needed(node)) {
                 continue;
             }
@@ -124,11 +184,11 @@ final class PlanExecutor {
                         in.add(values[r]);
                         shapes.add(Shape.ofSample(values[r]));
                     }
-                    y = output(plan, node, layer, m.outputShape(shapes), batch, ctx, buffers);
+                    y = output(plan, node, layer, m.outputShape(shapes), batch, ctx, buffers, group);
                     m.forward(in, y, ctx);
                 } else {
                     Tensor x = values[reads[0]];
-                    y = output(plan, node, layer, layer.outputShape(Shape.ofSample(x)), batch, ctx, buffers);
+                    y = output(plan, node, layer, layer.outputShape(Shape.ofSample(x)), batch, ctx, buffers, group);
                     layer.forward(x, y, ctx);
                 }
                 values[node] = y;
@@ -153,22 +213,119 @@ final class PlanExecutor {
                 }
             }
         }
-        return values;
     }
+
+    /**
+     * Runs the plan's first {@link GroupPlan#end()} nodes group by group: each group's samples are
+     * copied into an input of the group's own, the nodes run on them (side by side on the run's
+     * threads when there are at least two groups per thread, else one group after another, each
+     * layer spreading its work as usual), and the values read later are copied into whole-batch
+     * tensors in {@code values}.
+     */
+    private void runGroups(Snapshot s, GroupPlan g, List<Layer> layers, Tensor input, Tensor[] values,
+            ExecutionContext ctx, Buffers whole) {
+        GraphPlan plan = s.optimised().plan();
+        int batch = input.dim(0);
+        for (int e : g.escapes()) {
+            int[] shape = g.shape(e).withBatch(batch);
+            Layer layer = layers.get(e - 1);
+            if (isOutput(plan, e)) {
+                values[e] = allocate(layer, g.shape(e), batch); // returned to the caller
+            } else {
+                float[] a = whole.escapes[e];
+                int n = (int) checkedCount(layer, shape);
+                if (a == null || a.length < n) {
+                    a = allocate(layer, g.shape(e), batch).data();
+                    whole.escapes[e] = a;
+                }
+                values[e] = Tensor.view(a, 0, shape);
+            }
+        }
+        int threads = ctx.parallelism();
+        boolean sideBySide = threads > 1 && g.size() >= 2 * threads;
+        ExecutionContext inner = sideBySide ? SERIAL : ctx;
+        float[] in = input.data();
+        int inOff = input.offset(), inSample = input.size() / batch;
+        ExecutionContext.RangeBody body = (from, to) -> {
+            Buffers b = whole.takeGroup(s);
+            for (int i = from; i < to; i++) {
+                int s0 = g.first(i), n = g.first(i + 1) - s0;
+                float[] own = b.own[GraphPlan.INPUT];
+                if (own == null || own.length < n * inSample) {
+                    own = new float[g.first(1) * inSample];
+                    b.own[GraphPlan.INPUT] = own;
+                }
+                System.arraycopy(in, inOff + s0 * inSample, own, 0, n * inSample);
+                Tensor[] v = new Tensor[plan.size()];
+                v[GraphPlan.INPUT] = Tensor.view(own, 0, g.shape(GraphPlan.INPUT).withBatch(n));
+                run(plan, layers, v, n, 1, g.end(), inner, b, true);
+                for (int e : g.escapes()) {
+                    Tensor src = v[e], dst = values[e];
+                    int per = src.size() / n;
+                    System.arraycopy(src.data(), src.offset(), dst.data(), dst.offset() + s0 * per, n * per);
+                }
+            }
+            whole.giveGroup(b);
+        };
+        if (!sideBySide) {
+            body.run(0, g.size());
+            return;
+        }
+        try {
+            // a group is a whole network's worth of work: always worth a helper, one group per chunk
+            ctx.parallelFor(g.size(), Scheduler.INLINE_WORK, body);
+        } catch (ModelException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (engineClosed.getAsBoolean() || e instanceof RejectedExecutionException
+                    || e instanceof CancellationException) {
+                throw new ModelException("model '" + model + "': the engine stopped during the run (groups of "
+                        + g.groupSize() + " samples)", e);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isOutput(GraphPlan plan, int node) {
+        for (int o : plan.outputs()) {
+            if (o == node) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A context that runs every loop on the calling thread (a group's layers, next to other groups). */
+    private static final ExecutionContext SERIAL = new ExecutionContext() {
+        @Override
+        public int parallelism() {
+            return 1;
+        }
+
+        @Override
+        public void parallelFor(int count, long costPerItem, RangeBody body) {
+            if (count > 0) {
+                body.run(0, count);
+            }
+        }
+    };
 
     /** The output tensor of one node: a pooled slot in a predict run, else a fresh tensor. */
     private Tensor output(GraphPlan plan, int node, Layer layer, Shape out, int batch, ExecutionContext ctx,
-            Buffers buffers) {
+            Buffers buffers, boolean group) {
         int slot = buffers == null ? GraphPlan.NO_SLOT : plan.slot(node);
-        if (slot == GraphPlan.NO_SLOT) {
+        if (slot == GraphPlan.NO_SLOT && !group) {
             return allocate(layer, out, batch);
         }
+        // a group's output nodes run into arrays of the group's own, copied out after each group
+        float[][] arrays = slot == GraphPlan.NO_SLOT ? buffers.own : buffers.slots;
+        int index = slot == GraphPlan.NO_SLOT ? node : slot;
         int[] shape = out.withBatch(batch);
-        float[] a = buffers.slots[slot];
+        float[] a = arrays[index];
         int n = (int) checkedCount(layer, shape);
         if (a == null || a.length < n) {
             a = allocate(layer, out, batch).data();
-            buffers.slots[slot] = a;
+            arrays[index] = a;
             return Tensor.view(a, 0, shape);
         }
         Tensor t = Tensor.view(a, 0, shape);
