@@ -147,4 +147,32 @@ public interface GemmMicroKernel {
         throw new UnsupportedOperationException(getClass().getName()
                 + " has no convRowTile variant (convRowPixels is 0); drive it through tileRows()");
     }
+
+    /**
+     * {@code segments} calls of {@link #convRowTile} in one, the sums kept in registers between
+     * them: segment s reads its input row at {@code aOff + s*segStride} and its kLen values'
+     * weights at {@code bOff + s*kLen*3*nw} (each segment's weights follow the previous one's), so
+     * each output's chain runs over (segment, k, tap) in that order; {@code first} applies to the
+     * first segment, the bias and the clamp to the last. A driver passes a convolution's kernel
+     * rows as segments. The default makes those calls.
+     *
+     * @throws IllegalArgumentException when {@code segments < 1}
+     * @throws UnsupportedOperationException from the default when there is no
+     *                                       {@link #convRowTile} variant
+     * @since 1.6
+     */
+    default void convRowTileSegmented(float[] a, int aOff, int segStride, int segments, int kLen, float[] b, int bOff,
+            float[] y, int yOff, int ldy, int nw, int pixels, boolean first, float[] bias, int biasOff, float lo,
+            float hi) {
+        if (segments < 1) {
+            throw new IllegalArgumentException("convRowTileSegmented: " + segments + " segments; pass 1 or more "
+                    + "(convRowTile with kLen 0 gives the bias alone)");
+        }
+        for (int s = 0; s < segments; s++) {
+            boolean last = s == segments - 1;
+            convRowTile(a, aOff + s * segStride, kLen, b, bOff + s * kLen * 3 * nw, y, yOff, ldy, nw, pixels,
+                    first && s == 0, last ? bias : null, biasOff, last ? lo : Float.NEGATIVE_INFINITY,
+                    last ? hi : Float.POSITIVE_INFINITY);
+        }
+    }
 }

@@ -24,9 +24,12 @@
  * output row straight from its padded input row, each input value loaded once for three taps),
  * offered through {@code convRowPixels} and {@code convRowChannels}, whose defaults (0) keep 1.4
  * backends on {@code tileRows}.
+ * <p>1.6: {@link io.cnnkit.engine.kernel.GemmMicroKernel#convRowTileSegmented} (a convolution's
+ * kernel rows in one {@code convRowTile} call, the sums kept in registers) with a default of one
+ * {@code convRowTile} call per segment.
  */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package io.cnnkit.engine.kernel;
 
 import org.osgi.annotation.bundle.Export;

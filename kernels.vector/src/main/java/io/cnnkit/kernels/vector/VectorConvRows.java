@@ -28,8 +28,11 @@ final class VectorConvRows {
     private VectorConvRows() {
     }
 
-    /** 12 output pixels by one vector of filters. */
-    static void tile12x1(float[] a, int aOff, int kLen, float[] b, int bOff, float[] y, int yOff, int ldy,
+    /**
+     * 12 output pixels by one vector of filters, over {@code segments} segments of kLen values,
+     * segment s's row at {@code aOff + s*segStride}, its weights following the previous one's.
+     */
+    static void tile12x1(float[] a, int aOff, int segStride, int segments, int kLen, float[] b, int bOff, float[] y, int yOff, int ldy,
             int pixels, boolean first, float[] bias, int biasOff, float lo, float hi) {
         float[] y0 = first || pixels <= 0 ? ZEROS : y;
         int s0 = first || pixels <= 0 ? 0 : yOff;
@@ -67,7 +70,9 @@ final class VectorConvRows {
         FloatVector c9 = FloatVector.fromArray(S, y9, s9);
         FloatVector c10 = FloatVector.fromArray(S, y10, s10);
         FloatVector c11 = FloatVector.fromArray(S, y11, s11);
-        for (int k = 0, i = aOff, wb = bOff; k < kLen; k++, i++, wb += 3 * L) {
+        // one loop over every segment's values (a nested loop would box the sums): i steps to the
+        // next segment's row after kLen values
+        for (int k = 0, n = segments * kLen, i = aOff, wb = bOff, left = kLen; k < n; k++, wb += 3 * L) {
             FloatVector x;
             FloatVector w0 = FloatVector.fromArray(S, b, wb);
             FloatVector w1 = FloatVector.fromArray(S, b, wb + L);
@@ -122,6 +127,9 @@ final class VectorConvRows {
             c10 = x.fma(w2, c10);
             x = FloatVector.broadcast(S, a[i + 13 * L]);
             c11 = x.fma(w2, c11);
+            left--;
+            i += left == 0 ? segStride - kLen + 1 : 1;
+            left = left == 0 ? kLen : left;
         }
         float[] bs = bias != null ? bias : ZEROS;
         int bo = bias != null ? biasOff : 0;
@@ -163,8 +171,8 @@ final class VectorConvRows {
         }
     }
 
-    /** 8 output pixels by two vectors of filters. */
-    static void tile8x2(float[] a, int aOff, int kLen, float[] b, int bOff, float[] y, int yOff, int ldy,
+    /** 8 output pixels by two vectors of filters, segments as {@link #tile12x1}. */
+    static void tile8x2(float[] a, int aOff, int segStride, int segments, int kLen, float[] b, int bOff, float[] y, int yOff, int ldy,
             int pixels, boolean first, float[] bias, int biasOff, float lo, float hi) {
         float[] y0 = first || pixels <= 0 ? ZEROS : y;
         int s0 = first || pixels <= 0 ? 0 : yOff;
@@ -198,7 +206,9 @@ final class VectorConvRows {
         FloatVector c6_1 = FloatVector.fromArray(S, y6, s6 + L);
         FloatVector c7_0 = FloatVector.fromArray(S, y7, s7);
         FloatVector c7_1 = FloatVector.fromArray(S, y7, s7 + L);
-        for (int k = 0, i = aOff, wb = bOff; k < kLen; k++, i++, wb += 6 * L) {
+        // one loop over every segment's values (a nested loop would box the sums): i steps to the
+        // next segment's row after kLen values
+        for (int k = 0, n = segments * kLen, i = aOff, wb = bOff, left = kLen; k < n; k++, wb += 6 * L) {
             FloatVector x;
             FloatVector w0_0 = FloatVector.fromArray(S, b, wb);
             FloatVector w0_1 = FloatVector.fromArray(S, b, wb + L);
@@ -264,6 +274,9 @@ final class VectorConvRows {
             x = FloatVector.broadcast(S, a[i + 9 * L]);
             c7_0 = x.fma(w2_0, c7_0);
             c7_1 = x.fma(w2_1, c7_1);
+            left--;
+            i += left == 0 ? segStride - kLen + 1 : 1;
+            left = left == 0 ? kLen : left;
         }
         float[] bs = bias != null ? bias : ZEROS;
         int bo = bias != null ? biasOff : 0;

@@ -419,15 +419,28 @@ final class VectorGemm implements GemmMicroKernel {
     @Override
     public void convRowTile(float[] a, int aOff, int kLen, float[] b, int bOff, float[] y, int yOff, int ldy, int nw,
             int pixels, boolean first, float[] bias, int biasOff, float lo, float hi) {
+        convRowTileSegmented(a, aOff, 0, 1, kLen, b, bOff, y, yOff, ldy, nw, pixels, first, bias, biasOff, lo, hi);
+    }
+
+    @Override
+    public void convRowTileSegmented(float[] a, int aOff, int segStride, int segments, int kLen, float[] b, int bOff,
+            float[] y, int yOff, int ldy, int nw, int pixels, boolean first, float[] bias, int biasOff, float lo,
+            float hi) {
         int p = convRowPixels(nw);
         if (p == 0 || pixels < 1 || pixels > p) {
             throw new IllegalArgumentException("convRowTile: " + pixels + " pixels of " + nw + " filters; "
                     + "this kernel takes 1 to convRowPixels(nw) pixels of " + L + " or " + 2 * L + " filters");
         }
+        if (segments < 1) {
+            throw new IllegalArgumentException("convRowTileSegmented: " + segments + " segments; pass 1 or more "
+                    + "(convRowTile with kLen 0 gives the bias alone)");
+        }
         if (nw == L) {
-            VectorConvRows.tile12x1(a, aOff, kLen, b, bOff, y, yOff, ldy, pixels, first, bias, biasOff, lo, hi);
+            VectorConvRows.tile12x1(a, aOff, segStride, segments, kLen, b, bOff, y, yOff, ldy, pixels, first, bias,
+                    biasOff, lo, hi);
         } else {
-            VectorConvRows.tile8x2(a, aOff, kLen, b, bOff, y, yOff, ldy, pixels, first, bias, biasOff, lo, hi);
+            VectorConvRows.tile8x2(a, aOff, segStride, segments, kLen, b, bOff, y, yOff, ldy, pixels, first, bias,
+                    biasOff, lo, hi);
         }
     }
 }

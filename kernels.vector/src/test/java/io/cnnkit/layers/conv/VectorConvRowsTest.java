@@ -90,6 +90,86 @@ class VectorConvRowsTest {
     }
 
     /**
+     * {@code convRowTileSegmented}: up to four segments a stride apart in one call, bit for bit the
+     * SPI's chain over (segment, k, tap), and the same bits as the SPI's default (one convRowTile
+     * call per segment, the sums stored between them), which a 1.5 backend gets.
+     */
+    @Test
+    void segmentedTilesGiveTheChainOverSegmentsAndTheDefaultsBits() {
+        assumeTrue(L >= 16, "row tiles run with AVX-512 only");
+        GemmMicroKernel only15 = new GemmMicroKernel() { // a backend written for SPI 1.5
+            @Override
+            public void tile(float[] a, int[] aOff, int kLen, float[] b, int bOff, int ldb, float[] y, int[] yOff,
+                    int yCol, int nw, int rows, boolean first, float[] bias, int biasOff) {
+                MK.tile(a, aOff, kLen, b, bOff, ldb, y, yOff, yCol, nw, rows, first, bias, biasOff);
+            }
+
+            @Override
+            public int convRowChannels() {
+                return MK.convRowChannels();
+            }
+
+            @Override
+            public int convRowPixels(int filters) {
+                return MK.convRowPixels(filters);
+            }
+
+            @Override
+            public void convRowTile(float[] a, int aOff, int kLen, float[] b, int bOff, float[] y, int yOff, int ldy,
+                    int nw, int pixels, boolean first, float[] bias, int biasOff, float lo, float hi) {
+                MK.convRowTile(a, aOff, kLen, b, bOff, y, yOff, ldy, nw, pixels, first, bias, biasOff, lo, hi);
+            }
+        };
+        Random r = new Random(47);
+        for (int trial = 0; trial < 200; trial++) {
+            int nw = trial % 2 == 0 ? L : 2 * L, p = MK.convRowPixels(nw);
+            int segments = 1 + r.nextInt(4), kLen = r.nextInt(L + 1), ldy = nw + r.nextInt(3) * 8;
+            int segStride = (p + 2) * L + r.nextInt(40);
+            int pixels = 1 + r.nextInt(p), aOff = r.nextInt(5), bOff = r.nextInt(5), yOff = r.nextInt(5);
+            boolean first = r.nextBoolean();
+            float lo = r.nextBoolean() ? 0f : Float.NEGATIVE_INFINITY, hi = r.nextBoolean() ? 6f : Float.POSITIVE_INFINITY;
+            float[] a = random(r, aOff + segments * segStride + 3);
+            float[] b = random(r, bOff + segments * kLen * 3 * nw + 3);
+            float[] bias = r.nextBoolean() ? random(r, nw) : null;
+            float[] y = random(r, yOff + p * ldy + 3), viaDefault = y.clone();
+            float[] expected = y.clone();
+            for (int px = 0; px < pixels; px++) {
+                for (int j = 0; j < nw; j++) {
+                    int o = yOff + px * ldy + j;
+                    float v = first ? 0f : y[o];
+                    for (int sg = 0; sg < segments; sg++) {
+                        for (int k = 0; k < kLen; k++) {
+                            for (int kx = 0; kx < 3; kx++) {
+                                v = Math.fma(a[aOff + sg * segStride + (px + kx) * L + k],
+                                        b[bOff + ((sg * kLen + k) * 3 + kx) * nw + j], v);
+                            }
+                        }
+                    }
+                    if (bias != null) {
+                        v += bias[j];
+                    }
+                    expected[o] = Math.min(Math.max(v, lo), hi);
+                }
+            }
+            MK.convRowTileSegmented(a, aOff, segStride, segments, kLen, b, bOff, y, yOff, ldy, nw, pixels, first, bias,
+                    0, lo, hi);
+            only15.convRowTileSegmented(a, aOff, segStride, segments, kLen, b, bOff, viaDefault, yOff, ldy, nw, pixels,
+                    first, bias, 0, lo, hi);
+            String what = "trial " + trial + " nw " + nw + " segments " + segments + " kLen " + kLen + " pixels " + pixels;
+            for (int i = 0; i < y.length; i++) {
+                assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(y[i]), what + ": element " + i);
+                assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(viaDefault[i]),
+                        what + " (SPI default): element " + i);
+            }
+        }
+        for (GemmMicroKernel k : new GemmMicroKernel[] {MK, only15}) {
+            var ex = assertThrows(IllegalArgumentException.class, () -> k.convRowTileSegmented(new float[64], 0, 0, 0,
+                    1, new float[64], 0, new float[4096], 0, L, L, 1, true, null, 0, 0f, 1f));
+            assertTrue(ex.getMessage().contains("0 segments"), ex.getMessage());
+        }
+    }
+
+    /**
      * conv2d over one vector of input channels, 3 taps wide at stride 1 across (any kernel height,
      * vertical stride and dilation, same and valid padding, rows narrower and wider than a tile):
      * on the row path, close to the definition, the same bits for every chunking.
@@ -101,13 +181,18 @@ class VectorConvRowsTest {
         Activation[] acts = {null, new Relu(), new Relu6(), new Tanh(), new Softmax()};
         for (int trial = 0; trial < 60; trial++) {
             int f = trial % 3 == 0 ? 2 * L : L, kh = 1 + r.nextInt(4), sh = 1 + r.nextInt(3), dh = 1 + r.nextInt(2);
+            // two vectors of channels: chunked rows, at dilation 1 (dilated, the GEMM's)
+            int c = trial % 2 == 1 ? 2 * L : L;
+            if (c == 2 * L && trial % 5 != 0) {
+                dh = 1;
+            }
             boolean same = r.nextBoolean();
             int h = (kh - 1) * dh + 1 + r.nextInt(12), w = 3 + r.nextInt(trial % 4 == 0 ? 40 : 14);
             Window win = new Window(kh, 3, sh, 1, dh, 1, same);
             ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, 1);
-            assertTrue(GemmConv.convRowsApply(3, 1, 1, 1, L, f, MK));
-            Tensor x = VectorConvTest.random(r, 1 + r.nextInt(3), h, w, L);
-            Tensor k = VectorConvTest.random(r, kh, 3, L, f), b = r.nextBoolean() ? VectorConvTest.random(r, f) : null;
+            assertEquals(c == L || dh == 1, GemmConv.convRowsApply(3, 1, 1, dh, 1, c, f, MK));
+            Tensor x = VectorConvTest.random(r, 1 + r.nextInt(3), h, w, c);
+            Tensor k = VectorConvTest.random(r, kh, 3, c, f), b = r.nextBoolean() ? VectorConvTest.random(r, f) : null;
             Activation act = acts[r.nextInt(acts.length)];
             int[] shape = {x.dim(0), win.outH(h), win.outW(w), f};
             Tensor naive = Tensor.zeros(shape), fast = Tensor.zeros(shape), again = Tensor.zeros(shape);
@@ -122,13 +207,16 @@ class VectorConvRowsTest {
             assertTrue(fast.contentEquals(again), "another chunking changed bits: " + what);
         }
         // other shapes stay on the GEMM: channels, width, stride or dilation across, groups, filters
-        assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 2 * L, L, MK), "two vectors of channels");
-        assertTrue(!GemmConv.convRowsApply(5, 1, 1, 1, L, L, MK), "5 taps wide");
-        assertTrue(!GemmConv.convRowsApply(3, 2, 1, 1, L, L, MK), "stride 2 across");
-        assertTrue(!GemmConv.convRowsApply(3, 1, 2, 1, L, L, MK), "dilated across");
-        assertTrue(!GemmConv.convRowsApply(3, 1, 1, 2, L, L, MK), "groups");
-        assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, L, 3 * L, MK), "three vectors of filters");
-        assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, L, L, ScalarMicroKernel.INSTANCE), "the scalar kernel");
+        assertTrue(GemmConv.convRowsApply(3, 1, 1, 1, 1, 2 * L, L, MK), "two vectors of channels");
+        assertTrue(!GemmConv.convRowsApply(3, 1, 1, 2, 1, 2 * L, L, MK), "two vectors of channels, dilated");
+        assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 1, 3 * L, L, MK), "three vectors of channels");
+        assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 1, L + 8, L, MK), "channels not a whole number of vectors");
+        assertTrue(!GemmConv.convRowsApply(5, 1, 1, 1, 1, L, L, MK), "5 taps wide");
+        assertTrue(!GemmConv.convRowsApply(3, 2, 1, 1, 1, L, L, MK), "stride 2 across");
+        assertTrue(!GemmConv.convRowsApply(3, 1, 2, 1, 1, L, L, MK), "dilated across");
+        assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 2, L, L, MK), "groups");
+        assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 1, L, 3 * L, MK), "three vectors of filters");
+        assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 1, L, L, ScalarMicroKernel.INSTANCE), "the scalar kernel");
         var ex = assertThrows(UnsupportedOperationException.class, () -> ScalarMicroKernel.INSTANCE.convRowTile(
                 new float[64], 0, 1, new float[64], 0, new float[64], 0, 1, 1, 1, true, null, 0, 0f, 1f));
         assertTrue(ex.getMessage().contains("has no convRowTile variant"), ex.getMessage());

@@ -131,7 +131,7 @@ final class GemmConv {
         // slice of a wide kernel, e.g. rows 1 KB apart for 256 filters, falls into a few L1 sets
         // and thrashes; and in a panel a backend can read the last, narrower filters a whole
         // vector wide instead of one by one).
-        if (convRowsApply(kw, sw, dw, groups, c, f, mk)) {
+        if (convRowsApply(kw, sw, dw, dh, groups, c, f, mk)) {
             if (panels != null && panels.length != kLen * f) {
                 throw new IllegalArgumentException("conv2d: panels of " + panels.length + " floats do not fit kernel "
                         + kernel.shapeString() + " in rows; pack them with GemmConv.panels");
@@ -386,6 +386,8 @@ final class GemmConv {
      * one row per item, 32 with the whole image).
      */
     static final int ROW_BAND = 8;
+    /** Chunks of the kernel's channel width a row path input may have (32 channels at AVX-512). */
+    static final int ROW_CHUNKS = 2;
 
     /**
      * Whether conv2d runs on the kernel's {@link GemmMicroKernel#convRowTile}: three taps wide at
@@ -396,17 +398,18 @@ final class GemmConv {
      * the GEMM, whose interior tiles do as well (W3's 32x32x32 layer in chunks of 16 channels:
      * 7.0 ms on the GEMM, 8.3 ms on rows).
      */
-    static boolean convRowsApply(int kw, int sw, int dw, int groups, int c, int f, GemmMicroKernel mk) {
-        return kw == 3 && sw == 1 && dw == 1 && groups == 1 && c > 0 && c == mk.convRowChannels()
-                && mk.convRowPixels(f) > 0;
+    static boolean convRowsApply(int kw, int sw, int dw, int dh, int groups, int c, int f, GemmMicroKernel mk) {
+        int rc = mk.convRowChannels();
+        return kw == 3 && sw == 1 && dw == 1 && groups == 1 && rc > 0 && c > 0 && c % rc == 0
+                && c / rc <= ROW_CHUNKS && (c == rc || dh == 1) && mk.convRowPixels(f) > 0;
     }
 
     /**
      * A convolution {@link #convRowsApply} takes, straight from padded input rows: an item is a
      * band of output rows of one image; it copies the input rows the band needs into padded rows
      * of its own ({@code pl} zero pixels, the row, zeros up to the last tile's reach), then per
-     * tile of P output pixels calls the kernel once per kernel row inside the input, the sums
-     * stored and reloaded between calls, the last call adding the bias and clamping. Kernel rows
+     * tile of P output pixels calls the kernel once, the kernel rows inside the input as its
+     * segments (the sums stay in registers across them), adding the bias and clamping. Kernel rows
      * outside the input are skipped, as the definition skips them. Each output's chain is fixed
      * by the shapes (kernel row, channel, tap), so the same bits at every thread count.
      */
@@ -414,7 +417,12 @@ final class GemmConv {
             int pl, int oh, int ow, int f, float[] wr, float[] yd, int yo, float[] bd, int bo, float lo, float hi,
             Activation fused, ExecutionContext ctx, GemmMicroKernel mk) {
         final int p = mk.convRowPixels(f), tiles = (ow + p - 1) / p;
-        final int rowFloats = Math.max(pl + w, tiles * p + 2) * c;
+        // a row holds its channels in chunks of the kernel's width, each chunk a row of its own
+        final int rc = mk.convRowChannels(), chunks = c / rc;
+        final int rowPixels = Math.max(pl + w, tiles * p + 2), chunkFloats = rowPixels * rc;
+        final int rowFloats = chunks * chunkFloats;
+        // segments: kernel rows, and within each its chunks (dilation 1 when chunked, so all a stride apart)
+        final int segStride = chunks == 1 ? dh * rowFloats : chunkFloats;
         // output rows per item: up to ROW_BAND (an item copies its band's input rows, 1.25 times
         // the band's rows at 3x3 stride 1), their input rows within ROW_BUDGET
         final int reach = (kh - 1) * dh + 1;
@@ -428,7 +436,11 @@ final class GemmConv {
                 int iyLo = Math.max(0, oy0 * sh - pt), iyHi = Math.min(h, (oy1 - 1) * sh - pt + reach);
                 float[] a = PackBuffers.get(Math.max(1, iyHi - iyLo) * rowFloats);
                 for (int iy = iyLo, d = 0; iy < iyHi; iy++, d += rowFloats) {
-                    copyPadded(xd, xo + (b * h + iy) * w * c, w * c, a, d, pl * c, rowFloats);
+                    if (chunks == 1) {
+                        copyPadded(xd, xo + (b * h + iy) * w * c, w * c, a, d, pl * c, rowFloats);
+                    } else {
+                        copyChunked(xd, xo + (b * h + iy) * w * c, w, c, rc, a, d, pl, chunkFloats);
+                    }
                 }
                 for (int oy = oy0; oy < oy1; oy++) {
                     int iy0 = oy * sh - pt;
@@ -437,12 +449,11 @@ final class GemmConv {
                         int px = Math.min(p, ow - ox), yOff = yo + ((b * oh + oy) * ow + ox) * f;
                         if (kyLo >= kyHi) { // no kernel row inside the input: the bias alone
                             mk.convRowTile(a, 0, 0, wr, 0, yd, yOff, f, f, px, true, bd, bo, lo, hi);
-                        }
-                        for (int ky = kyLo; ky < kyHi; ky++) {
-                            boolean last = ky == kyHi - 1;
-                            mk.convRowTile(a, (iy0 + ky * dh - iyLo) * rowFloats + ox * c, c, wr, ky * c * 3 * f, yd,
-                                    yOff, f, f, px, ky == kyLo, last ? bd : null, bo,
-                                    last ? lo : Float.NEGATIVE_INFINITY, last ? hi : Float.POSITIVE_INFINITY);
+                        } else {
+                            // the kernel rows inside the input as segments: one call, sums in registers
+                            mk.convRowTileSegmented(a, (iy0 + kyLo * dh - iyLo) * rowFloats + ox * rc, segStride,
+                                    (kyHi - kyLo) * chunks, rc, wr, kyLo * c * 3 * f, yd, yOff, f, f, px, true, bd, bo,
+                                    lo, hi);
                         }
                     }
                 }
@@ -460,6 +471,21 @@ final class GemmConv {
         Arrays.fill(a, dst, dst + left, 0f);
         System.arraycopy(xd, src, a, dst + left, len);
         Arrays.fill(a, dst + left + len, dst + rowLen, 0f);
+    }
+
+    /**
+     * An input row of {@code w} pixels of {@code c} channels as {@code c / rc} chunk rows of
+     * {@code chunkFloats} floats each: chunk q holds channels q*rc.. of every pixel, after
+     * {@code left} zero pixels, zeros after the row.
+     */
+    private static void copyChunked(float[] xd, int src, int w, int c, int rc, float[] a, int dst, int left,
+            int chunkFloats) {
+        Arrays.fill(a, dst, dst + c / rc * chunkFloats, 0f);
+        for (int q = 0, d = dst + left * rc; q < c / rc; q++, d += chunkFloats) {
+            for (int u = 0, s = src + q * rc; u < w; u++, s += c) {
+                System.arraycopy(xd, s, a, d + u * rc, rc);
+            }
+        }
     }
 
     /** A kernel (kh, 3, c, f) in {@link #convRows}'s order: kernel row, channel, tap, filter. */
@@ -553,7 +579,7 @@ final class GemmConv {
      */
     static float[] panels(Tensor kernel, ConvKernels.Geometry g, GemmMicroKernel mk) {
         int kh = kernel.dim(0), kw = kernel.dim(1), c = kernel.dim(2), f = kernel.dim(3);
-        if (convRowsApply(kw, g.sw(), g.dw(), g.groups(), c, f, mk)) {
+        if (convRowsApply(kw, g.sw(), g.dw(), g.dh(), g.groups(), c, f, mk)) {
             if ((long) kh * kw * c * f > KEPT_PANELS) {
                 return null;
             }
