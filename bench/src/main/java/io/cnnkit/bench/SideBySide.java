@@ -37,7 +37,7 @@ import io.cnnkit.launcher.bench.Workload;
  * 1-thread runs, then all 2-thread runs, would fold that drift into the scaling). The medians
  * are over all rounds' runs; the scaling line also gives the range of the per-round ratios.
  *
- * <p>{@code SideBySide [--runs N] [--rounds N] [--warmup N] [--threads 1,2] [--workloads W1,...,R4]
+ * <p>{@code SideBySide [--runs N] [--rounds N] [--warmup N] [--warmup-seconds S] [--threads 1,2] [--workloads W1,...,R4]
  * [--keras-real DIR] [--seed N] [--tolerance X] [--ort-weights constants|inputs]}: ONNX Runtime
  * gets the weights embedded as initializers (default, {@link OnnxConstants}: the graph a user
  * exports, which it folds and pre-packs at session creation) or, as a labelled option, as graph
@@ -64,6 +64,12 @@ public final class SideBySide {
 
     /** Untimed runs that start every round after the first (caches and threads back in shape). */
     static final int REWARM = 3;
+    /**
+     * And untimed runs for at least this long before every timed block, both engines: after the
+     * pause a VM's idle vCPU takes tens of ms to come back to speed (cnnkit's R3 at 2 threads ran
+     * at 290 us after 3 runs, 184 to 195 us after 50 ms of runs).
+     */
+    static final long REWARM_NANOS = 50_000_000L;
     /** Pause before each timed block, so that the other engine's spinning threads have parked. */
     static final int PAUSE_MS = 20;
 
@@ -119,6 +125,18 @@ public final class SideBySide {
      */
     public static Comparison compare(Model model, String workload, byte[] onnx, int batch, int[] threads, int runs,
             int rounds, int warmup, long seed, OrtModel.Weights weights) throws OrtException {
+        return compare(model, workload, onnx, batch, threads, runs, rounds, warmup, 0, seed, weights);
+    }
+
+    /**
+     * {@link #compare(Model, String, byte[], int, int[], int, int, int, long, OrtModel.Weights)}
+     * with each engine first run for {@code warmupSeconds} (cnnkit at the most threads, ONNX
+     * Runtime at each count) before its counted warm-up: a JVM's compiler needs time, not a
+     * number of runs (a 0.3 ms network's kernels are not all compiled after 300 runs).
+     */
+    public static Comparison compare(Model model, String workload, byte[] onnx, int batch, int[] threads, int runs,
+            int rounds, int warmup, double warmupSeconds, long seed, OrtModel.Weights weights) throws OrtException {
+        long warmNanos = (long) (warmupSeconds * 1e9);
         Tensor input = Bench.randomInput(model.inputShape(), batch, seed);
         int perRound = Math.max(1, (runs + rounds - 1) / rounds);
         int n = threads.length;
@@ -127,6 +145,8 @@ public final class SideBySide {
         // after the warm-up (before C2 compiles the kernels every vector is a garbage object),
         // which is then cnnkit's warm-up for the timed rounds too
         int most = java.util.Arrays.stream(threads).max().orElseThrow();
+        RunOptions warmAt = RunOptions.DEFAULT.withThreads(most);
+        warmFor(warmNanos, () -> model.predictAll(input, warmAt));
         Bench.Result memory = Bench.run(model, input, new Bench.Options(batch, most, perRound, warmup, seed), null);
         List<OrtModel> orts = new ArrayList<>();
         try {
@@ -134,6 +154,7 @@ public final class SideBySide {
             for (int i = 0; i < n; i++) {
                 OrtModel ort = new OrtModel(onnx, model, threads[i], weights);
                 orts.add(ort);
+                warmFor(warmNanos, () -> ort.predict(input));
                 agreements[i] = Agreement.of(ort.predict(input),
                         model.predict(input, RunOptions.DEFAULT.withThreads(threads[i])));
             }
@@ -145,8 +166,12 @@ public final class SideBySide {
                 int w = round == 0 ? warmup : REWARM;
                 for (int i = 0; i < n; i++) {
                     pause();
-                    OrtModel.Timing t = orts.get(i).time(input, w, perRound);
+                    OrtModel ort = orts.get(i);
+                    warmFor(REWARM_NANOS, () -> ort.predict(input));
+                    OrtModel.Timing t = ort.time(input, w, perRound);
                     pause();
+                    RunOptions at = RunOptions.DEFAULT.withThreads(threads[i]);
+                    warmFor(REWARM_NANOS, () -> model.predictAll(input, at));
                     Bench.Options o = new Bench.Options(batch, threads[i], perRound, REWARM, seed);
                     Bench.Result r = Bench.measure(model, input, o, null);
                     roundOrt[i][round] = t.medianMs();
@@ -164,6 +189,17 @@ public final class SideBySide {
             for (OrtModel o : orts) {
                 o.close();
             }
+        }
+    }
+
+    private interface Step {
+        void run() throws OrtException;
+    }
+
+    /** Runs {@code step} over and over for {@code nanos}. */
+    private static void warmFor(long nanos, Step step) throws OrtException {
+        for (long end = System.nanoTime() + nanos; System.nanoTime() - end < 0;) {
+            step.run();
         }
     }
 
@@ -190,6 +226,13 @@ public final class SideBySide {
     public static List<Result> run(Engine engine, List<Case> cases, int[] threads, int defaultThreads, int runs,
             int rounds, int warmup, long seed, double tolerance, OrtModel.Weights weights, PrintStream out)
             throws OrtException {
+        return run(engine, cases, threads, defaultThreads, runs, rounds, warmup, 0, seed, tolerance, weights, out);
+    }
+
+    /** {@link #run} with {@code warmupSeconds} of runs before each engine's counted warm-up. */
+    public static List<Result> run(Engine engine, List<Case> cases, int[] threads, int defaultThreads, int runs,
+            int rounds, int warmup, double warmupSeconds, long seed, double tolerance, OrtModel.Weights weights,
+            PrintStream out) throws OrtException {
         for (Case w : cases) {
             out.println(w.name() + ": " + w.what());
         }
@@ -199,7 +242,7 @@ public final class SideBySide {
             Model model = w.build().apply(engine);
             try {
                 Comparison c = compare(model, w.name(), resource(w.onnx()), w.batch(), threads, runs, rounds, warmup,
-                        seed, weights);
+                        warmupSeconds, seed, weights);
                 for (Row r : c.rows()) {
                     out.println(format(r, tolerance));
                 }
@@ -317,6 +360,7 @@ public final class SideBySide {
         int runs = 5;
         int rounds = 1;
         int warmup = 1;
+        double warmupSeconds = 2;
         int[] threads = {1, 2};
         long seed = 42;
         double tolerance = Agreement.TOLERANCE;
@@ -331,6 +375,7 @@ public final class SideBySide {
                     case "--runs" -> runs = intArg(args, ++i, a);
                     case "--rounds" -> rounds = intArg(args, ++i, a);
                     case "--warmup" -> warmup = intArg(args, ++i, a);
+                    case "--warmup-seconds" -> warmupSeconds = Double.parseDouble(value(args, ++i, a));
                     case "--seed" -> seed = intArg(args, ++i, a);
                     case "--threads" -> threads = Arrays.stream(value(args, ++i, a).split(","))
                             .mapToInt(s -> intArg(new String[] {s}, 0, a)).toArray();
@@ -339,13 +384,15 @@ public final class SideBySide {
                     case "--tolerance" -> tolerance = Double.parseDouble(value(args, ++i, a));
                     case "--ort-weights" -> weights = ortWeights(value(args, ++i, a));
                     default -> throw new IllegalArgumentException("unknown argument " + a + "; usage: SideBySide"
-                            + " [--runs N] [--rounds N] [--warmup N] [--threads 1,2] [--workloads W1,...,R4]"
+                            + " [--runs N] [--rounds N] [--warmup N] [--warmup-seconds S] [--threads 1,2]"
+                            + " [--workloads W1,...,R4]"
                             + " [--keras-real DIR] [--seed N] [--tolerance X] [--ort-weights constants|inputs]");
                 }
             }
-            if (runs < 1 || rounds < 1 || warmup < 0 || threads.length == 0
+            if (runs < 1 || rounds < 1 || warmup < 0 || !(warmupSeconds >= 0) || threads.length == 0
                     || Arrays.stream(threads).anyMatch(t -> t < 1)) {
-                throw new IllegalArgumentException("need --runs >= 1, --rounds >= 1, --warmup >= 0 and thread counts >= 1");
+                throw new IllegalArgumentException("need --runs >= 1, --rounds >= 1, --warmup >= 0, --warmup-seconds >= 0"
+                        + " and thread counts >= 1");
             }
             cases = Case.named(names, kerasReal);
         } catch (IllegalArgumentException e) {
@@ -355,16 +402,17 @@ public final class SideBySide {
         }
         int defaultThreads = Runtime.getRuntime().availableProcessors();
         int[] all = IntStream.concat(Arrays.stream(threads), IntStream.of(defaultThreads)).distinct().sorted().toArray();
-        System.out.printf(Locale.ROOT, "side-by-side: cnnkit vs ONNX Runtime %s, runs=%d in %d rounds, warmup=%d,"
+        System.out.printf(Locale.ROOT, "side-by-side: cnnkit vs ONNX Runtime %s, runs=%d in %d rounds, warmup=%d"
+                + " after %.1f s of runs,"
                 + " threads=%s (cnnkit's default: %d), %d cores; medians in ms%n", OrtEnvironment.getEnvironment()
-                        .getVersion(), (runs + rounds - 1) / rounds * rounds, rounds, warmup,
+                        .getVersion(), (runs + rounds - 1) / rounds * rounds, rounds, warmup, warmupSeconds,
                 Arrays.toString(all), defaultThreads, defaultThreads);
         System.out.println("ONNX Runtime setup: " + label(weights) + ", intra-op threads as listed, sequential execution");
         int bad;
         long t0 = System.nanoTime();
         try (StandaloneEngine engine = engine(System.out)) {
-            List<Result> results = run(engine, cases, all, defaultThreads, runs, rounds, warmup, seed, tolerance,
-                    weights, System.out);
+            List<Result> results = run(engine, cases, all, defaultThreads, runs, rounds, warmup, warmupSeconds, seed,
+                    tolerance, weights, System.out);
             for (Result res : results) {
                 for (Row r : res.comparison().rows()) {
                     System.out.println(r.cnnkit().line());
