@@ -145,9 +145,10 @@ public final class SideBySide {
         // after the warm-up (before C2 compiles the kernels every vector is a garbage object),
         // which is then cnnkit's warm-up for the timed rounds too
         int most = java.util.Arrays.stream(threads).max().orElseThrow();
+        Bench.Result memory = Bench.run(model, input, new Bench.Options(batch, most, perRound, warmup, seed), null);
+        // after the memory run, which must be the model's first (its buffers count from the heap before it)
         RunOptions warmAt = RunOptions.DEFAULT.withThreads(most);
         warmFor(warmNanos, () -> model.predictAll(input, warmAt));
-        Bench.Result memory = Bench.run(model, input, new Bench.Options(batch, most, perRound, warmup, seed), null);
         List<OrtModel> orts = new ArrayList<>();
         try {
             Agreement[] agreements = new Agreement[n];
