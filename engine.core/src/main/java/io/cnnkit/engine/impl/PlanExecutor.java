@@ -78,6 +78,8 @@ final class PlanExecutor {
         final float[][] escapes;
         /** The last group plan worked out, for its input shape and batch. */
         GroupPlan groupPlan;
+        /** The per-layer thread policy of the runs with these buffers, at one thread count. */
+        private PlanTuner tuner;
 
         Buffers(Snapshot s) {
             this.snapshot = new WeakReference<>(s);
@@ -85,6 +87,13 @@ final class PlanExecutor {
             this.slots = new float[s.optimised().plan().slotCount()][];
             this.own = new float[n][];
             this.escapes = new float[n][];
+        }
+
+        PlanTuner tuner(int threads, int nodes) {
+            if (tuner == null || tuner.threads() != threads) {
+                tuner = new PlanTuner(nodes, threads);
+            }
+            return tuner;
         }
 
         synchronized Buffers takeGroup(Snapshot s) {
@@ -169,12 +178,23 @@ final class PlanExecutor {
     /** Runs nodes [first, end); in a group ({@code group}) the nodes without a slot use the group's own arrays. */
     private void run(GraphPlan plan, List<Layer> layers, Tensor[] values, int batch, int first, int end,
             ExecutionContext ctx, Buffers buffers, boolean group) {
+        // a predict's layers on the whole batch at several threads follow the tuned thread policy
+        PlanTuner tuner = buffers != null && !group && ctx.parallelism() > 1
+                ? buffers.tuner(ctx.parallelism(), plan.size())
+                : null;
         for (int node = first; node < end; node++) {
             if (buffers != null && !plan.needed(node)) {
                 continue;
             }
             Layer layer = layers.get(node - 1);
             int[] reads = plan.node(node).inputs();
+            int sharedBefore = 0;
+            long start = 0;
+            if (tuner != null) {
+                Scheduler.shareFrom(ctx, tuner.minWork(node));
+                sharedBefore = Scheduler.sharedLoops(ctx);
+                start = System.nanoTime();
+            }
             try {
                 Tensor y;
                 if (layer instanceof MultiInputLayer m) {
@@ -192,6 +212,9 @@ final class PlanExecutor {
                     layer.forward(x, y, ctx);
                 }
                 values[node] = y;
+                if (tuner != null) {
+                    tuner.record(node, System.nanoTime() - start, Scheduler.sharedLoops(ctx) - sharedBefore);
+                }
             } catch (ModelException e) {
                 throw e;
             } catch (RuntimeException e) {
@@ -212,6 +235,9 @@ final class PlanExecutor {
                     }
                 }
             }
+        }
+        if (tuner != null) {
+            Scheduler.shareFrom(ctx, Scheduler.INLINE_WORK);
         }
     }
 

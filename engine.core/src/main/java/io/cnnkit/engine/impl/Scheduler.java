@@ -167,10 +167,29 @@ public final class Scheduler implements AutoCloseable {
         crews.clear();
     }
 
+    /**
+     * The work from which a loop of this run is shared (else {@link #INLINE_WORK}): the engine
+     * lowers it for one layer whose loops its {@link PlanTuner} found faster shared. Results are
+     * the same bits either way.
+     */
+    static void shareFrom(ExecutionContext ctx, long minWork) {
+        if (ctx instanceof Context c) {
+            c.minWork = minWork;
+        }
+    }
+
+    /** Loops of this run shared with helpers so far (0 for a context that is not the scheduler's). */
+    static int sharedLoops(ExecutionContext ctx) {
+        return ctx instanceof Context c ? c.sharedLoops : 0;
+    }
+
     private final class Context implements ExecutionContext {
         private final int threads;
         /** A loop of this run was shared with helpers (read by the next run's rouse decision). */
         private volatile boolean shared;
+        /** Set and read by the run's own thread only (the thread that calls parallelFor). */
+        private long minWork = INLINE_WORK;
+        private int sharedLoops;
 
         Context(int threads) {
             this.threads = threads;
@@ -197,13 +216,14 @@ public final class Scheduler implements AutoCloseable {
         }
 
         private void run(int count, long cost, RangeBody body) {
-            if (threads == 1 || count == 1 || cost * count < INLINE_WORK) {
+            if (threads == 1 || count == 1 || cost * count < minWork) {
                 body.run(0, count);
                 return;
             }
             if (!shared) {
                 shared = true;
             }
+            sharedLoops++;
             // Chunk size from the work alone, capped so every thread gets a few chunks.
             long perTask = Math.max(1, TASK_WORK / cost);
             long minChunks = 4L * threads;
