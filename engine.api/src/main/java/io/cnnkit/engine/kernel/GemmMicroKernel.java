@@ -175,4 +175,28 @@ public interface GemmMicroKernel {
                     last ? hi : Float.POSITIVE_INFINITY);
         }
     }
+
+    /**
+     * The few-filter convolution's sums over planes (one input channel's row laid out alone, so
+     * a vector spans output pixels): for each filter fo &lt; nf and i &lt; n,
+     * {@code acc[accOff + fo*lda + i]} gains {@code p[pOff[t] + i] * w[wOff[t] + fo]} for t = 0 ..
+     * terms-1 in that order, each product and each sum rounded on its own (no fused
+     * multiply-add), so every backend gives the plain loop's bits, which are the definition's.
+     * {@code acc} must not overlap what is read of {@code p}. The default is that plain loop.
+     *
+     * @since 1.6
+     */
+    default void planarTerms(float[] p, int[] pOff, float[] w, int[] wOff, int terms, float[] acc, int accOff,
+            int lda, int nf, int n) {
+        for (int fo = 0; fo < nf; fo++) {
+            int a = accOff + fo * lda;
+            for (int t = 0; t < terms; t++) {
+                int po = pOff[t];
+                float wv = w[wOff[t] + fo];
+                for (int i = 0; i < n; i++) {
+                    acc[a + i] += p[po + i] * wv;
+                }
+            }
+        }
+    }
 }

@@ -26,7 +26,9 @@
  * backends on {@code tileRows}.
  * <p>1.6: {@link io.cnnkit.engine.kernel.GemmMicroKernel#convRowTileSegmented} (a convolution's
  * kernel rows in one {@code convRowTile} call, the sums kept in registers) with a default of one
- * {@code convRowTile} call per segment.
+ * {@code convRowTile} call per segment; {@link io.cnnkit.engine.kernel.GemmMicroKernel#planarTerms}
+ * (the few-filter convolution's sums over input planes, without fused multiply-adds) with a
+ * plain loop as the default.
  */
 @Export
 @Version("1.6.0")

@@ -443,4 +443,10 @@ final class VectorGemm implements GemmMicroKernel {
                     biasOff, lo, hi);
         }
     }
+
+    @Override
+    public void planarTerms(float[] p, int[] pOff, float[] w, int[] wOff, int terms, float[] acc, int accOff, int lda,
+            int nf, int n) {
+        VectorPlanar.terms(p, pOff, w, wOff, terms, acc, accOff, lda, nf, n);
+    }
 }

@@ -107,7 +107,7 @@ final class ConvKernels {
     static void conv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, Geometry g, Activation act,
             ExecutionContext ctx, GemmMicroKernel mk, float[] panels) {
         if (PlanarFewFilterConv.applies(kernel, g)) {
-            PlanarFewFilterConv.conv2d(x, kernel, bias, y, g, act, ctx);
+            PlanarFewFilterConv.conv2d(x, kernel, bias, y, g, act, ctx, mk);
         } else if (FewFilterConv.applies(kernel, g)) {
             FewFilterConv.conv2d(x, kernel, bias, y, g, act, ctx);
         } else {

@@ -5,16 +5,17 @@ import java.util.Arrays;
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.engine.kernel.GemmMicroKernel;
 
 /**
  * Few filters (at most {@link FewFilterConv#MAX_FILTERS}), one group, horizontal stride 1: the
  * walkthrough's 3x3 convs with 3 filters on a 575x607 photo, memory-bound. Vectorised across
  * output pixels by the JIT, without the Vector API: the input rows an output row needs are
  * de-interleaved into one zero-padded plane per input channel (kept for the next output rows),
- * then the taps add {@code plane[i + kx*dw] * w} into one accumulator row per filter (three
- * taps per pass), plain loops that C2 turns into SIMD code (and that run at a sensible speed
- * before C2 compiles them, which keeps the first run of a model fast). Results go back to NHWC
- * plus bias.
+ * then the taps add {@code plane[i + kx*dw] * w} into one accumulator row per filter through
+ * the kernel's {@link GemmMicroKernel#planarTerms} (the scalar kernel's plain loops, which C2
+ * turns into SIMD code and which run at a sensible speed before C2 compiles them; the Vector API
+ * one's sums in registers over every term). Results go back to NHWC plus bias.
  *
  * <p>Exact: each output is {@code 0 + x*w + ...} over the in-bounds kernel rows, all kernel
  * columns and the channels in the naive kernel's order (products and sums rounded separately),
@@ -35,7 +36,7 @@ final class PlanarFewFilterConv {
     }
 
     static void conv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, ConvKernels.Geometry g, Activation act,
-            ExecutionContext ctx) {
+            ExecutionContext ctx, GemmMicroKernel mk) {
         ConvKernels.checkConv2d(x, kernel, bias, y, g);
         if (!applies(kernel, g)) {
             throw new IllegalArgumentException("conv2d: the planar few-filter kernel takes one group, horizontal "
@@ -65,8 +66,7 @@ final class PlanarFewFilterConv {
             int from = first * ROWS, to = Math.min(allRows, last * ROWS);
             // zeroed once per chunk: only the input columns are rewritten, the padding stays 0
             float[] planes = PackBuffers.zeroed(span * c * pw);
-            float[][] acc = new float[f][ow];
-            float[] t0 = new float[ow], t1 = new float[ow], t2 = new float[ow];
+            float[] acc = new float[f * ow];
             int[] slotRow = new int[span];
             Arrays.fill(slotRow, -1);
             int[] termPlane = new int[maxTerms];
@@ -93,29 +93,8 @@ final class PlanarFewFilterConv {
                         }
                     }
                 }
-                for (float[] a : acc) {
-                    Arrays.fill(a, 0f);
-                }
-                // Three products per pass over an accumulator row (fewer loads and stores of it).
-                // Each tap's inputs are copied to index 0 first: C2 (JDK 17) vectorises
-                // a[i] += p[i] * w but not a[i] += p[po + i] * w with po unknown.
-                int t = 0;
-                for (; t + 3 <= terms; t += 3) {
-                    System.arraycopy(planes, termPlane[t], t0, 0, ow);
-                    System.arraycopy(planes, termPlane[t + 1], t1, 0, ow);
-                    System.arraycopy(planes, termPlane[t + 2], t2, 0, ow);
-                    int w0 = termWeight[t], w1 = termWeight[t + 1], w2 = termWeight[t + 2];
-                    for (int fo = 0; fo < f; fo++) {
-                        add3(t0, t1, t2, wp[w0 + fo], wp[w1 + fo], wp[w2 + fo], acc[fo], ow);
-                    }
-                }
-                for (; t < terms; t++) {
-                    System.arraycopy(planes, termPlane[t], t0, 0, ow);
-                    int w0 = termWeight[t];
-                    for (int fo = 0; fo < f; fo++) {
-                        add1(t0, wp[w0 + fo], acc[fo], ow);
-                    }
-                }
+                Arrays.fill(acc, 0f);
+                mk.planarTerms(planes, termPlane, wp, termWeight, terms, acc, 0, ow, f, ow);
                 int yr = yo + row * rowLen;
                 interleave(acc, f, ow, hasBias, bd, yd, yr);
                 if (act != null) {
@@ -149,53 +128,38 @@ final class PlanarFewFilterConv {
         }
     }
 
-    /** y[ox*f + fo] = acc[fo][ox] (+ bias[fo]), the sum's last step. */
-    private static void interleave(float[][] acc, int f, int ow, boolean hasBias, float[] bd, float[] yd, int yr) {
+    /** y[ox*f + fo] = acc[fo*ow + ox] (+ bias[fo]), the sum's last step. */
+    private static void interleave(float[] acc, int f, int ow, boolean hasBias, float[] bd, float[] yd, int yr) {
         if (f == 3) {
             // three filters (the walkthrough's) in one pass
-            float[] a0 = acc[0], a1 = acc[1], a2 = acc[2];
             if (hasBias) {
                 float b0 = bd[0], b1 = bd[1], b2 = bd[2];
                 for (int ox = 0, o = yr; ox < ow; ox++, o += 3) {
-                    yd[o] = a0[ox] + b0;
-                    yd[o + 1] = a1[ox] + b1;
-                    yd[o + 2] = a2[ox] + b2;
+                    yd[o] = acc[ox] + b0;
+                    yd[o + 1] = acc[ow + ox] + b1;
+                    yd[o + 2] = acc[2 * ow + ox] + b2;
                 }
             } else {
                 for (int ox = 0, o = yr; ox < ow; ox++, o += 3) {
-                    yd[o] = a0[ox];
-                    yd[o + 1] = a1[ox];
-                    yd[o + 2] = a2[ox];
+                    yd[o] = acc[ox];
+                    yd[o + 1] = acc[ow + ox];
+                    yd[o + 2] = acc[2 * ow + ox];
                 }
             }
             return;
         }
         for (int fo = 0; fo < f; fo++) {
-            float[] a = acc[fo];
+            int a = fo * ow;
             if (hasBias) {
                 float bv = bd[fo];
                 for (int ox = 0, o = yr + fo; ox < ow; ox++, o += f) {
-                    yd[o] = a[ox] + bv;
+                    yd[o] = acc[a + ox] + bv;
                 }
             } else {
                 for (int ox = 0, o = yr + fo; ox < ow; ox++, o += f) {
-                    yd[o] = a[ox];
+                    yd[o] = acc[a + ox];
                 }
             }
-        }
-    }
-
-    // Plain loops over index i that C2 vectorises; products and sums rounded separately, in order.
-
-    private static void add1(float[] p, float w0, float[] a, int n) {
-        for (int i = 0; i < n; i++) {
-            a[i] += p[i] * w0;
-        }
-    }
-
-    private static void add3(float[] p0, float[] p1, float[] p2, float w0, float w1, float w2, float[] a, int n) {
-        for (int i = 0; i < n; i++) {
-            a[i] = a[i] + p0[i] * w0 + p1[i] * w1 + p2[i] * w2;
         }
     }
 }

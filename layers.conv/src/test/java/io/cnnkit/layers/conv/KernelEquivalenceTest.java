@@ -102,7 +102,8 @@ class KernelEquivalenceTest {
             if (PlanarFewFilterConv.applies(k, g)) {
                 planarCases++;
                 java.util.Arrays.fill(fast.data(), Float.NaN);
-                PlanarFewFilterConv.conv2d(x, k, b, fast, g, act, new ShuffledContext(trial + 300));
+                PlanarFewFilterConv.conv2d(x, k, b, fast, g, act, new ShuffledContext(trial + 300),
+                        ScalarMicroKernel.INSTANCE);
                 assertBitIdentical("planar few-filter " + what, naive, fast);
             }
         }
@@ -116,6 +117,15 @@ class KernelEquivalenceTest {
      * filters, 1 to 5 channels (one channel: a plain copy), batches, vertical strides, dilation,
      * same and valid padding, bias or none: bit-identical to the naive kernel for any chunking.
      */
+    /** A GEMM kernel with nothing but the SPI's defaults beyond its one required method. */
+    static final io.cnnkit.engine.kernel.GemmMicroKernel DEFAULTS_ONLY = new io.cnnkit.engine.kernel.GemmMicroKernel() {
+        @Override
+        public void tile(float[] a, int[] aOff, int kLen, float[] b, int bOff, int ldb, float[] y, int[] yOff,
+                int yCol, int nw, int rows, boolean first, float[] bias, int biasOff) {
+            ScalarMicroKernel.INSTANCE.tile(a, aOff, kLen, b, bOff, ldb, y, yOff, yCol, nw, rows, first, bias, biasOff);
+        }
+    };
+
     @Test
     void planarFewFilterKernelEqualsNaive() {
         Random r = new Random(17);
@@ -143,9 +153,15 @@ class KernelEquivalenceTest {
             for (int chunking = 0; chunking < 2; chunking++) {
                 Tensor fast = Tensor.zeros(naive.shape());
                 java.util.Arrays.fill(fast.data(), Float.NaN);
-                PlanarFewFilterConv.conv2d(x, k, b, fast, g, act, new ShuffledContext(trial * 2 + chunking));
+                PlanarFewFilterConv.conv2d(x, k, b, fast, g, act, new ShuffledContext(trial * 2 + chunking),
+                        ScalarMicroKernel.INSTANCE);
                 assertBitIdentical("planar " + what, naive, fast);
             }
+            // the SPI's default planarTerms (a backend without its own) gives the same bits
+            Tensor viaDefault = Tensor.zeros(naive.shape());
+            java.util.Arrays.fill(viaDefault.data(), Float.NaN);
+            PlanarFewFilterConv.conv2d(x, k, b, viaDefault, g, act, new ShuffledContext(trial), DEFAULTS_ONLY);
+            assertBitIdentical("planar, SPI default " + what, naive, viaDefault);
         }
     }
 
@@ -155,7 +171,7 @@ class KernelEquivalenceTest {
         ConvKernels.Geometry strided = new ConvKernels.Geometry(1, 2, 1, 1, 0, 0, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PlanarFewFilterConv.conv2d(x, Tensor.zeros(1, 1, 2, 3), null, Tensor.zeros(1, 4, 2, 3),
-                        strided, null, new ShuffledContext(0)));
+                        strided, null, new ShuffledContext(0), ScalarMicroKernel.INSTANCE));
         assertTrue(e.getMessage().contains("horizontal stride 1"), e.getMessage());
         assertFalse(PlanarFewFilterConv.applies(Tensor.zeros(1, 1, 1, 4), new ConvKernels.Geometry(1, 1, 1, 1, 0, 0,
                 2)));
