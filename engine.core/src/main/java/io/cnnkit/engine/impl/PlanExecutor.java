@@ -182,6 +182,7 @@ final class PlanExecutor {
         PlanTuner tuner = buffers != null && !group && ctx.parallelism() > 1
                 ? buffers.tuner(ctx.parallelism(), plan.size())
                 : null;
+        long runStart = tuner != null ? System.nanoTime() : 0;
         for (int node = first; node < end; node++) {
             if (buffers != null && !plan.needed(node)) {
                 continue;
@@ -238,6 +239,7 @@ final class PlanExecutor {
         }
         if (tuner != null) {
             Scheduler.shareFrom(ctx, Scheduler.INLINE_WORK);
+            tuner.runDone(System.nanoTime() - runStart);
         }
     }
 

@@ -3,107 +3,177 @@ package io.cnnkit.engine.impl;
 import java.util.Arrays;
 
 /**
- * The per-layer thread policy of one model's predict runs at one thread count, tuned by time:
- * a layer whose loops stay on the calling thread under the work threshold
- * ({@link Scheduler#INLINE_WORK}) but take long enough to be worth a helper
- * ({@link #TRY_NANOS}) is timed over {@link #SAMPLES} runs as it is and {@link #SAMPLES} runs
- * with its loops shared from {@link #LOW_WORK} on; it keeps the faster (shared only when at
- * least {@link #GAIN} faster). A flop threshold alone fits one machine: how long a flop takes,
- * and what handing a chunk to a helper costs, differ from machine to machine (on a Zen 5 VM
- * sharing R1's 1 MFLOP layers made it slower, on a Zen 4 VM 18% faster). Which thread runs a
- * chunk never changes a result, so the policy changes no bit.
+ * The per-layer thread policy of one model's predict runs at one thread count, tuned by time.
+ * A flop threshold alone ({@link Scheduler#INLINE_WORK}) fits one machine: how long a flop
+ * takes, and what handing a chunk to a helper costs, differ from machine to machine (on a Zen 5
+ * VM sharing R1's 1 MFLOP layers made it slower, on a Zen 4 VM 18% faster), and so does what a
+ * helper spinning between shared layers costs the layers run inline meanwhile (much when the
+ * two vCPUs are threads of one core). So every layer starts with the threshold; after
+ * {@link #FIRST_TRIAL} runs, and again every {@link #RETRY} runs (trials during the JIT's
+ * warm-up misjudge, and a VM's vCPUs move), a trial runs:
+ * <ol>
+ * <li>{@link #SAMPLES} runs with the threshold, timing each layer: those that stay on the
+ * calling thread yet take {@link #TRY_NANOS} or more are candidates;</li>
+ * <li>{@link #SAMPLES} runs with the candidates' loops shared from {@link #LOW_WORK} on: a
+ * candidate is chosen when its median time is at least {@link #GAIN} times lower;</li>
+ * <li>if any was chosen, {@link #SAMPLES} whole runs with the threshold and {@link #SAMPLES}
+ * with the chosen layers shared: the choice is kept only if the whole run's median is at least
+ * {@link #GAIN} times lower too.</li>
+ * </ol>
+ * Which thread runs a chunk never changes a result, so the policy changes no bit.
  *
  * <p>Used by one run at a time (its buffers' owner); not thread-safe.
  */
 final class PlanTuner {
     /** A layer faster than this on one thread stays there (a handoff costs microseconds). */
     static final long TRY_NANOS = 8_000;
-    /** The threshold a shared trial uses (2^16 flops: a few chunks of a small layer). */
+    /** The threshold shared layers use (2^16 flops: a few chunks of a small layer). */
     static final long LOW_WORK = 1L << 16;
-    /** Runs timed in each mode. */
+    /** Runs timed in each step of a trial. */
     static final int SAMPLES = 16;
+    /** Runs before the first trial. */
+    static final int FIRST_TRIAL = 64;
+    /** Runs between trials. */
+    static final int RETRY = 512;
     /** How much faster shared must be to be kept. */
     static final double GAIN = 0.9;
 
-    private static final byte UNTRIED = 0, INLINE_TRIAL = 1, SHARED_TRIAL = 2, INLINE = 3, SHARED = 4;
+    enum Phase {
+        /** Between trials: the chosen layers shared if the whole run gained. */
+        WAIT,
+        /** Every layer at the threshold, each timed. */
+        LAYERS_INLINE,
+        /** The candidates shared, each timed. */
+        LAYERS_SHARED,
+        /** Every layer at the threshold, whole runs timed. */
+        RUNS_INLINE,
+        /** The chosen layers shared, whole runs timed. */
+        RUNS_SHARED
+    }
 
     private final int threads;
-    private final byte[] state;
+    private Phase phase = Phase.WAIT;
+    private int runs;
+    private boolean tried;
+    /** Per layer: its loops shared (from LOW_WORK on) when the policy is in use. */
+    private final boolean[] chosen;
+    /** Whether the chosen layers are shared between trials (the whole run gained). */
+    private boolean inUse;
+    private final boolean[] candidate;
+    private final boolean[] sharedAnyway;
     private final long[][] inline;
     private final long[][] shared;
-    private final int[] samples;
+    private final long[] runsInline = new long[SAMPLES];
+    private final long[] runsShared = new long[SAMPLES];
 
     PlanTuner(int nodes, int threads) {
         this.threads = threads;
-        this.state = new byte[nodes];
-        this.inline = new long[nodes][];
-        this.shared = new long[nodes][];
-        this.samples = new int[nodes];
+        this.chosen = new boolean[nodes];
+        this.candidate = new boolean[nodes];
+        this.sharedAnyway = new boolean[nodes];
+        this.inline = new long[nodes][SAMPLES];
+        this.shared = new long[nodes][SAMPLES];
     }
 
     int threads() {
         return threads;
     }
 
-    /** The work threshold node {@code node}'s loops run with next. */
-    long minWork(int node) {
-        byte s = state[node];
-        return s == SHARED_TRIAL || s == SHARED ? LOW_WORK : Scheduler.INLINE_WORK;
+    Phase phase() {
+        return phase;
     }
 
-    /**
-     * Records one run of node {@code node}: {@code nanos} long, with {@code sharedLoops} of its
-     * loops shared.
-     */
+    /** The work threshold node {@code node}'s loops run with in this run. */
+    long minWork(int node) {
+        boolean share = switch (phase) {
+            case LAYERS_SHARED -> candidate[node];
+            case RUNS_SHARED -> chosen[node];
+            case WAIT -> inUse && chosen[node];
+            default -> false;
+        };
+        return share ? LOW_WORK : Scheduler.INLINE_WORK;
+    }
+
+    /** Records node {@code node} of this run: {@code nanos} long, {@code sharedLoops} of its loops shared. */
     void record(int node, long nanos, int sharedLoops) {
-        switch (state[node]) {
-            case UNTRIED -> {
-                // shared under the default threshold already, or too short to gain: left as it is
-                if (sharedLoops == 0 && nanos >= TRY_NANOS) {
-                    state[node] = INLINE_TRIAL;
-                    inline[node] = new long[SAMPLES];
-                    shared[node] = new long[SAMPLES];
-                    samples[node] = 0;
-                } else {
-                    state[node] = INLINE;
-                }
-            }
-            case INLINE_TRIAL -> {
-                inline[node][samples[node]++] = nanos;
-                if (samples[node] == SAMPLES) {
-                    state[node] = SHARED_TRIAL;
-                    samples[node] = 0;
-                }
-            }
-            case SHARED_TRIAL -> {
-                if (sharedLoops == 0) { // nothing to share even from LOW_WORK (a single item)
-                    decide(node, false);
-                    return;
-                }
-                shared[node][samples[node]++] = nanos;
-                if (samples[node] == SAMPLES) {
-                    decide(node, median(shared[node]) < GAIN * median(inline[node]));
-                }
-            }
-            default -> {
-            }
+        int i = runs;
+        if (phase == Phase.LAYERS_INLINE) {
+            inline[node][i] = nanos;
+            sharedAnyway[node] |= sharedLoops > 0;
+        } else if (phase == Phase.LAYERS_SHARED && candidate[node]) {
+            shared[node][i] = nanos;
+            // a single item has nothing to share even from LOW_WORK
+            candidate[node] = sharedLoops > 0;
         }
     }
 
-    private void decide(int node, boolean share) {
-        state[node] = share ? SHARED : INLINE;
-        inline[node] = null;
-        shared[node] = null;
+    /** Records the end of a run that took {@code nanos}. */
+    void runDone(long nanos) {
+        int i = runs++;
+        switch (phase) {
+            case WAIT -> {
+                if (runs >= (tried ? RETRY : FIRST_TRIAL)) {
+                    next(Phase.LAYERS_INLINE);
+                    Arrays.fill(sharedAnyway, false);
+                }
+            }
+            case LAYERS_INLINE -> {
+                if (runs == SAMPLES) {
+                    boolean any = false;
+                    for (int n = 0; n < candidate.length; n++) {
+                        candidate[n] = !sharedAnyway[n] && median(inline[n]) >= TRY_NANOS;
+                        any |= candidate[n];
+                    }
+                    next(any ? Phase.LAYERS_SHARED : Phase.WAIT);
+                    if (!any) {
+                        settle(false);
+                    }
+                }
+            }
+            case LAYERS_SHARED -> {
+                if (runs == SAMPLES) {
+                    boolean any = false;
+                    for (int n = 0; n < chosen.length; n++) {
+                        chosen[n] = candidate[n] && median(shared[n]) < GAIN * median(inline[n]);
+                        any |= chosen[n];
+                    }
+                    if (any) {
+                        next(Phase.RUNS_INLINE);
+                    } else {
+                        settle(false);
+                    }
+                }
+            }
+            case RUNS_INLINE -> {
+                runsInline[i] = nanos;
+                if (runs == SAMPLES) {
+                    next(Phase.RUNS_SHARED);
+                }
+            }
+            case RUNS_SHARED -> {
+                runsShared[i] = nanos;
+                if (runs == SAMPLES) {
+                    settle(median(runsShared) < GAIN * median(runsInline));
+                }
+            }
+            default -> throw new IllegalStateException(phase.toString());
+        }
     }
 
-    /** Whether node {@code node} was tried and is shared (for tests). */
+    private void next(Phase p) {
+        phase = p;
+        runs = 0;
+    }
+
+    private void settle(boolean use) {
+        inUse = use;
+        tried = true;
+        next(Phase.WAIT);
+    }
+
+    /** Whether node {@code node} runs shared between trials (for tests). */
     boolean shares(int node) {
-        return state[node] == SHARED;
-    }
-
-    /** Whether node {@code node}'s policy is settled (for tests). */
-    boolean settled(int node) {
-        return state[node] == SHARED || state[node] == INLINE;
+        return inUse && chosen[node];
     }
 
     private static long median(long[] a) {

@@ -281,9 +281,11 @@ public final class Scheduler implements AutoCloseable {
             seats.set(helpers);
             crew.offer(this);
             RejectedExecutionException rejected = null;
-            // idle helpers (spinning after an earlier loop, or roused) take seats first; new
-            // tasks wake parked workers for the rest
-            for (int i = crew.idle.get(); i < helpers; i++) {
+            // helper tasks alive (spinning after an earlier loop, roused, or finishing the last
+            // loop's chunk) take seats first; new tasks wake parked workers for the rest. Counting
+            // only idle ones started a second task while the first was finishing a chunk: two
+            // helpers then spun next to the caller on two cores (R1's shared layers no faster)
+            for (int i = crew.alive.get(); i < helpers; i++) {
                 try {
                     crew.submit(this);
                 } catch (RejectedExecutionException e) {
@@ -386,6 +388,8 @@ public final class Scheduler implements AutoCloseable {
         final ForkJoinPool pool;
         /** Helper tasks submitted or spinning, not working on a loop: each can take the next one. */
         final AtomicInteger idle = new AtomicInteger();
+        /** Helper tasks submitted and not ended (idle or working): at most a run's helpers. */
+        final AtomicInteger alive = new AtomicInteger();
         private volatile Shared offered;
 
         Crew(ForkJoinPool pool) {
@@ -409,7 +413,7 @@ public final class Scheduler implements AutoCloseable {
         /** Makes sure {@code helpers} workers are awake (or waking) and waiting for the next loop. */
         void rouse(int helpers) {
             try {
-                for (int i = idle.get(); i < helpers; i++) {
+                for (int i = alive.get(); i < helpers; i++) {
                     submit(null);
                 }
             } catch (RejectedExecutionException e) {
@@ -420,32 +424,46 @@ public final class Scheduler implements AutoCloseable {
         /** Starts a helper task for {@code loop} (null: the next loop offered). */
         void submit(Shared loop) {
             idle.incrementAndGet();
+            alive.incrementAndGet();
             try {
                 pool.execute(() -> help(loop));
             } catch (RejectedExecutionException e) {
                 idle.decrementAndGet();
+                alive.decrementAndGet();
                 throw e;
             }
         }
 
         /** Helps with {@code loop} (null: the next one offered), then with later loops, until none comes. */
         private void help(Shared loop) {
-            try {
-                Shared next = loop == null ? awaitNext(null) : loop;
-                while (next != null) {
-                    int seat = next.seats.getAndDecrement();
-                    if (seat > 0) {
-                        idle.decrementAndGet();
-                        try {
-                            next.work(seat);
-                        } finally {
-                            idle.incrementAndGet();
+            Shared next = loop == null ? awaitNext(null) : loop;
+            while (true) {
+                try {
+                    while (next != null) {
+                        int seat = next.seats.getAndDecrement();
+                        if (seat > 0) {
+                            idle.decrementAndGet();
+                            try {
+                                next.work(seat);
+                            } finally {
+                                idle.incrementAndGet();
+                            }
                         }
+                        next = awaitNext(next);
                     }
-                    next = awaitNext(next);
+                } finally {
+                    idle.decrementAndGet();
+                    alive.decrementAndGet();
                 }
-            } finally {
-                idle.decrementAndGet();
+                // a loop offered just as this task gave up (its caller counted it alive and
+                // started no other): take it after all
+                Shared o = offered;
+                if (o == null || o.seats.get() <= 0 || closed || Thread.currentThread().isInterrupted()) {
+                    return;
+                }
+                idle.incrementAndGet();
+                alive.incrementAndGet();
+                next = o;
             }
         }
 

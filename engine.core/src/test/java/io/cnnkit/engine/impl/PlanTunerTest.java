@@ -24,8 +24,9 @@ import io.cnnkit.engine.fakes.Fakes;
 
 /**
  * The per-layer thread policy: layers that are short, or shared under the work threshold
- * already, are left as they are; a long layer under the threshold is timed inline and shared
- * and keeps the faster; whatever it picks, results are the same bits.
+ * already, are left as they are; a long layer under the threshold is timed inline and shared,
+ * and shared from then on only when it and the whole run gain; the choice is tried again later;
+ * whatever it picks, results are the same bits.
  */
 class PlanTunerTest {
     private final StandaloneEngine engine = Fakes.engine();
@@ -37,48 +38,94 @@ class PlanTunerTest {
 
     private static final long FAST = PlanTuner.TRY_NANOS / 2, SLOW = PlanTuner.TRY_NANOS * 10;
 
-    @Test
-    void shortLayersAndLayersSharedAlreadyStayAsTheyAre() {
-        PlanTuner t = new PlanTuner(3, 2);
-        t.record(1, FAST, 0);
-        t.record(2, SLOW, 3);
-        assertTrue(t.settled(1) && t.settled(2));
-        assertFalse(t.shares(1) || t.shares(2));
-        assertEquals(Scheduler.INLINE_WORK, t.minWork(1));
-        assertEquals(Scheduler.INLINE_WORK, t.minWork(2));
-    }
+    private static final long RUN = 100 * PlanTuner.TRY_NANOS;
 
-    @Test
-    void aLongLayerIsTimedBothWaysAndKeepsTheFaster() {
-        for (boolean sharedFaster : new boolean[] {true, false}) {
-            PlanTuner t = new PlanTuner(2, 2);
-            t.record(1, SLOW, 0);
-            for (int i = 0; i < PlanTuner.SAMPLES; i++) {
-                assertEquals(Scheduler.INLINE_WORK, t.minWork(1), "inline trial, run " + i);
-                t.record(1, SLOW, 0);
+    /** Runs until the first trial starts: every layer at the threshold meanwhile. */
+    private static void untilTrial(PlanTuner t) {
+        for (int i = 0; i < PlanTuner.FIRST_TRIAL; i++) {
+            for (int node = 1; node <= 3; node++) {
+                assertEquals(Scheduler.INLINE_WORK, t.minWork(node), "before the first trial, run " + i);
+                t.record(node, SLOW, 0);
             }
-            for (int i = 0; i < PlanTuner.SAMPLES; i++) {
-                assertFalse(t.settled(1));
-                assertEquals(PlanTuner.LOW_WORK, t.minWork(1), "shared trial, run " + i);
-                t.record(1, sharedFaster ? SLOW / 2 : SLOW * 95 / 100, 1);
-            }
-            assertTrue(t.settled(1));
-            // shared only when at least GAIN faster: 5% is noise
-            assertEquals(sharedFaster, t.shares(1));
-            assertEquals(sharedFaster ? PlanTuner.LOW_WORK : Scheduler.INLINE_WORK, t.minWork(1));
+            t.runDone(RUN);
         }
+        assertEquals(PlanTuner.Phase.LAYERS_INLINE, t.phase());
     }
 
-    @Test
-    void aLayerWithNothingToShareSettlesInline() {
-        PlanTuner t = new PlanTuner(2, 2);
-        t.record(1, SLOW, 0);
+    /**
+     * One trial: node 1 long and faster shared by {@code layerGain}, node 2 short, node 3
+     * shared under the threshold already; whole runs {@code runGain} faster with node 1 shared.
+     */
+    private static void trial(PlanTuner t, double layerGain, double runGain, boolean single) {
         for (int i = 0; i < PlanTuner.SAMPLES; i++) {
+            for (int node = 1; node <= 3; node++) {
+                assertEquals(Scheduler.INLINE_WORK, t.minWork(node), "layers inline, run " + i);
+            }
             t.record(1, SLOW, 0);
+            t.record(2, FAST, 0);
+            t.record(3, SLOW, 2);
+            t.runDone(RUN);
         }
-        t.record(1, SLOW, 0); // shared trial, but its loop had a single item
-        assertTrue(t.settled(1));
+        assertEquals(PlanTuner.Phase.LAYERS_SHARED, t.phase());
+        for (int i = 0; i < PlanTuner.SAMPLES && t.phase() == PlanTuner.Phase.LAYERS_SHARED; i++) {
+            // a layer found to have nothing to share is a candidate no longer
+            assertEquals(single && i > 0 ? Scheduler.INLINE_WORK : PlanTuner.LOW_WORK, t.minWork(1),
+                    "node 1 shared, run " + i);
+            assertEquals(Scheduler.INLINE_WORK, t.minWork(2), "node 2 too short to try");
+            assertEquals(Scheduler.INLINE_WORK, t.minWork(3), "node 3 shared under the threshold already");
+            t.record(1, (long) (SLOW * layerGain), single ? 0 : 1);
+            t.record(2, FAST, 0);
+            t.record(3, SLOW, 2);
+            t.runDone(RUN);
+        }
+        for (int i = 0; i < PlanTuner.SAMPLES && t.phase() == PlanTuner.Phase.RUNS_INLINE; i++) {
+            assertEquals(Scheduler.INLINE_WORK, t.minWork(1), "whole runs inline, run " + i);
+            t.runDone(RUN);
+        }
+        for (int i = 0; i < PlanTuner.SAMPLES && t.phase() == PlanTuner.Phase.RUNS_SHARED; i++) {
+            assertEquals(PlanTuner.LOW_WORK, t.minWork(1), "whole runs with node 1 shared, run " + i);
+            t.runDone((long) (RUN * runGain));
+        }
+        assertEquals(PlanTuner.Phase.WAIT, t.phase());
+    }
+
+    @Test
+    void aLayerIsSharedOnlyWhenItAndTheWholeRunGain() {
+        double[][] cases = {{0.5, 0.8}, {0.95, 0.8}, {0.5, 0.95}, {0.5, 1.3}};
+        for (double[] c : cases) {
+            PlanTuner t = new PlanTuner(4, 2);
+            untilTrial(t);
+            trial(t, c[0], c[1], false);
+            // shared only when at least GAIN faster, the layer and the whole run: 5% is noise
+            boolean expected = c[0] < PlanTuner.GAIN && c[1] < PlanTuner.GAIN;
+            assertEquals(expected, t.shares(1), "layer x" + c[0] + ", run x" + c[1]);
+            assertEquals(expected ? PlanTuner.LOW_WORK : Scheduler.INLINE_WORK, t.minWork(1));
+            assertFalse(t.shares(2) || t.shares(3));
+        }
+    }
+
+    @Test
+    void aLayerWithNothingToShareStaysInline() {
+        PlanTuner t = new PlanTuner(4, 2);
+        untilTrial(t);
+        trial(t, 0.5, 0.5, true); // its loop had a single item: nothing shared even from LOW_WORK
         assertFalse(t.shares(1));
+    }
+
+    @Test
+    void theChoiceIsTriedAgainLater() {
+        PlanTuner t = new PlanTuner(4, 2);
+        untilTrial(t);
+        trial(t, 0.5, 0.5, false);
+        assertTrue(t.shares(1));
+        for (int i = 0; i < PlanTuner.RETRY; i++) {
+            assertEquals(PlanTuner.LOW_WORK, t.minWork(1), "between trials, run " + i);
+            t.runDone(RUN);
+        }
+        assertEquals(PlanTuner.Phase.LAYERS_INLINE, t.phase());
+        trial(t, 1.0, 1.0, false); // no longer faster: back inline
+        assertFalse(t.shares(1));
+        assertEquals(Scheduler.INLINE_WORK, t.minWork(1));
     }
 
     /** out = 3x + 1 over 64 items of about 10 us each: 128 K "flops", under the threshold, long. */
@@ -120,8 +167,8 @@ class PlanTunerTest {
                 x.data()[i] = (i % 17) / 7f;
             }
             float[] one = m.predict(x, RunOptions.DEFAULT.withThreads(1)).toArray();
-            // through both trials and past them
-            for (int run = 0; run < 2 * PlanTuner.SAMPLES + 8; run++) {
+            // through the first trial and past it
+            for (int run = 0; run < PlanTuner.FIRST_TRIAL + 4 * PlanTuner.SAMPLES + 8; run++) {
                 assertArrayEquals(one, m.predict(x, RunOptions.DEFAULT.withThreads(2)).toArray(), "run " + run);
             }
         }
