@@ -170,7 +170,7 @@ class VectorConvRowsTest {
     }
 
     /**
-     * conv2d over one vector of input channels, 3 taps wide at stride 1 across (any kernel height,
+     * conv2d over one vector of input channels (two, and fewer than one), 3 taps wide at stride 1 across (any kernel height,
      * vertical stride and dilation, same and valid padding, rows narrower and wider than a tile):
      * on the row path, close to the definition, the same bits for every chunking.
      */
@@ -181,8 +181,9 @@ class VectorConvRowsTest {
         Activation[] acts = {null, new Relu(), new Relu6(), new Tanh(), new Softmax()};
         for (int trial = 0; trial < 60; trial++) {
             int f = trial % 3 == 0 ? 2 * L : L, kh = 1 + r.nextInt(4), sh = 1 + r.nextInt(3), dh = 1 + r.nextInt(2);
-            // two vectors of channels: chunked rows, at dilation 1 (dilated, the GEMM's)
-            int c = trial % 2 == 1 ? 2 * L : L;
+            // two vectors of channels: chunked rows, at dilation 1 (dilated, the GEMM's); fewer
+            // than a vector (an RGB input): spread to the vector's pixel stride
+            int c = trial % 2 == 1 ? 2 * L : trial % 4 == 2 ? (trial % 8 == 2 ? 3 : 1 + r.nextInt(L - 1)) : L;
             if (c == 2 * L && trial % 5 != 0) {
                 dh = 1;
             }
@@ -190,7 +191,7 @@ class VectorConvRowsTest {
             int h = (kh - 1) * dh + 1 + r.nextInt(12), w = 3 + r.nextInt(trial % 4 == 0 ? 40 : 14);
             Window win = new Window(kh, 3, sh, 1, dh, 1, same);
             ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, 1);
-            assertEquals(c == L || dh == 1, GemmConv.convRowsApply(3, 1, 1, dh, 1, c, f, MK));
+            assertEquals(c <= L || dh == 1, GemmConv.convRowsApply(3, 1, 1, dh, 1, c, f, MK));
             Tensor x = VectorConvTest.random(r, 1 + r.nextInt(3), h, w, c);
             Tensor k = VectorConvTest.random(r, kh, 3, c, f), b = r.nextBoolean() ? VectorConvTest.random(r, f) : null;
             Activation act = acts[r.nextInt(acts.length)];
@@ -208,6 +209,7 @@ class VectorConvRowsTest {
         }
         // other shapes stay on the GEMM: channels, width, stride or dilation across, groups, filters
         assertTrue(GemmConv.convRowsApply(3, 1, 1, 1, 1, 2 * L, L, MK), "two vectors of channels");
+        assertTrue(GemmConv.convRowsApply(3, 1, 1, 2, 1, 3, L, MK), "3 channels, dilated too");
         assertTrue(!GemmConv.convRowsApply(3, 1, 1, 2, 1, 2 * L, L, MK), "two vectors of channels, dilated");
         assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 1, 3 * L, L, MK), "three vectors of channels");
         assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 1, L + 8, L, MK), "channels not a whole number of vectors");

@@ -400,8 +400,11 @@ final class GemmConv {
      */
     static boolean convRowsApply(int kw, int sw, int dw, int dh, int groups, int c, int f, GemmMicroKernel mk) {
         int rc = mk.convRowChannels();
-        return kw == 3 && sw == 1 && dw == 1 && groups == 1 && rc > 0 && c > 0 && c % rc == 0
-                && c / rc <= ROW_CHUNKS && (c == rc || dh == 1) && mk.convRowPixels(f) > 0;
+        if (rc <= 0 || c <= 0) {
+            return false;
+        }
+        boolean fits = c < rc || c % rc == 0 && c / rc <= ROW_CHUNKS && (c == rc || dh == 1);
+        return kw == 3 && sw == 1 && dw == 1 && groups == 1 && fits && mk.convRowPixels(f) > 0;
     }
 
     /**
@@ -417,8 +420,9 @@ final class GemmConv {
             int pl, int oh, int ow, int f, float[] wr, float[] yd, int yo, float[] bd, int bo, float lo, float hi,
             Activation fused, ExecutionContext ctx, GemmMicroKernel mk) {
         final int p = mk.convRowPixels(f), tiles = (ow + p - 1) / p;
-        // a row holds its channels in chunks of the kernel's width, each chunk a row of its own
-        final int rc = mk.convRowChannels(), chunks = c / rc;
+        // a row holds its channels in chunks of the kernel's width, each chunk a row of its own;
+        // fewer channels (an RGB input) are spread to the kernel's pixel stride, the rest zeros
+        final int rc = mk.convRowChannels(), chunks = Math.max(1, c / rc), kLen = Math.min(c, rc);
         final int rowPixels = Math.max(pl + w, tiles * p + 2), chunkFloats = rowPixels * rc;
         final int rowFloats = chunks * chunkFloats;
         // segments: kernel rows, and within each its chunks (dilation 1 when chunked, so all a stride apart)
@@ -436,7 +440,9 @@ final class GemmConv {
                 int iyLo = Math.max(0, oy0 * sh - pt), iyHi = Math.min(h, (oy1 - 1) * sh - pt + reach);
                 float[] a = PackBuffers.get(Math.max(1, iyHi - iyLo) * rowFloats);
                 for (int iy = iyLo, d = 0; iy < iyHi; iy++, d += rowFloats) {
-                    if (chunks == 1) {
+                    if (c < rc) {
+                        copySpread(xd, xo + (b * h + iy) * w * c, w, c, rc, a, d, pl, rowFloats);
+                    } else if (chunks == 1) {
                         copyPadded(xd, xo + (b * h + iy) * w * c, w * c, a, d, pl * c, rowFloats);
                     } else {
                         copyChunked(xd, xo + (b * h + iy) * w * c, w, c, rc, a, d, pl, chunkFloats);
@@ -452,8 +458,8 @@ final class GemmConv {
                         } else {
                             // the kernel rows inside the input as segments: one call, sums in registers
                             mk.convRowTileSegmented(a, (iy0 + kyLo * dh - iyLo) * rowFloats + ox * rc, segStride,
-                                    (kyHi - kyLo) * chunks, rc, wr, kyLo * c * 3 * f, yd, yOff, f, f, px, true, bd, bo,
-                                    lo, hi);
+                                    (kyHi - kyLo) * chunks, kLen, wr, kyLo * c * 3 * f, yd, yOff, f, f, px, true, bd,
+                                    bo, lo, hi);
                         }
                     }
                 }
@@ -485,6 +491,28 @@ final class GemmConv {
             for (int u = 0, s = src + q * rc; u < w; u++, s += c) {
                 System.arraycopy(xd, s, a, d + u * rc, rc);
             }
+        }
+    }
+
+    /**
+     * An input row of {@code w} pixels of {@code c < rc} channels with a pixel stride of
+     * {@code rc} floats, after {@code left} zero pixels, zero pixels after it up to
+     * {@code rowFloats}. Only a pixel's first c floats are written: the kernel reads no others.
+     */
+    private static void copySpread(float[] xd, int src, int w, int c, int rc, float[] a, int dst, int left,
+            int rowFloats) {
+        int end = dst + rowFloats, d = dst;
+        for (; d < dst + left * rc; d += rc) {
+            Arrays.fill(a, d, d + c, 0f);
+        }
+        // element by element: an arraycopy call per pixel of 3 floats costs more than it moves
+        for (int u = 0, s = src; u < w; u++, s += c, d += rc) {
+            for (int k = 0; k < c; k++) {
+                a[d + k] = xd[s + k];
+            }
+        }
+        for (; d < end; d += rc) {
+            Arrays.fill(a, d, d + c, 0f);
         }
     }
 
