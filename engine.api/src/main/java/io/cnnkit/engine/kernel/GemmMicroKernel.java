@@ -149,24 +149,42 @@ public interface GemmMicroKernel {
     }
 
     /**
-     * {@code segments} calls of {@link #convRowTile} in one, the sums kept in registers between
-     * them: segment s reads its input row at {@code aOff + s*segStride} and its kLen values'
-     * weights at {@code bOff + s*kLen*3*nw} (each segment's weights follow the previous one's), so
-     * each output's chain runs over (segment, k, tap) in that order; {@code first} applies to the
-     * first segment, the bias and the clamp to the last. A driver passes a convolution's kernel
-     * rows as segments. The default makes those calls.
+     * Output pixels per tile of {@link #convRowTileSegmented} for {@code filters} filters at
+     * horizontal stride {@code stride}, or 0 when this kernel has no such variant. The default:
+     * {@link #convRowPixels(int)} at stride 1, none otherwise.
      *
-     * @throws IllegalArgumentException when {@code segments < 1}
-     * @throws UnsupportedOperationException from the default when there is no
-     *                                       {@link #convRowTile} variant
      * @since 1.6
      */
-    default void convRowTileSegmented(float[] a, int aOff, int segStride, int segments, int kLen, float[] b, int bOff,
-            float[] y, int yOff, int ldy, int nw, int pixels, boolean first, float[] bias, int biasOff, float lo,
-            float hi) {
+    default int convRowPixels(int filters, int stride) {
+        return stride == 1 ? convRowPixels(filters) : 0;
+    }
+
+    /**
+     * {@code segments} calls of {@link #convRowTile} in one, the sums kept in registers between
+     * them, at horizontal stride {@code stride} (output pixel p's tap kx reads input pixel
+     * {@code stride*p + kx}; the kernel may read {@code a} for all {@code stride*(P-1) + 3}
+     * input pixels of a tile of P = {@link #convRowPixels(int, int)}): segment s reads its input
+     * row at {@code aOff + s*segStride} and its kLen values' weights at
+     * {@code bOff + s*kLen*3*nw} (each segment's weights follow the previous one's), so each
+     * output's chain runs over (segment, k, tap) in that order; {@code first} applies to the
+     * first segment, the bias and the clamp to the last. A driver passes a convolution's kernel
+     * rows as segments. The default makes one {@link #convRowTile} call per segment at stride 1.
+     *
+     * @throws IllegalArgumentException when {@code segments < 1}
+     * @throws UnsupportedOperationException from the default at a stride other than 1, or when
+     *                                       there is no {@link #convRowTile} variant
+     * @since 1.6
+     */
+    default void convRowTileSegmented(float[] a, int aOff, int segStride, int segments, int kLen, int stride,
+            float[] b, int bOff, float[] y, int yOff, int ldy, int nw, int pixels, boolean first, float[] bias,
+            int biasOff, float lo, float hi) {
         if (segments < 1) {
             throw new IllegalArgumentException("convRowTileSegmented: " + segments + " segments; pass 1 or more "
                     + "(convRowTile with kLen 0 gives the bias alone)");
+        }
+        if (stride != 1) {
+            throw new UnsupportedOperationException(getClass().getName() + " has no convRowTile variant at stride "
+                    + stride + " (convRowPixels(filters, stride) is 0)");
         }
         for (int s = 0; s < segments; s++) {
             boolean last = s == segments - 1;

@@ -22,6 +22,8 @@ final class VectorConvRows {
     static final int L = S.length();
     /** Pixels per tile at one and at two vectors of filters (24 and 16 sums in registers). */
     static final int PIXELS_ONE = 12, PIXELS_TWO = 8;
+    /** Pixels per tile at stride 2 across (two vectors of filters only). */
+    static final int PIXELS_TWO_STRIDE2 = 8;
 
     private static final float[] ZEROS = new float[2 * L];
 
@@ -272,6 +274,161 @@ final class VectorConvRows {
             c6_0 = x.fma(w2_0, c6_0);
             c6_1 = x.fma(w2_1, c6_1);
             x = FloatVector.broadcast(S, a[i + 9 * L]);
+            c7_0 = x.fma(w2_0, c7_0);
+            c7_1 = x.fma(w2_1, c7_1);
+            left--;
+            i += left == 0 ? segStride - kLen + 1 : 1;
+            left = left == 0 ? kLen : left;
+        }
+        float[] bs = bias != null ? bias : ZEROS;
+        int bo = bias != null ? biasOff : 0;
+        FloatVector bv0 = FloatVector.fromArray(S, bs, bo);
+        FloatVector bv1 = FloatVector.fromArray(S, bs, bo + L);
+        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
+        c0_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff);
+        c0_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + L);
+        if (pixels > 1) {
+            c1_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + ldy);
+            c1_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + ldy + L);
+        }
+        if (pixels > 2) {
+            c2_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + 2 * ldy);
+            c2_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + 2 * ldy + L);
+        }
+        if (pixels > 3) {
+            c3_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + 3 * ldy);
+            c3_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + 3 * ldy + L);
+        }
+        if (pixels > 4) {
+            c4_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + 4 * ldy);
+            c4_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + 4 * ldy + L);
+        }
+        if (pixels > 5) {
+            c5_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + 5 * ldy);
+            c5_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + 5 * ldy + L);
+        }
+        if (pixels > 6) {
+            c6_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + 6 * ldy);
+            c6_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + 6 * ldy + L);
+        }
+        if (pixels > 7) {
+            c7_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + 7 * ldy);
+            c7_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + 7 * ldy + L);
+        }
+    }
+
+    /**
+     * 8 output pixels by two vectors of filters at stride 2 across: output pixel q's taps are
+     * input pixels 2q, 2q+1, 2q+2, so 17 values per k (an even one feeds two pixels), segments as
+     * {@link #tile12x1}.
+     */
+    static void tile8x2Stride2(float[] a, int aOff, int segStride, int segments, int kLen, float[] b, int bOff, float[] y, int yOff, int ldy,
+            int pixels, boolean first, float[] bias, int biasOff, float lo, float hi) {
+        float[] y0 = first || pixels <= 0 ? ZEROS : y;
+        int s0 = first || pixels <= 0 ? 0 : yOff;
+        float[] y1 = first || pixels <= 1 ? ZEROS : y;
+        int s1 = first || pixels <= 1 ? 0 : yOff + ldy;
+        float[] y2 = first || pixels <= 2 ? ZEROS : y;
+        int s2 = first || pixels <= 2 ? 0 : yOff + 2 * ldy;
+        float[] y3 = first || pixels <= 3 ? ZEROS : y;
+        int s3 = first || pixels <= 3 ? 0 : yOff + 3 * ldy;
+        float[] y4 = first || pixels <= 4 ? ZEROS : y;
+        int s4 = first || pixels <= 4 ? 0 : yOff + 4 * ldy;
+        float[] y5 = first || pixels <= 5 ? ZEROS : y;
+        int s5 = first || pixels <= 5 ? 0 : yOff + 5 * ldy;
+        float[] y6 = first || pixels <= 6 ? ZEROS : y;
+        int s6 = first || pixels <= 6 ? 0 : yOff + 6 * ldy;
+        float[] y7 = first || pixels <= 7 ? ZEROS : y;
+        int s7 = first || pixels <= 7 ? 0 : yOff + 7 * ldy;
+        FloatVector c0_0 = FloatVector.fromArray(S, y0, s0);
+        FloatVector c0_1 = FloatVector.fromArray(S, y0, s0 + L);
+        FloatVector c1_0 = FloatVector.fromArray(S, y1, s1);
+        FloatVector c1_1 = FloatVector.fromArray(S, y1, s1 + L);
+        FloatVector c2_0 = FloatVector.fromArray(S, y2, s2);
+        FloatVector c2_1 = FloatVector.fromArray(S, y2, s2 + L);
+        FloatVector c3_0 = FloatVector.fromArray(S, y3, s3);
+        FloatVector c3_1 = FloatVector.fromArray(S, y3, s3 + L);
+        FloatVector c4_0 = FloatVector.fromArray(S, y4, s4);
+        FloatVector c4_1 = FloatVector.fromArray(S, y4, s4 + L);
+        FloatVector c5_0 = FloatVector.fromArray(S, y5, s5);
+        FloatVector c5_1 = FloatVector.fromArray(S, y5, s5 + L);
+        FloatVector c6_0 = FloatVector.fromArray(S, y6, s6);
+        FloatVector c6_1 = FloatVector.fromArray(S, y6, s6 + L);
+        FloatVector c7_0 = FloatVector.fromArray(S, y7, s7);
+        FloatVector c7_1 = FloatVector.fromArray(S, y7, s7 + L);
+        // one loop over every segment's values (a nested loop would box the sums): i steps to the
+        // next segment's row after kLen values
+        for (int k = 0, n = segments * kLen, i = aOff, wb = bOff, left = kLen; k < n; k++, wb += 6 * L) {
+            FloatVector x;
+            FloatVector w0_0 = FloatVector.fromArray(S, b, wb);
+            FloatVector w0_1 = FloatVector.fromArray(S, b, wb + L);
+            FloatVector w1_0 = FloatVector.fromArray(S, b, wb + 2 * L);
+            FloatVector w1_1 = FloatVector.fromArray(S, b, wb + 3 * L);
+            FloatVector w2_0 = FloatVector.fromArray(S, b, wb + 4 * L);
+            FloatVector w2_1 = FloatVector.fromArray(S, b, wb + 5 * L);
+            x = FloatVector.broadcast(S, a[i]);
+            c0_0 = x.fma(w0_0, c0_0);
+            c0_1 = x.fma(w0_1, c0_1);
+            x = FloatVector.broadcast(S, a[i + L]);
+            c0_0 = x.fma(w1_0, c0_0);
+            c0_1 = x.fma(w1_1, c0_1);
+            x = FloatVector.broadcast(S, a[i + 2 * L]);
+            c1_0 = x.fma(w0_0, c1_0);
+            c1_1 = x.fma(w0_1, c1_1);
+            c0_0 = x.fma(w2_0, c0_0);
+            c0_1 = x.fma(w2_1, c0_1);
+            x = FloatVector.broadcast(S, a[i + 3 * L]);
+            c1_0 = x.fma(w1_0, c1_0);
+            c1_1 = x.fma(w1_1, c1_1);
+            x = FloatVector.broadcast(S, a[i + 4 * L]);
+            c2_0 = x.fma(w0_0, c2_0);
+            c2_1 = x.fma(w0_1, c2_1);
+            c1_0 = x.fma(w2_0, c1_0);
+            c1_1 = x.fma(w2_1, c1_1);
+            x = FloatVector.broadcast(S, a[i + 5 * L]);
+            c2_0 = x.fma(w1_0, c2_0);
+            c2_1 = x.fma(w1_1, c2_1);
+            x = FloatVector.broadcast(S, a[i + 6 * L]);
+            c3_0 = x.fma(w0_0, c3_0);
+            c3_1 = x.fma(w0_1, c3_1);
+            c2_0 = x.fma(w2_0, c2_0);
+            c2_1 = x.fma(w2_1, c2_1);
+            x = FloatVector.broadcast(S, a[i + 7 * L]);
+            c3_0 = x.fma(w1_0, c3_0);
+            c3_1 = x.fma(w1_1, c3_1);
+            x = FloatVector.broadcast(S, a[i + 8 * L]);
+            c4_0 = x.fma(w0_0, c4_0);
+            c4_1 = x.fma(w0_1, c4_1);
+            c3_0 = x.fma(w2_0, c3_0);
+            c3_1 = x.fma(w2_1, c3_1);
+            x = FloatVector.broadcast(S, a[i + 9 * L]);
+            c4_0 = x.fma(w1_0, c4_0);
+            c4_1 = x.fma(w1_1, c4_1);
+            x = FloatVector.broadcast(S, a[i + 10 * L]);
+            c5_0 = x.fma(w0_0, c5_0);
+            c5_1 = x.fma(w0_1, c5_1);
+            c4_0 = x.fma(w2_0, c4_0);
+            c4_1 = x.fma(w2_1, c4_1);
+            x = FloatVector.broadcast(S, a[i + 11 * L]);
+            c5_0 = x.fma(w1_0, c5_0);
+            c5_1 = x.fma(w1_1, c5_1);
+            x = FloatVector.broadcast(S, a[i + 12 * L]);
+            c6_0 = x.fma(w0_0, c6_0);
+            c6_1 = x.fma(w0_1, c6_1);
+            c5_0 = x.fma(w2_0, c5_0);
+            c5_1 = x.fma(w2_1, c5_1);
+            x = FloatVector.broadcast(S, a[i + 13 * L]);
+            c6_0 = x.fma(w1_0, c6_0);
+            c6_1 = x.fma(w1_1, c6_1);
+            x = FloatVector.broadcast(S, a[i + 14 * L]);
+            c7_0 = x.fma(w0_0, c7_0);
+            c7_1 = x.fma(w0_1, c7_1);
+            c6_0 = x.fma(w2_0, c6_0);
+            c6_1 = x.fma(w2_1, c6_1);
+            x = FloatVector.broadcast(S, a[i + 15 * L]);
+            c7_0 = x.fma(w1_0, c7_0);
+            c7_1 = x.fma(w1_1, c7_1);
+            x = FloatVector.broadcast(S, a[i + 16 * L]);
             c7_0 = x.fma(w2_0, c7_0);
             c7_1 = x.fma(w2_1, c7_1);
             left--;

@@ -416,26 +416,39 @@ final class VectorGemm implements GemmMicroKernel {
         return filters == L ? VectorConvRows.PIXELS_ONE : filters == 2 * L ? VectorConvRows.PIXELS_TWO : 0;
     }
 
+    /** At stride 2 across, two vectors of filters ({@link VectorConvRows#tile8x2Stride2}). */
     @Override
-    public void convRowTile(float[] a, int aOff, int kLen, float[] b, int bOff, float[] y, int yOff, int ldy, int nw,
-            int pixels, boolean first, float[] bias, int biasOff, float lo, float hi) {
-        convRowTileSegmented(a, aOff, 0, 1, kLen, b, bOff, y, yOff, ldy, nw, pixels, first, bias, biasOff, lo, hi);
+    public int convRowPixels(int filters, int stride) {
+        if (stride == 1) {
+            return convRowPixels(filters);
+        }
+        return stride == 2 && convRowChannels() > 0 && filters == 2 * L ? VectorConvRows.PIXELS_TWO_STRIDE2 : 0;
     }
 
     @Override
-    public void convRowTileSegmented(float[] a, int aOff, int segStride, int segments, int kLen, float[] b, int bOff,
-            float[] y, int yOff, int ldy, int nw, int pixels, boolean first, float[] bias, int biasOff, float lo,
-            float hi) {
-        int p = convRowPixels(nw);
+    public void convRowTile(float[] a, int aOff, int kLen, float[] b, int bOff, float[] y, int yOff, int ldy, int nw,
+            int pixels, boolean first, float[] bias, int biasOff, float lo, float hi) {
+        convRowTileSegmented(a, aOff, 0, 1, kLen, 1, b, bOff, y, yOff, ldy, nw, pixels, first, bias, biasOff, lo, hi);
+    }
+
+    @Override
+    public void convRowTileSegmented(float[] a, int aOff, int segStride, int segments, int kLen, int stride,
+            float[] b, int bOff, float[] y, int yOff, int ldy, int nw, int pixels, boolean first, float[] bias,
+            int biasOff, float lo, float hi) {
+        int p = convRowPixels(nw, stride);
         if (p == 0 || pixels < 1 || pixels > p) {
-            throw new IllegalArgumentException("convRowTile: " + pixels + " pixels of " + nw + " filters; "
-                    + "this kernel takes 1 to convRowPixels(nw) pixels of " + L + " or " + 2 * L + " filters");
+            throw new IllegalArgumentException("convRowTile: " + pixels + " pixels of " + nw + " filters at stride "
+                    + stride + "; this kernel takes 1 to convRowPixels(nw, stride) pixels of " + L + " or " + 2 * L
+                    + " filters at stride 1, " + 2 * L + " at stride 2");
         }
         if (segments < 1) {
             throw new IllegalArgumentException("convRowTileSegmented: " + segments + " segments; pass 1 or more "
                     + "(convRowTile with kLen 0 gives the bias alone)");
         }
-        if (nw == L) {
+        if (stride == 2) {
+            VectorConvRows.tile8x2Stride2(a, aOff, segStride, segments, kLen, b, bOff, y, yOff, ldy, pixels, first,
+                    bias, biasOff, lo, hi);
+        } else if (nw == L) {
             VectorConvRows.tile12x1(a, aOff, segStride, segments, kLen, b, bOff, y, yOff, ldy, pixels, first, bias,
                     biasOff, lo, hi);
         } else {

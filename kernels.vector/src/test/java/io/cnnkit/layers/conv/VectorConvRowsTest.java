@@ -83,7 +83,7 @@ class VectorConvRowsTest {
         }
         var ex = assertThrows(IllegalArgumentException.class, () -> MK.convRowTile(new float[4096], 0, 1,
                 new float[4096], 0, new float[4096], 0, L, L, 13, true, null, 0, 0f, 1f));
-        assertTrue(ex.getMessage().contains("1 to convRowPixels(nw) pixels"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("1 to convRowPixels(nw, stride) pixels"), ex.getMessage());
         ex = assertThrows(IllegalArgumentException.class, () -> MK.convRowTile(new float[4096], 0, 1,
                 new float[4096], 0, new float[4096], 0, 3 * L, 3 * L, 1, true, null, 0, 0f, 1f));
         assertTrue(ex.getMessage().contains(3 * L + " filters"), ex.getMessage());
@@ -121,10 +121,15 @@ class VectorConvRowsTest {
             }
         };
         Random r = new Random(47);
-        for (int trial = 0; trial < 200; trial++) {
-            int nw = trial % 2 == 0 ? L : 2 * L, p = MK.convRowPixels(nw);
+        assertEquals(8, MK.convRowPixels(2 * L, 2));
+        assertEquals(0, MK.convRowPixels(L, 2));
+        assertEquals(0, MK.convRowPixels(2 * L, 3));
+        for (int trial = 0; trial < 300; trial++) {
+            // every third trial at stride 2 across (two vectors of filters)
+            int stride = trial % 3 == 2 ? 2 : 1;
+            int nw = trial % 2 == 0 && stride == 1 ? L : 2 * L, p = MK.convRowPixels(nw, stride);
             int segments = 1 + r.nextInt(4), kLen = r.nextInt(L + 1), ldy = nw + r.nextInt(3) * 8;
-            int segStride = (p + 2) * L + r.nextInt(40);
+            int segStride = (stride * (p - 1) + 3) * L + r.nextInt(40);
             int pixels = 1 + r.nextInt(p), aOff = r.nextInt(5), bOff = r.nextInt(5), yOff = r.nextInt(5);
             boolean first = r.nextBoolean();
             float lo = r.nextBoolean() ? 0f : Float.NEGATIVE_INFINITY, hi = r.nextBoolean() ? 6f : Float.POSITIVE_INFINITY;
@@ -140,7 +145,7 @@ class VectorConvRowsTest {
                     for (int sg = 0; sg < segments; sg++) {
                         for (int k = 0; k < kLen; k++) {
                             for (int kx = 0; kx < 3; kx++) {
-                                v = Math.fma(a[aOff + sg * segStride + (px + kx) * L + k],
+                                v = Math.fma(a[aOff + sg * segStride + (stride * px + kx) * L + k],
                                         b[bOff + ((sg * kLen + k) * 3 + kx) * nw + j], v);
                             }
                         }
@@ -151,11 +156,20 @@ class VectorConvRowsTest {
                     expected[o] = Math.min(Math.max(v, lo), hi);
                 }
             }
-            MK.convRowTileSegmented(a, aOff, segStride, segments, kLen, b, bOff, y, yOff, ldy, nw, pixels, first, bias,
-                    0, lo, hi);
-            only15.convRowTileSegmented(a, aOff, segStride, segments, kLen, b, bOff, viaDefault, yOff, ldy, nw, pixels,
+            MK.convRowTileSegmented(a, aOff, segStride, segments, kLen, stride, b, bOff, y, yOff, ldy, nw, pixels,
                     first, bias, 0, lo, hi);
-            String what = "trial " + trial + " nw " + nw + " segments " + segments + " kLen " + kLen + " pixels " + pixels;
+            String what = "trial " + trial + " nw " + nw + " stride " + stride + " segments " + segments + " kLen "
+                    + kLen + " pixels " + pixels;
+            if (stride == 1) {
+                only15.convRowTileSegmented(a, aOff, segStride, segments, kLen, 1, b, bOff, viaDefault, yOff, ldy, nw,
+                        pixels, first, bias, 0, lo, hi);
+            } else { // the SPI's default has no strided variant
+                final float[] av = a, bv = b;
+                final int sa = segStride, sg = segments, kl = kLen, bo = bOff, yo = yOff, ld = ldy, w = nw, px = pixels;
+                assertThrows(UnsupportedOperationException.class, () -> only15.convRowTileSegmented(av, 0, sa, sg, kl, 2,
+                        bv, bo, new float[ld * 8 + yo + 3], yo, ld, w, px, true, null, 0, lo, hi));
+                viaDefault = expected.clone();
+            }
             for (int i = 0; i < y.length; i++) {
                 assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(y[i]), what + ": element " + i);
                 assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(viaDefault[i]),
@@ -164,7 +178,7 @@ class VectorConvRowsTest {
         }
         for (GemmMicroKernel k : new GemmMicroKernel[] {MK, only15}) {
             var ex = assertThrows(IllegalArgumentException.class, () -> k.convRowTileSegmented(new float[64], 0, 0, 0,
-                    1, new float[64], 0, new float[4096], 0, L, L, 1, true, null, 0, 0f, 1f));
+                    1, 1, new float[64], 0, new float[4096], 0, L, L, 1, true, null, 0, 0f, 1f));
             assertTrue(ex.getMessage().contains("0 segments"), ex.getMessage());
         }
     }
@@ -189,9 +203,14 @@ class VectorConvRowsTest {
             }
             boolean same = r.nextBoolean();
             int h = (kh - 1) * dh + 1 + r.nextInt(12), w = 3 + r.nextInt(trial % 4 == 0 ? 40 : 14);
-            Window win = new Window(kh, 3, sh, 1, dh, 1, same);
+            // two vectors of filters every third trial, half of them at stride 2 across
+            int sw = f == 2 * L && trial % 2 == 0 ? 2 : 1;
+            if (sw == 2) {
+                dh = 1; // Keras: dilation only with stride 1
+            }
+            Window win = new Window(kh, 3, sh, sw, dh, 1, same);
             ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, 1);
-            assertEquals(c <= L || dh == 1, GemmConv.convRowsApply(3, 1, 1, dh, 1, c, f, MK));
+            assertEquals(c <= L || dh == 1, GemmConv.convRowsApply(3, sw, 1, dh, 1, c, f, MK));
             Tensor x = VectorConvTest.random(r, 1 + r.nextInt(3), h, w, c);
             Tensor k = VectorConvTest.random(r, kh, 3, c, f), b = r.nextBoolean() ? VectorConvTest.random(r, f) : null;
             Activation act = acts[r.nextInt(acts.length)];
@@ -214,7 +233,9 @@ class VectorConvRowsTest {
         assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 1, 3 * L, L, MK), "three vectors of channels");
         assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 1, L + 8, L, MK), "channels not a whole number of vectors");
         assertTrue(!GemmConv.convRowsApply(5, 1, 1, 1, 1, L, L, MK), "5 taps wide");
-        assertTrue(!GemmConv.convRowsApply(3, 2, 1, 1, 1, L, L, MK), "stride 2 across");
+        assertTrue(!GemmConv.convRowsApply(3, 2, 1, 1, 1, L, L, MK), "stride 2 across, one vector of filters");
+        assertTrue(GemmConv.convRowsApply(3, 2, 1, 1, 1, L, 2 * L, MK), "stride 2 across, two vectors of filters");
+        assertTrue(!GemmConv.convRowsApply(3, 3, 1, 1, 1, L, 2 * L, MK), "stride 3 across");
         assertTrue(!GemmConv.convRowsApply(3, 1, 2, 1, 1, L, L, MK), "dilated across");
         assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 2, L, L, MK), "groups");
         assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 1, L, 3 * L, MK), "three vectors of filters");

@@ -140,7 +140,7 @@ final class GemmConv {
             if (panels == null) {
                 fillRowWeights(kd, ko, kh, c, f, wr);
             }
-            convRows(xd, xo, x.dim(0), h, w, c, kh, sh, dh, pt, pl, oh, ow, f, wr, yd, yo, bd, bo, lo, hi,
+            convRows(xd, xo, x.dim(0), h, w, c, kh, sh, sw, dh, pt, pl, oh, ow, f, wr, yd, yo, bd, bo, lo, hi,
                     fuse ? act : null, ctx, mk);
             if (act != null && !fuse && clamp == null) {
                 ConvKernels.activateRows(y, act, ctx);
@@ -404,7 +404,7 @@ final class GemmConv {
             return false;
         }
         boolean fits = c < rc || c % rc == 0 && c / rc <= ROW_CHUNKS && (c == rc || dh == 1);
-        return kw == 3 && sw == 1 && dw == 1 && groups == 1 && fits && mk.convRowPixels(f) > 0;
+        return kw == 3 && (sw == 1 || sw == 2) && dw == 1 && groups == 1 && fits && mk.convRowPixels(f, sw) > 0;
     }
 
     /**
@@ -416,14 +416,15 @@ final class GemmConv {
      * outside the input are skipped, as the definition skips them. Each output's chain is fixed
      * by the shapes (kernel row, channel, tap), so the same bits at every thread count.
      */
-    private static void convRows(float[] xd, int xo, int batch, int h, int w, int c, int kh, int sh, int dh, int pt,
-            int pl, int oh, int ow, int f, float[] wr, float[] yd, int yo, float[] bd, int bo, float lo, float hi,
+    private static void convRows(float[] xd, int xo, int batch, int h, int w, int c, int kh, int sh, int sw, int dh,
+            int pt, int pl, int oh, int ow, int f, float[] wr, float[] yd, int yo, float[] bd, int bo, float lo, float hi,
             Activation fused, ExecutionContext ctx, GemmMicroKernel mk) {
-        final int p = mk.convRowPixels(f), tiles = (ow + p - 1) / p;
+        final int p = mk.convRowPixels(f, sw), tiles = (ow + p - 1) / p;
         // a row holds its channels in chunks of the kernel's width, each chunk a row of its own;
         // fewer channels (an RGB input) are spread to the kernel's pixel stride, the rest zeros
         final int rc = mk.convRowChannels(), chunks = Math.max(1, c / rc), kLen = Math.min(c, rc);
-        final int rowPixels = Math.max(pl + w, tiles * p + 2), chunkFloats = rowPixels * rc;
+        // the last tile reads up to sw*(p-1) + 3 input pixels from its first
+        final int rowPixels = Math.max(pl + w, (tiles * p - 1) * sw + 3), chunkFloats = rowPixels * rc;
         final int rowFloats = chunks * chunkFloats;
         // segments: kernel rows, and within each its chunks (dilation 1 when chunked, so all a stride apart)
         final int segStride = chunks == 1 ? dh * rowFloats : chunkFloats;
@@ -457,9 +458,9 @@ final class GemmConv {
                             mk.convRowTile(a, 0, 0, wr, 0, yd, yOff, f, f, px, true, bd, bo, lo, hi);
                         } else {
                             // the kernel rows inside the input as segments: one call, sums in registers
-                            mk.convRowTileSegmented(a, (iy0 + kyLo * dh - iyLo) * rowFloats + ox * rc, segStride,
-                                    (kyHi - kyLo) * chunks, kLen, wr, kyLo * c * 3 * f, yd, yOff, f, f, px, true, bd,
-                                    bo, lo, hi);
+                            mk.convRowTileSegmented(a, (iy0 + kyLo * dh - iyLo) * rowFloats + ox * sw * rc,
+                                    segStride, (kyHi - kyLo) * chunks, kLen, sw, wr, kyLo * c * 3 * f, yd, yOff, f, f,
+                                    px, true, bd, bo, lo, hi);
                         }
                     }
                 }
