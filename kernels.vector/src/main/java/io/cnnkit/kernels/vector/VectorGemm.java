@@ -416,13 +416,17 @@ final class VectorGemm implements GemmMicroKernel {
         return filters == L ? VectorConvRows.PIXELS_ONE : filters == 2 * L ? VectorConvRows.PIXELS_TWO : 0;
     }
 
-    /** At stride 2 across, two vectors of filters ({@link VectorConvRows#tile8x2Stride2}). */
+    /** At stride 2 across as at 1: one or two vectors of filters ({@link VectorConvRows}). */
     @Override
     public int convRowPixels(int filters, int stride) {
         if (stride == 1) {
             return convRowPixels(filters);
         }
-        return stride == 2 && convRowChannels() > 0 && filters == 2 * L ? VectorConvRows.PIXELS_TWO_STRIDE2 : 0;
+        if (stride != 2 || convRowChannels() == 0) {
+            return 0;
+        }
+        return filters == L ? VectorConvRows.PIXELS_ONE_STRIDE2
+                : filters == 2 * L ? VectorConvRows.PIXELS_TWO_STRIDE2 : 0;
     }
 
     @Override
@@ -439,13 +443,16 @@ final class VectorGemm implements GemmMicroKernel {
         if (p == 0 || pixels < 1 || pixels > p) {
             throw new IllegalArgumentException("convRowTile: " + pixels + " pixels of " + nw + " filters at stride "
                     + stride + "; this kernel takes 1 to convRowPixels(nw, stride) pixels of " + L + " or " + 2 * L
-                    + " filters at stride 1, " + 2 * L + " at stride 2");
+                    + " filters at stride 1 or 2");
         }
         if (segments < 1) {
             throw new IllegalArgumentException("convRowTileSegmented: " + segments + " segments; pass 1 or more "
                     + "(convRowTile with kLen 0 gives the bias alone)");
         }
-        if (stride == 2) {
+        if (stride == 2 && nw == L) {
+            VectorConvRows.tile12x1Stride2(a, aOff, segStride, segments, kLen, b, bOff, y, yOff, ldy, pixels, first,
+                    bias, biasOff, lo, hi);
+        } else if (stride == 2) {
             VectorConvRows.tile8x2Stride2(a, aOff, segStride, segments, kLen, b, bOff, y, yOff, ldy, pixels, first,
                     bias, biasOff, lo, hi);
         } else if (nw == L) {

@@ -122,12 +122,12 @@ class VectorConvRowsTest {
         };
         Random r = new Random(47);
         assertEquals(8, MK.convRowPixels(2 * L, 2));
-        assertEquals(0, MK.convRowPixels(L, 2));
+        assertEquals(12, MK.convRowPixels(L, 2));
         assertEquals(0, MK.convRowPixels(2 * L, 3));
         for (int trial = 0; trial < 300; trial++) {
-            // every third trial at stride 2 across (two vectors of filters)
+            // every third trial at stride 2 across
             int stride = trial % 3 == 2 ? 2 : 1;
-            int nw = trial % 2 == 0 && stride == 1 ? L : 2 * L, p = MK.convRowPixels(nw, stride);
+            int nw = trial % 2 == 0 ? L : 2 * L, p = MK.convRowPixels(nw, stride);
             int segments = 1 + r.nextInt(4), kLen = r.nextInt(L + 1), ldy = nw + r.nextInt(3) * 8;
             int segStride = (stride * (p - 1) + 3) * L + r.nextInt(40);
             int pixels = 1 + r.nextInt(p), aOff = r.nextInt(5), bOff = r.nextInt(5), yOff = r.nextInt(5);
@@ -193,8 +193,9 @@ class VectorConvRowsTest {
         assumeTrue(L >= 16, "row tiles run with AVX-512 only");
         Random r = new Random(43);
         Activation[] acts = {null, new Relu(), new Relu6(), new Tanh(), new Softmax()};
-        for (int trial = 0; trial < 60; trial++) {
-            int f = trial % 3 == 0 ? 2 * L : L, kh = 1 + r.nextInt(4), sh = 1 + r.nextInt(3), dh = 1 + r.nextInt(2);
+        for (int trial = 0; trial < 90; trial++) {
+            int f = trial % 2 == 0 ? 2 * L : L;
+            int kh = 1 + r.nextInt(4), sh = 1 + r.nextInt(3), dh = 1 + r.nextInt(2);
             // two vectors of channels: chunked rows, at dilation 1 (dilated, the GEMM's); fewer
             // than a vector (an RGB input): spread to the vector's pixel stride
             int c = trial % 2 == 1 ? 2 * L : trial % 4 == 2 ? (trial % 8 == 2 ? 3 : 1 + r.nextInt(L - 1)) : L;
@@ -203,8 +204,8 @@ class VectorConvRowsTest {
             }
             boolean same = r.nextBoolean();
             int h = (kh - 1) * dh + 1 + r.nextInt(12), w = 3 + r.nextInt(trial % 4 == 0 ? 40 : 14);
-            // two vectors of filters every third trial, half of them at stride 2 across
-            int sw = f == 2 * L && trial % 2 == 0 ? 2 : 1;
+            // half the trials at stride 2 across
+            int sw = trial % 2 == 0 ? 2 : 1;
             if (sw == 2) {
                 dh = 1; // Keras: dilation only with stride 1
             }
@@ -233,12 +234,14 @@ class VectorConvRowsTest {
         assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 1, 3 * L, L, MK), "three vectors of channels");
         assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 1, L + 8, L, MK), "channels not a whole number of vectors");
         assertTrue(!GemmConv.convRowsApply(5, 1, 1, 1, 1, L, L, MK), "5 taps wide");
-        assertTrue(!GemmConv.convRowsApply(3, 2, 1, 1, 1, L, L, MK), "stride 2 across, one vector of filters");
+        assertTrue(GemmConv.convRowsApply(3, 2, 1, 1, 1, L, L, MK), "stride 2 across, one vector of filters");
+        assertTrue(!GemmConv.convRowsApply(3, 2, 1, 1, 1, 3, 8, MK), "half a vector of filters (the GEMM's)");
         assertTrue(GemmConv.convRowsApply(3, 2, 1, 1, 1, L, 2 * L, MK), "stride 2 across, two vectors of filters");
         assertTrue(!GemmConv.convRowsApply(3, 3, 1, 1, 1, L, 2 * L, MK), "stride 3 across");
         assertTrue(!GemmConv.convRowsApply(3, 1, 2, 1, 1, L, L, MK), "dilated across");
         assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 2, L, L, MK), "groups");
         assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 1, L, 3 * L, MK), "three vectors of filters");
+        assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 1, L, L + 8, MK), "filters not a whole number of vectors");
         assertTrue(!GemmConv.convRowsApply(3, 1, 1, 1, 1, L, L, ScalarMicroKernel.INSTANCE), "the scalar kernel");
         var ex = assertThrows(UnsupportedOperationException.class, () -> ScalarMicroKernel.INSTANCE.convRowTile(
                 new float[64], 0, 1, new float[64], 0, new float[64], 0, 1, 1, 1, true, null, 0, 0f, 1f));
@@ -254,8 +257,9 @@ class VectorConvRowsTest {
         assumeTrue(L >= 16, "row tiles run with AVX-512 only");
         Random r = new Random(47);
         for (int trial = 0; trial < 12; trial++) {
-            int f = trial % 2 == 0 ? L : 2 * L, kh = 1 + r.nextInt(3), h = 3 + r.nextInt(9), w = 3 + r.nextInt(20);
-            Window win = new Window(kh, 3, 1 + r.nextInt(2), 1, 1, 1, true);
+            int f = trial % 2 == 0 ? L : 2 * L;
+            int kh = 1 + r.nextInt(3), h = 3 + r.nextInt(9), w = 3 + r.nextInt(20);
+            Window win = new Window(kh, 3, 1 + r.nextInt(2), 1 + r.nextInt(2), 1, 1, true);
             ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, 1);
             Tensor x = VectorConvTest.random(r, 1 + r.nextInt(2), h, w, L);
             Tensor k = VectorConvTest.random(r, kh, 3, L, f), b = VectorConvTest.random(r, f);

@@ -299,7 +299,8 @@ class VectorRowTilesTest {
             ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, groups);
             Tensor x = VectorConvTest.random(r, 1 + r.nextInt(2), h, w, c);
             Tensor k = VectorConvTest.random(r, kh, kw, c / groups, f), b = VectorConvTest.random(r, f);
-            float[] panels = GemmConv.panels(k, groups);
+            // the layer's own call: row weights where the conv row tiles take the shape
+            float[] panels = GemmConv.panels(k, g, MK);
             assertNotNull(panels, "filters " + f);
             int[] shape = {x.dim(0), win.outH(h), win.outW(w), f};
             Tensor once = Tensor.zeros(shape), perCall = Tensor.zeros(shape);
