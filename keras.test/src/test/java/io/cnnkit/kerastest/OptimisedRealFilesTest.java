@@ -12,7 +12,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -57,19 +57,35 @@ class OptimisedRealFilesTest {
         engine.close();
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"k2-vww96-mobilenet", "k2-jettagger-conv2d-bn", "k2-conv2d-sigmoid", "k2-mtcnn-12net",
-        "k2-donkeycar-2heads", "k2-resnet8-cifar10", "k3-resnet8-cifar10", "k2-kws-mobilenetv2",
-        "k2-fer-mini-xception", "k1-tf-conv2d-reshape", "k2-conv-avgpool-gap", "k2-convtranspose-crop-gmp",
-        "k1-th-mnist-cnn"})
-    void optimisedPredictEqualsTrace(String name) {
+    /** Every real Keras file that runs. */
+    static java.util.stream.Stream<String> files() {
+        return java.util.stream.Stream.of("k2-vww96-mobilenet", "k2-jettagger-conv2d-bn", "k2-conv2d-sigmoid",
+                "k2-mtcnn-12net", "k2-donkeycar-2heads", "k2-resnet8-cifar10", "k3-resnet8-cifar10", "k2-kws-mobilenetv2",
+                "k2-fer-mini-xception", "k1-tf-conv2d-reshape", "k2-conv-avgpool-gap", "k2-convtranspose-crop-gmp",
+                "k1-th-mnist-cnn");
+    }
+
+    /** The file's model with its weights. */
+    private static Model loaded(String name) {
         Path h5 = KerasReal.file(name + ".h5");
+        Model m = engine.build(engine.parse(KerasReal.architecture(name, h5)));
+        KerasWeights.load(m, h5, LoadOptions.BY_NAME);
+        return m;
+    }
+
+    /** The golden fixtures' deterministic input for the file's input shape, batch 1. */
+    private static Tensor input(String name) {
         JsonNode shape = (GRAPHS.contains(name) ? GraphModelsTest.golden(name) : KerasReal.golden(name + ".h5"))
                 .get("input_shape");
-        try (Model m = engine.build(engine.parse(KerasReal.architecture(name, h5)))) {
-            KerasWeights.load(m, h5, LoadOptions.BY_NAME);
+        return KerasReal.input(shape.get(0).asInt(), shape.get(1).asInt(), shape.get(2).asInt());
+    }
+
+    @ParameterizedTest
+    @MethodSource("files")
+    void optimisedPredictEqualsTrace(String name) {
+        try (Model m = loaded(name)) {
             PlanOptimisation o = m.optimisation();
-            Tensor x = KerasReal.input(shape.get(0).asInt(), shape.get(1).asInt(), shape.get(2).asInt());
+            Tensor x = input(name);
             Map<String, Tensor> trace = new LinkedHashMap<>();
             for (Stage s : m.trace(x)) {
                 trace.put(s.name(), s.output());
@@ -102,18 +118,11 @@ class OptimisedRealFilesTest {
      * alone (relative 1e-5), and the same bits at 1 to 3 threads.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"k2-vww96-mobilenet", "k2-jettagger-conv2d-bn", "k2-conv2d-sigmoid", "k2-mtcnn-12net",
-        "k2-donkeycar-2heads", "k2-resnet8-cifar10", "k3-resnet8-cifar10", "k2-kws-mobilenetv2",
-        "k2-fer-mini-xception", "k1-tf-conv2d-reshape", "k2-conv-avgpool-gap", "k2-convtranspose-crop-gmp",
-        "k1-th-mnist-cnn"})
+    @MethodSource("files")
     void batchInGroupsEqualsEachSampleAlone(String name) {
-        Path h5 = KerasReal.file(name + ".h5");
-        JsonNode shape = (GRAPHS.contains(name) ? GraphModelsTest.golden(name) : KerasReal.golden(name + ".h5"))
-                .get("input_shape");
         int batch = 20;
-        try (Model m = engine.build(engine.parse(KerasReal.architecture(name, h5)))) {
-            KerasWeights.load(m, h5, LoadOptions.BY_NAME);
-            Tensor one = KerasReal.input(shape.get(0).asInt(), shape.get(1).asInt(), shape.get(2).asInt());
+        try (Model m = loaded(name)) {
+            Tensor one = input(name);
             int per = one.size();
             int[] dims = one.shape();
             dims[0] = batch;

@@ -48,25 +48,32 @@ class BatchGroupsTest {
         engine.close();
     }
 
+    /** A weightless "probe" layer of its input's shape running {@code forward}, given the layer's name. */
+    static LayerProvider probe(java.util.function.Function<String, FakeLayer.Forward> forward) {
+        return new LayerProvider() {
+            @Override
+            public String type() {
+                return "probe";
+            }
+
+            @Override
+            public Set<String> parameters() {
+                return Set.of();
+            }
+
+            @Override
+            public Layer create(LayerSpec spec, Shape in, BuildContext context) {
+                return FakeLayer.sameShape(spec, "probe", in, forward.apply(spec.name()));
+            }
+        };
+    }
+
     /** Copies its input and notes the batch size it ran on. */
-    final class Probe implements LayerProvider {
-        @Override
-        public String type() {
-            return "probe";
-        }
-
-        @Override
-        public Set<String> parameters() {
-            return Set.of();
-        }
-
-        @Override
-        public Layer create(LayerSpec spec, Shape in, BuildContext context) {
-            return FakeLayer.sameShape(spec, "probe", in, (x, y, ctx) -> {
-                seen.computeIfAbsent(spec.name(), k -> Collections.synchronizedList(new ArrayList<>())).add(x.dim(0));
-                System.arraycopy(x.data(), x.offset(), y.data(), y.offset(), x.size());
-            });
-        }
+    private LayerProvider recordingProbe() {
+        return probe(name -> (x, y, ctx) -> {
+            seen.computeIfAbsent(name, k -> Collections.synchronizedList(new ArrayList<>())).add(x.dim(0));
+            System.arraycopy(x.data(), x.offset(), y.data(), y.offset(), x.size());
+        });
     }
 
     private static String node(String type, String name, String extra, String... inputs) {
@@ -84,7 +91,7 @@ class BatchGroupsTest {
      * batch) reading the flattened sum, and a probe after it.
      */
     private Model model() {
-        engine.register(new Probe());
+        engine.register(recordingProbe());
         String g = "{\"name\": \"groups\", \"input_shape\": [32, 32, 8], \"seed\": 5, \"outputs\": [\"head\", \"late\"], "
                 + "\"layers\": [" + String.join(", ", conv("stem"), node("probe", "early", "", "stem"), conv("a", "early"),
                         node("add", "sum", "", "a", "early"), conv("head", "sum"), node("flatten", "flat", "", "sum"),
@@ -162,24 +169,9 @@ class BatchGroupsTest {
 
     @Test
     void aFailingLayerInAGroupFailsTheRunWithItsMessage() {
-        engine.register(new LayerProvider() {
-            @Override
-            public String type() {
-                return "probe";
-            }
-
-            @Override
-            public Set<String> parameters() {
-                return Set.of();
-            }
-
-            @Override
-            public Layer create(LayerSpec spec, Shape in, BuildContext context) {
-                return FakeLayer.sameShape(spec, "probe", in, (x, y, ctx) -> {
-                    throw new ModelException("probe '" + spec.name() + "' refuses a batch of " + x.dim(0));
-                });
-            }
-        });
+        engine.register(probe(name -> (x, y, ctx) -> {
+            throw new ModelException("probe '" + name + "' refuses a batch of " + x.dim(0));
+        }));
         String g = "{\"name\": \"fails\", \"input_shape\": [32, 32, 8], \"layers\": [" + conv("stem") + ", "
                 + node("probe", "early", "") + "]}";
         try (Model m = engine.build(engine.parse(g))) {
