@@ -219,14 +219,7 @@ final class PlanExecutor {
             } catch (ModelException e) {
                 throw e;
             } catch (RuntimeException e) {
-                // A stopped scheduler shows up as RejectedExecution, Cancellation or (a pool asked
-                // for after close) IllegalState, from the caller's thread or a worker's.
-                if (engineClosed.getAsBoolean() || e instanceof RejectedExecutionException
-                        || e instanceof CancellationException) {
-                    throw new ModelException("model '" + model + "': the engine stopped during the run (layer '"
-                            + layer.name() + "')", e);
-                }
-                throw e;
+                throw stopped(e, "layer '" + layer.name() + "'");
             }
             if (buffers != null) {
                 // Drop references to buffers whose last reader has run (their slot is reused later).
@@ -305,13 +298,21 @@ final class PlanExecutor {
         } catch (ModelException e) {
             throw e;
         } catch (RuntimeException e) {
-            if (engineClosed.getAsBoolean() || e instanceof RejectedExecutionException
-                    || e instanceof CancellationException) {
-                throw new ModelException("model '" + model + "': the engine stopped during the run (groups of "
-                        + g.groupSize() + " samples)", e);
-            }
-            throw e;
+            throw stopped(e, "groups of " + g.groupSize() + " samples");
         }
+    }
+
+    /**
+     * {@code e} as a ModelException naming {@code where} when the engine stopped during the run
+     * (a stopped scheduler shows up as RejectedExecution, Cancellation or, a pool asked for
+     * after close, IllegalState, from the caller's thread or a worker's), else {@code e}.
+     */
+    private RuntimeException stopped(RuntimeException e, String where) {
+        if (engineClosed.getAsBoolean() || e instanceof RejectedExecutionException
+                || e instanceof CancellationException) {
+            return new ModelException("model '" + model + "': the engine stopped during the run (" + where + ")", e);
+        }
+        return e;
     }
 
     private static boolean isOutput(GraphPlan plan, int node) {
