@@ -34,8 +34,8 @@ final class VectorConvRows {
      * 12 output pixels by one vector of filters, over {@code segments} segments of kLen values,
      * segment s's row at {@code aOff + s*segStride}, its weights following the previous one's.
      */
-    static void tile12x1(float[] a, int aOff, int segStride, int segments, int kLen, float[] b, int bOff, float[] y, int yOff, int ldy,
-            int pixels, boolean first, float[] bias, int biasOff, float lo, float hi) {
+    static void tile12x1(float[] a, int aOff, int segStride, int segments, int kLen, float[] b, int bOff,
+            float[] y, int yOff, int ldy, int pixels, boolean first, float[] bias, int biasOff, float lo, float hi) {
         float[] y0 = first || pixels <= 0 ? ZEROS : y;
         int s0 = first || pixels <= 0 ? 0 : yOff;
         float[] y1 = first || pixels <= 1 ? ZEROS : y;
@@ -178,8 +178,8 @@ final class VectorConvRows {
      * input pixels 2q, 2q+1, 2q+2, so 25 values per k (an even one feeds two pixels), segments as
      * {@link #tile12x1}.
      */
-    static void tile12x1Stride2(float[] a, int aOff, int segStride, int segments, int kLen, float[] b, int bOff, float[] y, int yOff, int ldy,
-            int pixels, boolean first, float[] bias, int biasOff, float lo, float hi) {
+    static void tile12x1Stride2(float[] a, int aOff, int segStride, int segments, int kLen, float[] b, int bOff,
+            float[] y, int yOff, int ldy, int pixels, boolean first, float[] bias, int biasOff, float lo, float hi) {
         float[] y0 = first || pixels <= 0 ? ZEROS : y;
         int s0 = first || pixels <= 0 ? 0 : yOff;
         float[] y1 = first || pixels <= 1 ? ZEROS : y;
@@ -330,8 +330,8 @@ final class VectorConvRows {
 
 
     /** 8 output pixels by two vectors of filters, segments as {@link #tile12x1}. */
-    static void tile8x2(float[] a, int aOff, int segStride, int segments, int kLen, float[] b, int bOff, float[] y, int yOff, int ldy,
-            int pixels, boolean first, float[] bias, int biasOff, float lo, float hi) {
+    static void tile8x2(float[] a, int aOff, int segStride, int segments, int kLen, float[] b, int bOff,
+            float[] y, int yOff, int ldy, int pixels, boolean first, float[] bias, int biasOff, float lo, float hi) {
         float[] y0 = first || pixels <= 0 ? ZEROS : y;
         int s0 = first || pixels <= 0 ? 0 : yOff;
         float[] y1 = first || pixels <= 1 ? ZEROS : y;
@@ -478,8 +478,8 @@ final class VectorConvRows {
      * input pixels 2q, 2q+1, 2q+2, so 17 values per k (an even one feeds two pixels), segments as
      * {@link #tile12x1}.
      */
-    static void tile8x2Stride2(float[] a, int aOff, int segStride, int segments, int kLen, float[] b, int bOff, float[] y, int yOff, int ldy,
-            int pixels, boolean first, float[] bias, int biasOff, float lo, float hi) {
+    static void tile8x2Stride2(float[] a, int aOff, int segStride, int segments, int kLen, float[] b, int bOff,
+            float[] y, int yOff, int ldy, int pixels, boolean first, float[] bias, int biasOff, float lo, float hi) {
         float[] y0 = first || pixels <= 0 ? ZEROS : y;
         int s0 = first || pixels <= 0 ? 0 : yOff;
         float[] y1 = first || pixels <= 1 ? ZEROS : y;

@@ -417,8 +417,8 @@ final class GemmConv {
      * by the shapes (kernel row, channel, tap), so the same bits at every thread count.
      */
     private static void convRows(float[] xd, int xo, int batch, int h, int w, int c, int kh, int sh, int sw, int dh,
-            int pt, int pl, int oh, int ow, int f, float[] wr, float[] yd, int yo, float[] bd, int bo, float lo, float hi,
-            Activation fused, ExecutionContext ctx, GemmMicroKernel mk) {
+            int pt, int pl, int oh, int ow, int f, float[] wr, float[] yd, int yo, float[] bd, int bo, float lo,
+            float hi, Activation fused, ExecutionContext ctx, GemmMicroKernel mk) {
         final int p = mk.convRowPixels(f, sw), tiles = (ow + p - 1) / p;
         // a row holds its channels in chunks of the kernel's width, each chunk a row of its own;
         // fewer channels (an RGB input) are spread to the kernel's pixel stride, the rest zeros
