@@ -250,8 +250,8 @@ final class PlanExecutor {
         for (int e : g.escapes()) {
             int[] shape = g.shape(e).withBatch(batch);
             Layer layer = layers.get(e - 1);
-            if (isOutput(plan, e)) {
-                values[e] = allocate(layer, g.shape(e), batch); // returned to the caller
+            if (plan.slot(e) == GraphPlan.NO_SLOT) { // a model output: returned to the caller
+                values[e] = allocate(layer, g.shape(e), batch);
             } else {
                 float[] a = whole.escapes[e];
                 int n = (int) checkedCount(layer, shape);
@@ -313,15 +313,6 @@ final class PlanExecutor {
             return new ModelException("model '" + model + "': the engine stopped during the run (" + where + ")", e);
         }
         return e;
-    }
-
-    private static boolean isOutput(GraphPlan plan, int node) {
-        for (int o : plan.outputs()) {
-            if (o == node) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A context that runs every loop on the calling thread (a group's layers, next to other groups). */

@@ -140,11 +140,11 @@ public final class Scheduler implements AutoCloseable {
         return n;
     }
 
-    /** Helper tasks started and not yet ended that are not working on a loop (for tests). */
-    int idleHelpers() {
+    /** Helper tasks started and not yet ended, spinning or working (for tests). */
+    int aliveHelpers() {
         int n = 0;
         for (Crew c : crews.values()) {
-            n += c.idle.get();
+            n += c.alive.get();
         }
         return n;
     }
@@ -386,9 +386,7 @@ public final class Scheduler implements AutoCloseable {
      */
     private final class Crew {
         final ForkJoinPool pool;
-        /** Helper tasks submitted or spinning, not working on a loop: each can take the next one. */
-        final AtomicInteger idle = new AtomicInteger();
-        /** Helper tasks submitted and not ended (idle or working): at most a run's helpers. */
+        /** Helper tasks submitted and not ended (spinning or working): at most a run's helpers. */
         final AtomicInteger alive = new AtomicInteger();
         private volatile Shared offered;
 
@@ -423,12 +421,10 @@ public final class Scheduler implements AutoCloseable {
 
         /** Starts a helper task for {@code loop} (null: the next loop offered). */
         void submit(Shared loop) {
-            idle.incrementAndGet();
             alive.incrementAndGet();
             try {
                 pool.execute(() -> help(loop));
             } catch (RejectedExecutionException e) {
-                idle.decrementAndGet();
                 alive.decrementAndGet();
                 throw e;
             }
@@ -442,17 +438,11 @@ public final class Scheduler implements AutoCloseable {
                     while (next != null) {
                         int seat = next.seats.getAndDecrement();
                         if (seat > 0) {
-                            idle.decrementAndGet();
-                            try {
-                                next.work(seat);
-                            } finally {
-                                idle.incrementAndGet();
-                            }
+                            next.work(seat);
                         }
                         next = awaitNext(next);
                     }
                 } finally {
-                    idle.decrementAndGet();
                     alive.decrementAndGet();
                 }
                 // a loop offered just as this task gave up (its caller counted it alive and
@@ -461,7 +451,6 @@ public final class Scheduler implements AutoCloseable {
                 if (o == null || o.seats.get() <= 0 || closed || Thread.currentThread().isInterrupted()) {
                     return;
                 }
-                idle.incrementAndGet();
                 alive.incrementAndGet();
                 next = o;
             }

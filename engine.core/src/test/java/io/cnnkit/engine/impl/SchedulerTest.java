@@ -98,7 +98,7 @@ class SchedulerTest {
     void loopsBelowThePolicyThresholdRunOnTheCallerOnly() {
         try (Scheduler s = new Scheduler(2)) {
             ExecutionContext ctx = s.context(2, false);
-            assertEquals(0, s.idleHelpers(), "a run told not to rouse wakes nobody");
+            assertEquals(0, s.aliveHelpers(), "a run told not to rouse wakes nobody");
             Set<Thread> seen = ConcurrentHashMap.newKeySet();
             AtomicIntegerArray hits = new AtomicIntegerArray(64);
             // 64 items whose work together is just under the threshold
@@ -111,7 +111,7 @@ class SchedulerTest {
             assertEquals(Set.of(Thread.currentThread()), seen, "a small loop wakes no helper");
             assertEquals(64, java.util.stream.IntStream.range(0, 64).map(hits::get).sum());
             assertFalse(Scheduler.wentParallel(ctx), "nothing was shared");
-            assertEquals(0, s.idleHelpers(), "and no helper spins");
+            assertEquals(0, s.aliveHelpers(), "and no helper spins");
             ctx.parallelFor(64, Scheduler.INLINE_WORK / 64 + 1, (from, to) -> { });
             assertTrue(Scheduler.wentParallel(ctx), "a loop at the threshold is shared");
         }
@@ -243,14 +243,14 @@ class SchedulerTest {
             for (int i = 0; i < 10_000; i++) {
                 s.context(2);
             }
-            assertTrue(s.idleHelpers() <= 1, "at most one helper for a 2-thread run: " + s.idleHelpers());
+            assertTrue(s.aliveHelpers() <= 1, "at most one helper for a 2-thread run: " + s.aliveHelpers());
             long end = System.nanoTime() + 10_000_000_000L;
-            while (s.idleHelpers() > 0 && System.nanoTime() < end) {
+            while (s.aliveHelpers() > 0 && System.nanoTime() < end) {
                 Thread.sleep(1);
             }
-            assertEquals(0, s.idleHelpers(), "helpers stop spinning after " + Scheduler.SPIN_NANOS + " ns");
+            assertEquals(0, s.aliveHelpers(), "helpers stop spinning after " + Scheduler.SPIN_NANOS + " ns");
             assertEquals(1, s.context(1).parallelism(), "a one-thread run rouses nobody");
-            assertEquals(0, s.idleHelpers());
+            assertEquals(0, s.aliveHelpers());
         }
     }
 
@@ -262,7 +262,7 @@ class SchedulerTest {
             s.context(1).parallelFor(1, 1, (from, to) -> s.context(1).parallelFor(1, 1, (a, b) -> { }));
             assertFalse(s.maySpin(), "a loop started while another was in progress");
             s.context(2); // a run starts
-            assertEquals(0, s.idleHelpers(), "a run on a contended machine rouses nobody");
+            assertEquals(0, s.aliveHelpers(), "a run on a contended machine rouses nobody");
             Thread.sleep(Scheduler.CONTENDED_NANOS / 1_000_000 + 10);
             assertTrue(s.maySpin());
         }

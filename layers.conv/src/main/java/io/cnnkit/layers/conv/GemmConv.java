@@ -454,8 +454,9 @@ final class GemmConv {
                     int kyLo = ConvKernels.firstInside(iy0, dh), kyHi = ConvKernels.endInside(iy0, dh, h, kh);
                     for (int ox = 0; ox < ow; ox += p) {
                         int px = Math.min(p, ow - ox), yOff = yo + ((b * oh + oy) * ow + ox) * f;
-                        if (kyLo >= kyHi) { // no kernel row inside the input: the bias alone
-                            mk.convRowTile(a, 0, 0, wr, 0, yd, yOff, f, f, px, true, bd, bo, lo, hi);
+                        if (kyLo >= kyHi) { // no kernel row inside the input: the bias alone (no values)
+                            mk.convRowTileSegmented(a, 0, 0, 1, 0, sw, wr, 0, yd, yOff, f, f, px, true, bd, bo, lo,
+                                    hi);
                         } else {
                             // the kernel rows inside the input as segments: one call, sums in registers
                             mk.convRowTileSegmented(a, (iy0 + kyLo * dh - iyLo) * rowFloats + ox * sw * rc,
@@ -487,11 +488,13 @@ final class GemmConv {
      */
     private static void copyChunked(float[] xd, int src, int w, int c, int rc, float[] a, int dst, int left,
             int chunkFloats) {
-        Arrays.fill(a, dst, dst + c / rc * chunkFloats, 0f);
-        for (int q = 0, d = dst + left * rc; q < c / rc; q++, d += chunkFloats) {
-            for (int u = 0, s = src + q * rc; u < w; u++, s += c) {
-                System.arraycopy(xd, s, a, d + u * rc, rc);
+        for (int q = 0, d = dst; q < c / rc; q++, d += chunkFloats) {
+            // zeros around the row only: its pixels are written once
+            Arrays.fill(a, d, d + left * rc, 0f);
+            for (int u = 0, s = src + q * rc, e = d + left * rc; u < w; u++, s += c, e += rc) {
+                System.arraycopy(xd, s, a, e, rc);
             }
+            Arrays.fill(a, d + (left + w) * rc, d + chunkFloats, 0f);
         }
     }
 

@@ -148,7 +148,7 @@ final class ScalarMicroKernel implements GemmMicroKernel {
         }
     }
 
-    /** Per thread, three rows of {@link #planarTerms}'s planes copied to index 0. */
+    /** Per thread, {@link #planarTerms}'s scratch rows at index 0: three of planes, then one per filter. */
     private static final ThreadLocal<float[][]> PLANAR = new ThreadLocal<>();
 
     /**
