@@ -45,6 +45,9 @@ public final class OrtModel implements AutoCloseable {
         CONSTANTS
     }
 
+    /** {@code -Dcnnkit.bench.ortProfile=PREFIX}: ONNX Runtime's sessions write per-node profiles (see {@link #session}). */
+    static final String PROFILE = System.getProperty("cnnkit.bench.ortProfile");
+
     /** Weights embedded as initializers (the default); see {@link #OrtModel(byte[], Model, int, Weights)}. */
     public OrtModel(byte[] onnx, Model model, int threads) throws OrtException {
         this(onnx, model, threads, Weights.CONSTANTS);
@@ -63,14 +66,14 @@ public final class OrtModel implements AutoCloseable {
             onnxWeights = matchWeights(plain, model);
         }
         if (mode == Weights.CONSTANTS) {
-            session = session(OnnxConstants.embed(onnx, onnxWeights), threads);
+            session = session(OnnxConstants.embed(onnx, onnxWeights), threads, PROFILE);
             java.util.Set<String> left = session.getInputNames();
             if (!left.equals(java.util.Set.of(INPUT))) {
                 session.close();
                 throw new IllegalStateException("embedding the weights left graph inputs " + left);
             }
         } else {
-            session = session(onnx, threads);
+            session = session(onnx, threads, PROFILE);
             try {
                 for (Map.Entry<String, Tensor> e : onnxWeights.entrySet()) {
                     weights.put(e.getKey(), OnnxTensor.createTensor(env, FloatBuffer.wrap(e.getValue().toArray()),
@@ -84,7 +87,19 @@ public final class OrtModel implements AutoCloseable {
     }
 
     private OrtSession session(byte[] onnx, int threads) throws OrtException {
+        return session(onnx, threads, null);
+    }
+
+    /**
+     * With {@code profile} (a file name prefix) ONNX Runtime writes its per-node profile there
+     * (JSON, when the session closes): {@code cnf/bench/ort_profile.py} sums it up. It slows every
+     * node down, so a profiled run's times are not the side-by-side's.
+     */
+    private OrtSession session(byte[] onnx, int threads, String profile) throws OrtException {
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            if (profile != null && !profile.isBlank()) {
+                so.enableProfiling(profile);
+            }
             so.setIntraOpNumThreads(threads);
             so.setInterOpNumThreads(1);
             so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
