@@ -217,4 +217,60 @@ public interface GemmMicroKernel {
             }
         }
     }
+
+    /**
+     * Output pixels per tile of {@link #convPairTile} for {@code filters} filters, kernel rows of
+     * {@code segLen} values and input pixels {@code lda} values apart, or 0 (the default) when
+     * this kernel has no such variant for those shapes. A property of the shapes, never of the
+     * thread count.
+     *
+     * @since 1.7
+     */
+    default int convPairPixels(int filters, int segLen, int lda) {
+        return 0;
+    }
+
+    /**
+     * A tile of up to P = {@link #convPairPixels convPairPixels(nw, segLen, lda)} output pixels
+     * of a convolution with few filters (a kernel may hold two pixels' sums in one vector), read
+     * in place: value k of segment s (a kernel row) of output pixel p is
+     * {@code a[aOff + s*segStride + p*lda + k]}, k &lt; segLen. For p &lt; pixels and j in [0,
+     * nw): {@code v} = the chain of products of those values and
+     * {@code b[bOff + (s*segLen + k)*2*nw + j]} for s = 0..segments-1 and, within each, k =
+     * 0..segLen-1, each rounded once (fused multiply-add), started from +0; then
+     * {@code + bias[biasOff + j]} when {@code bias} is not null; then
+     * {@code y[yOff + p*nw + j] = Math.min(Math.max(v, lo), hi)}. {@code b} holds each k's nw
+     * weights twice in a row, and {@code bias} its nw values twice (2*nw floats; a vector then
+     * serves two pixels). Pixels p &gt;= pixels are not written. The kernel may read
+     * {@code a[aOff + s*segStride + i]} for every i &lt; (P - 1)*lda + segLen + 2*nw (past a full
+     * tile's last value by a vector): the driver's rows are that long. The default is the plain loop ({@link Math#fma}), whichever P the kernel names.
+     *
+     * @throws IllegalArgumentException when {@code segments < 1} or {@code pixels} is not in [0, P]
+     *                                  for a kernel with P &gt; 0
+     * @since 1.7
+     */
+    default void convPairTile(float[] a, int aOff, int lda, int segLen, int segStride, int segments, float[] b,
+            int bOff, float[] y, int yOff, int nw, int pixels, float[] bias, int biasOff, float lo, float hi) {
+        int tile = convPairPixels(nw, segLen, lda);
+        if (segments < 1 || pixels < 0 || tile > 0 && pixels > tile) {
+            throw new IllegalArgumentException("convPairTile: " + segments + " segments and " + pixels
+                    + " pixels; pass 1 or more segments and at most convPairPixels(nw, segLen, lda) = " + tile
+                    + " pixels");
+        }
+        for (int p = 0; p < pixels; p++) {
+            for (int j = 0; j < nw; j++) {
+                float v = 0f;
+                for (int s = 0; s < segments; s++) {
+                    int ai = aOff + s * segStride + p * lda, bi = bOff + s * segLen * 2 * nw + j;
+                    for (int k = 0; k < segLen; k++, bi += 2 * nw) {
+                        v = Math.fma(a[ai + k], b[bi], v);
+                    }
+                }
+                if (bias != null) {
+                    v += bias[biasOff + j];
+                }
+                y[yOff + p * nw + j] = Math.min(Math.max(v, lo), hi);
+            }
+        }
+    }
 }

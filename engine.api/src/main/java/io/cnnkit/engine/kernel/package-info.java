@@ -29,9 +29,12 @@
  * {@code convRowTile} call per segment; {@link io.cnnkit.engine.kernel.GemmMicroKernel#planarTerms}
  * (the few-filter convolution's sums over input planes, without fused multiply-adds) with a
  * plain loop as the default.
+ * <p>1.7: {@link io.cnnkit.engine.kernel.GemmMicroKernel#convPairTile} (a convolution with few
+ * filters, two output pixels' sums in one vector: MobileNet's 8-filter first layer at AVX-512),
+ * offered through {@code convPairPixels}, whose default (0) keeps 1.6 backends on the paths before.
  */
 @Export
-@Version("1.6.0")
+@Version("1.7.0")
 package io.cnnkit.engine.kernel;
 
 import org.osgi.annotation.bundle.Export;

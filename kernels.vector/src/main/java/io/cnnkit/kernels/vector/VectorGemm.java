@@ -469,4 +469,33 @@ final class VectorGemm implements GemmMicroKernel {
             int nf, int n) {
         VectorPlanar.terms(p, pOff, w, wOff, terms, acc, accOff, lda, nf, n);
     }
+
+    /** Half a vector of filters, kernel rows of 3, 6, 9... values that fit a vector with one pixel stride ({@link VectorPairTiles}). */
+    @Override
+    public int convPairPixels(int filters, int segLen, int lda) {
+        return VectorPairTiles.takes(filters, segLen, lda) ? VectorPairTiles.PIXELS : 0;
+    }
+
+    @Override
+    public void convPairTile(float[] a, int aOff, int lda, int segLen, int segStride, int segments, float[] b,
+            int bOff, float[] y, int yOff, int nw, int pixels, float[] bias, int biasOff, float lo, float hi) {
+        int p = convPairPixels(nw, segLen, lda);
+        if (p == 0 || pixels < 0 || pixels > p || segments < 1) {
+            throw new IllegalArgumentException("convPairTile: " + pixels + " pixels of " + nw + " filters, "
+                    + segments + " segments of " + segLen + " values " + lda + " apart; this kernel takes 0 to "
+                    + VectorPairTiles.PIXELS + " pixels of " + L / 2 + " filters, 1 or more segments of 3, 6, ... "
+                    + "values, lda + segLen <= " + L + " (see convPairPixels)");
+        }
+        long lastRead = aOff + (long) (segments - 1) * segStride + (long) (p - 1) * lda + segLen + L;
+        if (aOff < 0 || segStride < 0 || lastRead > a.length) {
+            throw new IllegalArgumentException("convPairTile: a tile reads a[" + aOff + ", " + lastRead + ") of "
+                    + a.length + " values; the driver's rows must reach (P - 1)*lda + segLen + " + L
+                    + " values past each segment's start");
+        }
+        if (pixels == 0) {
+            return;
+        }
+        VectorPairTiles.tile16(a, aOff, lda, segLen, segStride, segments, b, bOff, y, yOff, pixels, bias, biasOff,
+                lo, hi);
+    }
 }

@@ -41,6 +41,9 @@ import io.cnnkit.engine.kernel.GemmMicroKernel;
  * straight from padded input rows ({@link #convRows}): each input value is loaded once for the
  * three output pixels it meets, where a GEMM tile that narrow loads a value per multiply-add.
  *
+ * <p>A kernel with a pair variant ({@link GemmMicroKernel#convPairTile}: the Vector API one for
+ * half a vector of filters) takes those convolutions whole ({@link PairConv}).
+ *
  * <p>Determinism: item boundaries depend on the shapes only; each output element belongs to one
  * item and is summed over k = 0..K-1 in order (partial sums are stored and reloaded exactly;
  * padding taps add zero products), then the bias. So results are bit-identical for every
@@ -97,6 +100,11 @@ final class GemmConv {
         }
         final int pixels = x.dim(0) * oh * ow;
         final int sh = g.sh(), sw = g.sw(), dh = g.dh(), dw = g.dw(), pt = g.padTop(), pl = g.padLeft();
+        if (PairConv.applies(kw, sw, dw, groups, c, f, mk)) {
+            // half a vector of filters: two output pixels per vector (MobileNet's RGB first layer)
+            PairConv.conv2d(x, kernel, bias, y, g, act, ctx, mk, panels);
+            return;
+        }
         // A 1x1, stride-1, unpadded, ungrouped convolution (MobileNet's pointwise layers): the
         // im2col rows are the input pixels themselves, read in place without packing.
         final boolean inPlace = kh == 1 && kw == 1 && sh == 1 && sw == 1 && pt == 0 && pl == 0 && groups == 1
@@ -611,6 +619,9 @@ final class GemmConv {
      */
     static float[] panels(Tensor kernel, ConvKernels.Geometry g, GemmMicroKernel mk) {
         int kh = kernel.dim(0), kw = kernel.dim(1), c = kernel.dim(2), f = kernel.dim(3);
+        if (PairConv.applies(kw, g.sw(), g.dw(), g.groups(), c, f, mk)) {
+            return (long) kh * kw * c * 2 * f > KEPT_PANELS ? null : PairConv.panels(kernel);
+        }
         if (convRowsApply(kw, g.sw(), g.dw(), g.dh(), g.groups(), c, f, mk)) {
             if ((long) kh * kw * c * f > KEPT_PANELS) {
                 return null;

@@ -165,6 +165,86 @@ class KernelEquivalenceTest {
         }
     }
 
+    /**
+     * A backend that offers pair tiles (8 filters, kernel rows of 3, 6, 9 or 12 values, lda +
+     * segLen <= 16, as the Vector API one does at AVX-512) and computes them with the SPI's
+     * default loop: conv2d takes {@link PairConv} for those shapes, whose rows, padding, skipped
+     * kernel rows and partial tiles this drives without a vector backend.
+     */
+    static final io.cnnkit.engine.kernel.GemmMicroKernel PAIRS_BY_DEFAULT = new io.cnnkit.engine.kernel.GemmMicroKernel() {
+        @Override
+        public void tile(float[] a, int[] aOff, int kLen, float[] b, int bOff, int ldb, float[] y, int[] yOff,
+                int yCol, int nw, int rows, boolean first, float[] bias, int biasOff) {
+            ScalarMicroKernel.INSTANCE.tile(a, aOff, kLen, b, bOff, ldb, y, yOff, yCol, nw, rows, first, bias, biasOff);
+        }
+
+        @Override
+        public int convPairPixels(int filters, int segLen, int lda) {
+            return filters == 8 && segLen % 3 == 0 && segLen > 0 && lda >= 1 && lda + segLen <= 16 ? 16 : 0;
+        }
+    };
+
+    /**
+     * conv2d on pair tiles (through the SPI's default tile) against the definition: RGB, grey and
+     * 2-channel inputs, strides, vertical dilation, same and valid padding, rows of fewer pixels
+     * than a tile and of several tiles, every activation kind; the same bits for every chunking,
+     * with the layer's kept panels and with panels packed per call.
+     */
+    @Test
+    void pairTilesThroughTheSpiDefaultMatchTheDefinition() {
+        Random r = new Random(19);
+        Activation[] acts = {null, new Activations.Relu(), new Activations.Softmax()};
+        int[][] channelsAndWidth = {{3, 3}, {1, 3}, {2, 3}, {3, 1}, {1, 9}, {6, 1}, {3, 4}};
+        for (int trial = 0; trial < 60; trial++) {
+            int[] cw = channelsAndWidth[trial % channelsAndWidth.length];
+            int c = cw[0], kw = cw[1], kh = 1 + r.nextInt(4);
+            int sw = 1 + r.nextInt(2);
+            if ((sw + kw) * c > 16) {
+                sw = 1;
+            }
+            int sh = 1 + r.nextInt(3), dh = sh == 1 ? 1 + r.nextInt(2) : 1;
+            boolean same = r.nextBoolean();
+            int n = 1 + r.nextInt(3), h = (kh - 1) * dh + 1 + r.nextInt(9), w = kw + r.nextInt(trial % 3 == 0 ? 70 : 20);
+            Window win = new Window(kh, kw, sh, sw, dh, 1, same);
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, 1);
+            Tensor x = TestModels.random(r, n, h, w, c), k = TestModels.random(r, kh, kw, c, 8);
+            Tensor b = r.nextBoolean() ? TestModels.random(r, 8) : null;
+            Activation act = acts[r.nextInt(acts.length)];
+            String what = "trial " + trial + " x" + x.shapeString() + " k" + k.shapeString() + " " + win.describe();
+            assertTrue(PairConv.applies(kw, sw, 1, 1, c, 8, PAIRS_BY_DEFAULT), what);
+            Tensor naive = Tensor.zeros(n, win.outH(h), win.outW(w), 8);
+            ConvKernels.conv2dNaive(x, k, b, naive, g, act);
+            Tensor first = null;
+            for (int chunking = 0; chunking < 3; chunking++) {
+                Tensor fast = Tensor.zeros(naive.shape());
+                java.util.Arrays.fill(fast.data(), Float.NaN);
+                float[] panels = chunking == 2 ? GemmConv.panels(k, g, PAIRS_BY_DEFAULT) : null;
+                GemmConv.conv2d(x, k, b, fast, g, act, new ShuffledContext(trial * 3 + chunking), PAIRS_BY_DEFAULT,
+                        panels);
+                io.cnnkit.testkit.Approx.assertNormClose(what, naive, fast, 1e-5);
+                if (first == null) {
+                    first = fast;
+                } else {
+                    assertTrue(first.contentEquals(fast), "another chunking or kept panels changed bits: " + what);
+                }
+            }
+        }
+        // shapes the pair tiles do not take stay on the other paths
+        assertFalse(PairConv.applies(3, 1, 1, 1, 3, 16, PAIRS_BY_DEFAULT), "16 filters");
+        assertFalse(PairConv.applies(3, 1, 2, 1, 3, 8, PAIRS_BY_DEFAULT), "dilated across");
+        assertFalse(PairConv.applies(3, 1, 1, 2, 3, 8, PAIRS_BY_DEFAULT), "groups");
+        assertFalse(PairConv.applies(5, 1, 1, 1, 3, 8, PAIRS_BY_DEFAULT), "rows of 15 values");
+        assertFalse(PairConv.applies(3, 1, 1, 1, 3, 8, ScalarMicroKernel.INSTANCE), "a kernel without pair tiles");
+        Tensor x = Tensor.zeros(1, 6, 6, 3), k = Tensor.zeros(3, 3, 3, 8), y = Tensor.zeros(1, 6, 6, 8);
+        ConvKernels.Geometry g = ConvKernels.Geometry.of(new Window(3, 3, 1, 1, 1, 1, true), 6, 6, 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GemmConv.conv2d(x, k, null, y,
+                g, null, new ShuffledContext(0), PAIRS_BY_DEFAULT, new float[10]));
+        assertTrue(e.getMessage().contains("pack them with PairConv.panels"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> PairConv.conv2d(x, k, null, y, g, null,
+                new ShuffledContext(0), ScalarMicroKernel.INSTANCE, null));
+        assertTrue(e.getMessage().contains("has no pair tile"), e.getMessage());
+    }
+
     @Test
     void planarKernelRefusesStridedColumnsAndGroups() {
         Tensor x = Tensor.zeros(1, 4, 4, 2);
