@@ -263,6 +263,25 @@ if check cache-kept 0 "$CNNKIT" summary "$TMP/m.json"; then
     if [ -d "${CACHE_DIR}slot0" ] && [ ! -e "${CACHE_DIR}slot0/cnnkit-dirty" ]; then ok cache-kept
     else bad "cache-kept: ${CACHE_DIR}slot0 marked: $(cat "${CACHE_DIR}slot0/cnnkit-dirty" 2>&1)"; fi
 fi
+# ... and says so (cnnkit-kept), and the next command starts on it without bnd's launcher
+# (KeptCacheMain: its own class-data archive, cds-*-kept*.jsa, is written by such a start)
+if check cache-kept-start 0 "$CNNKIT" summary "$TMP/m.json"; then
+    if [ -e "${CACHE_DIR}slot0/cnnkit-kept" ] && ls "${CACHE_DIR}"cds-*-kept*.jsa >/dev/null 2>&1 \
+            && grep -q "Total params: 6,844" <<<"$OUT" && [ -z "$ERR" ]; then ok cache-kept-start
+    else bad "cache-kept-start: marker $(ls "${CACHE_DIR}slot0" | grep cnnkit-), archives $(ls "$CACHE_DIR" | grep cds), $OUT $ERR"; fi
+fi
+# A kept cache that does not open (its bundles gone): a warning, and the command still runs, on a
+# fresh cache; the next one is quiet
+rm -rf "${CACHE_DIR}"slot0/bundle*
+if check cache-kept-broken 0 "$CNNKIT" summary "$TMP/m.json"; then
+    if grep -q "warning: the runtime's kept bundle cache .*did not open (.*the cache holds no bundles); the command runs on a fresh one" <<<"$ERR" \
+            && grep -q "Total params: 6,844" <<<"$OUT"; then ok cache-kept-broken
+    else bad "cache-kept-broken: $OUT $ERR"; fi
+fi
+if check cache-kept-after 0 "$CNNKIT" summary "$TMP/m.json"; then
+    if [ -z "$ERR" ] && grep -q "Total params: 6,844" <<<"$OUT"; then ok cache-kept-after
+    else bad "cache-kept-after: $OUT $ERR"; fi
+fi
 
 # 7. graph models: README's one-line graphs, the caret under an unknown reference, and the real
 #    Keras graphs of ../shared/keras-real (residual Adds, two heads, two outputs, MobileNetV2)

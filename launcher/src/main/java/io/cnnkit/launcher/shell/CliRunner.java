@@ -28,6 +28,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import io.cnnkit.launcher.boot.KeptCacheMain;
 import io.cnnkit.launcher.cli.Errors;
 
 /**
@@ -213,6 +214,16 @@ public final class CliRunner {
                     } catch (BundleException | IllegalStateException e) {
                         mark("FileInstall did not stop"); // its watcher may be mid-install: do not trust the cache
                     }
+                }
+            }
+            // a cache left as it was found: the next command may start on it without bnd's
+            // launcher (KeptCacheMain), which would otherwise check it against cnnkit.jar
+            Path kept = marker.resolveSibling(KeptCacheMain.KEPT_MARKER);
+            if (!Files.exists(marker) && !Files.exists(kept)) {
+                try {
+                    Files.writeString(kept, "bundles installed and left unchanged by a command\n");
+                } catch (IOException e) {
+                    // the next command then starts through bnd's launcher, as before
                 }
             }
         }
