@@ -27,9 +27,11 @@
  * closest one instead of listing every name.
  * <p>1.7: {@link io.cnnkit.engine.api.Walkthrough}, the walkthrough's seed and kernel models, shared
  * by the demo, the filter command and the explorer.
+ * <p>1.8: {@link io.cnnkit.engine.api.ResidualSum} and {@link io.cnnkit.engine.api.ResidualFusable}:
+ * a residual Add moved into the kernel of the conv that computes one of its inputs.
  */
 @Export
-@Version("1.7.0")
+@Version("1.8.0")
 package io.cnnkit.engine.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -15,13 +15,18 @@ import io.cnnkit.engine.api.InferenceIdentity;
 import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.ModelException;
+import io.cnnkit.engine.api.MultiInputLayer;
 import io.cnnkit.engine.api.PlanOptimisation;
+import io.cnnkit.engine.api.ResidualFusable;
+import io.cnnkit.engine.api.ResidualSum;
 
 /**
  * Rewrites a built plan into the one predict runs, through the capabilities layers declare (the
  * engine knows no layer types): an {@link InferenceIdentity} is left out; a
  * {@link ChannelAffineLayer} is folded into the weights of an {@link AffineFoldable} producer; an
- * {@link ActivationFunctionLayer} moves into the kernel of an {@link ActivationFusable} producer.
+ * {@link ActivationFunctionLayer} moves into the kernel of an {@link ActivationFusable} producer;
+ * a {@link ResidualSum} (a residual Add) moves into the kernel of a {@link ResidualFusable}
+ * producer of one of its inputs.
  *
  * <p>A producer is merged into its consumer only when the consumer is its one reader and it is
  * not a model output: any other reader, or the caller, needs its own value. The merged node
@@ -124,6 +129,36 @@ final class PlanOptimizer {
                 throw new ModelException("model '" + model + "': optimising layer '" + layer[p].name() + "' ("
                         + layer[p].type() + ") with the following '" + l.name() + "' (" + l.type() + ") failed: "
                         + e.getMessage() + "; the provider of one of them is at fault", e);
+            }
+        }
+        // A residual Add moves into the conv computing one of its inputs when nothing else reads
+        // that conv's output (after the pass above, so the Add carries the activation fused into
+        // it): the merged node reads the conv's input and the Add's other input, in the Add's place.
+        for (int c = 1; c < n; c++) {
+            if (!alive[c] || inputs[c].length != 2 || !(layer[c] instanceof ResidualSum sum) || !sum.isResidualSum()) {
+                continue;
+            }
+            for (int j = 0; j < 2; j++) {
+                int p = inputs[c][j], q = inputs[c][1 - j];
+                if (p == GraphPlan.INPUT || readers[p] != 1 || inputs[p].length != 1
+                        || !(layer[p] instanceof ResidualFusable f)) {
+                    continue;
+                }
+                MultiInputLayer merged;
+                try {
+                    merged = f.fuseResidual(sum.sumActivation());
+                } catch (RuntimeException e) {
+                    throw new ModelException("model '" + model + "': moving the sum '" + sum.name() + "' ("
+                            + sum.type() + ") into layer '" + layer[p].name() + "' (" + layer[p].type()
+                            + ") failed: " + e.getMessage() + "; the provider of one of them is at fault", e);
+                }
+                if (merged != null) {
+                    layer[c] = merged;
+                    inputs[c] = new int[] {inputs[p][0], q};
+                    alive[p] = false;
+                    count(fused, sum);
+                    break;
+                }
             }
         }
         // Renumber the nodes left, keeping their order (still topological: a merged node sits

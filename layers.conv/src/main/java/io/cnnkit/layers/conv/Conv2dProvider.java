@@ -26,6 +26,8 @@ import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.LayerType;
+import io.cnnkit.engine.api.MultiInputLayer;
+import io.cnnkit.engine.api.ResidualFusable;
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Tensor;
 import io.cnnkit.engine.kernel.KernelBackend;
@@ -154,7 +156,7 @@ public final class Conv2dProvider implements LayerProvider {
     }
 
     /** A built conv2d layer: immutable config, live weights, forward on the provider's kernels. */
-    static final class Conv2d extends AbstractLayer implements AffineFoldable, ActivationFusable {
+    static final class Conv2d extends AbstractLayer implements AffineFoldable, ActivationFusable, ResidualFusable {
         private final Config config;
         private final Activation activation;
         private final Tensor kernel;
@@ -204,6 +206,17 @@ public final class Conv2dProvider implements LayerProvider {
             return activation != null ? null : new Conv2d(this, act, kernel, bias);
         }
 
+        /** An error naming this layer. */
+        io.cnnkit.engine.api.ModelException error(String message) {
+            return spec.error(message);
+        }
+
+        /** The sum is the conv kernel's last step on each work item's outputs ({@link ResidualEpilogue}). */
+        @Override
+        public MultiInputLayer fuseResidual(Activation after) {
+            return activation != null ? null : new ResidualConv2d(this, after);
+        }
+
         @Override
         public Shape outputShape(Shape input) {
             return config.outputShape(spec, input);
@@ -211,10 +224,14 @@ public final class Conv2dProvider implements LayerProvider {
 
         @Override
         public void forward(Tensor input, Tensor output, ExecutionContext context) {
+            forward(input, output, activation, context);
+        }
+
+        private void forward(Tensor input, Tensor output, Activation act, ExecutionContext context) {
             Window.checkBatch(spec, input);
             ConvKernels.Geometry g = ConvKernels.Geometry.of(config.window(), input.dim(1), input.dim(2),
                     config.groups());
-            ConvKernels.conv2d(input, kernel, bias, output, g, activation, context, kernels.gemm(), panels(g));
+            ConvKernels.conv2d(input, kernel, bias, output, g, act, context, kernels.gemm(), panels(g));
         }
 
         /** The kept panels; none for the few-filter kernels, which never run the GEMM. */
@@ -230,6 +247,69 @@ public final class Conv2dProvider implements LayerProvider {
         @Override
         public boolean writesEveryOutput() {
             return true;
+        }
+    }
+
+    /**
+     * A conv2d layer with a linear activation followed by a residual Add (and the Add's
+     * activation), as the optimised plan runs them: inputs the conv's input and the residual,
+     * output {@code after(conv(x) + residual)}, the sum taken on each work item's outputs while
+     * they are in cache. The same bits as the conv and the Add run one after the other.
+     */
+    static final class ResidualConv2d implements MultiInputLayer {
+        private final Conv2d conv;
+        private final Activation after;
+
+        ResidualConv2d(Conv2d conv, Activation after) {
+            this.conv = conv;
+            this.after = after;
+        }
+
+        @Override
+        public String name() {
+            return conv.name();
+        }
+
+        @Override
+        public String type() {
+            return conv.type();
+        }
+
+        @Override
+        public List<Shape> inputShapes() {
+            return List.of(conv.inputShape(), conv.outputShape());
+        }
+
+        @Override
+        public Shape outputShape(List<Shape> inputs) {
+            if (inputs.size() != 2) {
+                throw conv.error("with a residual sum takes 2 inputs (its input and the residual), got "
+                        + inputs.size());
+            }
+            Shape out = conv.outputShape(inputs.get(0));
+            if (!out.equals(inputs.get(1))) {
+                throw conv.error("with a residual sum needs the residual in its output's shape " + out
+                        + ", got " + inputs.get(1));
+            }
+            return out;
+        }
+
+        @Override
+        public void forward(List<Tensor> inputs, Tensor output, ExecutionContext context) {
+            if (inputs.size() != 2) {
+                throw new IllegalArgumentException("conv2d with a residual sum: 2 inputs expected, got " + inputs.size());
+            }
+            conv.forward(inputs.get(0), output, new ResidualEpilogue(inputs.get(1), output, after), context);
+        }
+
+        @Override
+        public boolean writesEveryOutput() {
+            return true;
+        }
+
+        @Override
+        public Map<String, Tensor> weights() {
+            return conv.weights();
         }
     }
 }

@@ -377,7 +377,10 @@ final class GemmConv {
                         }
                     }
                 }
-                if (fused != null) {
+                if (fused != null && nLo == 0 && nHi == f) {
+                    int yb = yo + row0 * ow * f; // the item's outputs are contiguous: one call
+                    fused.apply(yd, yb, yd, yb, (row1 - row0) * ow * f, f);
+                } else if (fused != null) {
                     for (int p = row0 * ow, yb = yo + p * f; p < row1 * ow; p++, yb += f) {
                         fused.apply(yd, yb + nLo, yd, yb + nLo, nHi - nLo, nHi - nLo);
                     }
@@ -474,9 +477,10 @@ final class GemmConv {
                     }
                 }
                 if (fused != null) {
-                    for (int q = (b * oh + oy0) * ow, yb = yo + q * f; q < (b * oh + oy1) * ow; q++, yb += f) {
-                        fused.apply(yd, yb, yd, yb, f, f);
-                    }
+                    // the band's outputs are contiguous: one call (a call per pixel cost more than
+                    // a residual sum's arithmetic)
+                    int yb = yo + (b * oh + oy0) * ow * f;
+                    fused.apply(yd, yb, yd, yb, (oy1 - oy0) * ow * f, f);
                 }
             }
         });

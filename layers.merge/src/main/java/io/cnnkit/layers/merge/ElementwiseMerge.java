@@ -8,6 +8,7 @@ import io.cnnkit.engine.api.ActivationFusable;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerSpec;
+import io.cnnkit.engine.api.ResidualSum;
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Tensor;
 
@@ -21,7 +22,7 @@ import io.cnnkit.engine.api.Tensor;
  * contiguous loop split into blocks over the whole batch. Each output element is computed by one
  * item with a fixed order of operations: the result does not depend on the thread count.
  */
-final class ElementwiseMerge extends MergeLayer implements ActivationFusable {
+final class ElementwiseMerge extends MergeLayer implements ActivationFusable, ResidualSum {
     /** Elements per parallel item: 16 KiB of output, which stays in L1 between the passes over the inputs. */
     static final int BLOCK = 4096;
 
@@ -53,6 +54,18 @@ final class ElementwiseMerge extends MergeLayer implements ActivationFusable {
 
     MergeOp op() {
         return op;
+    }
+
+    /** An add of two inputs of one fully known shape (no broadcasting): input0 + input1, then the activation. */
+    @Override
+    public boolean isResidualSum() {
+        List<Shape> in = inputShapes();
+        return op == MergeOp.ADD && in.size() == 2 && in.get(0).isFullyKnown() && in.get(0).equals(in.get(1));
+    }
+
+    @Override
+    public Activation sumActivation() {
+        return activation;
     }
 
     @Override
