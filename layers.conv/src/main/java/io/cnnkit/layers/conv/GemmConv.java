@@ -487,7 +487,7 @@ final class GemmConv {
     }
 
     /** An input row of {@code len} floats into {@code rowLen} floats at {@code dst}, after {@code left} zeros, zeros after it. */
-    private static void copyPadded(float[] xd, int src, int len, float[] a, int dst, int left, int rowLen) {
+    static void copyPadded(float[] xd, int src, int len, float[] a, int dst, int left, int rowLen) {
         Arrays.fill(a, dst, dst + left, 0f);
         System.arraycopy(xd, src, a, dst + left, len);
         Arrays.fill(a, dst + left + len, dst + rowLen, 0f);

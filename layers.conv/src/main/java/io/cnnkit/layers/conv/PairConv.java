@@ -1,7 +1,5 @@
 package io.cnnkit.layers.conv;
 
-import java.util.Arrays;
-
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Tensor;
@@ -84,10 +82,7 @@ final class PairConv {
                 int iyLo = Math.max(0, oy0 * sh - pt), iyHi = Math.min(h, (oy1 - 1) * sh - pt + reach);
                 float[] a = PackBuffers.get(Math.max(1, iyHi - iyLo) * rowFloats);
                 for (int iy = iyLo, d = 0; iy < iyHi; iy++, d += rowFloats) {
-                    int dst = d + pl * c, len = w * c;
-                    Arrays.fill(a, d, dst, 0f);
-                    System.arraycopy(xd, xo + (b * h + iy) * len, a, dst, len);
-                    Arrays.fill(a, dst + len, d + rowFloats, 0f);
+                    GemmConv.copyPadded(xd, xo + (b * h + iy) * w * c, w * c, a, d, pl * c, rowFloats);
                 }
                 for (int oy = oy0; oy < oy1; oy++) {
                     int iy0 = oy * sh - pt;
