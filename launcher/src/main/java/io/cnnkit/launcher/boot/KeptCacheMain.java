@@ -40,9 +40,10 @@ import org.osgi.framework.wiring.FrameworkWiring;
 public final class KeptCacheMain {
     /** Written into a slot by a command that left the cache as it found it. */
     public static final String KEPT_MARKER = "cnnkit-kept";
-    /** Written into a slot whose bundles or states a command changed. */
-    static final String DIRTY_MARKER = "cnnkit-dirty";
-    static final String ARGUMENTS = "launcher.arguments";
+    /** Written into a slot whose bundles or states a command changed (./cnnkit then discards it). */
+    public static final String DIRTY_MARKER = "cnnkit-dirty";
+    /** The service property holding the launcher's arguments (as bnd's launcher registers them). */
+    public static final String ARGUMENTS = "launcher.arguments";
     /** The exit code when the cache did not open, before any command ran (./cnnkit then retries on a fresh one). */
     public static final int CACHE_UNUSABLE = 75;
 

@@ -43,7 +43,7 @@ import io.cnnkit.launcher.cli.Errors;
 public final class CliRunner {
     /** The command line is the launcher's arguments (the bnd launcher registers them as {@value #ARGUMENTS}). */
     static final String CLI = "cnnkit.cli";
-    static final String ARGUMENTS = "launcher.arguments";
+    static final String ARGUMENTS = KeptCacheMain.ARGUMENTS;
     /** A Gogo program given as text (tests and tools; ./cnnkit passes its arguments instead). */
     static final String COMMAND = "cnnkit.cli.command";
     static final String SCRIPT = "cnnkit.cli.script";
@@ -51,7 +51,7 @@ public final class CliRunner {
     /** The bnd launcher's "keep the bundle cache" switch: ./cnnkit sets it for one-shot commands. */
     static final String KEEP = "launch.keep";
     /** Marks a kept cache that a command changed (see {@link CacheGuard}); ./cnnkit discards it. */
-    static final String DIRTY_MARKER = "cnnkit-dirty";
+    static final String DIRTY_MARKER = KeptCacheMain.DIRTY_MARKER;
     private static final long STARTUP_TIMEOUT_MS = 60_000;
     /** How long plug-ins may take to start once the runtime's own bundles are up. */
     private static final long PLUGIN_GRACE_MS = 3_000;

@@ -26,6 +26,7 @@ import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.LayerType;
+import io.cnnkit.engine.api.ModelException;
 import io.cnnkit.engine.api.MultiInputLayer;
 import io.cnnkit.engine.api.ResidualFusable;
 import io.cnnkit.engine.api.Shape;
@@ -207,7 +208,7 @@ public final class Conv2dProvider implements LayerProvider {
         }
 
         /** An error naming this layer. */
-        io.cnnkit.engine.api.ModelException error(String message) {
+        ModelException error(String message) {
             return spec.error(message);
         }
 
