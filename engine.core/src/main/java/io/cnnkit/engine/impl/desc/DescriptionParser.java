@@ -35,10 +35,13 @@ public final class DescriptionParser {
     /**
      * JSON is read with Jackson's streaming parser into its tree nodes, without an ObjectMapper:
      * building one loads some 300 classes and the JDK's calendar and locale data, a tenth of a
-     * second of every one-shot command that reads a model. A duplicate key is an error.
+     * second of every one-shot command that reads a model. A duplicate key is an error. Made on
+     * first use: a one-line description needs no Jackson (some 10 ms of `./cnnkit summary`).
      */
-    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    private static final class Json {
+        static final JsonFactory FACTORY = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+    }
 
     private static final Set<String> TOP_KEYS = Set.of("name", "input_shape", "input_name", "seed", "layers",
             "outputs");
@@ -71,7 +74,7 @@ public final class DescriptionParser {
     }
 
     static JsonNode readJson(String t) {
-        try (JsonParser p = JSON.createParser(t)) {
+        try (JsonParser p = Json.FACTORY.createParser(t)) {
             JsonToken first = p.nextToken();
             if (first == null) {
                 throw new ModelException("malformed JSON model description: no value");
