@@ -12,11 +12,12 @@ import io.cnnkit.io.api.PictureOptions;
 
 /**
  * The pictures of a report, rendered and encoded on helper threads ahead of the thread that
- * writes them, which takes them in order ({@link #get}) and does any that no helper has
- * started itself. Only drawing and encoding run on helpers; every file is written by the
- * calling thread, so errors, their order and injected faults are those of a sequential writer.
- * Drawing and encoding are most of a report's time, and a one-shot command's second core is
- * otherwise idle while it writes.
+ * writes them, which takes them in order ({@link #get}), does any that no helper has started
+ * itself, and draws later ones while a helper finishes the one it needs. Only drawing and
+ * encoding run off the calling thread's order; every file is written by the calling thread, so
+ * errors, their order and injected faults are those of a sequential writer. Drawing and
+ * encoding are most of a report's time, and a one-shot command's second core is otherwise idle
+ * while it writes.
  */
 final class PictureQueue implements AutoCloseable {
     /** At most this many helper threads (a report has tens of pictures, each a few milliseconds). */
@@ -55,12 +56,18 @@ final class PictureQueue implements AutoCloseable {
     }
 
     /**
-     * Picture {@code i}, encoded; done here when no helper has started it. Throws what drawing
-     * or encoding threw (an {@link IllegalArgumentException} for a tensor that has no picture).
+     * Picture {@code i}, encoded; done here when no helper has started it. While a helper is
+     * still on it, this thread draws later pictures nobody has started instead of waiting: with
+     * one helper (two cores) the writer otherwise spent most of a report waiting, and the
+     * pictures were drawn one at a time. Throws what drawing or encoding threw (an
+     * {@link IllegalArgumentException} for a tensor that has no picture).
      */
     Pictures.Encoded get(int i) {
         FutureTask<Pictures.Encoded> t = tasks.get(i);
         t.run();
+        for (int j; !t.isDone() && !closed && (j = next.getAndIncrement()) < tasks.size();) {
+            tasks.get(j).run(); // a no-op when done or under way elsewhere
+        }
         try {
             return t.get();
         } catch (ExecutionException e) {
