@@ -63,8 +63,6 @@ public final class KerasWeights {
 
     /** The architecture JSON of a full-model .h5 (root attribute model_config), if present. */
     public static Optional<String> modelConfig(Path file) {
-        try (WeightFile wf = WeightFile.open(file)) {
-            return Optional.ofNullable(wf.modelConfig());
-        }
+        return Optional.ofNullable(WeightFile.readModelConfig(file));
     }
 }

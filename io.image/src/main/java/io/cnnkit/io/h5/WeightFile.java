@@ -88,27 +88,9 @@ public final class WeightFile implements AutoCloseable {
 
     /** Opens and indexes a file; any failure names the file. */
     public static WeightFile open(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new CnnIoException("weight file " + file + " does not exist or is not a regular file");
-        }
+        checkFile(file);
         return H5Support.guarded(file, "read", () -> {
-            StrictChannel channel;
-            try {
-                channel = StrictChannel.open(file);
-            } catch (java.io.IOException e) {
-                throw new CnnIoException("cannot read " + file + ": " + H5Support.describe(e), e);
-            }
-            HdfFile hdf;
-            try {
-                hdf = new HdfFile(channel, file.toUri()); // the URI keeps the backing path jHDF asks for
-            } catch (RuntimeException | Error e) {
-                try {
-                    channel.close();
-                } catch (java.io.IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
+            HdfFile hdf = openHdf(file);
             try {
                 return new WeightFile(file, hdf);
             } catch (RuntimeException e) {
@@ -116,6 +98,50 @@ public final class WeightFile implements AutoCloseable {
                 throw e;
             }
         });
+    }
+
+    /**
+     * The root attribute model_config of a full-model file, or null when there is none. A file
+     * that has one is not indexed here (reading its weights opens it again and checks them); one
+     * without is, so that a file that is not Keras's fails as {@link #open} fails. Any failure
+     * names the file.
+     */
+    public static String readModelConfig(Path file) {
+        checkFile(file);
+        return H5Support.guarded(file, "read", () -> {
+            try (HdfFile hdf = openHdf(file)) {
+                String config = H5Support.string(hdf, "model_config");
+                if (config == null) {
+                    new WeightFile(file, hdf);
+                }
+                return config;
+            }
+        });
+    }
+
+    private static void checkFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new CnnIoException("weight file " + file + " does not exist or is not a regular file");
+        }
+    }
+
+    private static HdfFile openHdf(Path file) {
+        StrictChannel channel;
+        try {
+            channel = StrictChannel.open(file);
+        } catch (java.io.IOException e) {
+            throw new CnnIoException("cannot read " + file + ": " + H5Support.describe(e), e);
+        }
+        try {
+            return new HdfFile(channel, file.toUri()); // the URI keeps the backing path jHDF asks for
+        } catch (RuntimeException | Error e) {
+            try {
+                channel.close();
+            } catch (java.io.IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     private List<StoredLayer> legacyLayers(Group root) {
@@ -278,11 +304,6 @@ public final class WeightFile implements AutoCloseable {
 
     public List<StoredLayer> layers() {
         return layers;
-    }
-
-    /** The root attribute model_config of a full-model file, or null. */
-    public String modelConfig() {
-        return H5Support.guarded(file, "read", () -> H5Support.string(hdf, "model_config"));
     }
 
     public WeightFileInfo info() {

@@ -36,7 +36,13 @@ class CorruptInputTest {
 
     private void assertEveryEntryPointFails(Path file) {
         assertClean(assertThrows(CnnIoException.class, () -> KerasWeights.inspect(file)), file);
-        assertClean(assertThrows(CnnIoException.class, () -> KerasWeights.modelConfig(file)), file);
+        // modelConfig reads the root attribute only: a file cut after it still gives its config
+        // (the weights below fail), one cut before fails
+        try {
+            assertTrue(KerasWeights.modelConfig(file).orElseThrow().contains("\"class_name\""));
+        } catch (CnnIoException e) {
+            assertClean(e, file);
+        }
         try (StandaloneEngine e = FakeLayers.engine()) {
             Model m = H5Fixtures.fixture(e);
             assertClean(assertThrows(CnnIoException.class, () -> KerasWeights.load(m, file, LoadOptions.BY_NAME)), file);
