@@ -9,6 +9,7 @@ import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
@@ -38,7 +39,7 @@ import io.cnnkit.engine.kernel.KernelBackends;
  * Keras's Conv2D (and Keras 1's Convolution2D): NHWC input, kernel (kh, kw, in/groups,
  * filters), bias (filters), TensorFlow's padding rules, the activation fused after the bias.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = Conv2dProvider.TYPE, keras_class = {"Conv2D", "Convolution2D"})
 public final class Conv2dProvider implements LayerProvider {
     static final String TYPE = "conv2d";

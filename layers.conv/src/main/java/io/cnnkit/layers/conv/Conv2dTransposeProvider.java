@@ -6,6 +6,7 @@ import java.util.Random;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.Activation;
@@ -31,7 +32,7 @@ import io.cnnkit.engine.api.Tensor;
  * row/column) off the bottom/right; rows past the full output (k < s, output_padding) are zero
  * before the bias. dilation_rate is 1 only.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = Conv2dTransposeProvider.TYPE, keras_class = {"Conv2DTranspose", "Deconvolution2D"})
 public final class Conv2dTransposeProvider implements LayerProvider {
     static final String TYPE = "conv2d_transpose";

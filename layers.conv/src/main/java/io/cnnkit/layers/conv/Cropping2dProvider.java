@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
@@ -23,7 +24,7 @@ import io.cnnkit.engine.api.Tensor;
  * {@code [[top, bottom], [left, right]]}; default no cropping. At least one row and one column
  * must remain. No weights.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = Cropping2dProvider.TYPE, keras_class = "Cropping2D")
 public final class Cropping2dProvider implements LayerProvider {
     static final String TYPE = "cropping2d";

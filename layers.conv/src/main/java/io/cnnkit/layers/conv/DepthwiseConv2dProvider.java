@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
@@ -33,7 +34,7 @@ import io.cnnkit.engine.kernel.KernelBackends;
  * kernels; weights "depthwise_kernel" (kh, kw, C, M) and "bias" (C*M); output channel
  * {@code c*M + m}.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = DepthwiseConv2dProvider.TYPE, keras_class = "DepthwiseConv2D")
 public final class DepthwiseConv2dProvider implements LayerProvider {
     static final String TYPE = "depthwise_conv2d";

@@ -9,6 +9,7 @@ import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
@@ -38,7 +39,7 @@ import io.cnnkit.engine.kernel.KernelBackends;
  * Keras's order: "depthwise_kernel" (kh, kw, C, M), "pointwise_kernel" (1, 1, C*M, filters),
  * "bias" (filters). The depthwise stage has no bias.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = SeparableConv2dProvider.TYPE, keras_class = {"SeparableConv2D", "SeparableConvolution2D"})
 public final class SeparableConv2dProvider implements LayerProvider {
     static final String TYPE = "separable_conv2d";

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
@@ -25,7 +26,7 @@ import io.cnnkit.engine.api.Tensor;
  * resize_bilinear with half-pixel centres and no antialiasing, what tf.keras 2 and Keras 3
  * compute; PyTorch's interpolate bilinear with align_corners=False gives the same). No weights.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = UpSampling2dProvider.TYPE, keras_class = "UpSampling2D")
 public final class UpSampling2dProvider implements LayerProvider {
     static final String TYPE = "up_sampling2d";

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
@@ -22,7 +23,7 @@ import io.cnnkit.engine.api.Tensor;
  * Keras's ZeroPadding2D: padding {@code n}, {@code [h, w]} (symmetric) or
  * {@code [[top, bottom], [left, right]]}; default 1 on every side. No weights.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = ZeroPadding2dProvider.TYPE, keras_class = "ZeroPadding2D")
 public final class ZeroPadding2dProvider implements LayerProvider {
     static final String TYPE = "zero_padding2d";

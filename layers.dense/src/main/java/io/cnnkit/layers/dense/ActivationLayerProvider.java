@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.Activation;
@@ -28,7 +29,7 @@ import io.cnnkit.engine.api.Tensor;
  * A row-wise function (softmax) takes axis as Keras's Softmax does: any axis (Keras numbering,
  * negative from the end) or a list of axes, which the layer gathers into rows for the function.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = "activation", keras_class = {"Activation", "ReLU", "LeakyReLU", "ELU", "Softmax",
     "ThresholdedReLU"})
 public class ActivationLayerProvider implements LayerProvider {

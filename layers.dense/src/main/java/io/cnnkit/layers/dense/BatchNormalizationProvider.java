@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
@@ -24,7 +25,7 @@ import io.cnnkit.engine.api.Tensor;
  * (default the last, the channels). Weights in Keras order gamma (if scale), beta (if
  * center), moving_mean, moving_variance; the moving statistics are non-trainable.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = "batch_normalization", keras_class = {"BatchNormalization"})
 public class BatchNormalizationProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("axis", "momentum", "epsilon", "center", "scale",

@@ -7,6 +7,7 @@ import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
@@ -33,7 +34,7 @@ import io.cnnkit.engine.api.Tensor;
  * dense: Keras Dense. kernel (in, units), bias (units); on inputs of rank > 1 per sample it
  * applies to the last axis, as Keras does (tensordot over the last axis).
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = "dense", keras_class = {"Dense"})
 public class DenseProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("units", "activation", "use_bias", "kernel_initializer",

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
@@ -23,7 +24,7 @@ import io.cnnkit.engine.api.Tensor;
  * through unchanged (cnnkit does not train). rate, noise_shape and seed are checked and kept
  * so descriptions round-trip.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = "dropout", keras_class = {"Dropout", "SpatialDropout2D"})
 public class DropoutProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("rate", "noise_shape", "seed");

@@ -3,6 +3,7 @@ package io.cnnkit.layers.dense;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
@@ -18,7 +19,7 @@ import io.cnnkit.engine.api.Tensor;
  * flatten: Keras Flatten (channels_last). NHWC is row-major with channels fastest, exactly
  * Keras's flatten order, so the output is the input's elements unchanged.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = "flatten", keras_class = {"Flatten"})
 public class FlattenProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("data_format");

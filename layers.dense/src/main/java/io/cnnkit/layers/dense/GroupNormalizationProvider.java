@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
@@ -28,7 +29,7 @@ import io.cnnkit.engine.api.Tensor;
  * always carry groups); -1 means one group per channel (instance normalisation).
  * gamma (if scale) and beta (if center) have shape (C,): 2 * C trainable parameters.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = "group_normalization", keras_class = {"GroupNormalization", "Addons>GroupNormalization"})
 public class GroupNormalizationProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("groups", "axis", "epsilon", "center", "scale", "beta_initializer",

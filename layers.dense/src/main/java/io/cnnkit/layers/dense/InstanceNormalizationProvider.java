@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.Layer;
@@ -24,7 +25,7 @@ import io.cnnkit.engine.api.Shape;
  * ({@code (x - mean) / (std + epsilon)}, and by default one statistic over all axes); its
  * configs have no {@code groups}, and are refused rather than computed the addons way.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = "instance_normalization", keras_class = {"InstanceNormalization",
     "Addons>InstanceNormalization"})
 public class InstanceNormalizationProvider implements LayerProvider {

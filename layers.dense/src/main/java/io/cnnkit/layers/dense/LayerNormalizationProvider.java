@@ -3,6 +3,7 @@ package io.cnnkit.layers.dense;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
@@ -25,7 +26,7 @@ import io.cnnkit.engine.api.Tensor;
  * unsorted list such as [3, 1] reads gamma's values as if its shape were sorted.
  * Keras 3's rms_scaling=true (a different formula, changed between Keras 3 releases) is refused.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = "layer_normalization", keras_class = {"LayerNormalization"})
 public class LayerNormalizationProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("axis", "epsilon", "center", "scale", "rms_scaling",

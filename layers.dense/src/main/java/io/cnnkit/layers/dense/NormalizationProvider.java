@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
@@ -32,7 +33,7 @@ import io.cnnkit.engine.api.Tensor;
  * non-trainable weights mean, variance and count (count has shape () and is counted as a
  * parameter as Keras does, but not used at inference).
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = "normalization", keras_class = {"Normalization"})
 public class NormalizationProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("axis", "mean", "variance", "invert");

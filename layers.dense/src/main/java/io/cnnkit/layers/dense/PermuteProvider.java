@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
@@ -21,7 +22,7 @@ import io.cnnkit.engine.api.Tensor;
  * output axis i is input axis dims[i], so (None, H, W, C) with dims [3, 1, 2] gives
  * (None, C, H, W).
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = "permute", keras_class = {"Permute"})
 public class PermuteProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("dims");

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
@@ -22,7 +23,7 @@ import io.cnnkit.engine.api.Tensor;
  * per-sample input shape with the shared_axes (Keras numbering, 1 = first axis after the
  * batch) set to 1, and is broadcast over them.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = "prelu", keras_class = {"PReLU"})
 public class PreluProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("alpha_initializer", "shared_axes");

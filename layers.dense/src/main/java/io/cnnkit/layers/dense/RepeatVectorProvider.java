@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
@@ -20,7 +21,7 @@ import io.cnnkit.engine.api.Tensor;
  * (None, features) becomes (None, n, features), each vector repeated n times. Keras accepts
  * only 2-D inputs; so does this layer.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = "repeat_vector", keras_class = {"RepeatVector"})
 public class RepeatVectorProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("n");

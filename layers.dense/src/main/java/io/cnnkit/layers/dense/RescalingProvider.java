@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
@@ -23,7 +24,7 @@ import io.cnnkit.engine.api.Tensor;
  * per channel [0.5, 2, -1] for (None, H, W, 3). Arrays may not grow the input (Keras's output
  * shape is the input shape) and may not vary along the batch axis. No weights.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = "rescaling", keras_class = {"Rescaling"})
 public class RescalingProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("scale", "offset");

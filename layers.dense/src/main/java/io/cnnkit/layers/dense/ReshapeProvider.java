@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.AbstractLayer;
 import io.cnnkit.engine.api.BuildContext;
@@ -20,7 +21,7 @@ import io.cnnkit.engine.api.Tensor;
  * shape becomes target_shape, whose one optional -1 takes what is left; the elements keep
  * their row-major order over the NHWC data, as Keras (numpy/tf.reshape) does.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = "reshape", keras_class = {"Reshape"})
 public class ReshapeProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("target_shape");

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.LayerProvider;
@@ -18,7 +19,7 @@ import io.cnnkit.engine.api.Shape;
  * concatenate: Keras Concatenate, axis (default -1, counted in the batched shape as Keras does;
  * the batch axis 0 is refused). Two or more inputs whose other axes match.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = "concatenate", keras_class = {"Concatenate"})
 public class ConcatenateProvider implements MultiInputLayerProvider {
     static final Set<String> PARAMETERS = Set.of("axis");

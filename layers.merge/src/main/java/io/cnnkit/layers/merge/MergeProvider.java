@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.LayerProvider;
@@ -22,7 +23,7 @@ import io.cnnkit.engine.api.Shape;
  * as Python functions, are refused. Runs on the kernels of add, multiply, average, maximum and
  * concatenate.
  */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = "merge", keras_class = {"Merge"})
 public class MergeProvider implements MultiInputLayerProvider {
     static final Set<String> PARAMETERS = Set.of("mode", "concat_axis");

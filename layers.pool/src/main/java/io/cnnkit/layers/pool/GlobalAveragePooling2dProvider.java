@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.Layer;
@@ -13,7 +14,7 @@ import io.cnnkit.engine.api.LayerType;
 import io.cnnkit.engine.api.Shape;
 
 /** global_average_pooling2d: Keras GlobalAveragePooling2D, keepdims (default false). */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = "global_average_pooling2d", keras_class = {"GlobalAveragePooling2D"})
 public class GlobalAveragePooling2dProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("keepdims", "data_format");

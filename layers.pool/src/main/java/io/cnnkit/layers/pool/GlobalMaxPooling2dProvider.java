@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.BuildContext;
 import io.cnnkit.engine.api.Layer;
@@ -13,7 +14,7 @@ import io.cnnkit.engine.api.LayerType;
 import io.cnnkit.engine.api.Shape;
 
 /** global_max_pooling2d: Keras GlobalMaxPooling2D, keepdims (default false). */
-@Component(service = LayerProvider.class)
+@Component(service = LayerProvider.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @LayerType(layer_type = "global_max_pooling2d", keras_class = {"GlobalMaxPooling2D"})
 public class GlobalMaxPooling2dProvider implements LayerProvider {
     static final Set<String> PARAMETERS = Set.of("keepdims", "data_format");

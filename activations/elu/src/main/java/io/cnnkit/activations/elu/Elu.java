@@ -3,13 +3,14 @@ package io.cnnkit.activations.elu;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.ActivationName;
 import io.cnnkit.engine.api.LayerSpec;
 
 /** Keras {@code elu}: x above zero, alpha (e<sup>x</sup> - 1) otherwise; option alpha (default 1). */
-@Component(service = Activation.class)
+@Component(service = Activation.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ActivationName(activation = "elu")
 public final class Elu implements Activation {
     private final double alpha;

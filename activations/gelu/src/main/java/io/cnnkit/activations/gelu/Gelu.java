@@ -3,6 +3,7 @@ package io.cnnkit.activations.gelu;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.ActivationName;
@@ -13,7 +14,7 @@ import io.cnnkit.engine.api.LayerSpec;
  * {@code approximate=true} x (1 + tanh(√(2/π) (x + 0.044715 x³))) / 2. Java has no erf, so
  * {@link #erfc} computes it in double, far beyond float precision.
  */
-@Component(service = Activation.class)
+@Component(service = Activation.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ActivationName(activation = "gelu")
 public final class Gelu implements Activation {
     private static final double SQRT_HALF = Math.sqrt(0.5);

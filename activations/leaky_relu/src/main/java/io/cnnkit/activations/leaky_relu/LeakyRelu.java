@@ -3,6 +3,7 @@ package io.cnnkit.activations.leaky_relu;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.ActivationName;
@@ -12,7 +13,7 @@ import io.cnnkit.engine.api.LayerSpec;
  * Keras {@code LeakyReLU}: x at or above zero, slope * x below. The slope is {@code alpha} in
  * Keras 2 and {@code negative_slope} in Keras 3; the default 0.3 is the Keras 2 layer's.
  */
-@Component(service = Activation.class)
+@Component(service = Activation.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ActivationName(activation = "leaky_relu")
 public final class LeakyRelu implements Activation {
     private static final double DEFAULT_SLOPE = 0.3;

@@ -3,6 +3,7 @@ package io.cnnkit.activations.relu;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.ActivationName;
@@ -17,7 +18,7 @@ import io.cnnkit.engine.kernel.ClampActivation;
  * Without negative_slope and threshold it is a clamp to [0, max_value], which conv2d applies in
  * its GEMM micro-kernel ({@link ClampActivation}).
  */
-@Component(service = Activation.class)
+@Component(service = Activation.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ActivationName(activation = "relu")
 public final class Relu implements Activation, ClampActivation {
     private final Double maxValue;

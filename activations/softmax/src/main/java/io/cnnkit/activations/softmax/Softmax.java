@@ -3,6 +3,7 @@ package io.cnnkit.activations.softmax;
 import java.util.Set;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.ActivationName;
@@ -12,7 +13,7 @@ import io.cnnkit.engine.api.LayerSpec;
  * Keras {@code softmax} over the last axis: e<sup>x<sub>i</sub> - max</sup> / Σ e<sup>x<sub>j</sub> - max</sup>
  * per row. Subtracting the row maximum keeps every exponent &le; 0, so no magnitude overflows.
  */
-@Component(service = Activation.class)
+@Component(service = Activation.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ActivationName(activation = "softmax")
 public final class Softmax implements Activation {
     @Override

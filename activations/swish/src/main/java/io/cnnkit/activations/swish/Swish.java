@@ -1,6 +1,7 @@
 package io.cnnkit.activations.swish;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.ActivationName;
@@ -10,7 +11,7 @@ import io.cnnkit.engine.api.ActivationName;
  * for every float (e<sup>-x</sup> = infinity gives -0). Not final: {@link Silu} is the same
  * function under its other name.
  */
-@Component(service = Activation.class)
+@Component(service = Activation.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ActivationName(activation = "swish")
 public class Swish implements Activation {
     @Override
