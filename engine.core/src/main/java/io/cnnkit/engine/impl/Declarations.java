@@ -11,7 +11,8 @@ import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerType;
 
 /**
- * What a provider declares about itself, checked once when it is registered. The facts are
+ * What a provider declares about itself, checked once: when it is registered, or in OSGi (where
+ * the registry reads the service properties) when it is first used. The facts are
  * declared by {@link LayerType} / {@link ActivationName} on the class; in OSGi DS copies them
  * into the service properties, on a plain classpath the API's default methods read the
  * annotation. A method override, an annotation and a service property that say different
@@ -108,7 +109,7 @@ final class Declarations {
     }
 
     /** A String, String[] or collection service property as a list; null when absent. */
-    private static List<String> strings(Object property) {
+    static List<String> strings(Object property) {
         if (property == null) {
             return null;
         }

@@ -6,6 +6,7 @@ import java.util.Map;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -71,34 +72,35 @@ public final class EngineComponent implements Engine {
     @Reference(service = LayerProvider.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             target = "(" + LayerProvider.TYPE + "=*)")
-    void addLayerProvider(ServiceReference<LayerProvider> ref, LayerProvider provider) {
+    void addLayerProvider(ServiceReference<LayerProvider> ref, ComponentServiceObjects<LayerProvider> objects) {
         // The type and Keras classes are the service properties (DS sets them from @LayerType);
-        // the engine checks them against type() and the annotation.
-        engine.addLayerProvider(provider, string(ref, LayerProvider.TYPE), ref.getProperty(LayerProvider.KERAS_CLASS),
-                ranking(ref), serviceId(ref), origin(ref));
+        // the provider is created when a model first needs it, and checked against them then.
+        engine.addLayerProvider(objects::getService, string(ref, LayerProvider.TYPE),
+                ref.getProperty(LayerProvider.KERAS_CLASS), ranking(ref), serviceId(ref), origin(ref));
     }
 
-    void updatedLayerProvider(ServiceReference<LayerProvider> ref, LayerProvider provider) {
-        engine.updateLayerRanking(provider, ranking(ref));
+    void updatedLayerProvider(ServiceReference<LayerProvider> ref) {
+        engine.updateLayerRanking(serviceId(ref), ranking(ref));
     }
 
-    void removeLayerProvider(LayerProvider provider) {
-        engine.removeLayerProvider(provider);
+    void removeLayerProvider(ServiceReference<LayerProvider> ref) {
+        engine.removeLayerProvider(serviceId(ref));
     }
 
     @Reference(service = Activation.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             target = "(" + Activation.NAME + "=*)")
-    void addActivation(ServiceReference<Activation> ref, Activation activation) {
-        engine.addActivation(activation, string(ref, Activation.NAME), ranking(ref), serviceId(ref), origin(ref));
+    void addActivation(ServiceReference<Activation> ref, ComponentServiceObjects<Activation> objects) {
+        engine.addActivation(objects::getService, string(ref, Activation.NAME), ranking(ref), serviceId(ref),
+                origin(ref));
     }
 
-    void updatedActivation(ServiceReference<Activation> ref, Activation activation) {
-        engine.updateActivationRanking(activation, ranking(ref));
+    void updatedActivation(ServiceReference<Activation> ref) {
+        engine.updateActivationRanking(serviceId(ref), ranking(ref));
     }
 
-    void removeActivation(Activation activation) {
-        engine.removeActivation(activation);
+    void removeActivation(ServiceReference<Activation> ref) {
+        engine.removeActivation(serviceId(ref));
     }
 
     /** A single-valued service property as a string, or null. */

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.LayerProvider;
@@ -56,12 +57,12 @@ public final class EngineImpl implements StandaloneEngine {
 
     @Override
     public void register(LayerProvider provider, int ranking) {
-        addLayerProvider(provider, null, null, ranking, LOCAL_IDS.incrementAndGet(), provider.getClass().getName());
+        addLayerProvider(() -> provider, null, null, ranking, LOCAL_IDS.incrementAndGet(), provider.getClass().getName());
     }
 
     @Override
     public void register(Activation activation, int ranking) {
-        addActivation(activation, null, ranking, LOCAL_IDS.incrementAndGet(), activation.getClass().getName());
+        addActivation(() -> activation, null, ranking, LOCAL_IDS.incrementAndGet(), activation.getClass().getName());
     }
 
     @Override
@@ -77,41 +78,98 @@ public final class EngineImpl implements StandaloneEngine {
     /**
      * Adds a layer provider. In OSGi {@code typeProperty} and {@code kerasClassProperty} are
      * its {@value LayerProvider#TYPE} and {@value LayerProvider#KERAS_CLASS} service properties:
-     * the registry keys it by the first, and the Keras JSON parser finds it by the second. On a
-     * plain classpath both are null and {@link LayerProvider#type()} /
-     * {@link LayerProvider#kerasClasses()} (by default the class's {@code @LayerType}) give them.
-     * A property, an override and the annotation that disagree are refused ({@link Declarations}).
+     * the registry keys it by the first, and the Keras JSON parser finds it by the second, so
+     * the provider itself is made ({@code make}) only when a model first needs it (DS then
+     * creates the component: a command that uses two layer types creates two of some fifty). On
+     * a plain classpath, or without the Keras classes property, the provider is made now and
+     * {@link LayerProvider#type()} / {@link LayerProvider#kerasClasses()} (by default the class's
+     * {@code @LayerType}) give what is missing. A property, an override and the annotation that
+     * disagree are refused ({@link Declarations}): here, or where the provider is first used.
      */
-    public void addLayerProvider(LayerProvider p, String typeProperty, Object kerasClassProperty, int ranking,
-            long serviceId, String origin) {
-        String type = Declarations.layerType(p, typeProperty, origin);
-        List<String> kerasClasses = Declarations.kerasClasses(p, kerasClassProperty, origin);
-        layerRegistry.add(new Registry.Entry<>(type, p, kerasClasses, ranking, serviceId, origin));
+    public void addLayerProvider(Supplier<LayerProvider> make, String typeProperty, Object kerasClassProperty,
+            int ranking, long serviceId, String origin) {
+        Registry.Handle<LayerProvider> handle;
+        String type;
+        List<String> kerasClasses;
+        if (typeProperty == null || kerasClassProperty == null) {
+            LayerProvider p = make.get();
+            type = Declarations.layerType(p, typeProperty, origin);
+            kerasClasses = Declarations.kerasClasses(p, kerasClassProperty, origin);
+            handle = Registry.Handle.of(p);
+        } else {
+            type = typeProperty;
+            kerasClasses = Declarations.strings(kerasClassProperty);
+            handle = Registry.Handle.lazy(() -> checked("layer provider", () -> {
+                LayerProvider p = made(make, "layer provider", origin);
+                Declarations.layerType(p, typeProperty, origin);
+                Declarations.kerasClasses(p, kerasClassProperty, origin);
+                return p;
+            }));
+        }
+        layerRegistry.add(new Registry.Entry<>(type, handle, kerasClasses, ranking, serviceId, origin));
     }
 
     /**
-     * Adds an activation under its {@value Activation#NAME} service property (OSGi), or under
+     * Adds an activation under its {@value Activation#NAME} service property (OSGi; the
+     * activation is then made on first use, as a layer provider is), or under
      * {@link Activation#name()} (by default the class's {@code @ActivationName}) when that is null.
      */
-    public void addActivation(Activation a, String nameProperty, int ranking, long serviceId, String origin) {
-        String name = Declarations.activationName(a, nameProperty, origin);
-        activationRegistry.add(new Registry.Entry<>(name, a, List.of(), ranking, serviceId, origin));
+    public void addActivation(Supplier<Activation> make, String nameProperty, int ranking, long serviceId,
+            String origin) {
+        Registry.Handle<Activation> handle;
+        String name;
+        if (nameProperty == null) {
+            Activation a = make.get();
+            name = Declarations.activationName(a, null, origin);
+            handle = Registry.Handle.of(a);
+        } else {
+            name = nameProperty;
+            handle = Registry.Handle.lazy(() -> checked("activation", () -> {
+                Activation a = made(make, "activation", origin);
+                Declarations.activationName(a, nameProperty, origin);
+                return a;
+            }));
+        }
+        activationRegistry.add(new Registry.Entry<>(name, handle, List.of(), ranking, serviceId, origin));
     }
 
-    public void removeLayerProvider(LayerProvider p) {
-        layerRegistry.remove(p);
+    /** A provider made on first use; a packaging error found then is a model error naming it. */
+    private static <T> T checked(String kind, Supplier<T> make) {
+        try {
+            return make.get();
+        } catch (IllegalArgumentException e) {
+            throw new ModelException(e.getMessage() + " (found when the " + kind + " was first used)", e);
+        }
     }
 
-    public void removeActivation(Activation a) {
-        activationRegistry.remove(a);
+    private static <T> T made(Supplier<T> make, String kind, String origin) {
+        T t = make.get();
+        if (t == null) {
+            throw new ModelException("the " + kind + " of " + origin + " could not be created (DS gave no object; "
+                    + "the framework log says why)");
+        }
+        return t;
     }
 
-    public void updateLayerRanking(LayerProvider p, int ranking) {
-        layerRegistry.updateRanking(p, ranking);
+    public void removeLayerProvider(long serviceId) {
+        layerRegistry.remove(serviceId);
     }
 
-    public void updateActivationRanking(Activation a, int ranking) {
-        activationRegistry.updateRanking(a, ranking);
+    public void removeActivation(long serviceId) {
+        activationRegistry.remove(serviceId);
+    }
+
+    public void updateLayerRanking(long serviceId, int ranking) {
+        layerRegistry.updateRanking(serviceId, ranking);
+    }
+
+    public void updateActivationRanking(long serviceId, int ranking) {
+        activationRegistry.updateRanking(serviceId, ranking);
+    }
+
+    /** The registry's id of a provider registered on a plain classpath (tests re-rank it as DS would). */
+    long serviceIdOf(LayerProvider p) {
+        return layerRegistry.serviceIdOf(p);
     }
 
     // ---- Engine ----

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Providers of one kind (layer types or activations) by key, best first: highest
@@ -19,9 +20,51 @@ final class Registry<T> {
     /**
      * One registered provider. {@code kerasClasses}: the Keras classes a layer provider reads
      * (its cnnkit.keras.class service property, or its kerasClasses() outside OSGi; empty for
-     * activations). {@code origin} says where it comes from, for cnn:types.
+     * activations). {@code origin} says where it comes from, for cnn:types. The provider object
+     * itself is made on first use ({@link #service()}): in OSGi the key and the Keras classes are
+     * service properties, and DS creates a layer or activation component only when a model needs it.
      */
-    record Entry<T>(String key, T service, List<String> kerasClasses, int ranking, long serviceId, String origin) {
+    record Entry<T>(String key, Handle<T> handle, List<String> kerasClasses, int ranking, long serviceId,
+            String origin) {
+        /** The provider, made now if this is its first use; throws what making it threw. */
+        T service() {
+            return handle.get();
+        }
+
+        Entry<T> withRanking(int r) {
+            return new Entry<>(key, handle, kerasClasses, r, serviceId, origin);
+        }
+    }
+
+    /** A provider made once, on first use; a failure is not kept (the next use tries again). */
+    static final class Handle<T> {
+        private final Supplier<T> make;
+        private T made;
+
+        private Handle(Supplier<T> make, T made) {
+            this.make = make;
+            this.made = made;
+        }
+
+        static <T> Handle<T> of(T made) {
+            return new Handle<>(null, made);
+        }
+
+        static <T> Handle<T> lazy(Supplier<T> make) {
+            return new Handle<>(make, null);
+        }
+
+        synchronized T get() {
+            if (made == null) {
+                made = make.get();
+            }
+            return made;
+        }
+
+        /** The provider if made already, else null (nothing is made). */
+        synchronized T ifMade() {
+            return made;
+        }
     }
 
     private static final Comparator<Entry<?>> BEST_FIRST = Comparator
@@ -58,8 +101,17 @@ final class Registry<T> {
         }
     }
 
-    /** Removes the entry holding {@code service}; true when it was there. */
+    /** Removes the entry holding {@code service} (one made already); true when it was there. */
     boolean remove(T service) {
+        return removeIf(e -> e.handle().ifMade() == service);
+    }
+
+    /** Removes the entry of this service id; true when it was there. */
+    boolean remove(long serviceId) {
+        return removeIf(e -> e.serviceId() == serviceId);
+    }
+
+    private boolean removeIf(java.util.function.Predicate<Entry<T>> which) {
         String key = null;
         boolean changed = false;
         synchronized (this) {
@@ -67,7 +119,7 @@ final class Registry<T> {
                 var en = it.next();
                 List<Entry<T>> list = en.getValue();
                 for (int i = 0; i < list.size(); i++) {
-                    if (list.get(i).service() == service) {
+                    if (which.test(list.get(i))) {
                         key = en.getKey();
                         changed = i == 0;
                         list.remove(i);
@@ -88,20 +140,20 @@ final class Registry<T> {
         return key != null;
     }
 
-    /** Re-sorts after a ranking change of a registered service. */
-    void updateRanking(T service, int ranking) {
+    /** Re-sorts after a ranking change of the registered service of this id. */
+    void updateRanking(long serviceId, int ranking) {
         String key = null;
         boolean changed = false;
         synchronized (this) {
             for (List<Entry<T>> list : byKey.values()) {
                 for (int i = 0; i < list.size(); i++) {
                     Entry<T> e = list.get(i);
-                    if (e.service() == service) {
+                    if (e.serviceId() == serviceId) {
                         Entry<T> before = list.get(0);
-                        list.set(i, new Entry<>(e.key(), service, e.kerasClasses(), ranking, e.serviceId(), e.origin()));
+                        list.set(i, e.withRanking(ranking));
                         list.sort(BEST_FIRST);
                         key = e.key();
-                        changed = before.service() != list.get(0).service() || before == e;
+                        changed = before.serviceId() != list.get(0).serviceId() || before == e;
                         break;
                     }
                 }
@@ -113,6 +165,18 @@ final class Registry<T> {
         if (changed) {
             fire(key);
         }
+    }
+
+    /** The service id of the entry holding {@code service} (one made already), or -1. */
+    synchronized long serviceIdOf(T service) {
+        for (List<Entry<T>> list : byKey.values()) {
+            for (Entry<T> e : list) {
+                if (e.handle().ifMade() == service) {
+                    return e.serviceId();
+                }
+            }
+        }
+        return -1;
     }
 
     synchronized Entry<T> best(String key) {

@@ -12,6 +12,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.ComponentServiceObjects;
 
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.ActivationName;
@@ -33,7 +34,7 @@ import io.cnnkit.engine.fakes.FakeLayer;
  * A provider declares its layer type and Keras classes once, with {@link LayerType} (an
  * activation its name with {@link ActivationName}): on a plain classpath the API's default
  * methods read the annotation, in OSGi the engine reads the service properties; overrides that
- * disagree are refused at registration with the class named.
+ * disagree are refused with the class named: at registration, or in OSGi when first used.
  */
 class DeclaredTypeTest {
     /** A layer plug-in as a bundle writes it now: no type(), no kerasClasses(). */
@@ -172,32 +173,100 @@ class DeclaredTypeTest {
         }
     }
 
+    /** A layer that applies the activation its "activation" parameter names (to reach activations in a build). */
+    @LayerType(layer_type = "act", keras_class = "Act")
+    public static class Act implements LayerProvider {
+        @Override
+        public Set<String> parameters() {
+            return Set.of("activation");
+        }
+
+        @Override
+        public Layer create(LayerSpec spec, Shape in, BuildContext context) {
+            Activation a = context.activation(spec, spec.params().get("activation"));
+            return FakeLayer.sameShape(spec, spec.type(), in, (x, y, ctx) -> {
+                float[] v = x.toArray();
+                for (int i = 0; i < v.length; i++) {
+                    y.data()[y.offset() + i] = a.apply(v[i]);
+                }
+            });
+        }
+    }
+
+    /** DS's service objects of one component: counts the objects made. */
+    static final class Objects<S> implements ComponentServiceObjects<S> {
+        private final S service;
+        int made;
+
+        Objects(S service) {
+            this.service = service;
+        }
+
+        @Override
+        public S getService() {
+            made++;
+            return service;
+        }
+
+        @Override
+        public void ungetService(S s) {
+        }
+
+        @Override
+        public ServiceReference<S> getServiceReference() {
+            throw new UnsupportedOperationException();
+        }
+    }
+
     @Test
-    void osgiEngineReadsTheServiceProperties() {
+    void osgiEngineReadsTheServicePropertiesAndMakesProvidersOnFirstUse() {
         EngineComponent c = new EngineComponent();
         try {
-            // As VectorConvRegistrar registers by hand: the properties are the Keras classes the engine uses.
+            // The properties are the Keras classes the engine uses.
+            Objects<LayerProvider> twice = new Objects<>(new Twice());
+            Objects<LayerProvider> act = new Objects<>(new Act());
+            Objects<Activation> negate = new Objects<>(new Negate());
             c.addLayerProvider(ref(Map.of(LayerProvider.TYPE, "twice", LayerProvider.KERAS_CLASS,
-                    new String[] {"FromProperty"}), 1), new Twice());
-            c.addActivation(ref(Map.of(Activation.NAME, "negate"), 2), new Negate());
-            assertEquals(List.of("twice"), c.layerTypes());
+                    new String[] {"FromProperty"}), 1), twice);
+            c.addLayerProvider(ref(Map.of(LayerProvider.TYPE, "act", LayerProvider.KERAS_CLASS, new String[] {"Act"}), 2),
+                    act);
+            c.addActivation(ref(Map.of(Activation.NAME, "negate"), 3), negate);
+            assertEquals(List.of("act", "twice"), c.layerTypes());
             assertEquals(List.of("negate"), c.activations());
+            assertEquals(0, twice.made + act.made + negate.made, "nothing is made before a model needs it");
             assertEquals(List.of("twice"), c.parse(KERAS_JSON.formatted("FromProperty")).layers().stream()
                     .map(LayerSpec::type).toList());
+            assertEquals(1, twice.made);
+            assertEquals(0, act.made + negate.made, "only the provider the description names is made");
             ModelException notListed = assertThrows(ModelException.class, () -> c.parse(KERAS_JSON.formatted("Twice")));
             assertContains(notListed.getMessage(), "FromProperty");
+            try (Model m = c.build(c.parse("input(2, 2, 1) | act(activation='negate') | twice"))) {
+                assertEquals(-4f, m.predict(Tensor.wrap(new float[] {2, 0, 0, 0}, 1, 2, 2, 1)).data()[0]);
+            }
+            assertEquals(List.of(1, 1, 1), List.of(twice.made, act.made, negate.made), "each made once");
 
-            // A property that contradicts the object is a packaging error naming the class.
-            IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
-                    () -> c.addLayerProvider(ref(Map.of(LayerProvider.TYPE, "other"), 3), new Thrice()));
-            assertContains(wrong.getMessage(), Thrice.class.getName(), LayerProvider.TYPE + "=other", "'thrice'");
-            IllegalArgumentException wrongName = assertThrows(IllegalArgumentException.class,
-                    () -> c.addActivation(ref(Map.of(Activation.NAME, "other"), 4), new Negate()));
+            // A property that contradicts the object is a packaging error naming the class, found
+            // when the provider is first used.
+            Objects<LayerProvider> thrice = new Objects<>(new Thrice());
+            c.addLayerProvider(ref(Map.of(LayerProvider.TYPE, "other", LayerProvider.KERAS_CLASS,
+                    new String[] {"Other"}), 4), thrice);
+            ModelException wrong = assertThrows(ModelException.class, () -> c.parse("input(2, 2, 1) | other"));
+            assertContains(wrong.getMessage(), Thrice.class.getName(), LayerProvider.TYPE + "=other", "'thrice'",
+                    "first used");
+            c.addActivation(ref(Map.of(Activation.NAME, "other"), 5), new Objects<>(new Negate()));
+            ModelException wrongName = assertThrows(ModelException.class,
+                    () -> c.build(c.parse("input(2, 2, 1) | act(activation='other')")));
             assertContains(wrongName.getMessage(), Negate.class.getName(), Activation.NAME + "=other");
-            // Without cnnkit.keras.class (a provider registered by hand before 1.4) kerasClasses() is used.
-            c.addLayerProvider(ref(Map.of(LayerProvider.TYPE, "thrice"), 5), new Thrice());
+            // Without cnnkit.keras.class (a provider registered by hand before 1.4) the provider is
+            // made at once and kerasClasses() is used.
+            Objects<LayerProvider> byHand = new Objects<>(new Thrice());
+            c.addLayerProvider(ref(Map.of(LayerProvider.TYPE, "thrice"), 6), byHand);
+            assertEquals(1, byHand.made);
             assertEquals(List.of("thrice"), c.parse(KERAS_JSON.formatted("Thrice")).layers().stream()
                     .map(LayerSpec::type).toList());
+            // Leaving by service id: the type is gone
+            c.removeLayerProvider(ref(Map.of(LayerProvider.TYPE, "thrice"), 6));
+            assertEquals(List.of("act", "other", "twice"), c.layerTypes());
         } finally {
             c.deactivate();
         }

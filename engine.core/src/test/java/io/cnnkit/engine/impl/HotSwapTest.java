@@ -133,10 +133,11 @@ class HotSwapTest {
         NaiveConv2d other = new NaiveConv2d();
         engine.register(other, -1);
         assertEquals(0, other.created.get());
-        ((EngineImpl) engine).updateLayerRanking(other, 3); // what DS's updated callback does
+        EngineImpl impl = (EngineImpl) engine;
+        impl.updateLayerRanking(impl.serviceIdOf(other), 3); // what DS's updated callback does
         assertEquals(1, other.created.get(), "the re-ranked provider now builds the model");
         assertTrue(before.contentEquals(m.predict(x)));
-        ((EngineImpl) engine).updateLayerRanking(other, -3);
+        impl.updateLayerRanking(impl.serviceIdOf(other), -3);
         assertEquals(2, conv.created.get(), "ranked down again: back to the first provider");
     }
 
