@@ -27,6 +27,8 @@ import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 import io.cnnkit.launcher.boot.KeptCacheMain;
 import io.cnnkit.launcher.cli.Errors;
@@ -56,9 +58,16 @@ public final class CliRunner {
     /** How long plug-ins may take to start once the runtime's own bundles are up. */
     private static final long PLUGIN_GRACE_MS = 3_000;
 
+    /**
+     * The Gogo runtime, for scripts and programs: it starts at a level above ./cnnkit's own
+     * commands, which do not use it (launcher/cnnkit.bndrun), and is bound by the time a script's
+     * runtime is ready.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile CommandProcessor processor;
+
     @Activate
-    public CliRunner(BundleContext context, @Reference CommandProcessor processor,
-            @Reference ShellCommands commandsRegistered) {
+    public CliRunner(BundleContext context, @Reference ShellCommands commandsRegistered) {
         String command = context.getProperty(COMMAND);
         String script = context.getProperty(SCRIPT);
         boolean cli = Boolean.parseBoolean(context.getProperty(CLI));
@@ -75,7 +84,7 @@ public final class CliRunner {
             PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
             int code;
             try {
-                code = runWhenReady(context, processor, cli ? new Cli(commandsRegistered, out, err, debug) : null,
+                code = runWhenReady(context, cli ? new Cli(commandsRegistered, out, err, debug) : null,
                         command, script, debug, out, err);
             } catch (InterruptedException e) {
                 code = 2;
@@ -89,8 +98,8 @@ public final class CliRunner {
         t.start();
     }
 
-    private static int runWhenReady(BundleContext context, CommandProcessor processor, Cli cli, String command,
-            String script, boolean debug, PrintStream out, PrintStream err) throws InterruptedException {
+    private int runWhenReady(BundleContext context, Cli cli, String command, String script, boolean debug,
+            PrintStream out, PrintStream err) throws InterruptedException {
         RuntimeReady runtime = new RuntimeReady(context);
         RuntimeReady.Report ready = runtime.await(STARTUP_TIMEOUT_MS, PLUGIN_GRACE_MS);
         if (!ready.ready()) {
@@ -114,7 +123,17 @@ public final class CliRunner {
             guard.mark("a plug-in is installed");
         }
         try {
-            return cli != null ? cli.run(arguments(context)) : execute(processor, command, script, debug, out, err);
+            if (cli != null) {
+                return cli.run(arguments(context));
+            }
+            CommandProcessor gogo = processor;
+            if (gogo == null) {
+                err.println("cnnkit: the Gogo runtime is not running, so the script cannot run");
+                err.println("hint: run it with ./cnnkit script FILE (the whole runtime); './cnnkit shell' and 'lb' show"
+                        + " the bundles' states");
+                return 2;
+            }
+            return execute(gogo, command, script, debug, out, err);
         } finally {
             guard.close();
         }
