@@ -50,8 +50,12 @@ final class PictureQueue implements AutoCloseable {
     }
 
     private void help() {
-        for (int i; !closed && (i = next.getAndIncrement()) < tasks.size();) {
-            tasks.get(i).run(); // a no-op when the writer already did it
+        try {
+            for (int i; !closed && (i = next.getAndIncrement()) < tasks.size();) {
+                tasks.get(i).run(); // a no-op when the writer already did it
+            }
+        } finally {
+            Pictures.releaseScratch();
         }
     }
 
@@ -84,9 +88,13 @@ final class PictureQueue implements AutoCloseable {
         }
     }
 
-    /** Stops the helpers after the pictures they are drawing (for a report that failed half-way). */
+    /**
+     * Stops the helpers after the pictures they are drawing (for a report that failed half-way) and
+     * drops the calling thread's scratch pixels; called by the thread that writes the report.
+     */
     @Override
     public void close() {
         closed = true;
+        Pictures.releaseScratch(); // the writing thread's (it draws pictures too)
     }
 }

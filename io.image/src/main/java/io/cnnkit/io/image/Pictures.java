@@ -3,6 +3,10 @@ package io.cnnkit.io.image;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -41,7 +45,12 @@ public final class Pictures {
 
     /** Renders and writes the picture; returns its {width, height}. */
     public static int[] write(Tensor stage, Path file, PictureOptions options) {
-        Encoded e = encode(stage, file, options);
+        Encoded e;
+        try {
+            e = encode(stage, file, options);
+        } finally {
+            releaseScratch(); // one picture: nothing to reuse the pixels for
+        }
         e.writeTo(file);
         return new int[] {e.width(), e.height()};
     }
@@ -54,11 +63,48 @@ public final class Pictures {
         }
     }
 
-    /** Renders the picture and encodes it in the format of {@code file}'s extension, writing nothing. */
+    /**
+     * Renders the picture and encodes it in the format of {@code file}'s extension, writing nothing.
+     * The image is drawn into this thread's scratch pixels ({@link #releaseScratch}), not a new
+     * array: a report's pictures are drawn and dropped one after the other, and a new array each
+     * (75 MB for a MobileNet's 85) was a third of a one-shot command's garbage.
+     */
     static Encoded encode(Tensor stage, Path file, PictureOptions options) {
         String format = formatOf(file);
-        BufferedImage img = render(stage, options);
-        return new Encoded(encode(img, file, format), img.getWidth(), img.getHeight());
+        SCRATCH_IN_USE.set(Boolean.TRUE);
+        try {
+            BufferedImage img = render(stage, options);
+            return new Encoded(encode(img, file, format), img.getWidth(), img.getHeight());
+        } finally {
+            SCRATCH_IN_USE.remove();
+        }
+    }
+
+    /** A thread's pixel array for pictures it encodes and drops ({@link #encode}). */
+    private static final ThreadLocal<int[]> SCRATCH = new ThreadLocal<>();
+    private static final ThreadLocal<Boolean> SCRATCH_IN_USE = new ThreadLocal<>();
+    private static final DirectColorModel RGB = new DirectColorModel(24, 0xff0000, 0xff00, 0xff);
+
+    /** Drops this thread's scratch pixels (a report's writer, once its pictures are done). */
+    static void releaseScratch() {
+        SCRATCH.remove();
+    }
+
+    /** A new TYPE_INT_RGB image, all zeros; in {@link #encode}, on this thread's scratch pixels. */
+    private static BufferedImage rgbImage(int w, int h) {
+        if (SCRATCH_IN_USE.get() == null) {
+            return new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        }
+        int n = w * h;
+        int[] px = SCRATCH.get();
+        if (px == null || px.length < n) {
+            px = new int[n];
+            SCRATCH.set(px);
+        } else {
+            java.util.Arrays.fill(px, 0, n, 0);
+        }
+        WritableRaster raster = Raster.createPackedRaster(new DataBufferInt(px, n), w, h, w, RGB.getMasks(), null);
+        return new BufferedImage(RGB, raster, false, null);
     }
 
     public static void writeKernels(Tensor kernel, Path file, PictureOptions options) {
@@ -171,7 +217,7 @@ public final class Pictures {
         int sc = scaleFor(h, w, o);
         double[] r = fixedOr(o, t.data(), t.offset(), h * w, 1);
         boolean grey = o.colormap() == PictureOptions.Colormap.GREY;
-        BufferedImage img = new BufferedImage(w * sc, h * sc, grey ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = grey ? new BufferedImage(w * sc, h * sc, BufferedImage.TYPE_BYTE_GRAY) : rgbImage(w * sc, h * sc);
         byte[] bytes = grey ? ((java.awt.image.DataBufferByte) img.getRaster().getDataBuffer()).getData() : null;
         int[] px = grey ? null : pixels(img);
         float[] d = t.data();
@@ -216,7 +262,7 @@ public final class Pictures {
         for (int k = 0; k < 3; k++) {
             r[k] = o.range() == null && o.perChannel() ? range(d, off + k, h * w, 3) : fixedOr(o, d, off, h * w * 3, 1);
         }
-        BufferedImage img = new BufferedImage(w * sc, h * sc, BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = rgbImage(w * sc, h * sc);
         int[] px = pixels(img);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {
@@ -252,7 +298,7 @@ public final class Pictures {
     private static BufferedImage grid(Tensor t, int h, int w, int c, PictureOptions o) {
         int[] g = gridGeometry(h, w, c, o);
         int sc = g[2];
-        BufferedImage img = new BufferedImage(g[3], g[4], BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = rgbImage(g[3], g[4]);
         int[] px = pixels(img);
         Graphics2D gr = img.createGraphics();
         try {
@@ -309,7 +355,7 @@ public final class Pictures {
     private static BufferedImage bars(Tensor t) {
         int n = t.dim(1);
         int[] g = barGeometry(n);
-        BufferedImage img = new BufferedImage(g[2], g[3], BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = rgbImage(g[2], g[3]);
         float[] d = t.data();
         int off = t.offset();
         double[] r = range(d, off, n, 1);
@@ -382,7 +428,7 @@ public final class Pictures {
     private static BufferedImage wrapped(Tensor t, PictureOptions o) {
         int n = t.dim(1);
         int[] g = wrapGeometry(n, o);
-        BufferedImage img = new BufferedImage(g[3], g[4], BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = rgbImage(g[3], g[4]);
         Graphics2D gr = img.createGraphics();
         try {
             gr.setColor(new Color(BACKGROUND));
