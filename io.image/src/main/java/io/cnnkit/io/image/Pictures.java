@@ -90,7 +90,11 @@ public final class Pictures {
         SCRATCH.remove();
     }
 
-    /** A new TYPE_INT_RGB image, all zeros; in {@link #encode}, on this thread's scratch pixels. */
+    /**
+     * A new TYPE_INT_RGB image; in {@link #encode}, on this thread's scratch pixels, which hold the
+     * last picture's: every caller paints every pixel (the maps cover the image, the grid, bars and
+     * wrapped pictures fill their ground first), so they are not cleared.
+     */
     private static BufferedImage rgbImage(int w, int h) {
         if (SCRATCH_IN_USE.get() == null) {
             return new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
@@ -100,8 +104,6 @@ public final class Pictures {
         if (px == null || px.length < n) {
             px = new int[n];
             SCRATCH.set(px);
-        } else {
-            java.util.Arrays.fill(px, 0, n, 0);
         }
         WritableRaster raster = Raster.createPackedRaster(new DataBufferInt(px, n), w, h, w, RGB.getMasks(), null);
         return new BufferedImage(RGB, raster, false, null);

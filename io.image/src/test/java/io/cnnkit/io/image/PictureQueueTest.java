@@ -21,10 +21,16 @@ class PictureQueueTest {
     @TempDir
     Path dir;
 
+    /**
+     * Maps of every picture kind (one channel, colour, grids, bar charts and wrapped vectors every
+     * seventh) in varying sizes: a thread's pictures share its scratch pixels, so a kind that left
+     * a pixel unpainted would show the picture before it.
+     */
     private static List<Tensor> maps(int n) {
         List<Tensor> out = new ArrayList<>();
         for (int k = 0; k < n; k++) {
-            Tensor t = Tensor.zeros(1, 6 + k % 5, 7, 1 + k % 4);
+            Tensor t = k % 7 == 3 ? Tensor.zeros(1, 5 + k) : k % 7 == 6 ? Tensor.zeros(1, Pictures.BAR_MAX_WIDTH + 1 + k)
+                    : Tensor.zeros(1, 6 + k % 5, 7, 1 + k % 4);
             for (int i = 0; i < t.size(); i++) {
                 t.data()[i] = (float) Math.sin(i * 0.37 + k);
             }
