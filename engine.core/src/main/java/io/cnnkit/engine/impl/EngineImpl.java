@@ -99,12 +99,11 @@ public final class EngineImpl implements StandaloneEngine {
         } else {
             type = typeProperty;
             kerasClasses = Declarations.strings(kerasClassProperty);
-            handle = Registry.Handle.lazy(() -> checked("layer provider", () -> {
-                LayerProvider p = made(make, "layer provider", origin);
-                Declarations.layerType(p, typeProperty, origin);
-                Declarations.kerasClasses(p, kerasClassProperty, origin);
-                return p;
-            }));
+            handle = Registry.Handle.lazy(() -> made(make, "layer provider", origin), p -> checked("layer provider",
+                    () -> {
+                        Declarations.layerType(p, typeProperty, origin);
+                        Declarations.kerasClasses(p, kerasClassProperty, origin);
+                    }));
         }
         layerRegistry.add(new Registry.Entry<>(type, handle, kerasClasses, ranking, serviceId, origin));
     }
@@ -124,19 +123,16 @@ public final class EngineImpl implements StandaloneEngine {
             handle = Registry.Handle.of(a);
         } else {
             name = nameProperty;
-            handle = Registry.Handle.lazy(() -> checked("activation", () -> {
-                Activation a = made(make, "activation", origin);
-                Declarations.activationName(a, nameProperty, origin);
-                return a;
-            }));
+            handle = Registry.Handle.lazy(() -> made(make, "activation", origin),
+                    a -> checked("activation", () -> Declarations.activationName(a, nameProperty, origin)));
         }
         activationRegistry.add(new Registry.Entry<>(name, handle, List.of(), ranking, serviceId, origin));
     }
 
-    /** A provider made on first use; a packaging error found then is a model error naming it. */
-    private static <T> T checked(String kind, Supplier<T> make) {
+    /** A provider's check on first use: a packaging error found then is a model error naming it. */
+    private static void checked(String kind, Runnable check) {
         try {
-            return make.get();
+            check.run();
         } catch (IllegalArgumentException e) {
             throw new ModelException(e.getMessage() + " (found when the " + kind + " was first used)", e);
         }

@@ -36,27 +36,38 @@ final class Registry<T> {
         }
     }
 
-    /** A provider made once, on first use; a failure is not kept (the next use tries again). */
+    /**
+     * A provider made once, on first use, and checked then; a failed check is not kept (the next
+     * use checks again) but the object is: DS counts every getService.
+     */
     static final class Handle<T> {
         private final Supplier<T> make;
+        private final Consumer<T> check;
+        private T object;
         private T made;
 
-        private Handle(Supplier<T> make, T made) {
+        private Handle(Supplier<T> make, Consumer<T> check, T made) {
             this.make = make;
+            this.check = check;
+            this.object = made;
             this.made = made;
         }
 
         static <T> Handle<T> of(T made) {
-            return new Handle<>(null, made);
+            return new Handle<>(null, null, made);
         }
 
-        static <T> Handle<T> lazy(Supplier<T> make) {
-            return new Handle<>(make, null);
+        static <T> Handle<T> lazy(Supplier<T> make, Consumer<T> check) {
+            return new Handle<>(make, check, null);
         }
 
         synchronized T get() {
             if (made == null) {
-                made = make.get();
+                if (object == null) {
+                    object = make.get();
+                }
+                check.accept(object);
+                made = object;
             }
             return made;
         }

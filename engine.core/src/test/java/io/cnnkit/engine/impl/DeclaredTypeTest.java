@@ -253,6 +253,8 @@ class DeclaredTypeTest {
             ModelException wrong = assertThrows(ModelException.class, () -> c.parse("input(2, 2, 1) | other"));
             assertContains(wrong.getMessage(), Thrice.class.getName(), LayerProvider.TYPE + "=other", "'thrice'",
                     "first used");
+            assertThrows(ModelException.class, () -> c.parse("input(2, 2, 1) | other"), "refused at every use");
+            assertEquals(1, thrice.made, "made once (DS counts each getService), checked at each use");
             c.addActivation(ref(Map.of(Activation.NAME, "other"), 5), new Objects<>(new Negate()));
             ModelException wrongName = assertThrows(ModelException.class,
                     () -> c.build(c.parse("input(2, 2, 1) | act(activation='other')")));
