@@ -16,11 +16,14 @@ import io.cnnkit.engine.kernel.KernelBackend;
  * Registers {@link VectorKernels} (service.ranking {@value VectorKernels#RANKING}) only when the
  * Vector API is usable; otherwise logs why and registers nothing, leaving the layers' scalar
  * kernels in charge. Registers by hand because a declarative service would be registered before
- * anyone could check the JVM.
+ * anyone could check the JVM. A JVM started with {@code -D}{@value #KERNELS}{@code =scalar} was
+ * left without the module on purpose (./cnnkit does so for one-pass and non-computing commands):
+ * nothing is logged then, and java.util.logging is not started for it (about 5 ms of a command).
  */
 @Component(immediate = true)
 public final class VectorKernelsRegistrar {
-    private static final Logger LOG = Logger.getLogger(VectorKernelsRegistrar.class.getName());
+    /** The system property naming the kernels a JVM was started for ({@code scalar}: no Vector API on purpose). */
+    public static final String KERNELS = "cnnkit.kernels";
 
     private ServiceRegistration<KernelBackend> registration;
 
@@ -33,7 +36,10 @@ public final class VectorKernelsRegistrar {
         VectorKernels backend = new VectorKernels();
         var reason = backend.unavailableReason();
         if (reason.isPresent()) {
-            LOG.info("cnnkit Vector API kernels not registered: " + reason.get());
+            if (!"scalar".equals(System.getProperty(KERNELS))) {
+                Logger.getLogger(VectorKernelsRegistrar.class.getName())
+                        .info("cnnkit Vector API kernels not registered: " + reason.get());
+            }
             return;
         }
         Hashtable<String, Object> props = new Hashtable<>();
