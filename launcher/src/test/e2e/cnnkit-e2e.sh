@@ -316,9 +316,8 @@ if [ -d "$KR" ] && [ -f "$IMG" ]; then
     graph_run donkeycar-two-outputs k2-donkeycar-2heads.h5 '^output throttle_out \(1, 1\): \[' --resize
     graph_run kws-mobilenetv2 k2-kws-mobilenetv2.h5 '^output predictions \(1, 8\): \[' --resize --grey
     graph_run fer-mini-xception k2-fer-mini-xception.h5 '^output predictions \(1, 7\): \[' --resize --grey
-    # A summary starts the HDF5 log stack (SPI Fly and slf4j, start level 4) only with a file
-    # argument (./cnnkit cli_level): a full-model .h5 is read at level 4, nothing warns that slf4j
-    # has no provider
+    # A full-model .h5 summary reads HDF5 through jHDF, which logs through slf4j: nothing warns
+    # that slf4j has no provider (io.cnnkit.slf4j finds it in its own bundle)
     if check summary-h5 0 "$CNNKIT" summary "$KR/k2-mtcnn-12net.h5"; then
         if grep -q "^Total params: " <<<"$OUT" && [ -z "$ERR" ]; then ok summary-h5
         else bad "summary-h5: stderr '$ERR', $(echo "$OUT" | tail -2)"; fi
