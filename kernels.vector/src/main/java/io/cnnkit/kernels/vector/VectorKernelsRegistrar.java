@@ -8,6 +8,7 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 
 import io.cnnkit.engine.kernel.KernelBackend;
@@ -20,7 +21,7 @@ import io.cnnkit.engine.kernel.KernelBackend;
  * left without the module on purpose (./cnnkit does so for one-pass and non-computing commands):
  * nothing is logged then, and java.util.logging is not started for it (about 5 ms of a command).
  */
-@Component(immediate = true)
+@Component(immediate = true, configurationPolicy = ConfigurationPolicy.IGNORE)
 public final class VectorKernelsRegistrar {
     /** The system property naming the kernels a JVM was started for ({@code scalar}: no Vector API on purpose). */
     public static final String KERNELS = "cnnkit.kernels";

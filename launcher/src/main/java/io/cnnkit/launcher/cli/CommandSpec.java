@@ -101,7 +101,9 @@ public record CommandSpec(String invocation, List<Arg> args, List<Opt> options, 
      */
     public Parsed parse(List<String> words) {
         List<String> positional = new ArrayList<>();
-        Map<Opt, String> values = new LinkedHashMap<>();
+        // by option name: an Opt key would link the record's equals and hashCode at their first
+        // use (invokedynamic), about 8 ms of a one-shot command
+        Map<String, String> values = new LinkedHashMap<>();
         for (String w : words) {
             if (w.equals("--help") || w.equals("-h")) {
                 return Parsed.help(this);
@@ -139,7 +141,7 @@ public record CommandSpec(String invocation, List<Arg> args, List<Opt> options, 
                 throw error(o.name() + " needs a value (" + o.value() + ")", "e.g. " + o.usage() + "; " + helpCommand
                         + " lists the options");
             }
-            if (values.put(o, value) != null) {
+            if (values.put(o.name(), value) != null) {
                 throw error(o.name() + " is given twice", "give it once");
             }
         }

@@ -12,10 +12,10 @@ import io.cnnkit.engine.api.Shape;
 public final class Parsed {
     private final CommandSpec spec;
     private final List<String> args;
-    private final Map<Opt, String> values;
+    private final Map<String, String> values; // by option name
     private final boolean help;
 
-    Parsed(CommandSpec spec, List<String> args, Map<Opt, String> values, boolean help) {
+    Parsed(CommandSpec spec, List<String> args, Map<String, String> values, boolean help) {
         this.spec = spec;
         this.args = List.copyOf(args);
         this.values = Map.copyOf(values);
@@ -47,7 +47,7 @@ public final class Parsed {
 
     /** Whether the option was given (false for options the command does not define). */
     public boolean has(Opt o) {
-        return values.containsKey(o);
+        return values.containsKey(o.name());
     }
 
     /** A flag's presence. */
@@ -57,7 +57,7 @@ public final class Parsed {
 
     /** A text option's value, or {@code fallback} (also when the command does not define it). */
     public String text(Opt o, String fallback) {
-        String v = values.get(o);
+        String v = values.get(o.name());
         if (v != null && v.isBlank()) {
             throw spec.error(o.name() + " needs a non-empty " + o.value(), "e.g. " + o.usage());
         }
@@ -73,7 +73,7 @@ public final class Parsed {
     public int integer(Opt o, int fallback, int min) {
         long v = whole(o, fallback, min);
         if (v > Integer.MAX_VALUE) {
-            throw spec.error(o.name() + " is too large: " + values.get(o), "give a number up to " + Integer.MAX_VALUE);
+            throw spec.error(o.name() + " is too large: " + values.get(o.name()), "give a number up to " + Integer.MAX_VALUE);
         }
         return (int) v;
     }

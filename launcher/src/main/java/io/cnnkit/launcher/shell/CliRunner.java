@@ -26,6 +26,7 @@ import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -41,7 +42,7 @@ import io.cnnkit.launcher.cli.Errors;
  * start level, plug-ins installed. A failing command prints one line and a hint (the stack
  * trace only with {@value #DEBUG}=true) and exits 1 (2 for internal errors).
  */
-@Component(immediate = true)
+@Component(immediate = true, configurationPolicy = ConfigurationPolicy.IGNORE)
 public final class CliRunner {
     /** The command line is the launcher's arguments (the bnd launcher registers them as {@value #ARGUMENTS}). */
     static final String CLI = "cnnkit.cli";

@@ -7,13 +7,14 @@ import java.nio.file.Path;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * Creates the folder FileInstall watches ({@value #DIR}, "plugins" in cnnkit.bndrun) so
  * that layer plug-ins can be dropped in at once; FileInstall starts after this bundle and
  * does not create it itself.
  */
-@Component(immediate = true)
+@Component(immediate = true, configurationPolicy = ConfigurationPolicy.IGNORE)
 public final class PluginsFolder {
     static final String DIR = "felix.fileinstall.dir";
 

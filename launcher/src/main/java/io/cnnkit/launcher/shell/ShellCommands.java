@@ -14,6 +14,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -35,7 +36,7 @@ import io.cnnkit.launcher.cli.Parsed;
  * {@code --help} prints the same help as {@code ./cnnkit}. Relative paths resolve against the
  * session's current folder ({@code cd} in the shell).
  */
-@Component(service = ShellCommands.class)
+@Component(service = ShellCommands.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @GogoCommand(scope = "cnn", function = {"types", "load", "models", "unload", "summary", "run", "classify", "weights",
         "filter", "demo", "bench", "serve"})
 public final class ShellCommands {

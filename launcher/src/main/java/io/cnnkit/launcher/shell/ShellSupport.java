@@ -10,6 +10,7 @@ import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 
 import io.cnnkit.engine.api.DidYouMean;
@@ -23,7 +24,7 @@ import io.cnnkit.launcher.cli.Commands;
  * {@code exit} quits (the stock one needs a code), {@code setup} registers Tab completion, and
  * {@code default} (which Gogo calls for a command it does not know) says so with a did-you-mean.
  */
-@Component(service = ShellSupport.class)
+@Component(service = ShellSupport.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @GogoCommand(scope = "cnnkit", function = {"help", "exit", "setup", "names", "default"})
 public final class ShellSupport {
     private final ShellCommands commands;
