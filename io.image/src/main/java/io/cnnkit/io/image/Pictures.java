@@ -456,7 +456,7 @@ public final class Pictures {
     }
 
     static String number(double v) {
-        String s = String.format(Locale.ROOT, "%.4g", v);
+        String s = Numbers.general(v, 4);
         if (s.contains("e")) {
             return s;
         }

@@ -15,9 +15,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Stage;
@@ -54,17 +54,20 @@ public final class ReportWriter {
         });
     }
 
+    /** What a file name may not hold. */
+    private static final Pattern UNSAFE = Pattern.compile("[^A-Za-z0-9._-]");
+
     public ReportWriter(FileHook hook) {
         this.hook = hook;
     }
 
     /** The file name stem of a stage: two-digit index and the layer name made file-safe. */
     public static String stem(Stage s) {
-        String safe = s.name().replaceAll("[^A-Za-z0-9._-]", "_");
+        String safe = UNSAFE.matcher(s.name()).replaceAll("_");
         if (safe.isEmpty() || safe.startsWith(".")) {
             safe = "_" + safe;
         }
-        return String.format(Locale.ROOT, "%02d_%s", s.index(), safe);
+        return Numbers.twoDigits(s.index()) + "_" + safe;
     }
 
     public Path write(String title, List<Stage> stages, Summary summary, Path dir, boolean npy,
@@ -313,14 +316,14 @@ public final class ReportWriter {
         StageStats st = StageStats.of(s.output());
         String params;
         if (row != null) {
-            params = String.format(Locale.ROOT, "%,d", row.params());
+            params = Numbers.grouped(row.params());
         } else {
             params = s.index() == 0 ? "&ndash; (input)" : "&ndash; (not in the summary)";
         }
         String shapeKeras = Shape.ofSample(s.output()).toString();
         StringBuilder b = new StringBuilder();
         b.append("<section id=\"").append(esc(stem)).append("\">\n");
-        b.append("<h2>").append(String.format(Locale.ROOT, "%02d", s.index())).append(' ')
+        b.append("<h2>").append(Numbers.twoDigits(s.index())).append(' ')
                 .append(esc(s.name())).append(" <span class=\"type\">(").append(esc(s.type())).append(")</span></h2>\n");
         b.append("<table class=\"facts\">\n");
         if (inputs != null) {
@@ -333,7 +336,7 @@ public final class ReportWriter {
         row(b, "Parameters", params);
         row(b, "Min / max", num(st.min()) + " / " + num(st.max()));
         row(b, "Mean &plusmn; std", num(st.mean()) + " &plusmn; " + num(st.std()));
-        row(b, "Zeros", String.format(Locale.ROOT, "%.1f %%", 100 * st.zeroFraction()));
+        row(b, "Zeros", Numbers.fixed(100 * st.zeroFraction(), 1) + " %");
         String files = "<a href=\"" + esc(stem) + ".png\">" + esc(stem) + ".png</a>";
         if (npy) {
             files += " &middot; <a href=\"" + esc(stem) + ".npy\">" + esc(stem) + ".npy</a>";
@@ -353,7 +356,7 @@ public final class ReportWriter {
     }
 
     private static String num(double v) {
-        return esc(String.format(Locale.ROOT, "%.6g", v));
+        return esc(Numbers.general(v, 6));
     }
 
     /**
