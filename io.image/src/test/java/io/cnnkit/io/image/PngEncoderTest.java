@@ -45,7 +45,8 @@ class PngEncoderTest {
     @Test
     void rgbImagesDecodeToTheSamePixels() throws IOException {
         Random r = new Random(14);
-        int[][] sizes = {{1, 1}, {1, 7}, {7, 1}, {13, 9}, {96, 96}, {301, 17}};
+        // 700 x 200: rows in several 64 KB chunks, each zeroed after deflating; 23000 x 3: a row wider than a chunk
+        int[][] sizes = {{1, 1}, {1, 7}, {7, 1}, {13, 9}, {96, 96}, {301, 17}, {700, 200}, {23000, 3}};
         for (int[] s : sizes) {
             for (int kind = 0; kind < 3; kind++) {
                 BufferedImage img = new BufferedImage(s[0], s[1], BufferedImage.TYPE_INT_RGB);
@@ -71,7 +72,7 @@ class PngEncoderTest {
     @Test
     void greyImagesStayGreyWithTheSameSamples() throws IOException {
         Random r = new Random(6);
-        for (int[] s : new int[][] {{1, 1}, {5, 3}, {50, 40}, {97, 31}}) {
+        for (int[] s : new int[][] {{1, 1}, {5, 3}, {50, 40}, {97, 31}, {1000, 150}, {70000, 2}}) {
             BufferedImage img = new BufferedImage(s[0], s[1], BufferedImage.TYPE_BYTE_GRAY);
             for (int y = 0; y < s[1]; y++) {
                 for (int x = 0; x < s[0]; x++) {
