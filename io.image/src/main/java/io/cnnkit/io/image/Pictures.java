@@ -1,7 +1,5 @@
 package io.cnnkit.io.image;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.awt.image.DirectColorModel;
@@ -39,6 +37,7 @@ public final class Pictures {
     static final int POSITIVE = 0x3b6ea5;
     static final int NEGATIVE = 0xd1495b;
     static final int AXIS = 0x808080;
+    private static final int BLACK = 0x000000;
 
     private Pictures() {
     }
@@ -302,26 +301,20 @@ public final class Pictures {
         int sc = g[2];
         BufferedImage img = rgbImage(g[3], g[4]);
         int[] px = pixels(img);
-        Graphics2D gr = img.createGraphics();
-        try {
-            gr.setColor(new Color(BACKGROUND));
-            gr.fillRect(0, 0, g[3], g[4]);
-            float[] d = t.data();
-            int off = t.offset();
-            double[] global = fixedOr(o, d, off, h * w * c, 1);
-            for (int k = 0; k < c; k++) {
-                double[] r = o.range() == null && o.perChannel() ? range(d, off + k, h * w, c) : global;
-                int[] at = tileOrigin(k, h, w, c, o);
-                gr.setColor(Color.BLACK);
-                PixelFont.draw(gr, Integer.toString(k), at[0], at[1] - LABEL + 2, FONT_PX);
-                for (int y = 0; y < h; y++) {
-                    for (int x = 0; x < w; x++) {
-                        fillRgb(px, g[3], at[0] + x * sc, at[1] + y * sc, sc, mapped(level(d[off + (y * w + x) * c + k], r), o));
-                    }
+        Canvas canvas = Canvas.of(img);
+        canvas.fill(0, 0, g[3], g[4], BACKGROUND);
+        float[] d = t.data();
+        int off = t.offset();
+        double[] global = fixedOr(o, d, off, h * w * c, 1);
+        for (int k = 0; k < c; k++) {
+            double[] r = o.range() == null && o.perChannel() ? range(d, off + k, h * w, c) : global;
+            int[] at = tileOrigin(k, h, w, c, o);
+            PixelFont.draw(canvas, Integer.toString(k), at[0], at[1] - LABEL + 2, FONT_PX, BLACK);
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    fillRgb(px, g[3], at[0] + x * sc, at[1] + y * sc, sc, mapped(level(d[off + (y * w + x) * c + k], r), o));
                 }
             }
-        } finally {
-            gr.dispose();
         }
         return img;
     }
@@ -369,37 +362,28 @@ public final class Pictures {
         int top = BAR_TEXT;
         double perUnit = BAR_PLOT_HEIGHT / (hi - lo);
         int zeroY = top + (int) Math.round(hi * perUnit);
-        Graphics2D gr = img.createGraphics();
-        try {
-            gr.setColor(new Color(BACKGROUND));
-            gr.fillRect(0, 0, g[2], g[3]);
-            for (int col = 0; col < n; col++) {
-                double v = clampFinite(d[off + col], lo, hi);
-                int x = BAR_MARGIN + col * g[0];
-                if (v > 0) {
-                    int yTop = top + (int) Math.round((hi - v) * perUnit);
-                    gr.setColor(new Color(POSITIVE));
-                    gr.fillRect(x, yTop, g[0], Math.max(1, zeroY - yTop));
-                }
-                if (v < 0) {
-                    int yBottom = top + (int) Math.round((hi - v) * perUnit);
-                    gr.setColor(new Color(NEGATIVE));
-                    gr.fillRect(x, zeroY, g[0], Math.max(1, yBottom - zeroY));
-                }
+        Canvas canvas = Canvas.of(img);
+        canvas.fill(0, 0, g[2], g[3], BACKGROUND);
+        for (int col = 0; col < n; col++) {
+            double v = clampFinite(d[off + col], lo, hi);
+            int x = BAR_MARGIN + col * g[0];
+            if (v > 0) {
+                int yTop = top + (int) Math.round((hi - v) * perUnit);
+                canvas.fill(x, yTop, g[0], Math.max(1, zeroY - yTop), POSITIVE);
             }
-            gr.setColor(new Color(AXIS));
-            gr.fillRect(BAR_MARGIN, Math.min(zeroY, top + BAR_PLOT_HEIGHT - 1), g[1], 1);
-            gr.setColor(Color.BLACK);
-            int textY = (BAR_TEXT - PixelFont.height(FONT_PX)) / 2;
-            PixelFont.draw(gr, number(hi), BAR_MARGIN, textY, FONT_PX);
-            PixelFont.draw(gr, number(lo), BAR_MARGIN, top + BAR_PLOT_HEIGHT + textY, FONT_PX);
-            String last = Integer.toString(n - 1);
-            // right-aligned under the last bar (the plot's right end)
-            PixelFont.draw(gr, last, BAR_MARGIN + g[1] - PixelFont.width(last, FONT_PX), top + BAR_PLOT_HEIGHT + textY,
-                    FONT_PX);
-        } finally {
-            gr.dispose();
+            if (v < 0) {
+                int yBottom = top + (int) Math.round((hi - v) * perUnit);
+                canvas.fill(x, zeroY, g[0], Math.max(1, yBottom - zeroY), NEGATIVE);
+            }
         }
+        canvas.fill(BAR_MARGIN, Math.min(zeroY, top + BAR_PLOT_HEIGHT - 1), g[1], 1, AXIS);
+        int textY = (BAR_TEXT - PixelFont.height(FONT_PX)) / 2;
+        PixelFont.draw(canvas, number(hi), BAR_MARGIN, textY, FONT_PX, BLACK);
+        PixelFont.draw(canvas, number(lo), BAR_MARGIN, top + BAR_PLOT_HEIGHT + textY, FONT_PX, BLACK);
+        String last = Integer.toString(n - 1);
+        // right-aligned under the last bar (the plot's right end)
+        PixelFont.draw(canvas, last, BAR_MARGIN + g[1] - PixelFont.width(last, FONT_PX), top + BAR_PLOT_HEIGHT + textY,
+                FONT_PX, BLACK);
         return img;
     }
 
@@ -431,13 +415,7 @@ public final class Pictures {
         int n = t.dim(1);
         int[] g = wrapGeometry(n, o);
         BufferedImage img = rgbImage(g[3], g[4]);
-        Graphics2D gr = img.createGraphics();
-        try {
-            gr.setColor(new Color(BACKGROUND));
-            gr.fillRect(0, 0, g[3], g[4]);
-        } finally {
-            gr.dispose();
-        }
+        Canvas.of(img).fill(0, 0, g[3], g[4], BACKGROUND);
         float[] d = t.data();
         int off = t.offset();
         double[] r = fixedOr(o, d, off, n, 1);
@@ -511,45 +489,38 @@ public final class Pictures {
         double[] global = fixedOr(o, d, off, k.size(), 1);
         BufferedImage img = new BufferedImage(g[4], g[5], BufferedImage.TYPE_INT_RGB);
         int[] px = pixels(img);
-        Graphics2D gr = img.createGraphics();
-        try {
-            gr.setColor(new Color(BACKGROUND));
-            gr.fillRect(0, 0, g[4], g[5]);
-            gr.setColor(Color.BLACK);
+        Canvas canvas = Canvas.of(img);
+        canvas.fill(0, 0, g[4], g[5], BACKGROUND);
+        for (int c = 0; c < in; c++) {
+            PixelFont.draw(canvas, Integer.toString(c), g[6] + c * g[2], PAD, FONT_PX, BLACK);
+        }
+        for (int f = 0; f < out; f++) {
+            int[] row = kernelTileOrigin(f, 0, g);
+            PixelFont.draw(canvas, Integer.toString(f), PAD, row[1], FONT_PX, BLACK);
+            double[][] ranges = new double[in][];
             for (int c = 0; c < in; c++) {
-                PixelFont.draw(gr, Integer.toString(c), g[6] + c * g[2], PAD, FONT_PX);
-            }
-            for (int f = 0; f < out; f++) {
-                int[] row = kernelTileOrigin(f, 0, g);
-                gr.setColor(Color.BLACK);
-                PixelFont.draw(gr, Integer.toString(f), PAD, row[1], FONT_PX);
-                double[][] ranges = new double[in][];
-                for (int c = 0; c < in; c++) {
-                    ranges[c] = o.range() == null && o.perChannel() ? tileRange(d, off, kh, kw, in, out, c, f) : global;
-                    int[] at = kernelTileOrigin(f, c, g);
-                    for (int y = 0; y < kh; y++) {
-                        for (int x = 0; x < kw; x++) {
-                            float v = d[off + ((y * kw + x) * in + c) * out + f];
-                            fillRgb(px, g[4], at[0] + x * sc, at[1] + y * sc, sc, mapped(level(v, ranges[c]), o));
-                        }
-                    }
-                }
-                if (in == 3) {
-                    int[] at = kernelTileOrigin(f, 3, g);
-                    for (int y = 0; y < kh; y++) {
-                        for (int x = 0; x < kw; x++) {
-                            int base = off + (y * kw + x) * in * out + f;
-                            int c0 = level(d[base], ranges[0]);
-                            int c1 = level(d[base + out], ranges[1]);
-                            int c2 = level(d[base + 2 * out], ranges[2]);
-                            int rgb = o.bgr() ? (c2 << 16) | (c1 << 8) | c0 : (c0 << 16) | (c1 << 8) | c2;
-                            fillRgb(px, g[4], at[0] + x * sc, at[1] + y * sc, sc, rgb);
-                        }
+                ranges[c] = o.range() == null && o.perChannel() ? tileRange(d, off, kh, kw, in, out, c, f) : global;
+                int[] at = kernelTileOrigin(f, c, g);
+                for (int y = 0; y < kh; y++) {
+                    for (int x = 0; x < kw; x++) {
+                        float v = d[off + ((y * kw + x) * in + c) * out + f];
+                        fillRgb(px, g[4], at[0] + x * sc, at[1] + y * sc, sc, mapped(level(v, ranges[c]), o));
                     }
                 }
             }
-        } finally {
-            gr.dispose();
+            if (in == 3) {
+                int[] at = kernelTileOrigin(f, 3, g);
+                for (int y = 0; y < kh; y++) {
+                    for (int x = 0; x < kw; x++) {
+                        int base = off + (y * kw + x) * in * out + f;
+                        int c0 = level(d[base], ranges[0]);
+                        int c1 = level(d[base + out], ranges[1]);
+                        int c2 = level(d[base + 2 * out], ranges[2]);
+                        int rgb = o.bgr() ? (c2 << 16) | (c1 << 8) | c0 : (c0 << 16) | (c1 << 8) | c2;
+                        fillRgb(px, g[4], at[0] + x * sc, at[1] + y * sc, sc, rgb);
+                    }
+                }
+            }
         }
         return img;
     }

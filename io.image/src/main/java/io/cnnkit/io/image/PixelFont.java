@@ -1,11 +1,9 @@
 package io.cnnkit.io.image;
 
-import java.awt.Graphics2D;
-
 /**
- * A 3x5 pixel font for labels (digits, sign, point, exponent), drawn with Java2D
- * rectangles: it needs no installed fonts, so labels look the same on a headless server
- * without fontconfig as on a desktop.
+ * A 3x5 pixel font for labels (digits, sign, point, exponent), drawn as rectangles: it needs
+ * no installed fonts, so labels look the same on a headless server without fontconfig as on a
+ * desktop.
  */
 final class PixelFont {
     static final String CHARS = "0123456789-.e+";
@@ -27,8 +25,8 @@ final class PixelFont {
         return 5 * px;
     }
 
-    /** Draws {@code text} with its top-left corner at (x, y) in the current colour. */
-    static void draw(Graphics2D g, String text, int x, int y, int px) {
+    /** Draws {@code text} with its top-left corner at (x, y) in {@code rgb}. */
+    static void draw(Canvas g, String text, int x, int y, int px, int rgb) {
         for (int k = 0; k < text.length(); k++) {
             int gi = CHARS.indexOf(text.charAt(k));
             if (gi < 0) {
@@ -38,7 +36,7 @@ final class PixelFont {
             for (int r = 0; r < 5; r++) {
                 for (int c = 0; c < 3; c++) {
                     if (glyph.charAt(r * 3 + c) == '1') {
-                        g.fillRect(x + (k * 4 + c) * px, y + r * px, px, px);
+                        g.fill(x + (k * 4 + c) * px, y + r * px, px, px, rgb);
                     }
                 }
             }
