@@ -38,6 +38,28 @@ class NpyTest {
     }
 
     @Test
+    void valuesAreLittleEndianFloatsBlockAfterBlock() throws IOException {
+        // 40,000 values (the writer goes 16,384 at a time) of a view at an offset into a larger array
+        float[] backing = new float[40_007];
+        java.util.Random r = new java.util.Random(5);
+        for (int i = 0; i < backing.length; i++) {
+            backing[i] = Float.intBitsToFloat(r.nextInt()); // every bit pattern, NaN payloads included
+        }
+        Tensor t = Tensor.view(backing, 7, 1, 200, 200, 1);
+        Path f = dir.resolve("big.npy");
+        Npy.write(t, f);
+        byte[] b = Files.readAllBytes(f);
+        int data = 10 + ((b[8] & 0xff) | (b[9] & 0xff) << 8);
+        assertEquals(data + 4 * 40_000, b.length);
+        for (int i = 0; i < 40_000; i++) {
+            int bits = Float.floatToRawIntBits(backing[7 + i]);
+            int p = data + 4 * i;
+            int got = (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | (b[p + 3] & 0xff) << 24;
+            assertEquals(bits, got, "value " + i);
+        }
+    }
+
+    @Test
     void headerIsNumpyFormat10AlignedTo64() throws IOException {
         Path f = dir.resolve("h.npy");
         Npy.write(Tensor.zeros(1, 5, 5, 3), f);
