@@ -16,10 +16,10 @@ import java.nio.file.ReadOnlyFileSystemException;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.LinkOption;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -71,7 +71,6 @@ public final class AtomicFiles {
     private static final ThreadLocal<Path> FOLDER = new ThreadLocal<>();
     /** Files forced at once by {@link #forceTree}: enough for the file system to commit them together. */
     static final int FORCE_THREADS = 16;
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern OURS = Pattern.compile("(\\d+)-[0-9a-f]+\\.(tmp|old)");
 
     private AtomicFiles() {
@@ -271,9 +270,13 @@ public final class AtomicFiles {
         return sibling(target, "old");
     }
 
+    /**
+     * The random part only tells this process's siblings apart (the pid tells processes apart):
+     * no SecureRandom, whose start cost a one-shot command about 5 ms.
+     */
     private static Path sibling(Path target, String kind) {
         return target.resolveSibling("." + target.getFileName() + "." + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(RANDOM.nextLong() >>> 1) + "." + kind);
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1) + "." + kind);
     }
 
     /**
