@@ -30,8 +30,18 @@ public record StageStats(double min, double max, double mean, double std, double
             if (Float.isNaN(v)) {
                 nan = true;
             }
-            min = Math.min(min, v);
-            max = Math.max(max, v);
+            // comparisons first: Math.min and max (NaN and signed-zero rules) are calls on the
+            // client compiler of a one-shot command; they decide only between two zeros here
+            if (v < min) {
+                min = v;
+            } else if (v == 0f && min == 0) {
+                min = Math.min(min, v);
+            }
+            if (v > max) {
+                max = v;
+            } else if (v == 0f && max == 0) {
+                max = Math.max(max, v);
+            }
             sum += v;
             if (v == 0f) {
                 zeros++;

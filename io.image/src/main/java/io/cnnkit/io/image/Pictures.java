@@ -179,11 +179,24 @@ public final class Pictures {
         for (int i = 0; i < count; i++) {
             float v = d[off + i * stride];
             if (Float.isFinite(v)) {
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
+                lo = lower(lo, v);
+                hi = upper(hi, v);
             }
         }
         return new double[] {lo, hi};
+    }
+
+    /**
+     * Math.min(lo, v) by comparison first: Math.min and max (NaN and signed-zero rules) are calls
+     * on the client compiler of a one-shot command; they decide only between two zeros here.
+     */
+    private static double lower(double lo, float v) {
+        return v < lo ? v : v == 0f && lo == 0 ? Math.min(lo, v) : lo;
+    }
+
+    /** Math.max(hi, v), as {@link #lower}. */
+    private static double upper(double hi, float v) {
+        return v > hi ? v : v == 0f && hi == 0 ? Math.max(hi, v) : hi;
     }
 
     /** The options' fixed range, else min and max over the finite elements (as {@link #range}). */
@@ -531,8 +544,8 @@ public final class Pictures {
         for (int p = 0; p < kh * kw; p++) {
             float v = d[off + (p * in + c) * out + f];
             if (Float.isFinite(v)) {
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
+                lo = lower(lo, v);
+                hi = upper(hi, v);
             }
         }
         return new double[] {lo, hi};

@@ -31,6 +31,27 @@ class StageStatsTest {
     }
 
     @Test
+    void minAndMaxAreMathMinAndMaxOverTheElements() {
+        // signed zeros in every order (Math.min(0.0, -0.0) is -0.0), infinities, plain values
+        float[] pool = {0f, -0f, 1.5f, -2.25f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 3e-39f, -7f};
+        java.util.Random r = new java.util.Random(11);
+        for (int round = 0; round < 20_000; round++) {
+            float[] v = new float[1 + r.nextInt(6)];
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < v.length; i++) {
+                v[i] = r.nextInt(3) == 0 ? (float) r.nextGaussian() : pool[r.nextInt(pool.length)];
+                min = Math.min(min, v[i]);
+                max = Math.max(max, v[i]);
+            }
+            StageStats s = StageStats.of(Tensor.wrap(v, 1, v.length));
+            String what = java.util.Arrays.toString(v);
+            assertEquals(Double.doubleToRawLongBits(min), Double.doubleToRawLongBits(s.min()), "min of " + what);
+            assertEquals(Double.doubleToRawLongBits(max), Double.doubleToRawLongBits(s.max()), "max of " + what);
+        }
+    }
+
+    @Test
     void viewsUseOnlyTheirElementsAndNanShows() {
         Tensor batch = Tensor.wrap(new float[] {9, 9, 1, 3}, 2, 2);
         StageStats s = StageStats.of(batch.sample(1));

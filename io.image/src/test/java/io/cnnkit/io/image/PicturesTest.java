@@ -39,6 +39,28 @@ class PicturesTest {
     }
 
     @Test
+    void colourRangeIsMathMinAndMaxOverTheFiniteElements() {
+        float[] pool = {0f, -0f, 1.5f, -2.25f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, -7f};
+        java.util.Random r = new java.util.Random(12);
+        for (int round = 0; round < 20_000; round++) {
+            float[] v = new float[1 + r.nextInt(8)];
+            double lo = Double.POSITIVE_INFINITY;
+            double hi = Double.NEGATIVE_INFINITY;
+            for (int i = 0; i < v.length; i++) {
+                v[i] = r.nextInt(3) == 0 ? (float) r.nextGaussian() : pool[r.nextInt(pool.length)];
+                if (i % 2 == 0 && Float.isFinite(v[i])) { // every other element: stride 2
+                    lo = Math.min(lo, v[i]);
+                    hi = Math.max(hi, v[i]);
+                }
+            }
+            double[] got = Pictures.range(v, 0, (v.length + 1) / 2, 2);
+            String what = java.util.Arrays.toString(v);
+            assertEquals(Double.doubleToRawLongBits(lo), Double.doubleToRawLongBits(got[0]), "low of " + what);
+            assertEquals(Double.doubleToRawLongBits(hi), Double.doubleToRawLongBits(got[1]), "high of " + what);
+        }
+    }
+
+    @Test
     void oneChannelIsGreyWithMinAt0AndMaxAt255() throws IOException {
         Tensor t = ramp(1, 40, 50, 1);
         BufferedImage img = written(t, "grey.png", PictureOptions.DEFAULT);
