@@ -17,7 +17,9 @@ public final class WeightSet {
     private static final String MAX_ELEMENTS_PROPERTY = "cnnkit.maxWeightElements";
 
     /**
-     * Declares a weight of {@code shape}, filled by {@code init}; returns the live tensor.
+     * Declares a weight of {@code shape}, filled by {@code init}; returns the live tensor. With the
+     * engine's {@link BuildRandom} (what {@link BuildContext#random()} gives), values the build
+     * already has for this weight are copied instead, and {@code init} draws nothing.
      * Refuses, before allocating, a weight beyond 2^28 elements (system property
      * {@code cnnkit.maxWeightElements} changes the limit) or
      * one that cannot fit in this JVM's heap twice (the engine keeps a copy of every weight):
@@ -30,7 +32,12 @@ public final class WeightSet {
         }
         checkSize(name, shape);
         Tensor t = Tensor.zeros(shape);
-        init.fill(t, random);
+        Tensor stored = random instanceof BuildRandom b ? b.stored(name) : null;
+        if (stored != null && stored.hasShape(shape)) {
+            t.copyFrom(stored);
+        } else {
+            init.fill(t, random);
+        }
         weights.put(name, t);
         return t;
     }

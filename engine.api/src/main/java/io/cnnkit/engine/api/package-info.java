@@ -29,9 +29,12 @@
  * by the demo, the filter command and the explorer.
  * <p>1.8: {@link io.cnnkit.engine.api.ResidualSum} and {@link io.cnnkit.engine.api.ResidualFusable}:
  * a residual Add moved into the kernel of the conv that computes one of its inputs.
+ * <p>1.9: {@link io.cnnkit.engine.api.BuildRandom}, the random source of a layer build, which knows
+ * the values the build already has for the layer's weights: {@link io.cnnkit.engine.api.WeightSet#add}
+ * copies them instead of drawing initial values.
  */
 @Export
-@Version("1.8.0")
+@Version("1.9.0")
 package io.cnnkit.engine.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.BuildContext;
+import io.cnnkit.engine.api.BuildRandom;
 import io.cnnkit.engine.api.DidYouMean;
 import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerInfo;
@@ -100,7 +101,7 @@ final class SnapshotBuilder {
             LayerProvider provider = entry.service();
             Set<String> allowed = new HashSet<>(provider.parameters());
             spec.checkKnown(allowed);
-            Context ctx = new Context(named, spec, deps);
+            Context ctx = new Context(named, spec, deps, weights);
             Layer layer = create(provider, spec, plan, node, in, ctx);
             Shape out;
             try {
@@ -201,12 +202,15 @@ final class SnapshotBuilder {
         private final ModelDescription model;
         private final LayerSpec spec;
         private final Set<String> deps;
+        /** The build's weights by layer name (a rebuild's store; empty for a model's first build). */
+        private final Map<String, Map<String, Tensor>> store;
         private Random random;
 
-        Context(ModelDescription model, LayerSpec spec, Set<String> deps) {
+        Context(ModelDescription model, LayerSpec spec, Set<String> deps, Map<String, Map<String, Tensor>> store) {
             this.model = model;
             this.spec = spec;
             this.deps = deps;
+            this.store = store;
         }
 
         @Override
@@ -245,12 +249,22 @@ final class SnapshotBuilder {
 
         /**
          * One stream per layer build: each call used to return a new Random with the same seed,
-         * so a kernel and a bias drawn one after the other got the same numbers.
+         * so a kernel and a bias drawn one after the other got the same numbers. It hands out the
+         * build's stored values of this layer's weights, which WeightSet then copies instead of
+         * drawing (a rebuild with loaded weights draws none).
          */
         @Override
         public Random random() {
             if (random == null) {
-                random = new Random(model.seed() * 0x9E3779B97F4A7C15L + spec.name().hashCode());
+                Map<String, Tensor> layerStore = store.get(spec.name());
+                random = new BuildRandom(model.seed() * 0x9E3779B97F4A7C15L + spec.name().hashCode()) {
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    public Tensor stored(String name) {
+                        return layerStore == null ? null : layerStore.get(name);
+                    }
+                };
             }
             return random;
         }

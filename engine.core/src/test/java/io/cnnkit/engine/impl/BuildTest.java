@@ -172,4 +172,55 @@ class BuildTest {
             assertEquals(-3f, y.get(0, 0), "linear keeps negatives: no relu sneaked in");
         }
     }
+
+    /** A layer type whose two weights count their initializer's draws. */
+    private static final class Counted implements io.cnnkit.engine.api.LayerProvider {
+        final java.util.concurrent.atomic.AtomicInteger draws = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public String type() {
+            return "counted";
+        }
+
+        @Override
+        public java.util.Set<String> parameters() {
+            return java.util.Set.of();
+        }
+
+        @Override
+        public io.cnnkit.engine.api.Layer create(io.cnnkit.engine.api.LayerSpec spec, Shape in,
+                io.cnnkit.engine.api.BuildContext context) {
+            io.cnnkit.engine.api.Initializer counting = (t, r) -> {
+                draws.incrementAndGet();
+                for (int i = 0; i < t.size(); i++) {
+                    t.data()[t.offset() + i] = (float) r.nextGaussian();
+                }
+            };
+            io.cnnkit.engine.api.WeightSet w = new io.cnnkit.engine.api.WeightSet();
+            w.add("a", counting, context.random(), 3);
+            w.add("b", counting, context.random(), 2);
+            return new io.cnnkit.engine.fakes.FakeLayer(spec, "counted", in, s -> s, (x, y, ctx) -> y.copyFrom(x), w);
+        }
+    }
+
+    @Test
+    void aRebuildWithStoredWeightsDrawsNone() {
+        Counted counted = new Counted();
+        engine.register(counted);
+        try (Model m = engine.build(engine.parse("input(4) | counted(name=c1) | counted(name=c2)"))) {
+            assertEquals(4, counted.draws.get(), "the first build draws every weight");
+            Tensor a = Tensor.wrap(new float[] {1, 2, 3}, 3);
+            Tensor b = Tensor.wrap(new float[] {4, 5}, 2);
+            Tensor c2a = m.weights().get("c2").get("a");
+            m.setWeights(Map.of("c1", Map.of("a", a, "b", b)));
+            // the engine keeps every weight (c1's new values, c2's first ones): the rebuild copies
+            // them all and draws nothing
+            assertEquals(4, counted.draws.get(), "the rebuild after setWeights draws nothing");
+            assertTrue(m.weights().get("c1").get("a").contentEquals(a));
+            assertTrue(m.weights().get("c1").get("b").contentEquals(b));
+            assertTrue(m.weights().get("c2").get("a").contentEquals(c2a), "c2 keeps its first values");
+            Tensor x = Tensor.wrap(new float[] {1, 2, 3, 4}, 1, 4);
+            assertTrue(m.predict(x).contentEquals(x), "the rebuilt model runs");
+        }
+    }
 }
