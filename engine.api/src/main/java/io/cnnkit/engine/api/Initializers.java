@@ -135,17 +135,17 @@ public final class Initializers {
             case "random_uniform" -> {
                 double lo = number(spec, param, config, args, "minval", 0, -0.05);
                 double hi = number(spec, param, config, args, "maxval", 1, 0.05);
-                return (t, r) -> fill(t, () -> lo + (hi - lo) * r.nextDouble());
+                return drawn((t, r) -> fill(t, () -> lo + (hi - lo) * r.nextDouble()));
             }
             case "random_normal" -> {
                 double mean = number(spec, param, config, args, "mean", 0, 0.0);
                 double sd = number(spec, param, config, args, "stddev", 1, 0.05);
-                return (t, r) -> fill(t, () -> mean + sd * r.nextGaussian());
+                return drawn((t, r) -> fill(t, () -> mean + sd * r.nextGaussian()));
             }
             case "truncated_normal" -> {
                 double mean = number(spec, param, config, args, "mean", 0, 0.0);
                 double sd = number(spec, param, config, args, "stddev", 1, 0.05);
-                return (t, r) -> fill(t, () -> mean + sd * truncated(r));
+                return drawn((t, r) -> fill(t, () -> mean + sd * truncated(r)));
             }
             case "glorot_uniform" -> {
                 scale = 1; mode = "fan_avg"; dist = "uniform";
@@ -192,7 +192,7 @@ public final class Initializers {
             throw spec.paramError(param, "has an unknown distribution '" + d
                     + "' (uniform, truncated_normal, untruncated_normal)");
         }
-        return (t, r) -> {
+        return drawn((t, r) -> {
             double[] fans = fans(t.shape());
             double n = switch (m) {
                 case "fan_in" -> fans[0];
@@ -214,7 +214,7 @@ public final class Initializers {
                     fill(t, () -> sd * r.nextGaussian());
                 }
             }
-        };
+        });
     }
 
     /** Keras's fan computation: conv (kh, kw, in, out) -> (kh*kw*in, kh*kw*out); dense (in, out). */
@@ -265,6 +265,23 @@ public final class Initializers {
 
     private static void fillConst(Tensor t, float v) {
         java.util.Arrays.fill(t.data(), t.offset(), t.offset() + t.size(), v);
+    }
+
+    /**
+     * An initializer that draws from the random source (the uniform, normal and variance-scaling
+     * families): what {@link WeightSet#add} may leave for later in a build whose
+     * {@link BuildRandom#defersDraws()} says so. Constants and image kernels are never deferred
+     * (they cost nothing and check their shapes at once).
+     */
+    record Drawn(Initializer body) implements Initializer {
+        @Override
+        public void fill(Tensor weight, Random random) {
+            body.fill(weight, random);
+        }
+    }
+
+    private static Initializer drawn(Initializer body) {
+        return new Drawn(body);
     }
 
     private static void fill(Tensor t, java.util.function.DoubleSupplier s) {

@@ -19,7 +19,9 @@ public final class WeightSet {
     /**
      * Declares a weight of {@code shape}, filled by {@code init}; returns the live tensor. With the
      * engine's {@link BuildRandom} (what {@link BuildContext#random()} gives), values the build
-     * already has for this weight are copied instead, and {@code init} draws nothing.
+     * already has for this weight are copied instead, and {@code init} draws nothing; in a build
+     * that defers draws, a random initializer's values are left zero and drawn before the model is
+     * first used.
      * Refuses, before allocating, a weight beyond 2^28 elements (system property
      * {@code cnnkit.maxWeightElements} changes the limit) or
      * one that cannot fit in this JVM's heap twice (the engine keeps a copy of every weight):
@@ -32,9 +34,12 @@ public final class WeightSet {
         }
         checkSize(name, shape);
         Tensor t = Tensor.zeros(shape);
-        Tensor stored = random instanceof BuildRandom b ? b.stored(name) : null;
+        BuildRandom build = random instanceof BuildRandom b ? b : null;
+        Tensor stored = build == null ? null : build.stored(name);
         if (stored != null && stored.hasShape(shape)) {
             t.copyFrom(stored);
+        } else if (build != null && build.defersDraws() && init instanceof Initializers.Drawn) {
+            build.deferred(name); // left zero: the engine draws it before the model is used
         } else {
             init.fill(t, random);
         }

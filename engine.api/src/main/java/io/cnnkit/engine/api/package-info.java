@@ -31,7 +31,8 @@
  * a residual Add moved into the kernel of the conv that computes one of its inputs.
  * <p>1.9: {@link io.cnnkit.engine.api.BuildRandom}, the random source of a layer build, which knows
  * the values the build already has for the layer's weights: {@link io.cnnkit.engine.api.WeightSet#add}
- * copies them instead of drawing initial values.
+ * copies them instead of drawing initial values, and in a model's first build leaves the random
+ * draws for the model's first use (a model whose weights are loaded first never draws them).
  */
 @Export
 @Version("1.9.0")

@@ -183,7 +183,9 @@ public final class EngineImpl implements StandaloneEngine {
         ModelDescription named = SnapshotBuilder.named(description);
         synchronized (lock) {
             try {
-                Snapshot s = builder.build(named, Map.of());
+                // random initial values are drawn when the model is first used (ModelHandle): a
+                // model loaded before (or only summarised) never draws them
+                Snapshot s = builder.build(named, Map.of(), true);
                 ModelHandle h = new ModelHandle(this, named, s);
                 models.add(h);
                 return h;

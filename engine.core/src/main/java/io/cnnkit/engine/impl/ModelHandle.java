@@ -119,6 +119,7 @@ final class ModelHandle implements Model {
     }
 
     private <T> T run(Tensor input, RunOptions options, Run<T> body) {
+        drawDeferred();
         for (int attempt = 1;; attempt++) {
             Snapshot s = awaitSnapshot(options.waitMillis());
             try {
@@ -230,6 +231,7 @@ final class ModelHandle implements Model {
 
     @Override
     public Map<String, Map<String, Tensor>> weights() {
+        drawDeferred();
         return weights.copies(state.infos());
     }
 
@@ -244,6 +246,24 @@ final class ModelHandle implements Model {
             WeightStore.check(name(), state.infos(), weightsByLayer); // everything before changing anything
             weights.put(weightsByLayer);
             if (state.snapshot() != null) {
+                engine.rebuild(this);
+            }
+        }
+    }
+
+    /**
+     * Draws the initial values the model's first build left for later (a rebuild: the weights the
+     * model has are copied, the others drawn, the same values a first build drawing them gives).
+     * A model whose weights are all loaded before it is used never draws them.
+     */
+    private void drawDeferred() {
+        Snapshot s = state.snapshot();
+        if (s == null || s.complete()) {
+            return;
+        }
+        synchronized (engine.lock()) {
+            s = state.snapshot();
+            if (s != null && !s.complete()) {
                 engine.rebuild(this);
             }
         }

@@ -75,12 +75,21 @@ final class SnapshotBuilder {
      * @throws ModelException          for any description error
      */
     Snapshot build(ModelDescription named, Map<String, Map<String, Tensor>> weights) {
+        return build(named, weights, false);
+    }
+
+    /**
+     * As {@link #build(ModelDescription, Map)}; {@code deferDraws}: random initial values are left
+     * zero and listed in the snapshot's {@code deferred} (a model's first build).
+     */
+    Snapshot build(ModelDescription named, Map<String, Map<String, Tensor>> weights, boolean deferDraws) {
         Shape inputShape = named.inputShape();
         if (inputShape.rank() == 0) {
             throw new ModelException("model '" + named.name() + "': input_shape must have at least one dimension");
         }
         GraphPlan plan = GraphPlan.compile(named);
         Set<String> deps = new LinkedHashSet<>();
+        Map<String, Set<String>> deferred = new LinkedHashMap<>();
         List<Layer> built = new ArrayList<>();
         List<LayerInfo> infos = new ArrayList<>();
         Shape[] shapes = new Shape[plan.size()];
@@ -101,7 +110,7 @@ final class SnapshotBuilder {
             LayerProvider provider = entry.service();
             Set<String> allowed = new HashSet<>(provider.parameters());
             spec.checkKnown(allowed);
-            Context ctx = new Context(named, spec, deps, weights);
+            Context ctx = new Context(named, spec, deps, weights, deferDraws ? deferred : null);
             Layer layer = create(provider, spec, plan, node, in, ctx);
             Shape out;
             try {
@@ -132,7 +141,7 @@ final class SnapshotBuilder {
         // After the weights are in: folded weights are computed from them (a weight change rebuilds).
         List<Layer> layerList = List.copyOf(built);
         return new Snapshot(plan, layerList, List.copyOf(infos), Set.copyOf(deps),
-                PlanOptimizer.optimise(named.name(), plan, layerList));
+                PlanOptimizer.optimise(named.name(), plan, layerList), Map.copyOf(deferred));
     }
 
     /** Asks the provider for the layer of one node; several inputs need a multi-input provider. */
@@ -204,13 +213,17 @@ final class SnapshotBuilder {
         private final Set<String> deps;
         /** The build's weights by layer name (a rebuild's store; empty for a model's first build). */
         private final Map<String, Map<String, Tensor>> store;
+        /** Where the weights whose draws this build defers go (layer -> names), or null: it draws them. */
+        private final Map<String, Set<String>> deferred;
         private Random random;
 
-        Context(ModelDescription model, LayerSpec spec, Set<String> deps, Map<String, Map<String, Tensor>> store) {
+        Context(ModelDescription model, LayerSpec spec, Set<String> deps, Map<String, Map<String, Tensor>> store,
+                Map<String, Set<String>> deferred) {
             this.model = model;
             this.spec = spec;
             this.deps = deps;
             this.store = store;
+            this.deferred = deferred;
         }
 
         @Override
@@ -263,6 +276,18 @@ final class SnapshotBuilder {
                     @Override
                     public Tensor stored(String name) {
                         return layerStore == null ? null : layerStore.get(name);
+                    }
+
+                    @Override
+                    public boolean defersDraws() {
+                        return deferred != null;
+                    }
+
+                    @Override
+                    public void deferred(String name) {
+                        if (deferred != null) {
+                            deferred.computeIfAbsent(spec.name(), k -> new LinkedHashSet<>()).add(name);
+                        }
                     }
                 };
             }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerInfo;
@@ -80,24 +81,30 @@ final class WeightStore {
     /**
      * Adds copies of the weights a snapshot runs with that the store lacks or holds in another
      * shape (first build; a new provider version declaring other weights), so that the store
-     * always shows what runs and the next rebuild keeps it.
+     * always shows what runs and the next rebuild keeps it. Weights whose random draw the snapshot
+     * deferred are left out (the rebuild that draws them adds them). Each layer's weights stay in
+     * the layer's declaration order (Keras's order of weights, which saving and loading by order
+     * follow), whatever order they were stored in; weights the layer no longer declares follow.
      */
     void adopt(Snapshot s) {
         Map<String, Map<String, Tensor>> store = byLayer;
         Map<String, Map<String, Tensor>> out = null;
         for (Layer l : s.layers()) {
             Map<String, Tensor> have = store.getOrDefault(l.name(), Map.of());
-            Map<String, Tensor> merged = null;
+            Set<String> notDrawn = s.deferred().getOrDefault(l.name(), Set.of());
+            Map<String, Tensor> merged = new LinkedHashMap<>();
+            boolean changed = false;
             for (Map.Entry<String, Tensor> w : l.weights().entrySet()) {
                 Tensor old = have.get(w.getKey());
-                if (old == null || !old.hasShape(w.getValue().shape())) {
-                    if (merged == null) {
-                        merged = new LinkedHashMap<>(have);
-                    }
+                if (old != null && old.hasShape(w.getValue().shape())) {
+                    merged.put(w.getKey(), old);
+                } else if (!notDrawn.contains(w.getKey())) {
                     merged.put(w.getKey(), w.getValue().copy());
+                    changed = true;
                 }
             }
-            if (merged != null) {
+            have.forEach(merged::putIfAbsent);
+            if (changed || !List.copyOf(merged.keySet()).equals(List.copyOf(have.keySet()))) {
                 if (out == null) {
                     out = new LinkedHashMap<>(store);
                 }

@@ -223,4 +223,103 @@ class BuildTest {
             assertTrue(m.predict(x).contentEquals(x), "the rebuilt model runs");
         }
     }
+
+    @Test
+    void initialValuesAreDrawnAtFirstUseAsAFirstBuildDrewThem() {
+        // a model's first build leaves its random initial values zero and draws them when the model is
+        // first used: the values are those an eager draw gives (the layer's seeded stream, in order)
+        ModelDescription d = engine.parse("input(6, seed=7) | dense(4, name=d, kernel_initializer=he_normal, "
+                + "bias_initializer=random_uniform)");
+        io.cnnkit.engine.api.LayerSpec spec = d.layers().get(0);
+        Random r = new Random(7 * 0x9E3779B97F4A7C15L + "d".hashCode());
+        Tensor kernel = Tensor.zeros(6, 4);
+        io.cnnkit.engine.api.Initializers.resolve(spec, "kernel_initializer", "glorot_uniform").fill(kernel, r);
+        Tensor bias = Tensor.zeros(4);
+        io.cnnkit.engine.api.Initializers.resolve(spec, "bias_initializer", "zeros").fill(bias, r);
+        try (Model m = engine.build(d)) {
+            assertEquals(28L, m.summary().totalParams(), "a summary needs no values");
+            Map<String, Tensor> w = m.weights().get("d");
+            assertEquals(List.of("kernel", "bias"), List.copyOf(w.keySet()), "Keras's order, as declared");
+            assertTrue(w.get("kernel").contentEquals(kernel), "kernel as drawn eagerly");
+            assertTrue(w.get("bias").contentEquals(bias), "bias as drawn eagerly, after the kernel");
+            assertTrue(m.weights().get("d").get("kernel").contentEquals(kernel), "drawn once");
+            Tensor x = Tensor.wrap(new float[] {1, 0, 0, 0, 0, 0}, 1, 6);
+            Tensor y = m.predict(x);
+            for (int u = 0; u < 4; u++) {
+                assertEquals(kernel.get(0, u) + bias.get(u), y.get(0, u), 1e-6f, "the run uses the drawn values");
+            }
+        }
+        try (Model m = engine.build(d)) {
+            Tensor x = Tensor.wrap(new float[] {0, 1, 0, 0, 0, 0}, 1, 6);
+            Tensor y = m.predict(x); // first use a run: draws before it
+            for (int u = 0; u < 4; u++) {
+                assertEquals(kernel.get(1, u) + bias.get(u), y.get(0, u), 1e-6f);
+            }
+        }
+        try (Model m = engine.build(engine.parse("input(6, seed=7) | dense(4, name=e)"))) {
+            // the zero bias is stored at the first build, the drawn kernel only later: still in order
+            assertEquals(List.of("kernel", "bias"), List.copyOf(m.weights().get("e").keySet()));
+        }
+        try (Model m = engine.build(d)) {
+            Tensor k = BuildTest.random(3, 6, 4);
+            m.setWeights("d", Map.of("kernel", k)); // loaded before any use: the bias is still drawn
+            assertTrue(m.weights().get("d").get("kernel").contentEquals(k));
+            assertEquals(List.of("kernel", "bias"), List.copyOf(m.weights().get("d").keySet()),
+                    "declaration order, though the kernel was stored before the bias was drawn");
+            assertTrue(java.util.Arrays.stream(new int[] {0, 1, 2, 3}).anyMatch(u -> m.weights().get("d").get("bias")
+                    .get(u) != 0f), "the bias is drawn, not left zero");
+        }
+    }
+
+    /** A layer type with one randomly initialized weight; records the weight's values at each creation. */
+    private static final class Lazy implements io.cnnkit.engine.api.LayerProvider {
+        final List<float[]> atCreation = new java.util.ArrayList<>();
+
+        @Override
+        public String type() {
+            return "lazy";
+        }
+
+        @Override
+        public java.util.Set<String> parameters() {
+            return java.util.Set.of();
+        }
+
+        @Override
+        public io.cnnkit.engine.api.Layer create(io.cnnkit.engine.api.LayerSpec spec, Shape in,
+                io.cnnkit.engine.api.BuildContext context) {
+            io.cnnkit.engine.api.WeightSet w = new io.cnnkit.engine.api.WeightSet();
+            Tensor k = w.add("k", io.cnnkit.engine.api.Initializers.resolve(spec, "k_initializer", "random_normal"),
+                    context.random(), 3);
+            atCreation.add(k.toArray());
+            return new io.cnnkit.engine.fakes.FakeLayer(spec, "lazy", in, s -> s, (x, y, ctx) -> y.copyFrom(x), w);
+        }
+    }
+
+    @Test
+    void aFirstBuildLeavesRandomDrawsToTheFirstUse() {
+        Lazy lazy = new Lazy();
+        engine.register(lazy);
+        float[] zeros = new float[3];
+        try (Model m = engine.build(engine.parse("input(3) | lazy(name=z)"))) {
+            m.summary();
+            assertEquals(1, lazy.atCreation.size());
+            assertTrue(java.util.Arrays.equals(zeros, lazy.atCreation.get(0)), "the first build draws nothing");
+            float[] drawn = m.weights().get("z").get("k").toArray();
+            assertEquals(2, lazy.atCreation.size(), "the first use rebuilds to draw");
+            assertTrue(java.util.Arrays.equals(drawn, lazy.atCreation.get(1)));
+            assertTrue(!java.util.Arrays.equals(zeros, drawn), "drawn, not zero");
+            m.weights();
+            assertEquals(2, lazy.atCreation.size(), "drawn once");
+        }
+        lazy.atCreation.clear();
+        try (Model m = engine.build(engine.parse("input(3) | lazy(name=z)"))) {
+            Tensor loaded = Tensor.wrap(new float[] {7, 8, 9}, 3);
+            m.setWeights("z", Map.of("k", loaded)); // loaded before any use
+            assertEquals(2, lazy.atCreation.size());
+            assertTrue(java.util.Arrays.equals(loaded.toArray(), lazy.atCreation.get(1)), "copied, never drawn");
+            assertTrue(m.predict(Tensor.wrap(new float[] {1, 2, 3}, 1, 3)) != null);
+            assertEquals(2, lazy.atCreation.size(), "a loaded model runs without another rebuild");
+        }
+    }
 }

@@ -109,7 +109,7 @@ class HotSwapTest {
     void higherRankingWinsAndRemovingItFallsBack() {
         Model m = engine.build(engine.parse(LINE));
         Tensor before = m.predict(x);
-        assertEquals(1, conv.created.get());
+        assertEquals(2, conv.created.get(), "built, then rebuilt at the first run to draw its initial values");
 
         NaiveConv2d better = new NaiveConv2d();
         engine.register(better, 10);
@@ -121,7 +121,7 @@ class HotSwapTest {
         assertEquals(0, worse.created.get(), "a lower-ranked provider is not used");
 
         engine.unregister(better);
-        assertEquals(2, conv.created.get(), "removing the best falls back to the next one");
+        assertEquals(3, conv.created.get(), "removing the best falls back to the next one");
         assertTrue(before.contentEquals(m.predict(x)));
         assertEquals(0, worse.created.get());
     }
@@ -138,7 +138,7 @@ class HotSwapTest {
         assertEquals(1, other.created.get(), "the re-ranked provider now builds the model");
         assertTrue(before.contentEquals(m.predict(x)));
         impl.updateLayerRanking(impl.serviceIdOf(other), -3);
-        assertEquals(2, conv.created.get(), "ranked down again: back to the first provider");
+        assertEquals(3, conv.created.get(), "ranked down again: back to the first provider (built, drawn, now)");
     }
 
     @Test
