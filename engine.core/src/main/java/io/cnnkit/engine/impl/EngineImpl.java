@@ -336,23 +336,33 @@ public final class EngineImpl implements StandaloneEngine {
         }
     }
 
-    /** Rebuilds one model from its description and weight store (engine lock held). */
-    void rebuild(ModelHandle h) {
+    /**
+     * Rebuilds one model from its description and weight store (engine lock held).
+     *
+     * @return null, or why the model could not be built other than a missing service (it is then
+     *         unavailable until a rebuild succeeds)
+     */
+    String rebuild(ModelHandle h) {
         if (h.isClosed()) {
-            return;
+            return null;
         }
         try {
             h.install(builder.build(h.description(), h.store()));
+            return null;
         } catch (MissingServiceException e) {
             Set<String> deps = new LinkedHashSet<>(h.dependencies());
             deps.add(e.dependency());
             h.markUnavailable("missing " + e.dependency(), Set.of(e.dependency()), deps);
+            return null;
         } catch (ModelException e) {
             // A new provider version rejects the description: keep the model unusable and say why.
             h.markUnavailable(e.getMessage(), Set.of(e.getMessage()), null);
+            return e.getMessage();
         } catch (OutOfMemoryError e) {
-            String why = "out of memory while rebuilding model '" + h.name() + "'";
+            String why = "model '" + h.name() + "': out of memory while creating its weights (the Java heap is "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MiB); check the layers' sizes or raise -Xmx";
             h.markUnavailable(why, Set.of(why), null);
+            return why;
         }
     }
 

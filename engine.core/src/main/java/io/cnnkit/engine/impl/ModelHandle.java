@@ -262,9 +262,17 @@ final class ModelHandle implements Model {
             return;
         }
         synchronized (engine.lock()) {
-            s = state.snapshot();
-            if (s != null && !s.complete()) {
-                engine.rebuild(this);
+            Snapshot current = state.snapshot();
+            if (current != null && !current.complete()) {
+                // the zero-filled snapshot is of no use: let it go before the rebuild allocates the
+                // drawn one (a model near the heap's limit must not need a third copy of its weights)
+                current = null;
+                s = null;
+                markUnavailable("model '" + name() + "' is drawing its initial values", Set.of(), null);
+                String failed = engine.rebuild(this);
+                if (failed != null) {
+                    throw new ModelException(failed); // (a missing service is waited for, as in any run)
+                }
             }
         }
     }
