@@ -257,17 +257,13 @@ final class ModelHandle implements Model {
      * A model whose weights are all loaded before it is used never draws them.
      */
     private void drawDeferred() {
-        Snapshot s = state.snapshot();
-        if (s == null || s.complete()) {
+        if (!drawPending()) {
             return;
         }
         synchronized (engine.lock()) {
-            Snapshot current = state.snapshot();
-            if (current != null && !current.complete()) {
+            if (drawPending()) {
                 // the zero-filled snapshot is of no use: let it go before the rebuild allocates the
                 // drawn one (a model near the heap's limit must not need a third copy of its weights)
-                current = null;
-                s = null;
                 markUnavailable("model '" + name() + "' is drawing its initial values", Set.of(), null);
                 String failed = engine.rebuild(this);
                 if (failed != null) {
@@ -275,6 +271,12 @@ final class ModelHandle implements Model {
                 }
             }
         }
+    }
+
+    /** Whether the current snapshot still has random initial values to draw (no reference to it is kept). */
+    private boolean drawPending() {
+        Snapshot s = state.snapshot();
+        return s != null && !s.complete();
     }
 
     Map<String, Map<String, Tensor>> store() {

@@ -129,7 +129,9 @@ final class SnapshotBuilder {
             for (Map.Entry<String, Tensor> w : layer.weights().entrySet()) {
                 weightShapes.put(w.getKey(), w.getValue().shape());
                 Tensor value = stored == null ? null : stored.get(w.getKey());
-                if (value != null && value.hasShape(w.getValue().shape())) {
+                // (a provider that declared the weight through WeightSet with the build's random
+                // source has the values already: a 120M-parameter load copied them twice)
+                if (value != null && value.hasShape(w.getValue().shape()) && !ctx.handedOut.contains(w.getKey())) {
                     w.getValue().copyFrom(value);
                 }
             }
@@ -215,6 +217,8 @@ final class SnapshotBuilder {
         private final Map<String, Map<String, Tensor>> store;
         /** Where the weights whose draws this build defers go (layer -> names), or null: it draws them. */
         private final Map<String, Set<String>> deferred;
+        /** The weights whose stored values the random source handed to WeightSet (which copied them). */
+        private final Set<String> handedOut = new HashSet<>();
         private Random random;
 
         Context(ModelDescription model, LayerSpec spec, Set<String> deps, Map<String, Map<String, Tensor>> store,
@@ -275,7 +279,11 @@ final class SnapshotBuilder {
 
                     @Override
                     public Tensor stored(String name) {
-                        return layerStore == null ? null : layerStore.get(name);
+                        Tensor t = layerStore == null ? null : layerStore.get(name);
+                        if (t != null) {
+                            handedOut.add(name); // WeightSet copies it when the shape fits, as the build would
+                        }
+                        return t;
                     }
 
                     @Override

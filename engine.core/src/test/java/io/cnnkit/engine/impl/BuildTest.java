@@ -173,13 +173,23 @@ class BuildTest {
         }
     }
 
-    /** A layer type whose two weights count their initializer's draws. */
-    private static final class Counted implements io.cnnkit.engine.api.LayerProvider {
-        final java.util.concurrent.atomic.AtomicInteger draws = new java.util.concurrent.atomic.AtomicInteger();
+    /**
+     * A layer type of two weights, a (3) and b (2), both from {@code init}; records a's values as
+     * each creation leaves them.
+     */
+    private static final class Probe implements io.cnnkit.engine.api.LayerProvider {
+        private final String type;
+        private final java.util.function.Function<io.cnnkit.engine.api.LayerSpec, io.cnnkit.engine.api.Initializer> init;
+        final List<float[]> atCreation = new java.util.ArrayList<>();
+
+        Probe(String type, java.util.function.Function<io.cnnkit.engine.api.LayerSpec, io.cnnkit.engine.api.Initializer> init) {
+            this.type = type;
+            this.init = init;
+        }
 
         @Override
         public String type() {
-            return "counted";
+            return type;
         }
 
         @Override
@@ -190,32 +200,33 @@ class BuildTest {
         @Override
         public io.cnnkit.engine.api.Layer create(io.cnnkit.engine.api.LayerSpec spec, Shape in,
                 io.cnnkit.engine.api.BuildContext context) {
-            io.cnnkit.engine.api.Initializer counting = (t, r) -> {
-                draws.incrementAndGet();
-                for (int i = 0; i < t.size(); i++) {
-                    t.data()[t.offset() + i] = (float) r.nextGaussian();
-                }
-            };
             io.cnnkit.engine.api.WeightSet w = new io.cnnkit.engine.api.WeightSet();
-            w.add("a", counting, context.random(), 3);
-            w.add("b", counting, context.random(), 2);
-            return new io.cnnkit.engine.fakes.FakeLayer(spec, "counted", in, s -> s, (x, y, ctx) -> y.copyFrom(x), w);
+            Tensor a = w.add("a", init.apply(spec), context.random(), 3);
+            w.add("b", init.apply(spec), context.random(), 2);
+            atCreation.add(a.toArray());
+            return new io.cnnkit.engine.fakes.FakeLayer(spec, type, in, s -> s, (x, y, ctx) -> y.copyFrom(x), w);
         }
     }
 
     @Test
     void aRebuildWithStoredWeightsDrawsNone() {
-        Counted counted = new Counted();
-        engine.register(counted);
+        java.util.concurrent.atomic.AtomicInteger draws = new java.util.concurrent.atomic.AtomicInteger();
+        io.cnnkit.engine.api.Initializer counting = (t, r) -> { // not a library initializer: drawn at once
+            draws.incrementAndGet();
+            for (int i = 0; i < t.size(); i++) {
+                t.data()[t.offset() + i] = (float) r.nextGaussian();
+            }
+        };
+        engine.register(new Probe("counted", spec -> counting));
         try (Model m = engine.build(engine.parse("input(4) | counted(name=c1) | counted(name=c2)"))) {
-            assertEquals(4, counted.draws.get(), "the first build draws every weight");
+            assertEquals(4, draws.get(), "the first build draws every weight");
             Tensor a = Tensor.wrap(new float[] {1, 2, 3}, 3);
             Tensor b = Tensor.wrap(new float[] {4, 5}, 2);
             Tensor c2a = m.weights().get("c2").get("a");
             m.setWeights(Map.of("c1", Map.of("a", a, "b", b)));
             // the engine keeps every weight (c1's new values, c2's first ones): the rebuild copies
             // them all and draws nothing
-            assertEquals(4, counted.draws.get(), "the rebuild after setWeights draws nothing");
+            assertEquals(4, draws.get(), "the rebuild after setWeights draws nothing");
             assertTrue(m.weights().get("c1").get("a").contentEquals(a));
             assertTrue(m.weights().get("c1").get("b").contentEquals(b));
             assertTrue(m.weights().get("c2").get("a").contentEquals(c2a), "c2 keeps its first values");
@@ -271,41 +282,17 @@ class BuildTest {
         }
     }
 
-    /** A layer type with one randomly initialized weight; records the weight's values at each creation. */
-    private static final class Lazy implements io.cnnkit.engine.api.LayerProvider {
-        final List<float[]> atCreation = new java.util.ArrayList<>();
-
-        @Override
-        public String type() {
-            return "lazy";
-        }
-
-        @Override
-        public java.util.Set<String> parameters() {
-            return java.util.Set.of();
-        }
-
-        @Override
-        public io.cnnkit.engine.api.Layer create(io.cnnkit.engine.api.LayerSpec spec, Shape in,
-                io.cnnkit.engine.api.BuildContext context) {
-            io.cnnkit.engine.api.WeightSet w = new io.cnnkit.engine.api.WeightSet();
-            Tensor k = w.add("k", io.cnnkit.engine.api.Initializers.resolve(spec, "k_initializer", "random_normal"),
-                    context.random(), 3);
-            atCreation.add(k.toArray());
-            return new io.cnnkit.engine.fakes.FakeLayer(spec, "lazy", in, s -> s, (x, y, ctx) -> y.copyFrom(x), w);
-        }
-    }
-
     @Test
     void aFirstBuildLeavesRandomDrawsToTheFirstUse() {
-        Lazy lazy = new Lazy();
+        Probe lazy = new Probe("lazy", spec -> io.cnnkit.engine.api.Initializers.resolve(spec, "a_initializer",
+                "random_normal"));
         engine.register(lazy);
         float[] zeros = new float[3];
         try (Model m = engine.build(engine.parse("input(3) | lazy(name=z)"))) {
             m.summary();
             assertEquals(1, lazy.atCreation.size());
             assertTrue(java.util.Arrays.equals(zeros, lazy.atCreation.get(0)), "the first build draws nothing");
-            float[] drawn = m.weights().get("z").get("k").toArray();
+            float[] drawn = m.weights().get("z").get("a").toArray();
             assertEquals(2, lazy.atCreation.size(), "the first use rebuilds to draw");
             assertTrue(java.util.Arrays.equals(drawn, lazy.atCreation.get(1)));
             assertTrue(!java.util.Arrays.equals(zeros, drawn), "drawn, not zero");
@@ -315,7 +302,7 @@ class BuildTest {
         lazy.atCreation.clear();
         try (Model m = engine.build(engine.parse("input(3) | lazy(name=z)"))) {
             Tensor loaded = Tensor.wrap(new float[] {7, 8, 9}, 3);
-            m.setWeights("z", Map.of("k", loaded)); // loaded before any use
+            m.setWeights("z", Map.of("a", loaded)); // loaded before any use (b is still drawn)
             assertEquals(2, lazy.atCreation.size());
             assertTrue(java.util.Arrays.equals(loaded.toArray(), lazy.atCreation.get(1)), "copied, never drawn");
             assertTrue(m.predict(Tensor.wrap(new float[] {1, 2, 3}, 1, 3)) != null);
