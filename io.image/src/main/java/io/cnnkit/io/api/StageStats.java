@@ -1,6 +1,7 @@
 package io.cnnkit.io.api;
 
 import io.cnnkit.engine.api.Tensor;
+import io.cnnkit.io.image.Pictures;
 
 /**
  * Summary statistics of one stage output, over all its elements (computed in double).
@@ -30,18 +31,8 @@ public record StageStats(double min, double max, double mean, double std, double
             if (Float.isNaN(v)) {
                 nan = true;
             }
-            // comparisons first: Math.min and max (NaN and signed-zero rules) are calls on the
-            // client compiler of a one-shot command; they decide only between two zeros here
-            if (v < min) {
-                min = v;
-            } else if (v == 0f && min == 0) {
-                min = Math.min(min, v);
-            }
-            if (v > max) {
-                max = v;
-            } else if (v == 0f && max == 0) {
-                max = Math.max(max, v);
-            }
+            min = Pictures.lower(min, v); // Math.min/max without their calls (NaN handled below)
+            max = Pictures.upper(max, v);
             sum += v;
             if (v == 0f) {
                 zeros++;

@@ -3,7 +3,7 @@ package io.cnnkit.io.image;
 /**
  * The report's number formats, written out by hand: each gives exactly what
  * {@code String.format(Locale.ROOT, ...)} gives for its pattern (NumbersTest compares them on
- * millions of values), without the formatter. A report formats some 700 numbers, and in the
+ * 100,000 random values at several precisions, and the rounding edges), without the formatter. A report formats some 700 numbers, and in the
  * one-shot JVM that writes it (client compiler, nothing warm) {@code String.format} took about
  * 60 us a call, 20 ms of the MobileNet run's report on the thread that writes it.
  *

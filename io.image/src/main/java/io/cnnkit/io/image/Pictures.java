@@ -188,14 +188,15 @@ public final class Pictures {
 
     /**
      * Math.min(lo, v) by comparison first: Math.min and max (NaN and signed-zero rules) are calls
-     * on the client compiler of a one-shot command; they decide only between two zeros here.
+     * on the client compiler of a one-shot command; they decide only between two zeros here. (Also
+     * for {@link io.cnnkit.io.api.StageStats}; a NaN v leaves lo as it is.)
      */
-    private static double lower(double lo, float v) {
+    public static double lower(double lo, float v) {
         return v < lo ? v : v == 0f && lo == 0 ? Math.min(lo, v) : lo;
     }
 
     /** Math.max(hi, v), as {@link #lower}. */
-    private static double upper(double hi, float v) {
+    public static double upper(double hi, float v) {
         return v > hi ? v : v == 0f && hi == 0 ? Math.max(hi, v) : hi;
     }
 
