@@ -270,6 +270,17 @@ if check cache-kept-start 0 "$CNNKIT" summary "$TMP/m.json"; then
             && grep -q "Total params: 6,844" <<<"$OUT" && [ -z "$ERR" ]; then ok cache-kept-start
     else bad "cache-kept-start: marker $(ls "${CACHE_DIR}slot0" | grep cnnkit-), archives $(ls "$CACHE_DIR" | grep cds), $OUT $ERR"; fi
 fi
+# ... which recorded the bundle classes it loaded for the next summary to preload (ClassPreload);
+# a list naming classes, bundles or lines that are not there changes nothing of the command
+LIST="${CACHE_DIR}classes-summary.txt"
+if [ -f "$LIST" ] && grep -q "^io.cnnkit.engine.core	io.cnnkit.engine.impl.EngineImpl$" "$LIST" \
+        && grep -q "^org.apache.felix.scr	" "$LIST"; then ok cache-classlist
+else bad "cache-classlist: $LIST: $(head -3 "$LIST" 2>&1)"; fi
+printf 'io.cnnkit.engine.core\tio.cnnkit.engine.impl.Gone\ncnnkit.e2e.nobundle\tx.Y\nno tab here\n\n' >> "$LIST"
+if check cache-classlist-stale 0 "$CNNKIT" summary "$TMP/m.json"; then
+    if [ -z "$ERR" ] && grep -q "Total params: 6,844" <<<"$OUT"; then ok cache-classlist-stale
+    else bad "cache-classlist-stale: $OUT $ERR"; fi
+fi
 # A kept cache that does not open (its bundles gone): a warning, and the command still runs, on a
 # fresh cache; the next one is quiet
 rm -rf "${CACHE_DIR}"slot0/bundle*

@@ -38,7 +38,8 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * with {@value #CACHE_UNUSABLE} before any command ran: ./cnnkit runs the command again on a
  * fresh cache through bnd's launcher.
  *
- * <p>System properties: {@code cnnkit.jar} (the exported jar), {@code launch.storage.dir} (the slot).
+ * <p>System properties: {@code cnnkit.jar} (the exported jar), {@code launch.storage.dir} (the slot),
+ * optionally {@value #CLASS_LIST} (the command's list of bundle classes to preload or record).
  */
 public final class KeptCacheMain {
     /** Written into a slot by a command that left the cache as it found it. */
@@ -49,6 +50,11 @@ public final class KeptCacheMain {
     public static final String ARGUMENTS = "launcher.arguments";
     /** The exit code when the cache did not open, before any command ran (./cnnkit then retries on a fresh one). */
     public static final int CACHE_UNUSABLE = 75;
+    /**
+     * The system property naming the command's list of bundle classes ({@link ClassPreload}):
+     * loaded ahead of need when the file exists, else recorded into it.
+     */
+    public static final String CLASS_LIST = "cnnkit.classlist";
     /** The framework on the class path: the one cnnkit.bndrun runs (-runfw). */
     static final String FELIX_FACTORY = "org.apache.felix.framework.FrameworkFactory";
 
@@ -135,6 +141,10 @@ public final class KeptCacheMain {
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(ARGUMENTS, args.clone());
         framework.getBundleContext().registerService(Object.class, new Object(), p);
+        String classes = System.getProperty(CLASS_LIST);
+        if (classes != null) {
+            ClassPreload.start(framework.getBundleContext(), Path.of(classes));
+        }
         framework.start();
         return framework;
     }
