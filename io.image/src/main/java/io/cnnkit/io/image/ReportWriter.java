@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -134,7 +135,9 @@ public final class ReportWriter {
                     + AtomicFiles.advice(e), e);
         }
         try {
-            AtomicFiles.fillingFolder(tmp, () -> body.writeInto(tmp));
+            // files equal to the replaced folder's are kept, not written again (AtomicFiles)
+            AtomicFiles.fillingFolder(tmp, Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) ? target : null,
+                    () -> body.writeInto(tmp));
             if (!AtomicFiles.insideFilledFolder(tmp)) { // else the outer folder forces this one with its own
                 AtomicFiles.forceTree(tmp);
             }
