@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.BundleListener;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.ServiceListener;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.framework.wiring.BundleRevision;
@@ -67,8 +67,10 @@ final class RuntimeReady {
     Report await(long timeoutMs, long pluginGraceMs) throws InterruptedException {
         Object signal = new Object();
         // Woken by bundle and framework events instead of a busy poll; the timed wait is a
-        // safety net for changes no event announces (a file appearing in plugins/).
-        BundleListener bl = e -> wake(signal);
+        // safety net for changes no event announces (a file appearing in plugins/). Bundle events
+        // synchronously, on the thread that starts the bundle: asynchronous ones queue behind every
+        // other listener's (DS's), and the last bundle's start reached this thread about 10 ms late.
+        SynchronousBundleListener bl = e -> wake(signal);
         FrameworkListener fl = e -> wake(signal);
         context.addBundleListener(bl);
         context.addFrameworkListener(fl);
