@@ -155,10 +155,12 @@ public final class AtomicFiles {
      */
     private static void writeInFolder(Path target, String what, Body body) {
         try {
+            // A file this folder already has is replaced, not written through: it may be a second
+            // name of the replaced folder's file (KeepIfUnchanged), which must stay as it was
+            Files.deleteIfExists(target);
             Path previous = previousOf(target);
             try (OutputStream raw = previous != null ? new KeepIfUnchanged(target, previous)
-                    : Files.newOutputStream(target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                            StandardOpenOption.WRITE);
+                    : Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     OutputStream out = new BufferedOutputStream(faults().wrap(target, new Unclosed(raw)), 1 << 16)) {
                 body.write(out);
             }
@@ -527,8 +529,7 @@ public final class AtomicFiles {
         private void diverge() throws IOException {
             earlier.close();
             earlier = null;
-            out = Files.newOutputStream(target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE);
+            out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try (InputStream in = Files.newInputStream(previous, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
                 for (long left = same; left > 0;) {
                     int n = in.readNBytes(buf, 0, (int) Math.min(buf.length, left));

@@ -95,8 +95,9 @@ public final class ReportWriter {
                         + "; stage index and name pairs must be unique");
             }
         }
-        Path target = writeFolder(dir, "report folder", "report", tmp -> writeInto(tmp, title, stages, summary, npy,
-                pictures, top));
+        // every file of a report goes through io.image's writers once: unchanged ones may be kept
+        Path target = writeFolder(dir, "report folder", "report", true, tmp -> writeInto(tmp, title, stages, summary,
+                npy, pictures, top));
         return target.resolve(REPORT);
     }
 
@@ -115,6 +116,17 @@ public final class ReportWriter {
      * @return {@code dir}, absolute and normalised
      */
     public static Path writeFolder(Path dir, String what, String previous, FolderBody body) {
+        return writeFolder(dir, what, previous, false, body);
+    }
+
+    /**
+     * As {@link #writeFolder(Path, String, String, FolderBody)}; with {@code keepUnchanged}, the
+     * files io.image's writers write equal to the replaced folder's are kept from it (hard links,
+     * see AtomicFiles) instead of written again. Only for bodies that write every file through
+     * those writers: a file written there directly, through an existing name, could be the
+     * replaced folder's file itself.
+     */
+    static Path writeFolder(Path dir, String what, String previous, boolean keepUnchanged, FolderBody body) {
         Path target = dir.toAbsolutePath().normalize();
         Path parent = target.getParent();
         if (parent == null) {
@@ -136,7 +148,8 @@ public final class ReportWriter {
         }
         try {
             // files equal to the replaced folder's are kept, not written again (AtomicFiles)
-            AtomicFiles.fillingFolder(tmp, Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) ? target : null,
+            AtomicFiles.fillingFolder(tmp,
+                    keepUnchanged && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) ? target : null,
                     () -> body.writeInto(tmp));
             if (!AtomicFiles.insideFilledFolder(tmp)) { // else the outer folder forces this one with its own
                 AtomicFiles.forceTree(tmp);

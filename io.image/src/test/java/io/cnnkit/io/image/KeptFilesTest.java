@@ -53,7 +53,7 @@ class KeptFilesTest {
 
     /** Writes {@code files} (relative name to content) as one folder, each file in pieces of {@code piece} bytes. */
     private void write(Map<String, byte[]> files, int piece) {
-        ReportWriter.writeFolder(out, "test folder", "folder", tmp -> {
+        ReportWriter.writeFolder(out, "test folder", "folder", true, tmp -> {
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 Path p = tmp.resolve(f.getKey());
                 Files.createDirectories(p.getParent());
@@ -174,12 +174,47 @@ class KeptFilesTest {
     }
 
     @Test
+    void foldersOfOtherContentsAreWrittenAnew() throws IOException {
+        // Reports.writeFolder's contents may write files directly, through any name: nothing is kept
+        byte[] b = bytes(5000, 8);
+        for (int round = 0; round < 2; round++) {
+            Object before = round == 0 ? null : inode("a");
+            ReportWriter.writeFolder(out, "test folder", "folder",
+                    tmp -> AtomicFiles.write(tmp.resolve("a"), "test file", o -> o.write(b)));
+            assertContent(Map.of("a", b));
+            if (before != null) {
+                assertNotEquals(before, inode("a"));
+            }
+        }
+    }
+
+    @Test
+    void aKeptFileWrittenAgainLeavesTheEarlierOneAsItWas() throws IOException {
+        byte[] b = bytes(9000, 6);
+        byte[] c = bytes(9000, 7);
+        write(Map.of("a", b), 100);
+        // the second write of "a" finds the first one's name (a second name of the earlier file, and
+        // so no longer the earlier file's only name): it must replace it, not write through it
+        assertThrows(CnnIoException.class, () -> ReportWriter.writeFolder(out, "test folder", "folder", true, tmp -> {
+            AtomicFiles.write(tmp.resolve("a"), "test file", o -> o.write(b));
+            AtomicFiles.write(tmp.resolve("a"), "test file", o -> o.write(c));
+            throw new IOException("a later step fails (injected)");
+        }));
+        assertContent(Map.of("a", b));
+        ReportWriter.writeFolder(out, "test folder", "folder", true, tmp -> {
+            AtomicFiles.write(tmp.resolve("a"), "test file", o -> o.write(b));
+            AtomicFiles.write(tmp.resolve("a"), "test file", o -> o.write(c));
+        });
+        assertContent(Map.of("a", c));
+    }
+
+    @Test
     void aFailureAfterKeepingLeavesTheEarlierFolderAsItWas() throws IOException {
         byte[] b = bytes(9000, 5);
         write(Map.of("a", b, "b", b), 100);
         Object a = inode("a");
         CnnIoException e = assertThrows(CnnIoException.class, () -> ReportWriter.writeFolder(out, "test folder",
-                "folder", tmp -> {
+                "folder", true, tmp -> {
                     AtomicFiles.write(tmp.resolve("a"), "test file", o -> o.write(b)); // kept
                     AtomicFiles.write(tmp.resolve("b"), "test file", o -> {
                         o.write(b, 0, 10);
