@@ -256,19 +256,19 @@ fi
 wait "$P1"; R1=$?; wait "$P2"; R2=$?
 if [ "$R1" -eq 0 ] && [ "$R2" -eq 0 ] && grep -q "Total params: 6,844" "$TMP/c1.out" && grep -q "Total params: 6,844" "$TMP/c2.out"
 then ok concurrent; else bad "concurrent: exits $R1 $R2: $(cat "$TMP/c1.out" "$TMP/c2.out" | head -6)"; fi
-# A command that changes nothing keeps its bundle cache for the next one (slot0: the first free
-# slot of a command run alone); the marker says why a cache was not kept
+# A command that changes nothing keeps its bundle cache for the next one (slotlean0: the first
+# free lean slot of a command run alone); the marker says why a cache was not kept
 CACHE_DIR="$(ls -d "${CNNKIT_CACHE:-$ROOT/launcher/target/runtime-cache}"/*/ 2>/dev/null | grep -v deleting | head -n 1)"
 if check cache-kept 0 "$CNNKIT" summary "$TMP/m.json"; then
-    if [ -d "${CACHE_DIR}slot0" ] && [ ! -e "${CACHE_DIR}slot0/cnnkit-dirty" ]; then ok cache-kept
-    else bad "cache-kept: ${CACHE_DIR}slot0 marked: $(cat "${CACHE_DIR}slot0/cnnkit-dirty" 2>&1)"; fi
+    if [ -d "${CACHE_DIR}slotlean0" ] && [ ! -e "${CACHE_DIR}slotlean0/cnnkit-dirty" ]; then ok cache-kept
+    else bad "cache-kept: ${CACHE_DIR}slotlean0 marked: $(cat "${CACHE_DIR}slotlean0/cnnkit-dirty" 2>&1)"; fi
 fi
 # ... and says so (cnnkit-kept), and the next command starts on it without bnd's launcher
 # (KeptCacheMain: its own class-data archive, cds-*-kept*.jsa, is written by such a start)
 if check cache-kept-start 0 "$CNNKIT" summary "$TMP/m.json"; then
-    if [ -e "${CACHE_DIR}slot0/cnnkit-kept" ] && ls "${CACHE_DIR}"cds-*-kept*.jsa >/dev/null 2>&1 \
+    if [ -e "${CACHE_DIR}slotlean0/cnnkit-kept" ] && ls "${CACHE_DIR}"cds-*-kept*.jsa >/dev/null 2>&1 \
             && grep -q "Total params: 6,844" <<<"$OUT" && [ -z "$ERR" ]; then ok cache-kept-start
-    else bad "cache-kept-start: marker $(ls "${CACHE_DIR}slot0" | grep cnnkit-), archives $(ls "$CACHE_DIR" | grep cds), $OUT $ERR"; fi
+    else bad "cache-kept-start: marker $(ls "${CACHE_DIR}slotlean0" | grep cnnkit-), archives $(ls "$CACHE_DIR" | grep cds), $OUT $ERR"; fi
 fi
 # ... which recorded the bundle classes it loaded for the next summary to preload (ClassPreload);
 # a list naming classes, bundles or lines that are not there changes nothing of the command
@@ -281,9 +281,19 @@ if check cache-classlist-stale 0 "$CNNKIT" summary "$TMP/m.json"; then
     if [ -z "$ERR" ] && grep -q "Total params: 6,844" <<<"$OUT"; then ok cache-classlist-stale
     else bad "cache-classlist-stale: $OUT $ERR"; fi
 fi
+# ... and that lean slot (./cnnkit's commands at level 3) no longer holds the bundles above it
+# that nothing below needs (Jetty, the explorer), while a script's slot has the whole runtime
+if ! grep -qs "http.jetty12" "${CACHE_DIR}"slotlean0/bundle*/bundle.info \
+        && grep -qs "gogo.runtime" "${CACHE_DIR}"slotlean0/bundle*/bundle.info; then ok cache-lean
+else bad "cache-lean: $(grep -l "http.jetty12" "${CACHE_DIR}"slotlean0/bundle*/bundle.info 2>&1)"; fi
+printf 'lb -s\n' > "$TMP/lb.gogo"
+if check cache-full-script 0 "$CNNKIT" script "$TMP/lb.gogo"; then
+    if grep -q "org.apache.felix.http.jetty12" <<<"$OUT" && grep -q "io.cnnkit.web.explorer" <<<"$OUT"; then ok cache-full-script
+    else bad "cache-full-script: no Jetty or explorer in: $OUT $ERR"; fi
+fi
 # A kept cache that does not open (its bundles gone): a warning, and the command still runs, on a
 # fresh cache; the next one is quiet
-rm -rf "${CACHE_DIR}"slot0/bundle*
+rm -rf "${CACHE_DIR}"slotlean0/bundle*
 if check cache-kept-broken 0 "$CNNKIT" summary "$TMP/m.json"; then
     if grep -q "warning: the runtime's kept bundle cache .*did not open (.*the cache holds no bundles); the command runs on a fresh one" <<<"$ERR" \
             && grep -q "Total params: 6,844" <<<"$OUT"; then ok cache-kept-broken

@@ -14,6 +14,7 @@ import java.util.jar.JarFile;
 import java.util.zip.ZipEntry;
 
 import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
@@ -55,6 +56,11 @@ public final class KeptCacheMain {
      * loaded ahead of need when the file exists, else recorded into it.
      */
     public static final String CLASS_LIST = "cnnkit.classlist";
+    /**
+     * The system property ({@code true}) of a slot kept for one-shot commands below the runtime's
+     * own level only: the bundles those leave unresolved are uninstalled from it.
+     */
+    public static final String LEAN = "cnnkit.lean";
     /** The framework on the class path: the one cnnkit.bndrun runs (-runfw). */
     static final String FELIX_FACTORY = "org.apache.felix.framework.FrameworkFactory";
 
@@ -136,8 +142,11 @@ public final class KeptCacheMain {
         // if the level is raised (./cnnkit serve). Otherwise all, as bnd's launcher leaves them
         // (the same states in 'lb' whichever launcher started a script).
         String beginning = Constants.FRAMEWORK_BEGINNING_STARTLEVEL;
-        framework.adapt(FrameworkWiring.class)
-                .resolveBundles(upToLevel(framework, launch.getProperty(beginning), config.get(beginning)));
+        List<Bundle> needed = upToLevel(framework, launch.getProperty(beginning), config.get(beginning));
+        framework.adapt(FrameworkWiring.class).resolveBundles(needed);
+        if (needed != null && Boolean.getBoolean(LEAN)) {
+            uninstallUnneeded(framework, Integer.parseInt(config.get(beginning)));
+        }
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(ARGUMENTS, args.clone());
         framework.getBundleContext().registerService(Object.class, new Object(), p);
@@ -147,6 +156,22 @@ public final class KeptCacheMain {
         }
         framework.start();
         return framework;
+    }
+
+    /**
+     * Uninstalls the bundles above {@code level} that a start to it left unresolved: none of the
+     * bundles up to that level needs them (Jetty, the explorer, Gogo's commands and console), and
+     * the framework would read each from the cache on every start. Only for a slot that serves
+     * such starts alone ({@value #LEAN}: ./cnnkit keeps these apart from the slots of scripts and
+     * {@code serve}); before the framework starts, so the command finds the slot as it leaves it.
+     */
+    static void uninstallUnneeded(Framework framework, int level) throws BundleException {
+        for (Bundle b : framework.getBundleContext().getBundles()) {
+            if (b.getBundleId() != 0 && b.getState() == Bundle.INSTALLED
+                    && b.adapt(BundleStartLevel.class).getStartLevel() > level) {
+                b.uninstall();
+            }
+        }
     }
 
     /** The bundles a start to {@code level} needs, or null (all) when it is not below the runtime's own level. */
