@@ -45,7 +45,9 @@ import io.cnnkit.io.api.CnnIoException;
  * temporary folder, on the same thread) skip the sibling, the rename and the per-file force: the
  * folder is the unit that appears whole or not at all, and its files are forced together, in
  * parallel, before it is moved into place ({@link #forceTree}). A report of 170 files spent over a
- * second in 340 sequential fsyncs; forced 16 at a time they take a tenth of that.
+ * second in 340 sequential fsyncs; forced 16 at a time they take a tenth of that. A report folder
+ * that replaces an earlier one keeps the earlier one's files its new ones equal
+ * ({@link KeepIfUnchanged}).
  *
  * <p>{@link #inject(Faults)} is a test seam: it lets a test make the writes of its own thread
  * fail as a full disk does, after some bytes or before the rename.
@@ -159,7 +161,7 @@ public final class AtomicFiles {
             // name of the replaced folder's file (KeepIfUnchanged), which must stay as it was
             Files.deleteIfExists(target);
             Path previous = previousOf(target);
-            try (OutputStream raw = previous != null ? new KeepIfUnchanged(target, previous)
+            try (OutputStream raw = previous != null ? KeepIfUnchanged.open(target, previous)
                     : Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                     OutputStream out = new BufferedOutputStream(faults().wrap(target, new Unclosed(raw)), 1 << 16)) {
                 body.write(out);
@@ -481,10 +483,21 @@ public final class AtomicFiles {
         private OutputStream out;
         private boolean closed;
 
-        KeepIfUnchanged(Path target, Path previous) throws IOException {
+        private KeepIfUnchanged(Path target, Path previous, InputStream earlier) {
             this.target = target;
             this.previous = previous;
-            this.earlier = Files.newInputStream(previous, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            this.earlier = earlier;
+        }
+
+        /** The stream for {@code target}; a new file when the earlier one cannot be read (it is replaced anyway). */
+        static OutputStream open(Path target, Path previous) throws IOException {
+            InputStream earlier;
+            try {
+                earlier = Files.newInputStream(previous, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException | SecurityException e) {
+                return Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            }
+            return new KeepIfUnchanged(target, previous, earlier);
         }
 
         @Override

@@ -209,6 +209,19 @@ class KeptFilesTest {
     }
 
     @Test
+    void anUnreadableEarlierFileIsReplaced() throws IOException {
+        byte[] b = bytes(3000, 9);
+        write(Map.of("a", b), 100);
+        Path a = out.resolve("a");
+        Files.setPosixFilePermissions(a, java.util.Set.of());
+        Assumptions.assumeFalse(Files.isReadable(a), "a file without permissions is readable (root)");
+        Object before = inode("a");
+        write(Map.of("a", b), 100);
+        assertContent(Map.of("a", b));
+        assertNotEquals(before, inode("a"), "written anew");
+    }
+
+    @Test
     void aFailureAfterKeepingLeavesTheEarlierFolderAsItWas() throws IOException {
         byte[] b = bytes(9000, 5);
         write(Map.of("a", b, "b", b), 100);
