@@ -75,7 +75,11 @@ public final class AtomicFiles {
     };
     private static final ThreadLocal<Faults> FAULTS = ThreadLocal.withInitial(() -> NONE);
     /** The folder the folder writer on this thread replaces (null: none, or it did not exist). */
-    private static final ThreadLocal<Path> REPLACED = new ThreadLocal<>();
+    private static final ThreadLocal<Replaced> REPLACED = new ThreadLocal<>();
+
+    /** A folder being replaced, and the owner (Unix uid) its files must have to be kept: this process's. */
+    private record Replaced(Path dir, Object owner) {
+    }
     /** The private temporary folder a folder writer fills on this thread (null: none). */
     private static final ThreadLocal<Path> FOLDER = new ThreadLocal<>();
     /** Files forced at once by {@link #forceTree}: enough for the file system to commit them together. */
@@ -186,11 +190,12 @@ public final class AtomicFiles {
      */
     static <E extends Exception> void fillingFolder(Path tmp, Path replaced, FolderBody<E> body) throws E {
         Path outer = FOLDER.get();
-        Path outerReplaced = REPLACED.get();
+        Replaced outerReplaced = REPLACED.get();
         boolean nested = outer != null && tmp.startsWith(outer);
         FOLDER.set(nested ? outer : tmp);
-        if (nested ? outerReplaced != null : replaced != null) {
-            REPLACED.set(nested ? outerReplaced : replaced);
+        Replaced r = nested ? outerReplaced : replaced(tmp, replaced);
+        if (r != null) {
+            REPLACED.set(r);
         } else {
             REPLACED.remove();
         }
@@ -218,18 +223,30 @@ public final class AtomicFiles {
      */
     private static Path previousOf(Path target) {
         Path folder = FOLDER.get();
-        Path replaced = REPLACED.get();
+        Replaced replaced = REPLACED.get();
         if (folder == null || replaced == null || !target.startsWith(folder)) {
             return null;
         }
-        Path previous = replaced.resolve(folder.relativize(target).toString());
+        Path previous = replaced.dir().resolve(folder.relativize(target).toString());
         try {
             Map<String, Object> a = Files.readAttributes(previous, "unix:isRegularFile,nlink,uid", LinkOption.NOFOLLOW_LINKS);
-            Object ours = Files.getAttribute(folder, "unix:uid", LinkOption.NOFOLLOW_LINKS);
             return Boolean.TRUE.equals(a.get("isRegularFile")) && Integer.valueOf(1).equals(a.get("nlink"))
-                    && ours != null && ours.equals(a.get("uid")) ? previous : null;
+                    && replaced.owner().equals(a.get("uid")) ? previous : null;
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
-            return null; // none, or not a Unix file system: written anew
+            return null; // none: written anew
+        }
+    }
+
+    /** {@code dir} with this process's uid (that of {@code tmp}, which it just made), or null: nothing is kept. */
+    private static Replaced replaced(Path tmp, Path dir) {
+        if (dir == null) {
+            return null;
+        }
+        try {
+            Object owner = Files.getAttribute(tmp, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+            return owner == null ? null : new Replaced(dir, owner);
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+            return null; // not a Unix file system: every file written anew
         }
     }
 
