@@ -12,7 +12,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Random;
+import java.util.Set;
 
 import javax.imageio.ImageIO;
 
@@ -55,15 +57,54 @@ class PngEncoderTest {
                         img.setRGB(x, y, pixel(r, x, y, kind));
                     }
                 }
-                BufferedImage back = decode(PngEncoder.encode(img));
+                byte[] png = PngEncoder.encode(img);
+                BufferedImage back = decode(png);
                 assertEquals(s[0], back.getWidth());
                 assertEquals(s[1], back.getHeight());
-                assertEquals(3, back.getRaster().getNumBands(), "RGB without alpha");
+                assertEquals(colours(img) <= PngEncoder.PALETTE ? PngEncoder.INDEXED : PngEncoder.RGB, colourType(png),
+                        s[0] + "x" + s[1] + " kind " + kind + ": a palette for at most 256 colours, else RGB");
                 for (int y = 0; y < s[1]; y++) {
                     for (int x = 0; x < s[0]; x++) {
                         assertEquals(img.getRGB(x, y), back.getRGB(x, y), s[0] + "x" + s[1] + " kind " + kind
                                 + " at (" + x + ", " + y + ")");
                     }
+                }
+            }
+        }
+    }
+
+    /** The colour type byte of a PNG file's header (IHDR: 8 bytes of signature, 8 of chunk length and type, then width, height, depth). */
+    private static int colourType(byte[] png) {
+        return png[8 + 8 + 9];
+    }
+
+    private static int colours(BufferedImage img) {
+        Set<Integer> seen = new HashSet<>();
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                seen.add(img.getRGB(x, y) & 0xffffff);
+            }
+        }
+        return seen.size();
+    }
+
+    @Test
+    void aPaletteHoldsUpTo256ColoursAnywhereInTheImage() throws IOException {
+        // 256 colours use a palette; a 257th, however late it comes (the last pixel), makes the file RGB
+        for (int n : new int[] {1, 2, 255, 256, 257, 300}) {
+            BufferedImage img = new BufferedImage(40, 10, BufferedImage.TYPE_INT_RGB);
+            for (int i = 0; i < 400; i++) {
+                // colours 0..n-2 first, the rest colour 0, and colour n-1 only at the very last pixel
+                int k = i == 399 ? n - 1 : i < n - 1 ? i : 0;
+                img.setRGB(i % 40, i / 40, k * 0x010305 + 7); // odd step: distinct in 24 bits
+            }
+            assertEquals(n, colours(img), "the test's own image");
+            byte[] png = PngEncoder.encode(img);
+            assertEquals(n <= 256 ? PngEncoder.INDEXED : PngEncoder.RGB, colourType(png), n + " colours");
+            BufferedImage back = decode(png);
+            for (int y = 0; y < 10; y++) {
+                for (int x = 0; x < 40; x++) {
+                    assertEquals(img.getRGB(x, y), back.getRGB(x, y), n + " colours at (" + x + ", " + y + ")");
                 }
             }
         }
@@ -139,6 +180,7 @@ class PngEncoderTest {
                 assertEquals(drawn.getRGB(x, y), read.getRGB(x, y), "at (" + x + ", " + y + ")");
             }
         }
+        assertEquals(PngEncoder.INDEXED, colourType(Files.readAllBytes(f)), "a stage picture's few colours make a palette");
         ByteArrayOutputStream imageio = new ByteArrayOutputStream();
         assertTrue(ImageIO.write(drawn, "png", imageio));
         long ours = Files.size(f);
