@@ -313,6 +313,17 @@ public final class Initializers {
         if (name.indexOf('_') >= 0 || name.equals(name.toLowerCase(Locale.ROOT))) {
             return name.toLowerCase(Locale.ROOT);
         }
-        return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(Locale.ROOT);
+        // an underscore before each capital that follows a lower-case letter or digit (a loop:
+        // replaceAll would compile its pattern on every call, once per layer of a model)
+        StringBuilder s = new StringBuilder(name.length() + 4);
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            char before = i > 0 ? name.charAt(i - 1) : ' ';
+            if (c >= 'A' && c <= 'Z' && (before >= 'a' && before <= 'z' || before >= '0' && before <= '9')) {
+                s.append('_');
+            }
+            s.append(c);
+        }
+        return s.toString().toLowerCase(Locale.ROOT);
     }
 }

@@ -23,9 +23,13 @@ import io.cnnkit.io.api.CnnIoException;
  */
 public final class NpyCodec {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+    /** The header's fields, compiled on the first read (writing a run's .npy files needs none of them). */
+    private static final class HeaderFields {
+        static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+        static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+        static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+    }
 
     private NpyCodec() {
     }
@@ -106,7 +110,7 @@ public final class NpyCodec {
                 throw new CnnIoException(file + ": truncated .npy header");
             }
             String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            Matcher m = DESCR.matcher(header);
+            Matcher m = HeaderFields.DESCR.matcher(header);
             if (!m.find()) {
                 throw new CnnIoException(file + ": .npy header has no 'descr': " + header.strip());
             }
@@ -120,7 +124,7 @@ public final class NpyCodec {
                 throw new CnnIoException(file + ": .npy dtype '" + descr + "' is not supported; cnnkit reads float32"
                         + " ('<f4' or '>f4'): save with array.astype(numpy.float32)");
             }
-            Matcher f = FORTRAN.matcher(header);
+            Matcher f = HeaderFields.FORTRAN.matcher(header);
             if (!f.find()) {
                 throw new CnnIoException(file + ": .npy header has no 'fortran_order': " + header.strip());
             }
@@ -128,7 +132,7 @@ public final class NpyCodec {
                 throw new CnnIoException(file + ": .npy array is in Fortran order; save a C-ordered array"
                         + " (numpy.ascontiguousarray)");
             }
-            Matcher s = SHAPE.matcher(header);
+            Matcher s = HeaderFields.SHAPE.matcher(header);
             if (!s.find()) {
                 throw new CnnIoException(file + ": .npy header has no 'shape': " + header.strip());
             }

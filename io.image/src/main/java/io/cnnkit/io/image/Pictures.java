@@ -466,11 +466,15 @@ public final class Pictures {
         if (s.contains("e")) {
             return s;
         }
-        if (s.contains(".")) {
-            s = s.replaceAll("0+$", "");
-            if (s.endsWith(".")) {
-                s = s.substring(0, s.length() - 1);
+        if (s.indexOf('.') >= 0) { // trailing zeros and then a trailing point dropped
+            int end = s.length();
+            while (s.charAt(end - 1) == '0') {
+                end--;
             }
+            if (s.charAt(end - 1) == '.') {
+                end--;
+            }
+            s = s.substring(0, end);
         }
         return s;
     }
