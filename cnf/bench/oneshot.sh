@@ -7,6 +7,7 @@
 # interleaved rounds, for a before/after comparison on equal terms.
 # The commands: ./cnnkit summary 'conv2d(3, 3)', and the MobileNet of ../shared/keras-real on
 # one 96x96 photo (cnf/bench/astronaut96.png) writing pictures, report.html and .npy files.
+# Then N runs of each with --debug, whose phase times (the medians) say where the time goes.
 # Two untimed runs of each come first: the figures are the steady state (the runtime's bundle
 # cache and its class-data archives exist: the first command after a build fills the cache and
 # records bnd's launcher's archive, the second starts on the kept cache and records that start's).
@@ -64,3 +65,24 @@ if [ -n "$BASE" ]; then
     awk -v a="$M3" -v b="$M4" -v j="$M0" -v base="$BASE" 'BEGIN {
         printf "base %s: summary %.1fx java -version, mobilenet %.1fx\n", base, a / j, b / j }'
 fi
+# Where the time goes: N more runs of each command with --debug (untimed here), the median of each
+# phase of the line it prints (see README, One-shot commands and the runtime cache)
+phases() { # label, then the command; prints "label: phase median, ..."
+    local label="$1" i
+    shift
+    for ((i = 0; i < N; i++)); do
+        "$@" --debug 2>&1 >/dev/null | grep "^cnnkit: time: " || { echo "oneshot: no time line from $label" >&2; exit 1; }
+    done | awk -v label="$label" '{
+        sub(/^.*command.s end: /, ""); n = split($0, parts, ", ")
+        for (i = 1; i <= n; i++) { k = parts[i]; v = k; sub(/ [0-9]+$/, "", k); sub(/^.* /, "", v)
+            if (!(k in seen)) { seen[k] = 1; order[++m] = k }; vals[k, ++cnt[k]] = v }
+    } END {
+        printf "%s phases (medians):", label
+        for (j = 1; j <= m; j++) { k = order[j]; c = cnt[k]
+            for (a = 1; a <= c; a++) s[a] = vals[k, a] + 0
+            for (a = 1; a <= c; a++) for (b = a + 1; b <= c; b++) if (s[b] < s[a]) { t = s[a]; s[a] = s[b]; s[b] = t }
+            printf "%s %s %g", (j > 1 ? "," : ""), k, (c % 2 ? s[(c + 1) / 2] : (s[c / 2] + s[c / 2 + 1]) / 2) }
+        printf "\n" }'
+}
+phases summary "$CNNKIT" summary 'conv2d(3, 3)'
+phases mobilenet "$CNNKIT" run "$MODEL" "$PHOTO" --rescale 0.00392156862745098 --npy --out "$TMP/vww"

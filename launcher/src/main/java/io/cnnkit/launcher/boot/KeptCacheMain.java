@@ -61,6 +61,18 @@ public final class KeptCacheMain {
      * own level only: the bundles those leave unresolved are uninstalled from it.
      */
     public static final String LEAN = "cnnkit.lean";
+    /**
+     * The prefix of the system properties noting when a start reached its steps (epoch
+     * milliseconds), with {@code --debug} only (./cnnkit's {@code cnnkit.cli.debug}): the
+     * launcher bundle prints the times between them after the command.
+     */
+    public static final String TIME = "cnnkit.time.";
+    /** Moments noted under {@link #TIME}: main reached, framework created, bundles read from the cache, resolved. */
+    public static final String MAIN_REACHED = "main";
+    public static final String FRAMEWORK_CREATED = "framework";
+    public static final String BUNDLES_READ = "read";
+    public static final String BUNDLES_RESOLVED = "resolved";
+    private static final boolean NOTE_TIMES = Boolean.getBoolean("cnnkit.cli.debug");
     /** The framework on the class path: the one cnnkit.bndrun runs (-runfw). */
     static final String FELIX_FACTORY = "org.apache.felix.framework.FrameworkFactory";
 
@@ -68,6 +80,7 @@ public final class KeptCacheMain {
     }
 
     public static void main(String[] args) {
+        note(MAIN_REACHED);
         String jar = System.getProperty("cnnkit.jar");
         String storage = System.getProperty("launch.storage.dir");
         if (jar == null || storage == null) {
@@ -130,7 +143,9 @@ public final class KeptCacheMain {
         // ServiceLoader lookup would scan every jar on it first (about 10 ms of a command)
         FrameworkFactory factory = (FrameworkFactory) Class.forName(FELIX_FACTORY).getConstructor().newInstance();
         Framework framework = factory.newFramework(config);
+        note(FRAMEWORK_CREATED);
         framework.init();
+        note(BUNDLES_READ);
         if (framework.getBundleContext().getBundles().length < 2) {
             throw new IllegalStateException("the cache holds no bundles");
         }
@@ -147,6 +162,7 @@ public final class KeptCacheMain {
         if (needed != null && Boolean.getBoolean(LEAN)) {
             uninstallUnneeded(framework, Integer.parseInt(config.get(beginning)));
         }
+        note(BUNDLES_RESOLVED);
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(ARGUMENTS, args.clone());
         framework.getBundleContext().registerService(Object.class, new Object(), p);
@@ -187,6 +203,12 @@ public final class KeptCacheMain {
             }
         }
         return needed;
+    }
+
+    private static void note(String moment) {
+        if (NOTE_TIMES) {
+            System.setProperty(TIME + moment, Long.toString(System.currentTimeMillis()));
+        }
     }
 
     private static void markChanged(Path storage, String why) {

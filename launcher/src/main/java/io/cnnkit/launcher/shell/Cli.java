@@ -205,9 +205,10 @@ public final class Cli {
         }
         b.append(String.format("  %-" + w + "s  %s%n", "help [COMMAND]", "this text, or a command's help"));
         b.append("\n./cnnkit COMMAND --help shows a command's options. The first run builds the runtime with Maven\n"
-                + "(JDK 17+); later runs rebuild when sources change. --debug prints stack traces of errors;\n"
-                + "CNNKIT_JAVA_OPTS adds JVM options (e.g. -Xmx512m). run, demo and filter use the scalar kernels\n"
-                + "(one pass: faster than compiling the Vector API's); CNNKIT_KERNELS=vector or scalar chooses.");
+                + "(JDK 17+); later runs rebuild when sources change. --debug prints stack traces of errors and\n"
+                + "where a command's time went; CNNKIT_JAVA_OPTS adds JVM options (e.g. -Xmx512m). run, demo and\n"
+                + "filter use the scalar kernels (one pass: faster than compiling the Vector API's);\n"
+                + "CNNKIT_KERNELS=vector or scalar chooses.");
         return b.toString();
     }
 

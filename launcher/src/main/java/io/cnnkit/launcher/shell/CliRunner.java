@@ -90,6 +90,14 @@ public final class CliRunner {
             } catch (InterruptedException e) {
                 code = 2;
             }
+            if (debug) {
+                StartTimes.note("done");
+                String times = StartTimes.line(System::getProperty);
+                if (times != null) {
+                    out.flush();
+                    err.println(times);
+                }
+            }
             out.flush();
             err.flush();
             // No orderly framework stop: the command is done and nothing else needs stopping;
@@ -115,6 +123,9 @@ public final class CliRunner {
             for (String p : ready.problems()) {
                 err.println("cnnkit: warning: " + p + "; the command runs without it");
             }
+        }
+        if (debug) {
+            StartTimes.note("ready");
         }
         CacheGuard guard = CacheGuard.open(context);
         if (java.util.Arrays.stream(context.getBundles()).anyMatch(runtime::isPlugin)) {
