@@ -305,7 +305,7 @@ if check cache-kept-after 0 "$CNNKIT" summary "$TMP/m.json"; then
 fi
 # --debug on a kept slot: after the command, one line of where its time went, every step named
 if check debug-times 0 "$CNNKIT" summary "$TMP/m.json" --debug; then
-    if grep -Eq "^cnnkit: time: [0-9]+ ms from ./cnnkit to the command's end: script [0-9]+, JVM start [0-9]+, framework [0-9]+, bundles read [0-9]+, resolved [0-9]+, bundles started [0-9]+, command [0-9]+$" <<<"$ERR" \
+    if grep -Eq "^cnnkit: time: [0-9]+ ms from ./cnnkit to the command's end: script [0-9]+, JVM start [0-9]+, framework [0-9]+, bundles read [0-9]+, resolved [0-9]+, bundles started [0-9]+, command [0-9]+ \(model read [0-9]+, built [0-9]+, the rest [0-9]+\)$" <<<"$ERR" \
             && grep -q "Total params: 6,844" <<<"$OUT"; then ok debug-times
     else bad "debug-times: $OUT $ERR"; fi
 fi

@@ -92,7 +92,7 @@ public final class CliRunner {
             }
             if (debug) {
                 StartTimes.note("done");
-                String times = StartTimes.line(System::getProperty);
+                String times = StartTimes.line();
                 if (times != null) {
                     out.flush();
                     err.println(times);
@@ -126,6 +126,7 @@ public final class CliRunner {
         }
         if (debug) {
             StartTimes.note("ready");
+            StartTimes.enable();
         }
         CacheGuard guard = CacheGuard.open(context);
         if (java.util.Arrays.stream(context.getBundles()).anyMatch(runtime::isPlugin)) {

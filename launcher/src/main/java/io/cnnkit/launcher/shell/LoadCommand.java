@@ -26,6 +26,7 @@ record LoadCommand(Engine engine, ModelRegistry models, PrintStream progress) {
     Results.Loaded load(String name, String model, Path weights, LoadOptions options, Long seed) {
         checkName(name);
         ModelSource src = ModelSource.read(engine, model);
+        StartTimes.step("model read");
         ModelDescription d = src.description().withName(name);
         if (seed != null) {
             d = d.withSeed(seed);
@@ -40,10 +41,12 @@ record LoadCommand(Engine engine, ModelRegistry models, PrintStream progress) {
         } catch (ModelException e) {
             throw src.error(e);
         }
+        StartTimes.step("built");
         LoadReport report = null;
         try {
             if (wfile != null) {
                 report = KerasWeights.load(m, wfile, options == null ? LoadOptions.BY_ORDER : options);
+                StartTimes.step("weights read");
                 WeightsCommands.warnSkipped(progress, report);
             }
         } catch (RuntimeException e) {

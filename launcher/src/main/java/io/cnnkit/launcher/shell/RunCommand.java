@@ -55,10 +55,12 @@ record RunCommand(ModelRegistry models) {
         Model m = models.get(name);
         Labels labels = p.labels() == null ? null : Labels.read(p.labels()); // before the run: a bad file fails fast
         Tensor input = readFor(m, image, p);
+        StartTimes.step("image read");
         RunOptions options = RunOptions.DEFAULT.withThreads(p.threads());
         long t0 = System.nanoTime();
         List<Stage> stages = m.trace(input, options);
         long ms = (System.nanoTime() - t0) / 1_000_000;
+        StartTimes.step("trace");
         Map<String, Tensor> byName = outputs(m, stages, input, options);
         List<Results.Output> outputs = new ArrayList<>(byName.size());
         byName.forEach((n, t) -> outputs.add(Results.Output.of(n, t)));
@@ -66,6 +68,7 @@ record RunCommand(ModelRegistry models) {
         Path out = p.out() != null ? p.out() : Path.of("out", name);
         Path report = Reports.writeTrace(name + " on " + image.getFileName(), stages, m.summary(), out, p.npy(),
                 PictureOptions.DEFAULT, top);
+        StartTimes.step("report");
         return new Results.Run(name, image, steps(stages), report, ms, isGraph(m, stages), outputs, top,
                 m.warnings());
     }

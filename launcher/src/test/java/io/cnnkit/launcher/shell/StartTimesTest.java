@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ class StartTimesTest {
     private static String line(Map<String, String> moments) {
         Map<String, String> props = new HashMap<>();
         moments.forEach((k, v) -> props.put("cnnkit.time." + k, v));
-        return StartTimes.line(props::get);
+        return StartTimes.line(props::get, List.of());
     }
 
     @Test
@@ -30,6 +31,18 @@ class StartTimesTest {
         m.put("done", "1000251");
         assertEquals("cnnkit: time: 251 ms from ./cnnkit to the command's end: script 15, JVM start 30, framework 50,"
                 + " bundles read 62, resolved 23, bundles started 58, command 13", line(m));
+    }
+
+    @Test
+    void aCommandsOwnStepsAreShownWithinItsTime() {
+        Map<String, String> props = new HashMap<>();
+        props.put("cnnkit.time.main", "1000");
+        props.put("cnnkit.time.ready", "1200");
+        props.put("cnnkit.time.done", "1560");
+        List<StartTimes.Step> steps = List.of(new StartTimes.Step("model loaded", 1310),
+                new StartTimes.Step("trace", 1340), new StartTimes.Step("report", 1530));
+        assertEquals("cnnkit: time: 560 ms from ./cnnkit to the command's end: framework to bundles started 200,"
+                + " command 360 (model loaded 110, trace 30, report 190, the rest 30)", StartTimes.line(props::get, steps));
     }
 
     @Test
