@@ -1,14 +1,15 @@
 package io.cnnkit.launcher.boot;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -29,7 +30,8 @@ import org.osgi.framework.wiring.BundleWiring;
  * changes). A class that is gone, or from a bundle that is not resolved or activates lazily (a
  * class load would start it), is skipped: the list is a hint. The list is recorded by a start
  * that has none, through a weaving hook that changes nothing (it sees every class a bundle
- * defines, with its bundle), and written when the JVM ends.
+ * defines, with its bundle), and written when the JVM ends; a start that replays it records too,
+ * and writes the list again when it defined many classes the list lacks ({@link #RERECORD_BEYOND}).
  */
 final class ClassPreload {
     /** The preloading thread's name. */
@@ -38,18 +40,41 @@ final class ClassPreload {
     private ClassPreload() {
     }
 
-    /** Replays {@code list} when it exists, else records it: call after the bundles are resolved, before the framework starts. */
-    static void start(BundleContext system, Path list) {
+    /**
+     * Bundle classes a start may define beyond its list before the list is recorded again (with
+     * them) and the command's class-data archive deleted, for the next start to record it anew.
+     * The first start of a command records both, whatever it is given: a run of a small JSON
+     * model defines a few hundred classes, one of an HDF5 MobileNet about 400 more, which then
+     * load without the archive and the preloading (about 40 ms of every such run). A few
+     * classes more (another layer type) are not worth a recording start (about a second).
+     */
+    static final int RERECORD_BEYOND = 100;
+
+    /**
+     * Replays {@code list} when it exists, else records it: call after the bundles are resolved,
+     * before the framework starts. A replaying start still notes the classes defined, and when
+     * more than {@value #RERECORD_BEYOND} are not in the list, writes the list with them at its
+     * end and deletes {@code archive} (the command's class-data archive; null: none).
+     */
+    static void start(BundleContext system, Path list, Path archive) {
         if (Files.isRegularFile(list)) {
-            Thread t = new Thread(() -> replay(system, list), THREAD);
+            List<String> listed;
+            try {
+                listed = Files.readAllLines(list);
+            } catch (IOException | RuntimeException e) {
+                listed = List.of(); // unreadable: recorded again below
+            }
+            List<String> lines = listed;
+            Thread t = new Thread(() -> replay(system, lines), THREAD);
             t.setDaemon(true);
             t.start();
+            record(system, list, lines, archive);
         } else {
-            record(system, list);
+            record(system, list, List.of(), null);
         }
     }
 
-    static void replay(BundleContext system, Path list) {
+    static void replay(BundleContext system, List<String> lines) {
         Map<String, ClassLoader> loaders = new HashMap<>();
         for (Bundle b : system.getBundles()) {
             String policy = b.getHeaders("").get(Constants.BUNDLE_ACTIVATIONPOLICY);
@@ -61,24 +86,26 @@ final class ClassPreload {
                 loaders.putIfAbsent(b.getSymbolicName(), l);
             }
         }
-        try (BufferedReader r = Files.newBufferedReader(list)) {
-            for (String line; (line = r.readLine()) != null;) {
-                int tab = line.indexOf('\t');
-                ClassLoader l = tab < 0 ? null : loaders.get(line.substring(0, tab));
-                if (l != null) {
-                    try {
-                        l.loadClass(line.substring(tab + 1));
-                    } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
-                        // a hint only: the command loads what it needs itself, and reports what fails
-                    }
+        for (String line : lines) {
+            int tab = line.indexOf('\t');
+            ClassLoader l = tab < 0 ? null : loaders.get(line.substring(0, tab));
+            if (l != null) {
+                try {
+                    l.loadClass(line.substring(tab + 1));
+                } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                    // a hint only: the command loads what it needs itself, and reports what fails
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            // as above: an unreadable list only means no preloading
         }
     }
 
-    static void record(BundleContext system, Path list) {
+    /**
+     * Notes the classes the bundles define from now on and, when the JVM ends, writes them to
+     * {@code list}: after {@code listed} (the list this start replays, empty for a first start),
+     * when it has none or more than {@value #RERECORD_BEYOND} of them are new, then also deleting
+     * {@code archive}.
+     */
+    static void record(BundleContext system, Path list, List<String> listed, Path archive) {
         List<String> defined = new ArrayList<>();
         WeavingHook hook = woven -> {
             String line = woven.getBundleWiring().getBundle().getSymbolicName() + "\t" + woven.getClassName();
@@ -88,14 +115,26 @@ final class ClassPreload {
         };
         system.registerService(WeavingHook.class, hook, null);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            List<String> lines;
+            List<String> lines = new ArrayList<>(listed);
+            Set<String> known = new HashSet<>(listed);
             synchronized (defined) {
-                lines = new ArrayList<>(defined);
+                for (String d : defined) {
+                    if (known.add(d)) {
+                        lines.add(d);
+                    }
+                }
+            }
+            int added = lines.size() - listed.size();
+            if (!listed.isEmpty() && added <= RERECORD_BEYOND) {
+                return;
             }
             Path tmp = list.resolveSibling(list.getFileName() + "." + ProcessHandle.current().pid());
             try {
                 Files.write(tmp, lines);
                 Files.move(tmp, list, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                if (archive != null) {
+                    Files.deleteIfExists(archive); // the next start records it, preloading the whole list
+                }
             } catch (IOException | RuntimeException e) {
                 try {
                     Files.deleteIfExists(tmp);

@@ -57,6 +57,11 @@ public final class KeptCacheMain {
      */
     public static final String CLASS_LIST = "cnnkit.classlist";
     /**
+     * The system property naming the command's class-data archive (./cnnkit's), deleted with a
+     * class list that lacked many of the classes a start defined, to be recorded anew.
+     */
+    public static final String CLASS_ARCHIVE = "cnnkit.classarchive";
+    /**
      * The system property ({@code true}) of a slot kept for one-shot commands below the runtime's
      * own level only: the bundles those leave unresolved are uninstalled from it.
      */
@@ -168,7 +173,8 @@ public final class KeptCacheMain {
         framework.getBundleContext().registerService(Object.class, new Object(), p);
         String classes = System.getProperty(CLASS_LIST);
         if (classes != null) {
-            ClassPreload.start(framework.getBundleContext(), Path.of(classes));
+            String archive = System.getProperty(CLASS_ARCHIVE);
+            ClassPreload.start(framework.getBundleContext(), Path.of(classes), archive == null ? null : Path.of(archive));
         }
         framework.start();
         return framework;
