@@ -60,149 +60,37 @@ final class PngEncoder {
             throw new IllegalArgumentException("the PNG encoder takes grey or RGB images without alpha, got type "
                     + img.getType());
         }
-        int w = img.getWidth();
-        int h = img.getHeight();
-        boolean grey = img.getType() == BufferedImage.TYPE_BYTE_GRAY;
-        if (!grey) {
-            byte[] indexed = indexed(img, level);
-            if (indexed != null) {
-                return indexed;
-            }
-        }
-        int stride = w * (grey ? 1 : 3);
-        // Filtered rows go into a zeroed buffer of whole rows (about 64 KB), deflated a buffer at a
-        // time: far fewer native calls than a row at a time, no image-sized buffer to allocate
-        int rowsPerChunk = Math.max(1, CHUNK / (stride + 1));
-        byte[] raw = new byte[Math.min(h, rowsPerChunk) * (stride + 1)];
-        int[] argb = grey ? null : new int[w];
-        int[] prevArgb = grey ? null : new int[w];
-        byte[] g = grey ? new byte[w] : null;
-        byte[] prevG = grey ? new byte[w] : null;
         Rows rows = Rows.of(img);
-        Deflater z = new Deflater(level);
-        ByteArrayOutputStream idat = new ByteArrayOutputStream(1 << 14);
-        byte[] buf = new byte[1 << 15];
-        try {
-            int at = 0;
-            for (int y = 0; y < h; y++, at += stride + 1) {
-                if (at == raw.length) {
-                    deflate(z, raw, at, idat, buf);
-                    at = 0;
-                }
-                boolean same;
-                if (grey) {
-                    rows.grey(y, g);
-                    same = y > 0 && Arrays.equals(g, prevG);
-                } else {
-                    rows.rgb(y, argb);
-                    same = y > 0 && Arrays.equals(argb, prevArgb);
-                }
-                if (same) {
-                    raw[at] = 2; // up: a repeat is zeros, the buffer's own
-                    continue;
-                }
-                raw[at] = 1; // sub: a run of equal pixels is zeros, left as the buffer has them
-                if (grey) {
-                    byte left = 0;
-                    for (int x = 0; x < w; x++) {
-                        byte v = g[x];
-                        raw[at + 1 + x] = (byte) (v - left);
-                        left = v;
-                    }
-                    byte[] t = prevG;
-                    prevG = g;
-                    g = t;
-                } else {
-                    int left = 0;
-                    for (int x = 0, i = at + 1; x < w; x++, i += 3) {
-                        int p = argb[x];
-                        if (p != left) {
-                            raw[i] = (byte) ((p >>> 16) - (left >>> 16));
-                            raw[i + 1] = (byte) ((p >>> 8) - (left >>> 8));
-                            raw[i + 2] = (byte) (p - left);
-                            left = p;
-                        }
-                    }
-                    int[] a = prevArgb;
-                    prevArgb = argb;
-                    argb = a;
-                }
-            }
-            deflate(z, raw, at, idat, buf);
-            z.finish();
-            while (!z.finished()) {
-                idat.write(buf, 0, z.deflate(buf));
-            }
-        } finally {
-            z.end();
+        if (img.getType() == BufferedImage.TYPE_BYTE_GRAY) {
+            return deflated(img, new GreyRows(rows, img.getWidth()), level);
         }
-        return file(w, h, grey ? GREY : RGB, null, 0, idat);
+        byte[] indexed = deflated(img, new IndexedRows(rows, img.getWidth()), level);
+        return indexed != null ? indexed : deflated(img, new RgbRows(rows, img.getWidth()), level);
     }
 
     /**
-     * The PNG file of a colour image with a palette, or null when it has more than {@value #PALETTE}
-     * colours (found at the first pixel past them; the caller then writes RGB). Indices in the
-     * order the colours first appear; rows filtered as the grey ones (up for a repeat, else sub).
+     * The PNG file of {@code img} with its rows filtered by {@code filter}, or null when the
+     * filter cannot take the image (more colours than a palette holds).
      */
-    private static byte[] indexed(BufferedImage img, int level) {
-        int w = img.getWidth();
+    private static byte[] deflated(BufferedImage img, RowFilter filter, int level) {
         int h = img.getHeight();
-        int rowsPerChunk = Math.max(1, CHUNK / (w + 1));
-        byte[] raw = new byte[Math.min(h, rowsPerChunk) * (w + 1)];
-        int[] argb = new int[w];
-        int[] prevArgb = new int[w];
-        byte[] palette = new byte[PALETTE * 3];
-        // open addressing: colour + 1 (0 marks a free slot) -> index; twice the palette's size
-        int[] keys = new int[PALETTE * 2];
-        byte[] values = new byte[PALETTE * 2];
-        int colours = 0;
-        Rows rows = Rows.of(img);
+        int row = filter.bytesPerRow() + 1; // the filter type byte first
+        // Filtered rows go into a zeroed buffer of whole rows (about 64 KB), deflated a buffer at a
+        // time: far fewer native calls than a row at a time, no image-sized buffer to allocate
+        byte[] raw = new byte[Math.min(h, Math.max(1, CHUNK / row)) * row];
         Deflater z = new Deflater(level);
         ByteArrayOutputStream idat = new ByteArrayOutputStream(1 << 14);
         byte[] buf = new byte[1 << 15];
         try {
             int at = 0;
-            for (int y = 0; y < h; y++, at += w + 1) {
+            for (int y = 0; y < h; y++, at += row) {
                 if (at == raw.length) {
                     deflate(z, raw, at, idat, buf);
                     at = 0;
                 }
-                rows.rgb(y, argb);
-                if (y > 0 && Arrays.equals(argb, prevArgb)) {
-                    raw[at] = 2; // up: zeros
-                    continue;
+                if (!filter.filter(y, raw, at)) {
+                    return null;
                 }
-                raw[at] = 1; // sub: zeros along a run of one colour
-                int last = -1;
-                int index = 0;
-                int left = 0;
-                for (int x = 0; x < w; x++) {
-                    int c = argb[x] & 0xffffff;
-                    if (c != last) {
-                        int slot = (c * 0x9E3779B1) >>> 23; // 9 bits: keys.length == 512
-                        while (keys[slot] != 0 && keys[slot] != c + 1) {
-                            slot = (slot + 1) & (keys.length - 1);
-                        }
-                        if (keys[slot] == 0) {
-                            if (colours == PALETTE) {
-                                return null;
-                            }
-                            keys[slot] = c + 1;
-                            values[slot] = (byte) colours;
-                            palette[colours * 3] = (byte) (c >>> 16);
-                            palette[colours * 3 + 1] = (byte) (c >>> 8);
-                            palette[colours * 3 + 2] = (byte) c;
-                            colours++;
-                        }
-                        index = values[slot] & 0xff;
-                        last = c;
-                    }
-                    raw[at + 1 + x] = (byte) (index - left);
-                    left = index;
-                }
-                int[] t = prevArgb;
-                prevArgb = argb;
-                argb = t;
             }
             deflate(z, raw, at, idat, buf);
             z.finish();
@@ -212,20 +100,215 @@ final class PngEncoder {
         } finally {
             z.end();
         }
-        return file(w, h, INDEXED, palette, colours * 3, idat);
+        return file(img.getWidth(), h, filter.colourType(), filter.palette(), idat);
     }
 
-    private static byte[] file(int w, int h, int colourType, byte[] palette, int paletteLength, ByteArrayOutputStream idat) {
+    /**
+     * One image row at a time into the bytes PNG deflates: the filter type, then the filtered
+     * bytes, written into a zeroed buffer (zeros are left as they are). A row equal to the one
+     * above is "up" (all zeros), any other "sub" (zeros along a run of equal pixels).
+     */
+    private interface RowFilter {
+        int colourType();
+
+        int bytesPerRow();
+
+        /** Row {@code y} into {@code raw[at, at + 1 + bytesPerRow())}; false: this filter cannot write the image. */
+        boolean filter(int y, byte[] raw, int at);
+
+        /** The palette's RGB triples (its length: three per colour), or null. */
+        default byte[] palette() {
+            return null;
+        }
+    }
+
+    /** 8-bit grey. */
+    private static final class GreyRows implements RowFilter {
+        private final Rows rows;
+        private byte[] g;
+        private byte[] prev;
+
+        GreyRows(Rows rows, int w) {
+            this.rows = rows;
+            this.g = new byte[w];
+            this.prev = new byte[w];
+        }
+
+        @Override
+        public int colourType() {
+            return GREY;
+        }
+
+        @Override
+        public int bytesPerRow() {
+            return g.length;
+        }
+
+        @Override
+        public boolean filter(int y, byte[] raw, int at) {
+            rows.grey(y, g);
+            if (y > 0 && Arrays.equals(g, prev)) {
+                raw[at] = 2;
+                return true;
+            }
+            raw[at] = 1;
+            byte left = 0;
+            for (int x = 0; x < g.length; x++) {
+                byte v = g[x];
+                raw[at + 1 + x] = (byte) (v - left);
+                left = v;
+            }
+            byte[] t = prev;
+            prev = g;
+            g = t;
+            return true;
+        }
+    }
+
+    /** Colour rows: a row equal to the one above "up", any other "sub", through {@link #sub}. */
+    private abstract static class ColourRows implements RowFilter {
+        private final Rows rows;
+        private int[] argb;
+        private int[] prev;
+
+        ColourRows(Rows rows, int w) {
+            this.rows = rows;
+            this.argb = new int[w];
+            this.prev = new int[w];
+        }
+
+        final int width() {
+            return argb.length;
+        }
+
+        @Override
+        public final boolean filter(int y, byte[] raw, int at) {
+            rows.rgb(y, argb);
+            if (y > 0 && Arrays.equals(argb, prev)) {
+                raw[at] = 2;
+                return true;
+            }
+            raw[at] = 1;
+            if (!sub(argb, raw, at + 1)) {
+                return false;
+            }
+            int[] t = prev;
+            prev = argb;
+            argb = t;
+            return true;
+        }
+
+        /** The row's pixels, sub-filtered, from {@code raw[at]} on; false: this filter cannot write them. */
+        abstract boolean sub(int[] argb, byte[] raw, int at);
+    }
+
+    /** 8-bit RGB. */
+    private static final class RgbRows extends ColourRows {
+        RgbRows(Rows rows, int w) {
+            super(rows, w);
+        }
+
+        @Override
+        public int colourType() {
+            return RGB;
+        }
+
+        @Override
+        public int bytesPerRow() {
+            return width() * 3;
+        }
+
+        @Override
+        boolean sub(int[] argb, byte[] raw, int at) {
+            int left = 0;
+            for (int x = 0, i = at; x < argb.length; x++, i += 3) {
+                int p = argb[x];
+                if (p != left) {
+                    raw[i] = (byte) ((p >>> 16) - (left >>> 16));
+                    raw[i + 1] = (byte) ((p >>> 8) - (left >>> 8));
+                    raw[i + 2] = (byte) (p - left);
+                    left = p;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * 8-bit palette indices, in the order the colours first appear; false at the first pixel
+     * past {@value #PALETTE} colours (the caller then writes RGB).
+     */
+    private static final class IndexedRows extends ColourRows {
+        private final byte[] palette = new byte[PALETTE * 3];
+        // open addressing: colour + 1 (0 marks a free slot) -> index; twice the palette's size
+        private final int[] keys = new int[PALETTE * 2];
+        private final byte[] values = new byte[PALETTE * 2];
+        private int colours;
+
+        IndexedRows(Rows rows, int w) {
+            super(rows, w);
+        }
+
+        @Override
+        public int colourType() {
+            return INDEXED;
+        }
+
+        @Override
+        public int bytesPerRow() {
+            return width();
+        }
+
+        @Override
+        public byte[] palette() {
+            return Arrays.copyOf(palette, colours * 3);
+        }
+
+        @Override
+        boolean sub(int[] argb, byte[] raw, int at) {
+            int last = -1;
+            int index = 0;
+            int left = 0;
+            for (int x = 0; x < argb.length; x++) {
+                int c = argb[x] & 0xffffff;
+                if (c != last) {
+                    int slot = (c * 0x9E3779B1) >>> 23; // 9 bits: keys.length == 512
+                    while (keys[slot] != 0 && keys[slot] != c + 1) {
+                        slot = (slot + 1) & (keys.length - 1);
+                    }
+                    if (keys[slot] == 0) {
+                        if (colours == PALETTE) {
+                            return false;
+                        }
+                        keys[slot] = c + 1;
+                        values[slot] = (byte) colours;
+                        palette[colours * 3] = (byte) (c >>> 16);
+                        palette[colours * 3 + 1] = (byte) (c >>> 8);
+                        palette[colours * 3 + 2] = (byte) c;
+                        colours++;
+                    }
+                    index = values[slot] & 0xff;
+                    last = c;
+                }
+                raw[at + x] = (byte) (index - left);
+                left = index;
+            }
+            return true;
+        }
+    }
+
+    /** The file: signature, header, the palette if any, the deflated rows, end. */
+    private static byte[] file(int w, int h, int colourType, byte[] palette, ByteArrayOutputStream idat) {
         byte[] ihdr = new byte[13];
         putInt(ihdr, 0, w);
         putInt(ihdr, 4, h);
         ihdr[8] = 8; // bits per sample (per index for a palette)
         ihdr[9] = (byte) colourType; // compression, filter and interlace methods 0
-        ByteArrayOutputStream png = new ByteArrayOutputStream(idat.size() + paletteLength + 64);
+        ByteArrayOutputStream png = new ByteArrayOutputStream(idat.size() + (palette == null ? 0 : palette.length) + 64);
         png.writeBytes(SIGNATURE);
         chunk(png, "IHDR", ihdr, ihdr.length);
         if (palette != null) {
-            chunk(png, "PLTE", palette, paletteLength);
+            chunk(png, "PLTE", palette, palette.length);
         }
         byte[] data = idat.toByteArray();
         chunk(png, "IDAT", data, data.length);
