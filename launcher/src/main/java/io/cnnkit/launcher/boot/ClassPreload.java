@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -58,19 +60,23 @@ final class ClassPreload {
      */
     static void start(BundleContext system, Path list, Path archive) {
         if (Files.isRegularFile(list)) {
-            List<String> listed;
-            try {
-                listed = Files.readAllLines(list);
-            } catch (IOException | RuntimeException e) {
-                listed = List.of(); // unreadable: recorded again below
-            }
-            List<String> lines = listed;
-            Thread t = new Thread(() -> replay(system, lines), THREAD);
+            // read on the preloading thread; the recorder compares with it when the JVM ends
+            AtomicReference<List<String>> listed = new AtomicReference<>();
+            Thread t = new Thread(() -> {
+                List<String> lines;
+                try {
+                    lines = Files.readAllLines(list);
+                } catch (IOException | RuntimeException e) {
+                    lines = List.of(); // unreadable: no preloading, and recorded again at the end
+                }
+                listed.set(lines);
+                replay(system, lines);
+            }, THREAD);
             t.setDaemon(true);
             t.start();
-            record(system, list, lines, archive);
+            record(system, list, listed::get, archive);
         } else {
-            record(system, list, List.of(), null);
+            record(system, list, List::of, null);
         }
     }
 
@@ -101,31 +107,36 @@ final class ClassPreload {
 
     /**
      * Notes the classes the bundles define from now on and, when the JVM ends, writes them to
-     * {@code list}: after {@code listed} (the list this start replays, empty for a first start),
-     * when it has none or more than {@value #RERECORD_BEYOND} of them are new, then also deleting
-     * {@code archive}.
+     * {@code list}: after {@code listed} (the list this start replays, empty for a first start;
+     * null while not read yet: nothing written), when it has none or more than {@value
+     * #RERECORD_BEYOND} of them are new, then also deleting {@code archive}.
      */
-    static void record(BundleContext system, Path list, List<String> listed, Path archive) {
-        List<String> defined = new ArrayList<>();
+    static void record(BundleContext system, Path list, Supplier<List<String>> listed, Path archive) {
+        // the bundle and class only: the lines are made when the JVM ends, off the classes' definition
+        List<Object[]> defined = new ArrayList<>();
         WeavingHook hook = woven -> {
-            String line = woven.getBundleWiring().getBundle().getSymbolicName() + "\t" + woven.getClassName();
+            Object[] d = {woven.getBundleWiring().getBundle(), woven.getClassName()};
             synchronized (defined) {
-                defined.add(line);
+                defined.add(d);
             }
         };
         system.registerService(WeavingHook.class, hook, null);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            List<String> lines = new ArrayList<>(listed);
-            Set<String> known = new HashSet<>(listed);
+            List<String> before = listed.get();
+            if (before == null) {
+                return;
+            }
+            List<String> lines = new ArrayList<>(before);
+            Set<String> known = new HashSet<>(before);
             synchronized (defined) {
-                for (String d : defined) {
-                    if (known.add(d)) {
-                        lines.add(d);
+                for (Object[] d : defined) {
+                    String line = ((Bundle) d[0]).getSymbolicName() + "\t" + d[1];
+                    if (known.add(line)) {
+                        lines.add(line);
                     }
                 }
             }
-            int added = lines.size() - listed.size();
-            if (!listed.isEmpty() && added <= RERECORD_BEYOND) {
+            if (!before.isEmpty() && lines.size() - before.size() <= RERECORD_BEYOND) {
                 return;
             }
             Path tmp = list.resolveSibling(list.getFileName() + "." + ProcessHandle.current().pid());
