@@ -291,6 +291,17 @@ if check cache-full-script 0 "$CNNKIT" script "$TMP/lb.gogo"; then
     if grep -q "org.apache.felix.http.jetty12" <<<"$OUT" && grep -q "io.cnnkit.web.explorer" <<<"$OUT"; then ok cache-full-script
     else bad "cache-full-script: no Jetty or explorer in: $OUT $ERR"; fi
 fi
+# ... and records the JVM packages its bundles import, which its system bundle then exports
+# alone; recorded packages that no longer do (one removed) send the command to a fresh cache
+SYSPKG="${CACHE_DIR}slotlean0/cnnkit-system-packages"
+if grep -q "javax.xml.parsers" "$SYSPKG" 2>/dev/null && ! grep -q "javax.swing" "$SYSPKG"; then ok cache-system-packages
+else bad "cache-system-packages: $SYSPKG: $(head -c 300 "$SYSPKG" 2>&1)"; fi
+sed -i 's/javax\.xml\.parsers;/javax.xml.gone;/' "$SYSPKG"
+if check cache-system-packages-stale 0 "$CNNKIT" summary "$TMP/m.json"; then
+    if grep -q "warning: the runtime's kept bundle cache .*did not open (.*did not resolve with the packages recorded" <<<"$ERR" \
+            && grep -q "Total params: 6,844" <<<"$OUT"; then ok cache-system-packages-stale
+    else bad "cache-system-packages-stale: $OUT $ERR"; fi
+fi
 # A kept cache that does not open (its bundles gone): a warning, and the command still runs, on a
 # fresh cache; the next one is quiet
 rm -rf "${CACHE_DIR}"slotlean0/bundle*

@@ -78,6 +78,8 @@ public final class KeptCacheMain {
     public static final String BUNDLES_READ = "read";
     public static final String BUNDLES_RESOLVED = "resolved";
     private static final boolean NOTE_TIMES = Boolean.getBoolean("cnnkit.cli.debug");
+    /** FileInstall's plug-in folder (./cnnkit's {@code plugins}). */
+    static final String FILEINSTALL_DIR = "felix.fileinstall.dir";
     /** The framework on the class path: the one cnnkit.bndrun runs (-runfw). */
     static final String FELIX_FACTORY = "org.apache.felix.framework.FrameworkFactory";
 
@@ -144,6 +146,15 @@ public final class KeptCacheMain {
         }
         config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
         config.remove(Constants.FRAMEWORK_STORAGE_CLEAN);
+        // A lean slot's system bundle exports only the packages its bundles import (recorded by
+        // its first lean start), unless the command line names the system packages itself
+        boolean lean = Boolean.getBoolean(LEAN);
+        String plugins = config.get(FILEINSTALL_DIR);
+        String trimmed = lean && !config.containsKey(Constants.FRAMEWORK_SYSTEMPACKAGES)
+                ? SystemPackages.read(storage, plugins) : null;
+        if (trimmed != null) {
+            config.put(Constants.FRAMEWORK_SYSTEMPACKAGES, trimmed);
+        }
         // Felix's factory by name: felix.jar is on the class path (./cnnkit puts it there), and a
         // ServiceLoader lookup would scan every jar on it first (about 10 ms of a command)
         FrameworkFactory factory = (FrameworkFactory) Class.forName(FELIX_FACTORY).getConstructor().newInstance();
@@ -163,9 +174,17 @@ public final class KeptCacheMain {
         // (the same states in 'lb' whichever launcher started a script).
         String beginning = Constants.FRAMEWORK_BEGINNING_STARTLEVEL;
         List<Bundle> needed = upToLevel(framework, launch.getProperty(beginning), config.get(beginning));
-        framework.adapt(FrameworkWiring.class).resolveBundles(needed);
-        if (needed != null && Boolean.getBoolean(LEAN)) {
+        boolean resolved = framework.adapt(FrameworkWiring.class).resolveBundles(needed);
+        if (needed != null && lean) {
+            if (trimmed != null && !resolved) {
+                // (the recorded packages no longer do: the command runs on a fresh cache instead)
+                throw new IllegalStateException("a bundle did not resolve with the packages recorded in "
+                        + storage.resolve(SystemPackages.FILE));
+            }
             uninstallUnneeded(framework, Integer.parseInt(config.get(beginning)));
+            if (trimmed == null && resolved && !config.containsKey(Constants.FRAMEWORK_SYSTEMPACKAGES)) {
+                SystemPackages.record(framework, storage, plugins, config.get(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA));
+            }
         }
         note(BUNDLES_RESOLVED);
         Hashtable<String, Object> p = new Hashtable<>();
