@@ -314,6 +314,14 @@ if check cache-kept-after 0 "$CNNKIT" summary "$TMP/m.json"; then
     if [ -z "$ERR" ] && grep -q "Total params: 6,844" <<<"$OUT"; then ok cache-kept-after
     else bad "cache-kept-after: $OUT $ERR"; fi
 fi
+# JVM options that leave the command's own bundle unresolved: an error naming what is missing,
+# not a command that waits for ever (the slot stays as it was)
+if check command-bundle-unresolved 2 timeout 60 env CNNKIT_JAVA_OPTS=-Dorg.osgi.framework.system.packages=org.osgi.framework \
+        "$CNNKIT" summary "$TMP/m.json"; then
+    if grep -q "^cnnkit: the runtime's command bundle io.cnnkit.launcher does not resolve: nothing provides osgi.wiring.package" <<<"$ERR" \
+            && grep -q "^hint: check CNNKIT_JAVA_OPTS" <<<"$ERR"; then ok command-bundle-unresolved
+    else bad "command-bundle-unresolved: $ERR"; fi
+fi
 # --debug on a kept slot: after the command, one line of where its time went, every step named
 if check debug-times 0 "$CNNKIT" summary "$TMP/m.json" --debug; then
     if grep -Eq "^cnnkit: time: [0-9]+ ms from ./cnnkit to the command's end: script [0-9]+, JVM start [0-9]+, framework [0-9]+, bundles read [0-9]+, resolved [0-9]+, bundles started [0-9]+, command [0-9]+ \(model read [0-9]+, built [0-9]+, the rest [0-9]+\)$" <<<"$ERR" \

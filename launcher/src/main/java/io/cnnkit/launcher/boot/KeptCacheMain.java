@@ -20,7 +20,10 @@ import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.FrameworkWiring;
+import org.osgi.resource.Namespace;
+import org.osgi.resource.Requirement;
 
 /**
  * Starts the exported runtime on a bundle cache that an earlier start of {@code cnnkit.jar}'s own
@@ -78,6 +81,8 @@ public final class KeptCacheMain {
     public static final String BUNDLES_READ = "read";
     public static final String BUNDLES_RESOLVED = "resolved";
     private static final boolean NOTE_TIMES = Boolean.getBoolean("cnnkit.cli.debug");
+    /** The bundle that runs the command (io.cnnkit.launcher.shell.CliRunner). */
+    static final String LAUNCHER_BUNDLE = "io.cnnkit.launcher";
     /** FileInstall's plug-in folder (./cnnkit's {@code plugins}). */
     static final String FILEINSTALL_DIR = "felix.fileinstall.dir";
     /** The framework on the class path: the one cnnkit.bndrun runs (-runfw). */
@@ -97,6 +102,15 @@ public final class KeptCacheMain {
         Framework framework;
         try {
             framework = start(Path.of(jar), Path.of(storage), args);
+        } catch (CommandBundleUnresolved e) {
+            // a fresh cache would not help (the same bundles, the same options): say why and end,
+            // rather than wait for a command nothing would run
+            System.err.println("cnnkit: the runtime's command bundle " + LAUNCHER_BUNDLE + " does not resolve: "
+                    + e.getMessage());
+            System.err.println("hint: check CNNKIT_JAVA_OPTS (e.g. org.osgi.framework.system.packages); './cnnkit shell'"
+                    + " and 'lb' show the bundles' states");
+            System.exit(2);
+            return;
         } catch (Exception | LinkageError e) {
             // nothing of the command has run: ./cnnkit runs it again on a fresh cache
             markChanged(Path.of(storage), "the kept cache did not start: " + e);
@@ -175,6 +189,9 @@ public final class KeptCacheMain {
         String beginning = Constants.FRAMEWORK_BEGINNING_STARTLEVEL;
         List<Bundle> needed = upToLevel(framework, launch.getProperty(beginning), config.get(beginning));
         boolean resolved = framework.adapt(FrameworkWiring.class).resolveBundles(needed);
+        if (!resolved && trimmed == null) {
+            checkCommandBundle(framework);
+        }
         if (needed != null && lean) {
             if (trimmed != null && !resolved) {
                 // (the recorded packages no longer do: the command runs on a fresh cache instead)
@@ -197,6 +214,33 @@ public final class KeptCacheMain {
         }
         framework.start();
         return framework;
+    }
+
+    /** Thrown when the bundle that runs the command does not resolve: nothing would run it. */
+    static final class CommandBundleUnresolved extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        CommandBundleUnresolved(String missing) {
+            super(missing);
+        }
+    }
+
+    /** Throws when {@value #LAUNCHER_BUNDLE} is installed but unresolved, naming the requirements nothing provides. */
+    static void checkCommandBundle(Framework framework) throws CommandBundleUnresolved {
+        FrameworkWiring wiring = framework.adapt(FrameworkWiring.class);
+        for (Bundle b : framework.getBundleContext().getBundles()) {
+            if (LAUNCHER_BUNDLE.equals(b.getSymbolicName()) && b.getState() == Bundle.INSTALLED) {
+                List<String> missing = new ArrayList<>();
+                for (Requirement r : b.adapt(BundleRevision.class).getRequirements(null)) {
+                    boolean optional = Namespace.RESOLUTION_OPTIONAL.equals(r.getDirectives().get(Namespace.REQUIREMENT_RESOLUTION_DIRECTIVE));
+                    if (!optional && wiring.findProviders(r).isEmpty()) {
+                        missing.add(r.getNamespace() + " " + r.getDirectives().get(Namespace.REQUIREMENT_FILTER_DIRECTIVE));
+                    }
+                }
+                throw new CommandBundleUnresolved(missing.isEmpty() ? "its requirements conflict (uses constraints)"
+                        : "nothing provides " + String.join(", ", missing));
+            }
+        }
     }
 
     /**
