@@ -32,8 +32,9 @@ import org.osgi.framework.wiring.BundleWiring;
  * changes). A class that is gone, or from a bundle that is not resolved or activates lazily (a
  * class load would start it), is skipped: the list is a hint. The list is recorded by a start
  * that has none, through a weaving hook that changes nothing (it sees every class a bundle
- * defines, with its bundle), and written when the JVM ends; a start that replays it records too,
- * and writes the list again when it defined many classes the list lacks ({@link #RERECORD_BEYOND}).
+ * defines, with its bundle), and written when the JVM ends; a start that replays it checks at
+ * its end whether it used packages the list lacks ({@link #RERECORD_BEYOND}), and if so the next
+ * start replays and records.
  */
 final class ClassPreload {
     /** The preloading thread's name. */
@@ -43,24 +44,30 @@ final class ClassPreload {
     }
 
     /**
-     * Bundle classes a start may define beyond its list before the list is recorded again (with
-     * them) and the command's class-data archive deleted, for the next start to record it anew.
-     * The first start of a command records both, whatever it is given: a run of a small JSON
-     * model defines a few hundred classes, one of an HDF5 MobileNet about 400 more, which then
-     * load without the archive and the preloading (about 40 ms of every such run). A few
-     * classes more (another layer type) are not worth a recording start (about a second).
+     * Packages a start may use beyond its list (packages of its bundles with a class defined but
+     * none listed) before the list is marked stale and the command's class-data archive deleted:
+     * the next start then preloads the list and records the classes it defines besides, and the
+     * archive anew. The first start of a command records both, whatever it is given: a run of a
+     * one-line model leaves out jHDF, its codecs and io.image's HDF5 classes, which then load
+     * without the archive and the preloading (about 40 ms of every MobileNet run). Another layer
+     * type is a package or two, not worth a recording start (about a second).
      */
-    static final int RERECORD_BEYOND = 100;
+    static final int RERECORD_BEYOND = 3;
+    /** Beside a stale list: its next start records again. */
+    static final String STALE = ".stale";
 
     /**
      * Replays {@code list} when it exists, else records it: call after the bundles are resolved,
-     * before the framework starts. A replaying start still notes the classes defined, and when
-     * more than {@value #RERECORD_BEYOND} are not in the list, writes the list with them at its
-     * end and deletes {@code archive} (the command's class-data archive; null: none).
+     * before the framework starts. A replaying start checks at its end which packages its bundles
+     * defined classes in (no hook on each class: that costs every start about 10 ms), and with
+     * more than {@value #RERECORD_BEYOND} missing from the list marks it stale and deletes
+     * {@code archive} (the command's class-data archive; null: none); the next start replays and
+     * records, writing the list with the classes it lacked.
      */
     static void start(BundleContext system, Path list, Path archive) {
+        Path stale = list.resolveSibling(list.getFileName() + STALE);
         if (Files.isRegularFile(list)) {
-            // read on the preloading thread; the recorder compares with it when the JVM ends
+            // read on the preloading thread; the end's check or record compares with it
             AtomicReference<List<String>> listed = new AtomicReference<>();
             Thread t = new Thread(() -> {
                 List<String> lines;
@@ -74,9 +81,55 @@ final class ClassPreload {
             }, THREAD);
             t.setDaemon(true);
             t.start();
-            record(system, list, listed::get, archive);
+            if (Files.exists(stale)) {
+                record(system, list, listed::get, stale);
+            } else {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> check(system, listed.get(), stale, archive),
+                        THREAD + "-check"));
+            }
         } else {
-            record(system, list, List::of, null);
+            record(system, list, List::of, stale);
+        }
+    }
+
+    /**
+     * Marks the list stale and deletes the archive when the bundles defined classes in more than
+     * {@value #RERECORD_BEYOND} packages the list has none of ({@code listed} null: not read yet, nothing done).
+     */
+    static void check(BundleContext system, List<String> listed, Path stale, Path archive) {
+        if (listed == null) {
+            return;
+        }
+        Set<String> known = new HashSet<>();
+        for (String line : listed) {
+            int tab = line.indexOf('\t');
+            int dot = line.lastIndexOf('.');
+            if (tab > 0 && dot > tab) {
+                known.add(line.substring(0, dot)); // bundle TAB package
+            }
+        }
+        int missing = 0;
+        try {
+            for (Bundle b : system.getBundles()) {
+                BundleWiring w = b.getBundleId() == 0 ? null : b.adapt(BundleWiring.class);
+                ClassLoader l = w == null ? null : w.getClassLoader();
+                if (l == null) {
+                    continue;
+                }
+                for (Package p : l.getDefinedPackages()) {
+                    if (!known.contains(b.getSymbolicName() + "\t" + p.getName())) {
+                        missing++;
+                    }
+                }
+            }
+            if (missing > RERECORD_BEYOND) {
+                Files.write(stale, List.of(missing + " packages used beyond the list"));
+                if (archive != null) {
+                    Files.deleteIfExists(archive); // the next start records it, preloading the whole list
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // the list stays as it is
         }
     }
 
@@ -107,11 +160,10 @@ final class ClassPreload {
 
     /**
      * Notes the classes the bundles define from now on and, when the JVM ends, writes them to
-     * {@code list}: after {@code listed} (the list this start replays, empty for a first start;
-     * null while not read yet: nothing written), when it has none or more than {@value
-     * #RERECORD_BEYOND} of them are new, then also deleting {@code archive}.
+     * {@code list} after {@code listed} (the list this start replays, empty for a first start;
+     * null while not read yet: nothing written), then removes {@code stale}.
      */
-    static void record(BundleContext system, Path list, Supplier<List<String>> listed, Path archive) {
+    static void record(BundleContext system, Path list, Supplier<List<String>> listed, Path stale) {
         // the bundle and class only: the lines are made when the JVM ends, off the classes' definition
         List<Object[]> defined = new ArrayList<>();
         WeavingHook hook = woven -> {
@@ -136,16 +188,11 @@ final class ClassPreload {
                     }
                 }
             }
-            if (!before.isEmpty() && lines.size() - before.size() <= RERECORD_BEYOND) {
-                return;
-            }
             Path tmp = list.resolveSibling(list.getFileName() + "." + ProcessHandle.current().pid());
             try {
                 Files.write(tmp, lines);
                 Files.move(tmp, list, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                if (archive != null) {
-                    Files.deleteIfExists(archive); // the next start records it, preloading the whole list
-                }
+                Files.deleteIfExists(stale);
             } catch (IOException | RuntimeException e) {
                 try {
                     Files.deleteIfExists(tmp);
