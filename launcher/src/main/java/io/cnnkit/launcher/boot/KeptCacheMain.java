@@ -43,7 +43,10 @@ import org.osgi.resource.Requirement;
  * fresh cache through bnd's launcher.
  *
  * <p>System properties: {@code cnnkit.jar} (the exported jar), {@code launch.storage.dir} (the slot),
- * optionally {@value #CLASS_LIST} (the command's list of bundle classes to preload or record).
+ * optionally {@value #CLASS_LIST} and {@value #CLASS_ARCHIVE} (the command's list of bundle classes
+ * to preload or record, and its class-data archive), {@value #LEAN} (a lean slot: bundles above
+ * the start level uninstalled, the system packages recorded, {@link SystemPackages}) and
+ * {@code cnnkit.cli.debug} (the moments {@value #TIME}* noted for --debug's times).
  */
 public final class KeptCacheMain {
     /** Written into a slot by a command that left the cache as it found it. */
