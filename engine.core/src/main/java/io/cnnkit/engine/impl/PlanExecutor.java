@@ -78,8 +78,12 @@ final class PlanExecutor {
         final float[][] escapes;
         /** The last group plan worked out, for its input shape and batch. */
         GroupPlan groupPlan;
-        /** The per-layer thread policy of the runs with these buffers, at one thread count. */
-        private PlanTuner tuner;
+        /**
+         * The per-layer thread policies of the runs with these buffers, by thread count: a model
+         * run at two thread counts by turns keeps what each found instead of trying again after
+         * every switch.
+         */
+        private PlanTuner[] tuners = new PlanTuner[0];
 
         Buffers(Snapshot s) {
             this.snapshot = new WeakReference<>(s);
@@ -90,10 +94,13 @@ final class PlanExecutor {
         }
 
         PlanTuner tuner(int threads, int nodes) {
-            if (tuner == null || tuner.threads() != threads) {
-                tuner = new PlanTuner(nodes, threads);
+            if (threads >= tuners.length) {
+                tuners = Arrays.copyOf(tuners, threads + 1);
             }
-            return tuner;
+            if (tuners[threads] == null) {
+                tuners[threads] = new PlanTuner(nodes);
+            }
+            return tuners[threads];
         }
 
         synchronized Buffers takeGroup(Snapshot s) {
@@ -232,7 +239,7 @@ final class PlanExecutor {
         }
         if (tuner != null) {
             Scheduler.shareFrom(ctx, Scheduler.INLINE_WORK);
-            tuner.runDone(System.nanoTime() - runStart);
+            tuner.ran(runStart, System.nanoTime());
         }
     }
 

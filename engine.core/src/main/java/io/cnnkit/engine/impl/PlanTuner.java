@@ -21,7 +21,16 @@ import java.util.Arrays;
  * too, at least {@link #RUN_GAIN} times (a helper spinning between shared layers may slow the
  * layers run inline meanwhile).</li>
  * </ol>
- * Which thread runs a chunk never changes a result, so the policy changes no bit.
+ * <p>A trial compares runs made back to back, once the cores are back to speed: a run that
+ * follows an idle stretch (longer than {@link #IDLE_NANOS} and than the run) starts a trial
+ * under way over, and a trial counts no run until {@link #SETTLE_NANOS} after it. After an idle
+ * stretch a VM's vCPU comes back to speed over tens of milliseconds and a helper wakes from
+ * parking, so trials across or just after one compared unlike runs (in the side-by-side, whose
+ * timed blocks follow pauses, R1 at 2 threads ran up to 17% slower than at 1 after such
+ * trials). A model only ever run with idle stretches between its runs is tried as it runs
+ * after {@link #MAX_RESTARTS} restarts in a row.
+ *
+ * <p>Which thread runs a chunk never changes a result, so the policy changes no bit.
  *
  * <p>Used by one run at a time (its buffers' owner); not thread-safe.
  */
@@ -45,6 +54,12 @@ final class PlanTuner {
      * alternated processes); R1 and R4 unchanged.
      */
     static final double RUN_GAIN = 0.98;
+    /** An idle stretch before a run longer than this (and than the run) starts a trial over. */
+    static final long IDLE_NANOS = 1_000_000;
+    /** Restarts in a row after which a trial keeps runs that follow idle stretches. */
+    static final int MAX_RESTARTS = 8;
+    /** How long after an idle stretch a trial waits before it counts runs (the vCPUs back to speed). */
+    static final long SETTLE_NANOS = 20_000_000;
 
     enum Phase {
         /** Between trials: the chosen layers shared if the whole run gained. */
@@ -59,7 +74,6 @@ final class PlanTuner {
         RUNS_SHARED
     }
 
-    private final int threads;
     private Phase phase = Phase.WAIT;
     private int runs;
     private boolean tried;
@@ -73,18 +87,21 @@ final class PlanTuner {
     private final long[][] shared;
     private final long[] runsInline = new long[SAMPLES];
     private final long[] runsShared = new long[SAMPLES];
+    /** Trials started over in a row because of an idle stretch. */
+    private int restarts;
+    /** Whether a run was recorded through {@link #ran}, and when the last one ended (System.nanoTime). */
+    private boolean ranBefore;
+    private long lastEnd;
+    /** Whether runs are settling after an idle stretch, until settleUntil. */
+    private boolean settling;
+    private long settleUntil;
 
-    PlanTuner(int nodes, int threads) {
-        this.threads = threads;
+    PlanTuner(int nodes) {
         this.chosen = new boolean[nodes];
         this.candidate = new boolean[nodes];
         this.sharedAnyway = new boolean[nodes];
         this.inline = new long[nodes][SAMPLES];
         this.shared = new long[nodes][SAMPLES];
-    }
-
-    int threads() {
-        return threads;
     }
 
     Phase phase() {
@@ -115,7 +132,37 @@ final class PlanTuner {
         }
     }
 
-    /** Records the end of a run that took {@code nanos}. */
+    /**
+     * Records a run from {@code startNanos} to {@code endNanos} (System.nanoTime): after an idle
+     * stretch a trial under way starts over, and no trial counts runs until {@link #SETTLE_NANOS}
+     * of runs have passed (unless {@link #MAX_RESTARTS} restarts in a row show the model runs so).
+     */
+    void ran(long startNanos, long endNanos) {
+        long nanos = endNanos - startNanos;
+        boolean idle = ranBefore && startNanos - lastEnd > Math.max(IDLE_NANOS, nanos);
+        ranBefore = true;
+        lastEnd = endNanos;
+        if (idle && restarts < MAX_RESTARTS) {
+            settleUntil = startNanos + SETTLE_NANOS;
+            settling = true;
+            if (phase != Phase.WAIT) {
+                restarts++;
+                next(Phase.LAYERS_INLINE);
+                Arrays.fill(sharedAnyway, false);
+                return;
+            }
+        }
+        if (settling && endNanos - settleUntil < 0) {
+            if (phase != Phase.WAIT) {
+                return; // a trial's runs count from the end of the settling on
+            }
+        } else {
+            settling = false;
+        }
+        runDone(nanos);
+    }
+
+    /** Records the end of a run that took {@code nanos} and followed the one before at once. */
     void runDone(long nanos) {
         int i = runs++;
         switch (phase) {
@@ -176,6 +223,7 @@ final class PlanTuner {
     private void settle(boolean use) {
         inUse = use;
         tried = true;
+        restarts = 0;
         next(Phase.WAIT);
     }
 

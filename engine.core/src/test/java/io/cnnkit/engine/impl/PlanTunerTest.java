@@ -93,7 +93,7 @@ class PlanTunerTest {
     void aLayerIsSharedOnlyWhenItAndTheWholeRunGain() {
         double[][] cases = {{0.5, 0.8}, {0.95, 0.8}, {0.5, 0.95}, {0.5, 0.99}, {0.5, 1.3}};
         for (double[] c : cases) {
-            PlanTuner t = new PlanTuner(4, 2);
+            PlanTuner t = new PlanTuner(4);
             untilTrial(t);
             trial(t, c[0], c[1], false);
             // shared only when the layer is at least GAIN faster (5% is noise for one layer) and
@@ -107,7 +107,7 @@ class PlanTunerTest {
 
     @Test
     void aLayerWithNothingToShareStaysInline() {
-        PlanTuner t = new PlanTuner(4, 2);
+        PlanTuner t = new PlanTuner(4);
         untilTrial(t);
         trial(t, 0.5, 0.5, true); // its loop had a single item: nothing shared even from LOW_WORK
         assertFalse(t.shares(1));
@@ -115,7 +115,7 @@ class PlanTunerTest {
 
     @Test
     void theChoiceIsTriedAgainLater() {
-        PlanTuner t = new PlanTuner(4, 2);
+        PlanTuner t = new PlanTuner(4);
         untilTrial(t);
         trial(t, 0.5, 0.5, false);
         assertTrue(t.shares(1));
@@ -127,6 +127,68 @@ class PlanTunerTest {
         trial(t, 1.0, 1.0, false); // no longer faster: back inline
         assertFalse(t.shares(1));
         assertEquals(Scheduler.INLINE_WORK, t.minWork(1));
+    }
+
+    /**
+     * One run through {@link PlanTuner#ran} on a made-up clock, {@code idle} after the last
+     * one ended at {@code at}: node 1 long, twice as fast when shared, as is the whole run;
+     * nodes 2 and 3 as in {@link #trial}. Returns when it ended.
+     */
+    private static long ranAt(PlanTuner t, long at, long idle) {
+        boolean shared = t.minWork(1) == PlanTuner.LOW_WORK;
+        t.record(1, shared ? SLOW / 2 : SLOW, shared ? 1 : 0);
+        t.record(2, FAST, 0);
+        t.record(3, SLOW, 2);
+        long start = at + idle, end = start + (shared ? RUN / 2 : RUN);
+        t.ran(start, end);
+        return end;
+    }
+
+    @Test
+    void anIdleStretchStartsATrialOverAndItsRunsCountOnceSettled() {
+        PlanTuner t = new PlanTuner(4);
+        long now = 1_000_000_000L;
+        for (int i = 0; i < PlanTuner.FIRST_TRIAL; i++) {
+            now = ranAt(t, now, 0);
+        }
+        assertEquals(PlanTuner.Phase.LAYERS_INLINE, t.phase());
+        for (int i = 0; i < PlanTuner.SAMPLES - 1; i++) {
+            now = ranAt(t, now, 0);
+        }
+        long idle = 50 * PlanTuner.IDLE_NANOS;
+        long settled = now + idle + PlanTuner.SETTLE_NANOS;
+        now = ranAt(t, now, idle); // would have ended the first step: starts the trial over instead
+        assertEquals(PlanTuner.Phase.LAYERS_INLINE, t.phase());
+        int settling = 0;
+        for (; now + RUN < settled; settling++) {
+            now = ranAt(t, now, 0);
+        }
+        assertTrue(settling >= PlanTuner.SAMPLES, settling + " runs while settling");
+        assertEquals(PlanTuner.Phase.LAYERS_INLINE, t.phase(), "runs while settling count for nothing");
+        for (int i = 0; i < PlanTuner.SAMPLES; i++) {
+            assertEquals(PlanTuner.Phase.LAYERS_INLINE, t.phase(), "settled run " + i);
+            now = ranAt(t, now, 0);
+        }
+        assertEquals(PlanTuner.Phase.LAYERS_SHARED, t.phase());
+        for (int i = 0; i < 3 * PlanTuner.SAMPLES; i++) {
+            now = ranAt(t, now, 0);
+        }
+        assertEquals(PlanTuner.Phase.WAIT, t.phase());
+        assertTrue(t.shares(1), "back-to-back runs twice as fast shared");
+    }
+
+    @Test
+    void aModelAlwaysRunWithPausesIsTriedAsItRuns() {
+        PlanTuner t = new PlanTuner(4);
+        long now = 1_000_000_000L, pause = 5 * PlanTuner.IDLE_NANOS;
+        boolean tried = false;
+        for (int run = 0; run < 1000 && !(tried && t.phase() == PlanTuner.Phase.WAIT); run++) {
+            tried |= t.phase() != PlanTuner.Phase.WAIT;
+            now = ranAt(t, now, pause);
+        }
+        assertTrue(tried && t.phase() == PlanTuner.Phase.WAIT, "the trial ended, after " + PlanTuner.MAX_RESTARTS
+                + " restarts, in " + t.phase());
+        assertTrue(t.shares(1));
     }
 
     /** out = 3x + 1 over 64 items of about 10 us each: 128 K "flops", under the threshold, long. */
