@@ -67,11 +67,18 @@ public final class SideBySide {
     /**
      * And untimed runs for at least this long before every timed block, both engines: after the
      * pause a VM's idle vCPU takes tens of ms to come back to speed (cnnkit's R3 at 2 threads ran
-     * at 290 us after 3 runs, 184 to 195 us after 50 ms of runs).
+     * at 290 us after 3 runs, 184 to 195 us after 50 ms of runs). 150 ms since the pause grew to
+     * 60 ms: after it, 50 ms left ONNX Runtime's R1 gaining 0.98x to 1.26x from its second thread
+     * (four processes), 150 ms 1.10x to 1.29x, as with the shorter pause.
      */
-    static final long REWARM_NANOS = 50_000_000L;
-    /** Pause before each timed block, so that the other engine's spinning threads have parked. */
-    static final int PAUSE_MS = 20;
+    static final long REWARM_NANOS = 150_000_000L;
+    /**
+     * Pause before each timed block, so that the other engine's spinning threads have parked:
+     * ONNX Runtime 1.29's intra-op threads spin for about 35 ms after a session's last run
+     * (their CPU time in /proc/self/task after runs of R1 at 2 threads: 34, 35, 35 ms), and a
+     * 20 ms pause had left them spinning on the second core through the start of cnnkit's block.
+     */
+    static final int PAUSE_MS = 60;
 
     /**
      * One workload at each thread count, timed in rounds.
