@@ -136,41 +136,42 @@ final class VectorConvRows {
         float[] bs = bias != null ? bias : ZEROS;
         int bo = bias != null ? biasOff : 0;
         FloatVector bv = FloatVector.fromArray(S, bs, bo);
-        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
-        c0.add(bv).max(vlo).min(vhi).intoArray(y, yOff);
+        FloatVector vlo = FloatVector.broadcast(S, lo);
+        c0.add(bv).max(vlo).intoArray(y, yOff);
         if (pixels > 1) {
-            c1.add(bv).max(vlo).min(vhi).intoArray(y, yOff + ldy);
+            c1.add(bv).max(vlo).intoArray(y, yOff + ldy);
         }
         if (pixels > 2) {
-            c2.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 2 * ldy);
+            c2.add(bv).max(vlo).intoArray(y, yOff + 2 * ldy);
         }
         if (pixels > 3) {
-            c3.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 3 * ldy);
+            c3.add(bv).max(vlo).intoArray(y, yOff + 3 * ldy);
         }
         if (pixels > 4) {
-            c4.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 4 * ldy);
+            c4.add(bv).max(vlo).intoArray(y, yOff + 4 * ldy);
         }
         if (pixels > 5) {
-            c5.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 5 * ldy);
+            c5.add(bv).max(vlo).intoArray(y, yOff + 5 * ldy);
         }
         if (pixels > 6) {
-            c6.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 6 * ldy);
+            c6.add(bv).max(vlo).intoArray(y, yOff + 6 * ldy);
         }
         if (pixels > 7) {
-            c7.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 7 * ldy);
+            c7.add(bv).max(vlo).intoArray(y, yOff + 7 * ldy);
         }
         if (pixels > 8) {
-            c8.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 8 * ldy);
+            c8.add(bv).max(vlo).intoArray(y, yOff + 8 * ldy);
         }
         if (pixels > 9) {
-            c9.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 9 * ldy);
+            c9.add(bv).max(vlo).intoArray(y, yOff + 9 * ldy);
         }
         if (pixels > 10) {
-            c10.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 10 * ldy);
+            c10.add(bv).max(vlo).intoArray(y, yOff + 10 * ldy);
         }
         if (pixels > 11) {
-            c11.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 11 * ldy);
+            c11.add(bv).max(vlo).intoArray(y, yOff + 11 * ldy);
         }
+        VectorRowTiles.cap(y, yOff, ldy, pixels, L, hi);
     }
 
     /**
@@ -291,41 +292,42 @@ final class VectorConvRows {
         float[] bs = bias != null ? bias : ZEROS;
         int bo = bias != null ? biasOff : 0;
         FloatVector bv = FloatVector.fromArray(S, bs, bo);
-        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
-        c0.add(bv).max(vlo).min(vhi).intoArray(y, yOff);
+        FloatVector vlo = FloatVector.broadcast(S, lo);
+        c0.add(bv).max(vlo).intoArray(y, yOff);
         if (pixels > 1) {
-            c1.add(bv).max(vlo).min(vhi).intoArray(y, yOff + ldy);
+            c1.add(bv).max(vlo).intoArray(y, yOff + ldy);
         }
         if (pixels > 2) {
-            c2.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 2 * ldy);
+            c2.add(bv).max(vlo).intoArray(y, yOff + 2 * ldy);
         }
         if (pixels > 3) {
-            c3.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 3 * ldy);
+            c3.add(bv).max(vlo).intoArray(y, yOff + 3 * ldy);
         }
         if (pixels > 4) {
-            c4.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 4 * ldy);
+            c4.add(bv).max(vlo).intoArray(y, yOff + 4 * ldy);
         }
         if (pixels > 5) {
-            c5.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 5 * ldy);
+            c5.add(bv).max(vlo).intoArray(y, yOff + 5 * ldy);
         }
         if (pixels > 6) {
-            c6.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 6 * ldy);
+            c6.add(bv).max(vlo).intoArray(y, yOff + 6 * ldy);
         }
         if (pixels > 7) {
-            c7.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 7 * ldy);
+            c7.add(bv).max(vlo).intoArray(y, yOff + 7 * ldy);
         }
         if (pixels > 8) {
-            c8.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 8 * ldy);
+            c8.add(bv).max(vlo).intoArray(y, yOff + 8 * ldy);
         }
         if (pixels > 9) {
-            c9.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 9 * ldy);
+            c9.add(bv).max(vlo).intoArray(y, yOff + 9 * ldy);
         }
         if (pixels > 10) {
-            c10.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 10 * ldy);
+            c10.add(bv).max(vlo).intoArray(y, yOff + 10 * ldy);
         }
         if (pixels > 11) {
-            c11.add(bv).max(vlo).min(vhi).intoArray(y, yOff + 11 * ldy);
+            c11.add(bv).max(vlo).intoArray(y, yOff + 11 * ldy);
         }
+        VectorRowTiles.cap(y, yOff, ldy, pixels, L, hi);
     }
 
 
@@ -440,37 +442,38 @@ final class VectorConvRows {
         int bo = bias != null ? biasOff : 0;
         FloatVector bv0 = FloatVector.fromArray(S, bs, bo);
         FloatVector bv1 = FloatVector.fromArray(S, bs, bo + L);
-        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
-        c0_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff);
-        c0_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + L);
+        FloatVector vlo = FloatVector.broadcast(S, lo);
+        c0_0.add(bv0).max(vlo).intoArray(y, yOff);
+        c0_1.add(bv1).max(vlo).intoArray(y, yOff + L);
         if (pixels > 1) {
-            c1_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + ldy);
-            c1_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + ldy + L);
+            c1_0.add(bv0).max(vlo).intoArray(y, yOff + ldy);
+            c1_1.add(bv1).max(vlo).intoArray(y, yOff + ldy + L);
         }
         if (pixels > 2) {
-            c2_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + 2 * ldy);
-            c2_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + 2 * ldy + L);
+            c2_0.add(bv0).max(vlo).intoArray(y, yOff + 2 * ldy);
+            c2_1.add(bv1).max(vlo).intoArray(y, yOff + 2 * ldy + L);
         }
         if (pixels > 3) {
-            c3_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + 3 * ldy);
-            c3_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + 3 * ldy + L);
+            c3_0.add(bv0).max(vlo).intoArray(y, yOff + 3 * ldy);
+            c3_1.add(bv1).max(vlo).intoArray(y, yOff + 3 * ldy + L);
         }
         if (pixels > 4) {
-            c4_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + 4 * ldy);
-            c4_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + 4 * ldy + L);
+            c4_0.add(bv0).max(vlo).intoArray(y, yOff + 4 * ldy);
+            c4_1.add(bv1).max(vlo).intoArray(y, yOff + 4 * ldy + L);
         }
         if (pixels > 5) {
-            c5_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + 5 * ldy);
-            c5_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + 5 * ldy + L);
+            c5_0.add(bv0).max(vlo).intoArray(y, yOff + 5 * ldy);
+            c5_1.add(bv1).max(vlo).intoArray(y, yOff + 5 * ldy + L);
         }
         if (pixels > 6) {
-            c6_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + 6 * ldy);
-            c6_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + 6 * ldy + L);
+            c6_0.add(bv0).max(vlo).intoArray(y, yOff + 6 * ldy);
+            c6_1.add(bv1).max(vlo).intoArray(y, yOff + 6 * ldy + L);
         }
         if (pixels > 7) {
-            c7_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + 7 * ldy);
-            c7_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + 7 * ldy + L);
+            c7_0.add(bv0).max(vlo).intoArray(y, yOff + 7 * ldy);
+            c7_1.add(bv1).max(vlo).intoArray(y, yOff + 7 * ldy + L);
         }
+        VectorRowTiles.cap(y, yOff, ldy, pixels, 2 * L, hi);
     }
 
     /**
@@ -595,36 +598,37 @@ final class VectorConvRows {
         int bo = bias != null ? biasOff : 0;
         FloatVector bv0 = FloatVector.fromArray(S, bs, bo);
         FloatVector bv1 = FloatVector.fromArray(S, bs, bo + L);
-        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
-        c0_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff);
-        c0_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + L);
+        FloatVector vlo = FloatVector.broadcast(S, lo);
+        c0_0.add(bv0).max(vlo).intoArray(y, yOff);
+        c0_1.add(bv1).max(vlo).intoArray(y, yOff + L);
         if (pixels > 1) {
-            c1_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + ldy);
-            c1_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + ldy + L);
+            c1_0.add(bv0).max(vlo).intoArray(y, yOff + ldy);
+            c1_1.add(bv1).max(vlo).intoArray(y, yOff + ldy + L);
         }
         if (pixels > 2) {
-            c2_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + 2 * ldy);
-            c2_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + 2 * ldy + L);
+            c2_0.add(bv0).max(vlo).intoArray(y, yOff + 2 * ldy);
+            c2_1.add(bv1).max(vlo).intoArray(y, yOff + 2 * ldy + L);
         }
         if (pixels > 3) {
-            c3_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + 3 * ldy);
-            c3_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + 3 * ldy + L);
+            c3_0.add(bv0).max(vlo).intoArray(y, yOff + 3 * ldy);
+            c3_1.add(bv1).max(vlo).intoArray(y, yOff + 3 * ldy + L);
         }
         if (pixels > 4) {
-            c4_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + 4 * ldy);
-            c4_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + 4 * ldy + L);
+            c4_0.add(bv0).max(vlo).intoArray(y, yOff + 4 * ldy);
+            c4_1.add(bv1).max(vlo).intoArray(y, yOff + 4 * ldy + L);
         }
         if (pixels > 5) {
-            c5_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + 5 * ldy);
-            c5_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + 5 * ldy + L);
+            c5_0.add(bv0).max(vlo).intoArray(y, yOff + 5 * ldy);
+            c5_1.add(bv1).max(vlo).intoArray(y, yOff + 5 * ldy + L);
         }
         if (pixels > 6) {
-            c6_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + 6 * ldy);
-            c6_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + 6 * ldy + L);
+            c6_0.add(bv0).max(vlo).intoArray(y, yOff + 6 * ldy);
+            c6_1.add(bv1).max(vlo).intoArray(y, yOff + 6 * ldy + L);
         }
         if (pixels > 7) {
-            c7_0.add(bv0).max(vlo).min(vhi).intoArray(y, yOff + 7 * ldy);
-            c7_1.add(bv1).max(vlo).min(vhi).intoArray(y, yOff + 7 * ldy + L);
+            c7_0.add(bv0).max(vlo).intoArray(y, yOff + 7 * ldy);
+            c7_1.add(bv1).max(vlo).intoArray(y, yOff + 7 * ldy + L);
         }
+        VectorRowTiles.cap(y, yOff, ldy, pixels, 2 * L, hi);
     }
 }

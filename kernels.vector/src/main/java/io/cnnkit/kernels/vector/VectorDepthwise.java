@@ -150,8 +150,8 @@ final class VectorDepthwise implements DepthwiseMicroKernel {
         FloatVector k22 = FloatVector.fromArray(S, w, w2 + 2 * wc);
         FloatVector bv = FloatVector.fromArray(S, bs, bo);
         FloatVector zero = FloatVector.zero(S);
-        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
-        int j = 0;
+        FloatVector vlo = FloatVector.broadcast(S, lo);
+        int j = 0, y0 = yo;
         if (step == c && yStep == c) {
             for (; j + 4 <= pixels; j += 4, x0 += 4 * c, x1 += 4 * c, x2 += 4 * c, yo += 4 * c) {
                 FloatVector p0 = FloatVector.fromArray(S, x, x0);
@@ -208,10 +208,10 @@ final class VectorDepthwise implements DepthwiseMicroKernel {
                 a1 = p3.fma(k22, a1);
                 a2 = p4.fma(k22, a2);
                 a3 = p5.fma(k22, a3);
-                a0.add(bv).max(vlo).min(vhi).intoArray(y, yo);
-                a1.add(bv).max(vlo).min(vhi).intoArray(y, yo + c);
-                a2.add(bv).max(vlo).min(vhi).intoArray(y, yo + 2 * c);
-                a3.add(bv).max(vlo).min(vhi).intoArray(y, yo + 3 * c);
+                a0.add(bv).max(vlo).intoArray(y, yo);
+                a1.add(bv).max(vlo).intoArray(y, yo + c);
+                a2.add(bv).max(vlo).intoArray(y, yo + 2 * c);
+                a3.add(bv).max(vlo).intoArray(y, yo + 3 * c);
             }
         }
         for (; j < pixels; j++, x0 += step, x1 += step, x2 += step, yo += yStep) {
@@ -224,7 +224,8 @@ final class VectorDepthwise implements DepthwiseMicroKernel {
             acc = FloatVector.fromArray(S, x, x2).fma(k20, acc);
             acc = FloatVector.fromArray(S, x, x2 + c).fma(k21, acc);
             acc = FloatVector.fromArray(S, x, x2 + 2 * c).fma(k22, acc);
-            acc.add(bv).max(vlo).min(vhi).intoArray(y, yo);
+            acc.add(bv).max(vlo).intoArray(y, yo);
         }
+        VectorRowTiles.cap(y, y0, yStep, pixels, S.length(), hi);
     }
 }

@@ -118,15 +118,15 @@ final class VectorPairTiles {
         float[] bs = bias != null ? bias : ZEROS;
         int bo = bias != null ? biasOff : 0;
         FloatVector bv = FloatVector.fromArray(S, bs, bo);
-        FloatVector vlo = FloatVector.broadcast(S, lo), vhi = FloatVector.broadcast(S, hi);
-        c0 = c0.add(bv).max(vlo).min(vhi);
-        c1 = c1.add(bv).max(vlo).min(vhi);
-        c2 = c2.add(bv).max(vlo).min(vhi);
-        c3 = c3.add(bv).max(vlo).min(vhi);
-        c4 = c4.add(bv).max(vlo).min(vhi);
-        c5 = c5.add(bv).max(vlo).min(vhi);
-        c6 = c6.add(bv).max(vlo).min(vhi);
-        c7 = c7.add(bv).max(vlo).min(vhi);
+        FloatVector vlo = FloatVector.broadcast(S, lo);
+        c0 = c0.add(bv).max(vlo);
+        c1 = c1.add(bv).max(vlo);
+        c2 = c2.add(bv).max(vlo);
+        c3 = c3.add(bv).max(vlo);
+        c4 = c4.add(bv).max(vlo);
+        c5 = c5.add(bv).max(vlo);
+        c6 = c6.add(bv).max(vlo);
+        c7 = c7.add(bv).max(vlo);
         if (pixels == PIXELS) {
             c0.intoArray(y, yOff);
             c1.intoArray(y, yOff + L);
@@ -136,6 +136,7 @@ final class VectorPairTiles {
             c5.intoArray(y, yOff + 5 * L);
             c6.intoArray(y, yOff + 6 * L);
             c7.intoArray(y, yOff + 7 * L);
+            VectorRowTiles.cap(y, yOff, 0, 1, 8 * L, hi);
             return;
         }
         // a partial tile (a row's last pixels): through a scratch, only its pixels copied out
@@ -149,6 +150,7 @@ final class VectorPairTiles {
         c6.intoArray(s, 6 * L);
         c7.intoArray(s, 7 * L);
         System.arraycopy(s, 0, y, yOff, pixels * (L / 2));
+        VectorRowTiles.cap(y, yOff, 0, 1, pixels * (L / 2), hi);
     }
 
     private static final float[] ZEROS = new float[L];
