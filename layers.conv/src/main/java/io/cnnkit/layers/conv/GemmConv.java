@@ -15,9 +15,10 @@ import io.cnnkit.engine.kernel.GemmMicroKernel;
  * else packed once per call into per-block panels.
  *
  * <p>A work item is a run of up to {@link #SEG} output pixels (flat over images, rows and
- * columns: small images share items) of one group, and of all its filters unless the layer has
- * fewer than {@link #MIN_ITEMS} such runs. It packs the run's input windows (im2col, zeros for
- * padding taps) into one buffer of SEG x K floats (one per thread, {@link PackBuffers}). Per block of
+ * columns: small images share items) of one group; a small image gets shorter runs (down to
+ * one micro-tile's rows) until there are {@link #MIN_ITEMS}, and an item covers all the group's
+ * filters unless even then there are fewer than {@link #MIN_ITEMS} items. It packs the run's
+ * input windows (im2col, zeros for padding taps) into one buffer of SEG x K floats (one per thread, {@link PackBuffers}). Per block of
  * {@link #NB} filters and per slice of {@link #KC} k values (a K-slice of the kernel, KC x NB,
  * stays in L1; read from dense per-block panels when the kernel is wider than one block), a
  * {@link GemmMicroKernel} adds the slice's products into {@link #MR} pixels x NB outputs at a time,
@@ -116,7 +117,14 @@ final class GemmConv {
         final boolean blocks = br > 0;
         final int mr = blocks ? br : MR;
         // Fewer pixels per item when K is huge, so the packing buffer stays about 1 MB (L2).
-        final int seg = Math.max(mr, Math.min(SEG / mr * mr, PACK_BUDGET / kLen / mr * mr));
+        int segMax = Math.max(mr, Math.min(SEG / mr * mr, PACK_BUDGET / kLen / mr * mr));
+        // Few pixels (a small image): shorter runs, down to one tile's rows, until there are
+        // MIN_ITEMS items, so that threads split the image's pixels rather than its filters: each
+        // then writes, and the next layer reads, its own part of the image (a MobileNet's 12x12
+        // and 6x6 pointwise layers had one or two items, and split by filters every thread
+        // read all of the input another core had written).
+        final int seg = groups * ((pixels + segMax - 1) / segMax) >= MIN_ITEMS ? segMax
+                : Math.max(mr, pixels * groups / MIN_ITEMS / mr * mr);
         final int segs = (pixels + seg - 1) / seg;
         // Few items (a small image): give each block of NB filters its own item (re-packing the
         // pixels) so threads have work. A rule on shapes only, never on the thread count.
