@@ -19,10 +19,10 @@ import io.cnnkit.engine.kernel.GemmMicroKernel;
  * one micro-tile's rows) until there are {@link #MIN_ITEMS}, and an item covers all the group's
  * filters unless even then there are fewer than {@link #MIN_ITEMS} items. It packs the run's
  * input windows (im2col, zeros for padding taps) into one buffer of SEG x K floats (one per
- * thread, {@link PackBuffers}). Per block of {@link #NB} filters and per slice of {@link #KC} k values (a K-slice of the kernel, KC x NB,
- * stays in L1; read from dense per-block panels when the kernel is wider than one block), a
- * {@link GemmMicroKernel} adds the slice's products into {@link #MR} pixels x NB outputs at a time,
- * keeping its accumulators in registers; the first slice starts from zero and the last one adds
+ * thread, {@link PackBuffers}). Per block of {@link #NB} filters and per slice of {@link #KC} k
+ * values (a K-slice of the kernel, KC x NB, stays in L1; read from dense per-block panels when
+ * the kernel is wider than one block), a {@link GemmMicroKernel} adds the slice's products into
+ * {@link #MR} pixels x NB outputs at a time, keeping its accumulators in registers; the first slice starts from zero and the last one adds
  * the bias before storing. Last, an element-wise activation runs over the item's outputs while
  * they are in cache.
  *
