@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import io.cnnkit.testkit.ShuffledContext;
 import io.cnnkit.engine.api.Activation;
+import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Engines;
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.Model;
@@ -159,6 +160,68 @@ class VectorConvTest {
         return "{\"name\":\"v\",\"input_shape\":[24,20," + c + "],\"seed\":3,\"layers\":[{\"type\":\"conv2d\","
                 + "\"name\":\"conv\",\"filters\":" + filters + ",\"kernel_size\":3,\"padding\":\"same\","
                 + "\"activation\":\"relu\"}]}";
+    }
+
+    /**
+     * A small image's 1x1 layers (a MobileNet's 12x12, 6x6 and 3x3 pointwise layers; a ResNet's
+     * strided shortcut on the scalar kernel) split into runs of a few pixels, down to one tile,
+     * until there are {@link GemmConv#MIN_ITEMS} items, so that threads share pixels: any chunking and order gives the same bits as one call
+     * over all items, on the vector and the scalar kernels (the scalar one those of the naive
+     * kernel).
+     */
+    @Test
+    void smallImagesSplitByPixelsGiveTheSameBitsForAnyChunking() {
+        Random r = new Random(31);
+        int[][] cases = { // batch, height, width, channels, filters, stride
+            {1, 12, 12, 32, 64, 1}, {1, 6, 6, 64, 128, 1}, {1, 3, 3, 128, 256, 1}, {2, 5, 5, 16, 32, 1},
+            {1, 16, 16, 16, 32, 2}, {1, 8, 8, 32, 64, 2}, {1, 7, 7, 8, 16, 1}};
+        for (int[] c : cases) {
+            Tensor x = random(r, c[0], c[1], c[2], c[3]);
+            Tensor kernel = random(r, 1, 1, c[3], c[4]);
+            Tensor bias = random(r, c[4]);
+            int s = c[5], oh = (c[1] - 1) / s + 1, ow = (c[2] - 1) / s + 1;
+            ConvKernels.Geometry g = new ConvKernels.Geometry(s, s, 1, 1, 0, 0, 1);
+            String what = Arrays.toString(c);
+            for (io.cnnkit.engine.kernel.GemmMicroKernel mk : List.of(VectorBackend.backend().gemm(),
+                    Kernels.SCALAR.gemm())) {
+                int[] items = {0};
+                ExecutionContext whole = new ExecutionContext() {
+                    @Override
+                    public int parallelism() {
+                        return 2;
+                    }
+
+                    @Override
+                    public void parallelFor(int count, long costPerItem, RangeBody body) {
+                        items[0] = Math.max(items[0], count);
+                        body.run(0, count);
+                    }
+                };
+                Tensor once = Tensor.zeros(c[0], oh, ow, c[4]);
+                ConvKernels.conv2d(x, kernel, bias, once, g, new Relu(), whole, mk);
+                // runs of at most 12 pixels (two 6-row or one 12-row tile) until there are MIN_ITEMS;
+                // strided layers take the vector kernel's rows in place, items of output rows
+                int pixels = c[0] * oh * ow;
+                if (s == 1 || mk == Kernels.SCALAR.gemm()) {
+                    assertTrue(items[0] >= Math.min(GemmConv.MIN_ITEMS, (pixels + 11) / 12),
+                            what + " on " + mk + ": " + items[0] + " items");
+                }
+                for (long seed = 1; seed <= 3; seed++) {
+                    Tensor shuffled = Tensor.zeros(once.shape());
+                    ConvKernels.conv2d(x, kernel, bias, shuffled, g, new Relu(), new ShuffledContext(seed), mk);
+                    assertTrue(once.contentEquals(shuffled), what + " on " + mk + ": chunks (seed " + seed
+                            + ") changed bits");
+                }
+                Tensor naive = Tensor.zeros(once.shape());
+                ConvKernels.conv2dNaive(x, kernel, bias, naive, g, new Relu());
+                if (mk == Kernels.SCALAR.gemm()) {
+                    // no fused multiply-adds: the products and sums of the definition, in its order
+                    assertTrue(naive.contentEquals(once), what + ": scalar GEMM vs naive kernel");
+                } else {
+                    Approx.assertNormClose(what + " vs naive", naive, once, RTOL);
+                }
+            }
+        }
     }
 
     @Test
