@@ -60,8 +60,9 @@ public final class NpyCodec {
             float[] d = t.data();
             int off = t.offset();
             // little-endian floats through a float view, a block at a time: a bulk copy, where a
-            // putFloat per value was a call per value on the client compiler (one-shot commands)
-            ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+            // putFloat per value was a call per value on the client compiler (one-shot commands);
+            // no larger than the tensor (a report writes dozens of small ones)
+            ByteBuffer buf = ByteBuffer.allocate(4 * Math.max(1, Math.min(1 << 14, t.size()))).order(ByteOrder.LITTLE_ENDIAN);
             FloatBuffer floats = buf.asFloatBuffer();
             for (int i = 0, n = t.size(); i < n;) {
                 int k = Math.min(floats.capacity(), n - i);

@@ -6,8 +6,8 @@ import java.awt.image.DataBufferInt;
 import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.SinglePixelPackedSampleModel;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -77,30 +77,85 @@ final class PngEncoder {
         int row = filter.bytesPerRow() + 1; // the filter type byte first
         // Filtered rows go into a zeroed buffer of whole rows (about 64 KB), deflated a buffer at a
         // time: far fewer native calls than a row at a time, no image-sized buffer to allocate
-        byte[] raw = new byte[Math.min(h, Math.max(1, CHUNK / row)) * row];
+        int rows = Math.min(h, Math.max(1, CHUNK / row)) * row;
+        Scratch s = Scratch.take(rows);
+        byte[] raw = s.raw;
         Deflater z = new Deflater(level);
-        ByteArrayOutputStream idat = new ByteArrayOutputStream(1 << 14);
-        byte[] buf = new byte[1 << 15];
+        Idat idat = new Idat();
+        boolean zeroed = false; // raw all zero again: the scratch goes back (else it is dropped)
         try {
             int at = 0;
             for (int y = 0; y < h; y++, at += row) {
-                if (at == raw.length) {
-                    deflate(z, raw, at, idat, buf);
+                if (at == rows) {
+                    deflate(z, raw, at, idat, s.out);
                     at = 0;
                 }
                 if (!filter.filter(y, raw, at)) {
+                    zero(raw, at + row);
+                    zeroed = true;
                     return null;
                 }
             }
-            deflate(z, raw, at, idat, buf);
+            deflate(z, raw, at, idat, s.out);
+            zeroed = true;
             z.finish();
             while (!z.finished()) {
-                idat.write(buf, 0, z.deflate(buf));
+                idat.write(s.out, 0, z.deflate(s.out));
             }
         } finally {
             z.end();
+            if (zeroed) {
+                Scratch.give(s);
+            }
         }
         return file(img.getWidth(), h, filter.colourType(), filter.palette(), idat);
+    }
+
+    /**
+     * The filtered rows' buffer (kept zeroed between pictures) and the deflater's output buffer
+     * of a picture being encoded, reused: new ones per picture were 8 MB of a one-shot MobileNet
+     * run's allocation (85 pictures), enough to cost it a garbage collection. A few at most (one
+     * per thread encoding at once); only JDK types held, nothing per thread.
+     */
+    private static final class Scratch {
+        private static final ConcurrentLinkedQueue<Scratch> FREE = new ConcurrentLinkedQueue<>();
+        final byte[] raw;
+        final byte[] out = new byte[1 << 15];
+
+        private Scratch(int rawBytes) {
+            raw = new byte[rawBytes];
+        }
+
+        /** A scratch whose raw buffer holds {@code rawBytes}, all zero. */
+        static Scratch take(int rawBytes) {
+            Scratch s = FREE.poll();
+            if (s != null && s.raw.length >= rawBytes) {
+                return s;
+            }
+            if (s != null) {
+                FREE.offer(s);
+            }
+            // none free, or a picture with a row wider than a chunk (its buffer is not kept)
+            return new Scratch(Math.max(rawBytes, CHUNK));
+        }
+
+        /** Returns {@code s}, its raw buffer zeroed again by its user. */
+        static void give(Scratch s) {
+            if (s.raw.length == CHUNK) {
+                FREE.offer(s);
+            }
+        }
+    }
+
+    /** The deflated rows, with direct access to its bytes for {@link #file} (one copy into the file). */
+    private static final class Idat extends ByteArrayOutputStream {
+        Idat() {
+            super(1 << 14);
+        }
+
+        byte[] bytes() {
+            return buf;
+        }
     }
 
     /**
@@ -297,33 +352,39 @@ final class PngEncoder {
         }
     }
 
-    /** The file: signature, header, the palette if any, the deflated rows, end. */
-    private static byte[] file(int w, int h, int colourType, byte[] palette, ByteArrayOutputStream idat) {
+    /** The file: signature, header, the palette if any, the deflated rows, end; built in one array. */
+    private static byte[] file(int w, int h, int colourType, byte[] palette, Idat idat) {
         byte[] ihdr = new byte[13];
         putInt(ihdr, 0, w);
         putInt(ihdr, 4, h);
         ihdr[8] = 8; // bits per sample (per index for a palette)
         ihdr[9] = (byte) colourType; // compression, filter and interlace methods 0
-        ByteArrayOutputStream png = new ByteArrayOutputStream(idat.size() + (palette == null ? 0 : palette.length) + 64);
-        png.writeBytes(SIGNATURE);
-        chunk(png, "IHDR", ihdr, ihdr.length);
+        int chunks = 4 * 12 + ihdr.length + idat.size() + (palette == null ? 0 : palette.length);
+        byte[] png = new byte[SIGNATURE.length + chunks - (palette == null ? 12 : 0)];
+        System.arraycopy(SIGNATURE, 0, png, 0, SIGNATURE.length);
+        int at = chunk(png, SIGNATURE.length, "IHDR", ihdr, ihdr.length);
         if (palette != null) {
-            chunk(png, "PLTE", palette, palette.length);
+            at = chunk(png, at, "PLTE", palette, palette.length);
         }
-        byte[] data = idat.toByteArray();
-        chunk(png, "IDAT", data, data.length);
-        chunk(png, "IEND", new byte[0], 0);
-        return png.toByteArray();
+        at = chunk(png, at, "IDAT", idat.bytes(), idat.size());
+        at = chunk(png, at, "IEND", ihdr, 0);
+        assert at == png.length;
+        return png;
     }
 
     /** Deflates {@code raw[0, len)} into {@code idat}, then zeroes it for the next rows. */
-    private static void deflate(Deflater z, byte[] raw, int len, ByteArrayOutputStream idat, byte[] buf) {
+    private static void deflate(Deflater z, byte[] raw, int len, Idat idat, byte[] buf) {
         z.setInput(raw, 0, len);
         while (!z.needsInput()) {
             idat.write(buf, 0, z.deflate(buf));
         }
-        // zeroed by copying zeros: the client compiler (one-shot commands) makes Arrays.fill a
-        // byte loop, where arraycopy is a stub; the fill was a sixth of the encoder's time there
+        zero(raw, len);
+    }
+
+    /** Zeroes {@code raw[0, len)} for the next rows. */
+    private static void zero(byte[] raw, int len) {
+        // by copying zeros: the client compiler (one-shot commands) makes Arrays.fill a byte
+        // loop, where arraycopy is a stub; the fill was a sixth of the encoder's time there
         if (len <= ZEROS.length) {
             System.arraycopy(ZEROS, 0, raw, 0, len);
         } else { // one row wider than a chunk
@@ -331,18 +392,17 @@ final class PngEncoder {
         }
     }
 
-    private static void chunk(ByteArrayOutputStream png, String type, byte[] data, int len) {
-        byte[] t = type.getBytes(StandardCharsets.US_ASCII);
-        byte[] four = new byte[4];
-        putInt(four, 0, len);
-        png.writeBytes(four);
-        png.writeBytes(t);
-        png.write(data, 0, len);
+    /** Writes chunk {@code type} with {@code data[0, len)} at {@code png[at]}; returns where the next one starts. */
+    private static int chunk(byte[] png, int at, String type, byte[] data, int len) {
+        putInt(png, at, len);
+        for (int i = 0; i < 4; i++) {
+            png[at + 4 + i] = (byte) type.charAt(i);
+        }
+        System.arraycopy(data, 0, png, at + 8, len);
         CRC32 crc = new CRC32();
-        crc.update(t);
-        crc.update(data, 0, len);
-        putInt(four, 0, (int) crc.getValue());
-        png.writeBytes(four);
+        crc.update(png, at + 4, 4 + len);
+        putInt(png, at + 8 + len, (int) crc.getValue());
+        return at + 12 + len;
     }
 
     private static void putInt(byte[] b, int at, int v) {
