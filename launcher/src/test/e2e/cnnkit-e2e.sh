@@ -270,6 +270,12 @@ if check cache-kept-start 0 "$CNNKIT" summary "$TMP/m.json"; then
             && grep -q "Total params: 6,844" <<<"$OUT" && [ -z "$ERR" ]; then ok cache-kept-start
     else bad "cache-kept-start: marker $(ls "${CACHE_DIR}slotlean0" | grep cnnkit-), archives $(ls "$CACHE_DIR" | grep cds), $OUT $ERR"; fi
 fi
+# ... whose bundle jars the first command stored uncompressed (StoredBundleJars): a class file's
+# magic number shows in the engine's jar as it is
+ENGINE_INFO="$(grep -l "io.cnnkit.engine.core-" "${CACHE_DIR}"slotlean0/bundle*/bundle.info 2>/dev/null | head -n 1)"
+ENGINE_JAR="$(ls "${ENGINE_INFO%/bundle.info}"/version*/bundle.jar 2>/dev/null | head -n 1)"
+if [ -n "$ENGINE_JAR" ] && LC_ALL=C grep -qa $'\xca\xfe\xba\xbe' "$ENGINE_JAR"; then ok cache-stored-jars
+else bad "cache-stored-jars: no class file stored as it is in '$ENGINE_JAR' ($ENGINE_INFO)"; fi
 # ... which recorded the bundle classes it loaded for the next summary to preload (ClassPreload);
 # a list naming classes, bundles or lines that are not there changes nothing of the command
 LIST="${CACHE_DIR}classes-summary.txt"

@@ -265,6 +265,8 @@ public final class CliRunner {
                         }
                     }
                 }
+                // the bundles' classes read without inflating them from now on (StoredBundleJars)
+                StoredBundleJars.store(marker.getParent());
                 try {
                     Files.writeString(kept, "bundles installed and left unchanged by a command\n");
                 } catch (IOException e) {
