@@ -129,7 +129,8 @@ final class SystemPackages {
     }
 
     private static String javaLine() {
-        return "java " + Runtime.version();
+        // the property Runtime.version() parses: its toString() was the start's first lambda (streams)
+        return "java " + System.getProperty("java.runtime.version");
     }
 
     private static boolean hasJars(String plugins) {
@@ -140,8 +141,14 @@ final class SystemPackages {
         if (!Files.isDirectory(dir)) {
             return false;
         }
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.jar")) {
-            return s.iterator().hasNext();
+        // names compared here: a glob is a regular expression compiled on the start's main thread
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            for (Path p : s) {
+                if (p.getFileName().toString().endsWith(".jar")) {
+                    return true;
+                }
+            }
+            return false;
         } catch (IOException | RuntimeException e) {
             return true; // unknown: as if there were some
         }
