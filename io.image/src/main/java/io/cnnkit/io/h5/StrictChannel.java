@@ -3,6 +3,7 @@ package io.cnnkit.io.h5;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
@@ -60,6 +61,9 @@ final class StrictChannel extends FileChannel {
 
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
+        if (!isOpen()) {
+            throw new ClosedChannelException(); // the mapping outlives the channel: refuse as a file channel does
+        }
         if (position < 0 || position + dst.remaining() > size) {
             throw new IOException("a structure of " + dst.remaining() + " bytes at offset " + position
                     + " runs past the end of the file (" + size + " bytes): truncated or corrupt");

@@ -76,6 +76,15 @@ class StrictChannelTest {
     }
 
     @Test
+    void aClosedChannelReadsNothing() throws IOException {
+        file(100);
+        StrictChannel c = StrictChannel.open(dir.resolve("f.bin"));
+        c.close();
+        assertThrows(java.nio.channels.ClosedChannelException.class, () -> c.read(ByteBuffer.allocate(10), 0));
+        assertThrows(java.nio.channels.ClosedChannelException.class, () -> c.read(ByteBuffer.allocate(10)));
+    }
+
+    @Test
     void anEmptyFileHasNothingToRead() throws IOException {
         file(0);
         try (StrictChannel c = StrictChannel.open(dir.resolve("f.bin"))) {
