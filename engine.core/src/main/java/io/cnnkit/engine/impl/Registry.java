@@ -78,9 +78,17 @@ final class Registry<T> {
         }
     }
 
-    private static final Comparator<Entry<?>> BEST_FIRST = Comparator
-            .comparingInt((Entry<?> e) -> -e.ranking())
-            .thenComparingLong(Entry::serviceId);
+    /**
+     * The highest ranking first, then the lowest service id (OSGi's order of preference). A class,
+     * not Comparator.comparing...: those were five lambda classes spun at every start.
+     */
+    private static final Comparator<Entry<?>> BEST_FIRST = new Comparator<>() {
+        @Override
+        public int compare(Entry<?> a, Entry<?> b) {
+            int byRanking = Integer.compare(b.ranking(), a.ranking());
+            return byRanking != 0 ? byRanking : Long.compare(a.serviceId(), b.serviceId());
+        }
+    };
 
     private final String kind;
     private final Map<String, List<Entry<T>>> byKey = new TreeMap<>();

@@ -119,6 +119,10 @@ class HotSwapTest {
         NaiveConv2d worse = new NaiveConv2d();
         engine.register(worse, -5);
         assertEquals(0, worse.created.get(), "a lower-ranked provider is not used");
+        NaiveConv2d lowest = new NaiveConv2d();
+        engine.register(lowest, Integer.MIN_VALUE); // the lowest ranking there is (its negation overflows)
+        assertEquals(0, lowest.created.get(), "the lowest ranking is never preferred");
+        engine.unregister(lowest);
 
         engine.unregister(better);
         assertEquals(3, conv.created.get(), "removing the best falls back to the next one");
