@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-shot latency of ./cnnkit against a bare JVM start measured in the same run (issue #14
 # item 6): the median of N runs (default 5) of each command, the commands interleaved so that
-# a busy machine weighs on all of them alike, and each median's ratio to `java -version`'s.
+# a busy machine weighs on all of them alike, and each median's ratio to `java -version`'s;
+# also each command's median CPU time (user + system), which the machine's load moves less.
 #   cnf/bench/oneshot.sh [N] [BASE]   from the repository root, after a build
 # BASE: another built checkout (e.g. a worktree of main) whose ./cnnkit is timed in the same
 # interleaved rounds, for a before/after comparison on equal terms.
@@ -38,34 +39,41 @@ run() { # index: runs command number $1, output discarded, fails loudly
         4) CNNKIT_CACHE="$TMP/cache-base" "$BASE/cnnkit" run "$MODEL" "$PHOTO" --rescale 0.00392156862745098 --npy --out "$TMP/vww-base" ;;
     esac > "$TMP/out" 2>&1 || { echo "oneshot: ${NAMES[$1]} failed:" >&2; cat "$TMP/out" >&2; exit 1; }
 }
-ms() { # wall time of run $1 in ms
-    local t0 t1
-    t0=$(date +%s%N); run "$1"; t1=$(date +%s%N)
-    echo $(( (t1 - t0) / 1000000 ))
+measure() { # run $1; prints its wall time and its CPU time (user + system, the JVM's threads together) in ms
+    local TIMEFORMAT='%R %U %S' t
+    t=$( { time run "$1"; } 2>&1 ) || { echo "$t" >&2; exit 1; }
+    awk '{ printf "%d %d\n", $1 * 1000 + 0.5, ($2 + $3) * 1000 + 0.5 }' <<<"$t"
 }
 median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 run 1; run 2; run 1; run 2 # warm: bundle cache, kept start, class-data archives
 [ -z "$BASE" ] || { run 3; run 4; run 3; run 4; }
-declare -a T0=() T1=() T2=() T3=() T4=()
+declare -a T0=() T1=() T2=() T3=() T4=() C0=() C1=() C2=() C3=() C4=()
+one() { # index: appends run $1's wall and CPU times to T$1 and C$1
+    local w c
+    read -r w c < <(measure "$1") && [ -n "$c" ] || exit 1
+    eval "T$1+=($w); C$1+=($c)"
+}
 for ((i = 0; i < N; i++)); do
-    T0+=("$(ms 0)"); T1+=("$(ms 1)"); T2+=("$(ms 2)")
-    [ -z "$BASE" ] || { T3+=("$(ms 3)"); T4+=("$(ms 4)"); }
+    one 0; one 1; one 2
+    [ -z "$BASE" ] || { one 3; one 4; }
 done
 M0=$(printf '%s\n' "${T0[@]}" | median)
 M1=$(printf '%s\n' "${T1[@]}" | median)
 M2=$(printf '%s\n' "${T2[@]}" | median)
+# CPU (user + system) moves less than wall time with the shared machine's load: a second view
+cpu() { printf '%s\n' "$@" | median; }
 echo "runs each: $N (interleaved), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
-printf '%-12s median %6s ms   runs: %s\n' java-version "$M0" "${T0[*]}"
-printf '%-12s median %6s ms   runs: %s\n' summary "$M1" "${T1[*]}"
-printf '%-12s median %6s ms   runs: %s\n' mobilenet "$M2" "${T2[*]}"
+printf '%-12s median %6s ms   cpu %6s ms   runs: %s\n' java-version "$M0" "$(cpu "${C0[@]}")" "${T0[*]}"
+printf '%-12s median %6s ms   cpu %6s ms   runs: %s\n' summary "$M1" "$(cpu "${C1[@]}")" "${T1[*]}"
+printf '%-12s median %6s ms   cpu %6s ms   runs: %s\n' mobilenet "$M2" "$(cpu "${C2[@]}")" "${T2[*]}"
 awk -v a="$M1" -v b="$M2" -v j="$M0" 'BEGIN {
     printf "oneshot: summary %.1fx java -version (target 8x), mobilenet %.1fx (target 15x)\n", a / j, b / j }'
 if [ -n "$BASE" ]; then
     M3=$(printf '%s\n' "${T3[@]}" | median)
     M4=$(printf '%s\n' "${T4[@]}" | median)
-    printf '%-12s median %6s ms   runs: %s\n' summary@base "$M3" "${T3[*]}"
-    printf '%-12s median %6s ms   runs: %s\n' mobilenet@base "$M4" "${T4[*]}"
+    printf '%-12s median %6s ms   cpu %6s ms   runs: %s\n' summary@base "$M3" "$(cpu "${C3[@]}")" "${T3[*]}"
+    printf '%-12s median %6s ms   cpu %6s ms   runs: %s\n' mobilenet@base "$M4" "$(cpu "${C4[@]}")" "${T4[*]}"
     awk -v a="$M3" -v b="$M4" -v j="$M0" -v base="$BASE" 'BEGIN {
         printf "base %s: summary %.1fx java -version, mobilenet %.1fx\n", base, a / j, b / j }'
 fi
