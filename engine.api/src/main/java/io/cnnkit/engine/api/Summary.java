@@ -38,7 +38,11 @@ public record Summary(String model, List<Row> rows, long totalParams, long train
         return totalParams - trainableParams;
     }
 
-    /** The table as Keras prints it (with thousands separators). */
+    /**
+     * The table as Keras prints it, with its thousands separators: commas whatever the locale, as
+     * Python's {@code f"{n:,}"} writes them (String.format's {@code %,d} followed the default
+     * locale, and was most of formatting a 90-row table in a one-shot command).
+     */
     public String format() {
         int wName = "Layer (type)".length();
         int wShape = "Output Shape".length();
@@ -46,7 +50,7 @@ public record Summary(String model, List<Row> rows, long totalParams, long train
         for (Row r : rows) {
             wName = Math.max(wName, r.name().length() + r.type().length() + 3);
             wShape = Math.max(wShape, r.outputShape().toString().length());
-            wParams = Math.max(wParams, String.format("%,d", r.params()).length());
+            wParams = Math.max(wParams, withCommas(r.params()).length());
         }
         wName += 2;
         wShape += 2;
@@ -67,16 +71,26 @@ public record Summary(String model, List<Row> rows, long totalParams, long train
         b.append(rule).append('\n');
         for (Row r : rows) {
             b.append(pad(r.name() + " (" + r.type() + ")", wName)).append(pad(r.outputShape().toString(), wShape));
-            String params = String.format("%,d", r.params());
+            String params = withCommas(r.params());
             b.append(graph ? (pad(params, wParams) + connected(r)).stripTrailing() : params);
             b.append('\n');
         }
         b.append(rule).append('\n');
-        b.append(String.format("Total params: %,d%n", totalParams));
-        b.append(String.format("Trainable params: %,d%n", trainableParams));
-        b.append(String.format("Non-trainable params: %,d%n", nonTrainableParams()));
+        b.append("Total params: ").append(withCommas(totalParams)).append('\n');
+        b.append("Trainable params: ").append(withCommas(trainableParams)).append('\n');
+        b.append("Non-trainable params: ").append(withCommas(nonTrainableParams())).append('\n');
         for (String n : notes) {
             b.append("Note: ").append(n).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** {@code n} with a comma between each group of three digits from the right. */
+    static String withCommas(long n) {
+        StringBuilder b = new StringBuilder(Long.toString(n));
+        int firstDigit = n < 0 ? 1 : 0;
+        for (int at = b.length() - 3; at > firstDigit; at -= 3) {
+            b.insert(at, ',');
         }
         return b.toString();
     }
