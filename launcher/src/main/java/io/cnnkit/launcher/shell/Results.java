@@ -153,9 +153,8 @@ final class Results {
         /** The row's cells: index, name, type, shape, min, max, mean, zeros, and the inputs when asked. */
         List<String> cells(boolean withInputs) {
             List<String> c = new java.util.ArrayList<>(List.of(Integer.toString(index), name, type, shape,
-                    String.format(Locale.ROOT, "%.4g", stats.min()), String.format(Locale.ROOT, "%.4g", stats.max()),
-                    String.format(Locale.ROOT, "%.4g", stats.mean()),
-                    String.format(Locale.ROOT, "%.1f%%", 100 * stats.zeroFraction())));
+                    DecimalText.general(stats.min(), 4), DecimalText.general(stats.max(), 4),
+                    DecimalText.general(stats.mean(), 4), DecimalText.fixed(100 * stats.zeroFraction(), 1) + "%"));
             if (withInputs) {
                 c.add(inputs.isEmpty() ? "-" : String.join(", ", inputs));
             }
@@ -194,7 +193,7 @@ final class Results {
             if (values != null) {
                 b.append('[');
                 for (int i = 0; i < values.length; i++) {
-                    b.append(i > 0 ? ", " : "").append(String.format(Locale.ROOT, "%.4g", values[i]));
+                    b.append(i > 0 ? ", " : "").append(DecimalText.general(values[i], 4));
                 }
                 return b.append(']').toString();
             }
