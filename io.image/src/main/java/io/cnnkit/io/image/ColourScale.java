@@ -4,6 +4,7 @@ import java.util.Locale;
 
 import io.cnnkit.engine.api.Tensor;
 import io.cnnkit.io.api.PictureOptions;
+import io.cnnkit.io.api.StageStats;
 
 /**
  * The colour scale of a stage picture as an HTML fragment (inline styles, so any page can hold
@@ -25,6 +26,15 @@ public final class ColourScale {
      * the values).
      */
     public static String html(Tensor stage, PictureOptions o) {
+        return html(stage, o, null);
+    }
+
+    /**
+     * As {@link #html(Tensor, PictureOptions)}, given the stage's statistics when the caller has
+     * them (a report's section): when its min and max are finite they are the range the picture
+     * is drawn with, and the stage is not read again.
+     */
+    static String html(Tensor stage, PictureOptions o, StageStats stats) {
         int[] s = stage.shape();
         if (s.length == 2 && s[1] <= Pictures.BAR_MAX_WIDTH) {
             return "";
@@ -51,7 +61,9 @@ public final class ColourScale {
             hi = "max";
             sep(note).append("each map from its own min to its own max");
         } else {
-            double[] r = Pictures.fixedOr(o, stage.data(), stage.offset(), stage.size(), 1);
+            double[] r = o.range() == null && stats != null && Double.isFinite(stats.min()) && Double.isFinite(stats.max())
+                    ? new double[] {stats.min(), stats.max()}
+                    : Pictures.fixedOr(o, stage.data(), stage.offset(), stage.size(), 1);
             if (!(r[1] > r[0])) {
                 String v = r[0] == r[1] ? Pictures.number(r[0]) : "no finite value";
                 return BOX + ROW + "<span>constant: " + v + "</span></div>" + NOTE + "a constant stage draws mid-grey"

@@ -362,7 +362,7 @@ public final class ReportWriter {
         b.append("<a href=\"").append(esc(stem)).append(".png\"><img src=\"").append(esc(stem))
                 .append(".png\" width=\"").append(size[0] * zoom).append("\" height=\"").append(size[1] * zoom)
                 .append("\" alt=\"").append(esc(s.name())).append(" output\"></a>\n");
-        b.append(ColourScale.html(s.output(), pictures)).append('\n');
+        b.append(ColourScale.html(s.output(), pictures, st)).append('\n');
         b.append("</section>\n");
         return b.toString();
     }

@@ -291,6 +291,27 @@ class PicturesTest {
     }
 
     @Test
+    void aReportsColourScaleFromTheStageStatisticsIsTheSame() {
+        Tensor nan = ramp(1, 4, 4, 2);
+        nan.data()[5] = Float.NaN;
+        Tensor inf = ramp(1, 4, 4, 2);
+        inf.data()[3] = Float.NEGATIVE_INFINITY;
+        Tensor zeros = Tensor.zeros(1, 3, 3, 2);
+        zeros.data()[4] = -0.0f;
+        Tensor[] stages = {ramp(1, 4, 4, 1), ramp(1, 4, 4, 8), ramp(1, 2, 2, 3), ramp(1, 5808), nan, inf, zeros,
+            Tensor.zeros(1, 3, 3, 1)};
+        PictureOptions[] options = {PictureOptions.DEFAULT, PictureOptions.DEFAULT.withPerChannel(true),
+            PictureOptions.DEFAULT.withRange(PictureOptions.Range.CLIP),
+            PictureOptions.DEFAULT.withColormap(PictureOptions.Colormap.VIRIDIS)};
+        for (Tensor t : stages) {
+            for (PictureOptions o : options) {
+                assertEquals(ColourScale.html(t, o), ColourScale.html(t, o, io.cnnkit.io.api.StageStats.of(t)),
+                        t.shapeString() + " " + o);
+            }
+        }
+    }
+
+    @Test
     void kernelsAreTilesPerFilterAndChannel() throws IOException {
         Tensor k = Tensor.zeros(3, 3, 3, 2);
         for (int i = 0; i < k.size(); i++) {
