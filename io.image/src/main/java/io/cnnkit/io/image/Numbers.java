@@ -10,7 +10,7 @@ package io.cnnkit.io.image;
  * <p>Like the formatter, the rounding is half-up on the shortest decimal digits of the double
  * (those of {@link Double#toString}), not on its exact binary value.
  */
-final class Numbers {
+public final class Numbers {
     private Numbers() {
     }
 
@@ -38,7 +38,7 @@ final class Numbers {
     }
 
     /** {@code %.Nf} with {@code decimals} = N. */
-    static String fixed(double v, int decimals) {
+    public static String fixed(double v, int decimals) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return nonFinite(v);
         }
@@ -65,7 +65,7 @@ final class Numbers {
     }
 
     /** {@code %.Ng} with {@code precision} = N (at least 1). */
-    static String general(double v, int precision) {
+    public static String general(double v, int precision) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return nonFinite(v);
         }

@@ -1,6 +1,7 @@
 package io.cnnkit.io.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,8 @@ import java.util.Locale;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+
+import io.cnnkit.io.api.NumberText;
 
 /** The hand-written number formats give what String.format gives, value for value. */
 class NumbersTest {
@@ -74,5 +77,19 @@ class NumbersTest {
                 assertEquals(String.format(Locale.ROOT, "%02d", n), Numbers.twoDigits((int) n), "%02d of " + n);
             }
         }
+    }
+
+    @Test
+    void theApisNumberTextIsTheFormattersToo() {
+        Random r = new Random(15);
+        for (int i = 0; i < 2000; i++) {
+            float v = (float) ((r.nextDouble() - 0.5) * Math.pow(10, r.nextInt(16) - 8));
+            for (int p = 0; p <= 6; p++) {
+                assertEquals(String.format(Locale.ROOT, "%." + p + "g", v), NumberText.general(v, p), "%." + p + "g of " + v);
+            }
+            assertEquals(String.format(Locale.ROOT, "%.1f", v), NumberText.fixed(v, 1), "%.1f of " + v);
+        }
+        assertThrows(IllegalArgumentException.class, () -> NumberText.general(1, -1));
+        assertThrows(IllegalArgumentException.class, () -> NumberText.fixed(1, -1));
     }
 }

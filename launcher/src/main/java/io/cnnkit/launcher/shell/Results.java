@@ -8,6 +8,7 @@ import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Summary;
 import io.cnnkit.engine.api.Tensor;
 import io.cnnkit.io.api.LoadReport;
+import io.cnnkit.io.api.NumberText;
 import io.cnnkit.io.api.StageStats;
 import io.cnnkit.io.api.TopClasses;
 import io.cnnkit.io.api.WeightFileInfo;
@@ -153,8 +154,8 @@ final class Results {
         /** The row's cells: index, name, type, shape, min, max, mean, zeros, and the inputs when asked. */
         List<String> cells(boolean withInputs) {
             List<String> c = new java.util.ArrayList<>(List.of(Integer.toString(index), name, type, shape,
-                    DecimalText.general(stats.min(), 4), DecimalText.general(stats.max(), 4),
-                    DecimalText.general(stats.mean(), 4), DecimalText.fixed(100 * stats.zeroFraction(), 1) + "%"));
+                    NumberText.general(stats.min(), 4), NumberText.general(stats.max(), 4),
+                    NumberText.general(stats.mean(), 4), NumberText.fixed(100 * stats.zeroFraction(), 1) + "%"));
             if (withInputs) {
                 c.add(inputs.isEmpty() ? "-" : String.join(", ", inputs));
             }
@@ -193,7 +194,7 @@ final class Results {
             if (values != null) {
                 b.append('[');
                 for (int i = 0; i < values.length; i++) {
-                    b.append(i > 0 ? ", " : "").append(DecimalText.general(values[i], 4));
+                    b.append(i > 0 ? ", " : "").append(NumberText.general(values[i], 4));
                 }
                 return b.append(']').toString();
             }
