@@ -50,7 +50,7 @@ public record Summary(String model, List<Row> rows, long totalParams, long train
         for (Row r : rows) {
             wName = Math.max(wName, r.name().length() + r.type().length() + 3);
             wShape = Math.max(wShape, r.outputShape().toString().length());
-            wParams = Math.max(wParams, withCommas(r.params()).length());
+            wParams = Math.max(wParams, formatCount(r.params()).length());
         }
         wName += 2;
         wShape += 2;
@@ -71,22 +71,25 @@ public record Summary(String model, List<Row> rows, long totalParams, long train
         b.append(rule).append('\n');
         for (Row r : rows) {
             b.append(pad(r.name() + " (" + r.type() + ")", wName)).append(pad(r.outputShape().toString(), wShape));
-            String params = withCommas(r.params());
+            String params = formatCount(r.params());
             b.append(graph ? (pad(params, wParams) + connected(r)).stripTrailing() : params);
             b.append('\n');
         }
         b.append(rule).append('\n');
-        b.append("Total params: ").append(withCommas(totalParams)).append('\n');
-        b.append("Trainable params: ").append(withCommas(trainableParams)).append('\n');
-        b.append("Non-trainable params: ").append(withCommas(nonTrainableParams())).append('\n');
+        b.append("Total params: ").append(formatCount(totalParams)).append('\n');
+        b.append("Trainable params: ").append(formatCount(trainableParams)).append('\n');
+        b.append("Non-trainable params: ").append(formatCount(nonTrainableParams())).append('\n');
         for (String n : notes) {
             b.append("Note: ").append(n).append('\n');
         }
         return b.toString();
     }
 
-    /** {@code n} with a comma between each group of three digits from the right. */
-    static String withCommas(long n) {
+    /**
+     * A count as Keras prints it: a comma between each group of three digits from the right,
+     * whatever the locale ({@code 1,234,567}). The summary's counts; a report's too.
+     */
+    public static String formatCount(long n) {
         StringBuilder b = new StringBuilder(Long.toString(n));
         int firstDigit = n < 0 ? 1 : 0;
         for (int at = b.length() - 3; at > firstDigit; at -= 3) {

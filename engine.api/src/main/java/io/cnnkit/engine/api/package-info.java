@@ -33,9 +33,11 @@
  * the values the build already has for the layer's weights: {@link io.cnnkit.engine.api.WeightSet#add}
  * copies them instead of drawing initial values, and in a model's first build leaves the random
  * draws for the model's first use (a model whose weights are loaded first never draws them).
+ * <p>1.10: {@link io.cnnkit.engine.api.Summary#formatCount}, a count as Keras prints it (commas
+ * whatever the locale), which the summary itself now uses.
  */
 @Export
-@Version("1.9.0")
+@Version("1.10.0")
 package io.cnnkit.engine.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -11,16 +11,18 @@ import org.junit.jupiter.api.Test;
 class SummaryFormatTest {
     @Test
     void thousandsAreSeparatedByCommasAsPythonDoes() {
-        assertEquals("0", Summary.withCommas(0));
-        assertEquals("999", Summary.withCommas(999));
-        assertEquals("1,000", Summary.withCommas(1000));
-        assertEquals("123,456", Summary.withCommas(123_456));
-        assertEquals("1,234,567", Summary.withCommas(1_234_567));
-        assertEquals("-1,234", Summary.withCommas(-1234));
-        assertEquals("-999", Summary.withCommas(-999));
-        assertEquals("-9,223,372,036,854,775,808", Summary.withCommas(Long.MIN_VALUE));
-        for (long n : new long[] {1, 12, 1234, 98_765, 4_000_000, 1L << 40, -77_777}) {
-            assertEquals(String.format(Locale.ROOT, "%,d", n), Summary.withCommas(n), "as %,d in the root locale");
+        assertEquals("0", Summary.formatCount(0));
+        assertEquals("999", Summary.formatCount(999));
+        assertEquals("1,000", Summary.formatCount(1000));
+        assertEquals("123,456", Summary.formatCount(123_456));
+        assertEquals("1,234,567", Summary.formatCount(1_234_567));
+        assertEquals("-1,234", Summary.formatCount(-1234));
+        assertEquals("-999", Summary.formatCount(-999));
+        assertEquals("-9,223,372,036,854,775,808", Summary.formatCount(Long.MIN_VALUE));
+        java.util.Random r = new java.util.Random(7);
+        for (int i = 0; i < 100_000; i++) {
+            long n = r.nextLong() >> r.nextInt(63);
+            assertEquals(String.format(Locale.ROOT, "%,d", n), Summary.formatCount(n), "as %,d in the root locale");
         }
     }
 

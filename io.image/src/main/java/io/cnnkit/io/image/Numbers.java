@@ -19,24 +19,6 @@ public final class Numbers {
         return n >= 0 && n < 10 ? "0" + n : Integer.toString(n);
     }
 
-    /** {@code %,d}. */
-    static String grouped(long n) {
-        String digits = Long.toString(n);
-        int start = n < 0 ? 1 : 0;
-        int len = digits.length() - start;
-        if (len <= 3) {
-            return digits;
-        }
-        StringBuilder b = new StringBuilder(digits.length() + len / 3);
-        b.append(digits, 0, start);
-        int first = len % 3 == 0 ? 3 : len % 3;
-        b.append(digits, start, start + first);
-        for (int i = start + first; i < digits.length(); i += 3) {
-            b.append(',').append(digits, i, i + 3);
-        }
-        return b.toString();
-    }
-
     /** {@code %.Nf} with {@code decimals} = N. */
     public static String fixed(double v, int decimals) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {

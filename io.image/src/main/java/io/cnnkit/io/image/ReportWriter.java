@@ -332,7 +332,7 @@ public final class ReportWriter {
         StageStats st = StageStats.of(s.output());
         String params;
         if (row != null) {
-            params = Numbers.grouped(row.params());
+            params = Summary.formatCount(row.params());
         } else {
             params = s.index() == 0 ? "&ndash; (input)" : "&ndash; (not in the summary)";
         }

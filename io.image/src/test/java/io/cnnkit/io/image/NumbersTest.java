@@ -72,7 +72,6 @@ class NumbersTest {
             ns.add(r.nextLong() >> r.nextInt(63));
         }
         for (long n : ns) {
-            assertEquals(String.format(Locale.ROOT, "%,d", n), Numbers.grouped(n), "%,d of " + n);
             if (n >= Integer.MIN_VALUE && n <= Integer.MAX_VALUE) {
                 assertEquals(String.format(Locale.ROOT, "%02d", n), Numbers.twoDigits((int) n), "%02d of " + n);
             }

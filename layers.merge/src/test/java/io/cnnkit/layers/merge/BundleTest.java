@@ -42,8 +42,8 @@ class BundleTest {
         assertFalse(a.containsKey(new Attributes.Name("Export-Package")), "no exports");
         // MultiInputLayer and MultiInputLayerProvider are API 1.3; type() and kerasClasses() read @LayerType since 1.4;
         // ActivationFusable (the optimised plan fuses activations into element-wise merges) is 1.5; ResidualSum
-        // (an add moved into the conv before it) is 1.8; bnd imports from the version built against (1.9)
-        assertTrue(a.getValue("Import-Package").contains("io.cnnkit.engine.api;version=\"[1.9,2)\""),
+        // (an add moved into the conv before it) is 1.8; bnd imports from the version built against (1.10)
+        assertTrue(a.getValue("Import-Package").contains("io.cnnkit.engine.api;version=\"[1.10,2)\""),
                 a.getValue("Import-Package"));
         String caps = a.getValue("Provide-Capability");
         assertTrue(caps != null && caps.contains("io.cnnkit.engine.api.LayerProvider"), String.valueOf(caps));
