@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.ModelException;

@@ -8,19 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.cnnkit.engine.api.LayerSpec;
 import io.cnnkit.engine.api.ModelDescription;
 import io.cnnkit.engine.api.ModelException;
@@ -32,17 +19,6 @@ import io.cnnkit.engine.api.Shape;
  * one-line form.
  */
 public final class DescriptionParser {
-    /**
-     * JSON is read with Jackson's streaming parser into its tree nodes, without an ObjectMapper:
-     * building one loads some 300 classes and the JDK's calendar and locale data, a tenth of a
-     * second of every one-shot command that reads a model. A duplicate key is an error. Made on
-     * first use: a one-line description needs no Jackson (some 10 ms of `./cnnkit summary`).
-     */
-    private static final class Json {
-        static final JsonFactory FACTORY = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .build();
-    }
-
     private static final Set<String> TOP_KEYS = Set.of("name", "input_shape", "input_name", "seed", "layers",
             "outputs");
 
@@ -73,68 +49,16 @@ public final class DescriptionParser {
         return d;
     }
 
+    /**
+     * The JSON value of {@code t} ({@link JsonReader}: strict, duplicate keys refused), or a
+     * ModelException naming the line and column of what is wrong.
+     */
     static JsonNode readJson(String t) {
-        try (JsonParser p = Json.FACTORY.createParser(t)) {
-            JsonToken first = p.nextToken();
-            if (first == null) {
-                throw new ModelException("malformed JSON model description: no value");
-            }
-            JsonNode root = value(p, first);
-            JsonToken extra = p.nextToken();
-            if (extra != null) {
-                var loc = p.currentTokenLocation();
-                throw new ModelException("malformed JSON model description at line " + loc.getLineNr() + ", column "
-                        + loc.getColumnNr() + ": trailing " + extra.asString() + " after the description's value");
-            }
-            return root;
-        } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
-            throw new ModelException("malformed JSON model description" + where + ": " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // reading a String: not expected
-        }
-    }
-
-    /** The tree of the value starting at {@code t}, with the node types ObjectMapper.readTree gives. */
-    private static JsonNode value(JsonParser p, JsonToken t) throws IOException {
-        JsonNodeFactory f = JsonNodeFactory.instance;
-        switch (t) {
-            case START_OBJECT -> {
-                ObjectNode o = f.objectNode();
-                for (JsonToken k = p.nextToken(); k == JsonToken.FIELD_NAME; k = p.nextToken()) {
-                    String name = p.currentName();
-                    o.set(name, value(p, p.nextToken()));
-                }
-                return o;
-            }
-            case START_ARRAY -> {
-                ArrayNode a = f.arrayNode();
-                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-                    a.add(value(p, e));
-                }
-                return a;
-            }
-            case VALUE_STRING -> {
-                return f.textNode(p.getText());
-            }
-            case VALUE_NUMBER_INT -> {
-                return switch (p.getNumberType()) {
-                    case INT -> f.numberNode(p.getIntValue());
-                    case LONG -> f.numberNode(p.getLongValue());
-                    default -> f.numberNode(p.getBigIntegerValue());
-                };
-            }
-            case VALUE_NUMBER_FLOAT -> {
-                return f.numberNode(p.getDoubleValue());
-            }
-            case VALUE_TRUE, VALUE_FALSE -> {
-                return f.booleanNode(t == JsonToken.VALUE_TRUE);
-            }
-            case VALUE_NULL -> {
-                return f.nullNode();
-            }
-            default -> throw new IllegalStateException("unexpected JSON token " + t); // the parser checks the syntax
+        try {
+            return JsonReader.read(t);
+        } catch (JsonReader.Malformed e) {
+            throw new ModelException("malformed JSON model description at line " + e.line + ", column " + e.column
+                    + ": " + e.getMessage());
         }
     }
 
@@ -284,28 +208,33 @@ public final class DescriptionParser {
 
     /** JSON to plain Java values: Long/Double, String, Boolean, List, Map, null. */
     static Object value(JsonNode n) {
-        if (n == null || n.isNull()) {
+        if (n == null) {
             return null;
         }
-        if (n.isIntegralNumber()) {
-            return n.canConvertToLong() ? (Object) n.asLong() : (Object) n.asDouble();
+        switch (n.kind()) {
+            case NULL:
+                return null;
+            case NUMBER:
+                return n.isIntegralNumber() && n.canConvertToLong() ? (Object) n.asLong() : (Object) n.asDouble();
+            case STRING:
+                return n.asText();
+            case BOOLEAN:
+                return n.asBoolean();
+            case ARRAY: {
+                List<Object> l = new ArrayList<>(n.size());
+                for (JsonNode x : n) {
+                    l.add(value(x));
+                }
+                return l;
+            }
+            default: {
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext();) {
+                    var e = it.next();
+                    m.put(e.getKey(), value(e.getValue()));
+                }
+                return m;
+            }
         }
-        if (n.isNumber()) {
-            return n.asDouble();
-        }
-        if (n.isTextual()) {
-            return n.asText();
-        }
-        if (n.isBoolean()) {
-            return n.asBoolean();
-        }
-        if (n.isArray()) {
-            List<Object> l = new ArrayList<>();
-            n.forEach(x -> l.add(value(x)));
-            return l;
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        n.fields().forEachRemaining(e -> m.put(e.getKey(), value(e.getValue())));
-        return m;
     }
 }

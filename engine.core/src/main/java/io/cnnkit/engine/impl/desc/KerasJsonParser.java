@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerSpec;
@@ -160,7 +159,10 @@ final class KerasJsonParser {
         }
         Map<String, Object> config = new LinkedHashMap<>();
         if (c != null) {
-            c.fields().forEachRemaining(e -> config.put(e.getKey(), DescriptionParser.value(e.getValue())));
+            for (var it = c.fields(); it.hasNext();) {
+                var e = it.next();
+                config.put(e.getKey(), DescriptionParser.value(e.getValue()));
+            }
         }
         boolean theanoKernel = cf != null && cf.theanoKernel(cls, config);
         if (cf != null) {
