@@ -96,6 +96,7 @@ public final class KeptCacheMain {
 
     public static void main(String[] args) {
         note(MAIN_REACHED);
+        JdkWarmup.start();
         String jar = System.getProperty("cnnkit.jar");
         String storage = System.getProperty("launch.storage.dir");
         if (jar == null || storage == null) {

@@ -1,0 +1,56 @@
+package io.cnnkit.launcher.boot;
+
+import java.lang.reflect.InvocationTargetException;
+import java.net.URLConnection;
+import java.util.TimeZone;
+import java.util.regex.Pattern;
+
+/**
+ * The JDK's own first-use set-up that a kept start reaches on its main thread, done ahead on a
+ * second thread while the main thread reads the runtime's properties and creates the framework:
+ * {@code java.lang.SecurityManager}'s static set-up (streams over the boot layer's modules; Felix's
+ * {@code BundleImpl} has a subclass), the Formatter's locale data (Felix formats its framework
+ * properties with {@code String.format}), reflection's first {@code Method.invoke}, the regular
+ * expression classes, the class path's jar of the framework (Felix reads a resource from it
+ * first thing), the default time zone and the MIME table (reading any bundle resource through a
+ * URL asks for both). 15 to 30 ms of a one-shot command's main thread, sampled; a JVM has them
+ * once, whichever thread comes first (class initialisation is locked), so nothing changes but
+ * the thread. Only JDK classes are initialised here: the framework's own start order stays as it
+ * is. {@code -Dcnnkit.nowarm=true} turns it off (for comparisons).
+ */
+final class JdkWarmup {
+    static final String THREAD = "cnnkit-warm";
+
+    private JdkWarmup() {
+    }
+
+    /** The warming thread, started; null with {@code -Dcnnkit.nowarm=true}. */
+    static Thread start() {
+        if (Boolean.getBoolean("cnnkit.nowarm")) {
+            return null;
+        }
+        Thread t = new Thread(JdkWarmup::run, THREAD);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Whether every step ran (false: this JDK lacks one; the rest were skipped). */
+    static boolean run() {
+        try {
+            Class.forName("java.lang.SecurityManager", true, null);
+            String.format("%03d", 17);
+            Object.class.getMethod("hashCode").invoke(JdkWarmup.class);
+            Pattern.compile("(\\d+)(\\.(\\d+))?([^a-zA-Z0-9](.*))?").matcher("1.2.x").matches();
+            // (a lookup only: opens the framework jar on the class path, defines nothing)
+            ClassLoader.getSystemResource("org/apache/felix/framework/util/accessor.bytes");
+            TimeZone.getDefault();
+            URLConnection.getFileNameMap();
+            return true;
+        } catch (ClassNotFoundException | NoSuchMethodException | IllegalAccessException
+                | InvocationTargetException | RuntimeException e) {
+            // a JDK without one of these: the main thread meets it as before
+            return false;
+        }
+    }
+}
