@@ -29,7 +29,14 @@ final class JdkWarmup {
         if (Boolean.getBoolean("cnnkit.nowarm")) {
             return null;
         }
-        Thread t = new Thread(JdkWarmup::run, THREAD);
+        // (a subclass, not a lambda: the JVM's first lambda costs its thread about 10 ms of set-up,
+        // which the main thread would pay here; SecurityManager's streams pay it on this thread)
+        Thread t = new Thread(THREAD) {
+            @Override
+            public void run() {
+                JdkWarmup.run();
+            }
+        };
         t.setDaemon(true);
         t.start();
         return t;
@@ -38,12 +45,14 @@ final class JdkWarmup {
     /** Whether every step ran (false: this JDK lacks one; the rest were skipped). */
     static boolean run() {
         try {
+            // in the order the main thread comes to them (Felix's BundleImpl, the framework's
+            // superclass, is initialised first)
             Class.forName("java.lang.SecurityManager", true, null);
-            String.format("%03d", 17);
-            Object.class.getMethod("hashCode").invoke(JdkWarmup.class);
-            Pattern.compile("(\\d+)(\\.(\\d+))?([^a-zA-Z0-9](.*))?").matcher("1.2.x").matches();
             // (a lookup only: opens the framework jar on the class path, defines nothing)
             ClassLoader.getSystemResource("org/apache/felix/framework/util/accessor.bytes");
+            Object.class.getMethod("hashCode").invoke(JdkWarmup.class);
+            String.format("%03d", 17);
+            Pattern.compile("(\\d+)(\\.(\\d+))?([^a-zA-Z0-9](.*))?").matcher("1.2.x").matches();
             TimeZone.getDefault();
             URLConnection.getFileNameMap();
             return true;
