@@ -11,7 +11,10 @@ import java.util.List;
  * document is refused, not a stack overflow), numbers of at most {@value #MAX_NUMBER_LENGTH}
  * characters. The limits and the wording of the errors follow Jackson's defaults, which read
  * the descriptions before: an error is a {@link Malformed} with the line and column (from 1) of
- * the character or token at fault.
+ * the character or token at fault. (io.api's {@code LabelsJson} reads labels files as strictly,
+ * into plain maps and lists with the file named in its errors; the engine sits below io.image and
+ * cannot import it, and a JSON reader exported from the engine API for both was not worth the
+ * API.)
  */
 final class JsonReader {
     static final int MAX_DEPTH = 1000;

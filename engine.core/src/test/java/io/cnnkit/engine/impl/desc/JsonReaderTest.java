@@ -1,6 +1,7 @@
 package io.cnnkit.engine.impl.desc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -170,35 +171,35 @@ class JsonReaderTest {
         com.fasterxml.jackson.databind.JsonNode theirs = JACKSON.readTree(doc);
         JsonNode mine = JsonReader.read(doc);
         assertEquals(theirs.toString(), mine.toString(), doc);
-        assertEquals(typed(theirs), typed(mine), doc);
+        sameKinds(theirs, mine, doc);
         assertEquals(DescriptionParser.value(mine), plain(theirs), doc);
     }
 
-    /** The tree with each number's kind (integral or not), so 1 and 1.0 differ. */
-    private static String typed(com.fasterxml.jackson.databind.JsonNode n) {
-        StringBuilder b = new StringBuilder();
-        if (n.isObject()) {
-            n.fields().forEachRemaining(e -> b.append(e.getKey()).append('=').append(typed(e.getValue())).append(';'));
-            return "{" + b + "}";
+    /** Both trees side by side: the same kinds of node (1 and 1.0 differ), the same fields in order. */
+    private static void sameKinds(com.fasterxml.jackson.databind.JsonNode theirs, JsonNode mine, String doc) {
+        String where = doc + " at " + theirs;
+        assertEquals(theirs.isObject(), mine.isObject(), where);
+        assertEquals(theirs.isArray(), mine.isArray(), where);
+        assertEquals(theirs.isTextual(), mine.isTextual(), where);
+        assertEquals(theirs.isIntegralNumber(), mine.isIntegralNumber(), where);
+        assertEquals(theirs.isNumber(), mine.isNumber(), where);
+        assertEquals(theirs.isBoolean(), mine.isBoolean(), where);
+        assertEquals(theirs.isNull(), mine.isNull(), where);
+        assertEquals(theirs.asText(), mine.asText(), where);
+        assertEquals(theirs.size(), mine.size(), where);
+        Iterator<String> names = theirs.fieldNames();
+        Iterator<String> mineNames = mine.fieldNames();
+        while (names.hasNext()) {
+            String k = names.next();
+            assertEquals(k, mineNames.next(), where);
+            sameKinds(theirs.get(k), mine.get(k), doc);
         }
-        if (n.isArray()) {
-            n.forEach(x -> b.append(typed(x)).append(';'));
-            return "[" + b + "]";
+        assertFalse(mineNames.hasNext(), where);
+        if (theirs.isArray()) {
+            for (int i = 0; i < theirs.size(); i++) {
+                sameKinds(theirs.get(i), mine.get(i), doc);
+            }
         }
-        return (n.isIntegralNumber() ? "I" : n.isNumber() ? "D" : n.isTextual() ? "S" : "L") + n.asText();
-    }
-
-    private static String typed(JsonNode n) {
-        StringBuilder b = new StringBuilder();
-        if (n.isObject()) {
-            n.fields().forEachRemaining(e -> b.append(e.getKey()).append('=').append(typed(e.getValue())).append(';'));
-            return "{" + b + "}";
-        }
-        if (n.isArray()) {
-            n.forEach(x -> b.append(typed(x)).append(';'));
-            return "[" + b + "]";
-        }
-        return (n.isIntegralNumber() ? "I" : n.isNumber() ? "D" : n.isTextual() ? "S" : "L") + n.asText();
     }
 
     /** Jackson's tree as the engine's plain values (what DescriptionParser.value made of it before). */
