@@ -97,7 +97,8 @@ public final class Initializers {
         Object v = spec.has(param) ? spec.raw(param) : defaultName;
         if (isUnreproducible(v)) {
             // Only the function's name was saved: no numbers to draw. NaN until weights are loaded.
-            return (t, r) -> fillConst(t, Float.NaN);
+            // (classes, not lambdas: the class-data archive cannot hold a bundle's lambdas)
+            return new Constant(Float.NaN);
         }
         String name;
         Map<?, ?> config = Map.of();
@@ -123,29 +124,44 @@ public final class Initializers {
         String dist;
         switch (key) {
             case "zeros" -> {
-                return (t, r) -> fillConst(t, 0f);
+                return new Constant(0f);
             }
             case "ones" -> {
-                return (t, r) -> fillConst(t, 1f);
+                return new Constant(1f);
             }
             case "constant" -> {
                 double value = number(spec, param, config, args, "value", 0, 0.0);
-                return (t, r) -> fillConst(t, (float) value);
+                return new Constant((float) value);
             }
             case "random_uniform" -> {
                 double lo = number(spec, param, config, args, "minval", 0, -0.05);
                 double hi = number(spec, param, config, args, "maxval", 1, 0.05);
-                return drawn((t, r) -> fill(t, () -> lo + (hi - lo) * r.nextDouble()));
+                return drawn(new Draws() {
+                    @Override
+                    double draw(Random r) {
+                        return lo + (hi - lo) * r.nextDouble();
+                    }
+                });
             }
             case "random_normal" -> {
                 double mean = number(spec, param, config, args, "mean", 0, 0.0);
                 double sd = number(spec, param, config, args, "stddev", 1, 0.05);
-                return drawn((t, r) -> fill(t, () -> mean + sd * r.nextGaussian()));
+                return drawn(new Draws() {
+                    @Override
+                    double draw(Random r) {
+                        return mean + sd * r.nextGaussian();
+                    }
+                });
             }
             case "truncated_normal" -> {
                 double mean = number(spec, param, config, args, "mean", 0, 0.0);
                 double sd = number(spec, param, config, args, "stddev", 1, 0.05);
-                return drawn((t, r) -> fill(t, () -> mean + sd * truncated(r)));
+                return drawn(new Draws() {
+                    @Override
+                    double draw(Random r) {
+                        return mean + sd * truncated(r);
+                    }
+                });
             }
             case "glorot_uniform" -> {
                 scale = 1; mode = "fan_avg"; dist = "uniform";
@@ -179,7 +195,7 @@ public final class Initializers {
                     throw spec.paramError(param, "names an unknown initializer '" + name + "'"
                             + DidYouMean.suggestion(name, names(), Map.of(), "initializers"));
                 }
-                return (t, r) -> fillKernel(spec, param, key, k, t);
+                return new ImageKernel(spec, param, key, k);
             }
         }
         String m = mode;
@@ -192,29 +208,60 @@ public final class Initializers {
             throw spec.paramError(param, "has an unknown distribution '" + d
                     + "' (uniform, truncated_normal, untruncated_normal)");
         }
-        return drawn((t, r) -> {
+        return drawn(new VarianceScaling(m, d, s));
+    }
+
+    /** Keras's VarianceScaling (glorot, he, lecun): the spread follows the weight's fans. */
+    private static final class VarianceScaling implements Initializer {
+        private final String mode;
+        private final String distribution;
+        private final double scale;
+
+        VarianceScaling(String mode, String distribution, double scale) {
+            this.mode = mode;
+            this.distribution = distribution;
+            this.scale = scale;
+        }
+
+        @Override
+        public void fill(Tensor t, Random r) {
             double[] fans = fans(t.shape());
-            double n = switch (m) {
+            double n = switch (mode) {
                 case "fan_in" -> fans[0];
                 case "fan_out" -> fans[1];
                 default -> (fans[0] + fans[1]) / 2;
             };
-            double var = s / Math.max(1.0, n);
-            switch (d) {
+            double var = scale / Math.max(1.0, n);
+            switch (distribution) {
                 case "uniform" -> {
                     double limit = Math.sqrt(3 * var);
-                    fill(t, () -> -limit + 2 * limit * r.nextDouble());
+                    new Draws() {
+                        @Override
+                        double draw(Random r) {
+                            return -limit + 2 * limit * r.nextDouble();
+                        }
+                    }.fill(t, r);
                 }
                 case "truncated_normal" -> {
                     double sd = Math.sqrt(var) / TRUNCATED_STDDEV_FIX;
-                    fill(t, () -> sd * truncated(r));
+                    new Draws() {
+                        @Override
+                        double draw(Random r) {
+                            return sd * truncated(r);
+                        }
+                    }.fill(t, r);
                 }
                 default -> {
                     double sd = Math.sqrt(var);
-                    fill(t, () -> sd * r.nextGaussian());
+                    new Draws() {
+                        @Override
+                        double draw(Random r) {
+                            return sd * r.nextGaussian();
+                        }
+                    }.fill(t, r);
                 }
             }
-        });
+        }
     }
 
     /** Keras's fan computation: conv (kh, kw, in, out) -> (kh*kw*in, kh*kw*out); dense (in, out). */
@@ -233,6 +280,40 @@ public final class Initializers {
             receptive *= shape[i];
         }
         return new double[] {receptive * shape[shape.length - 2], receptive * shape[shape.length - 1]};
+    }
+
+    /** Fills with one value: zeros, ones, constant, and NaN for an unreproducible function. */
+    private static final class Constant implements Initializer {
+        private final float value;
+
+        Constant(float value) {
+            this.value = value;
+        }
+
+        @Override
+        public void fill(Tensor t, Random r) {
+            fillConst(t, value);
+        }
+    }
+
+    /** Fills a conv kernel with a named image kernel ({@link #fillKernel}). */
+    private static final class ImageKernel implements Initializer {
+        private final LayerSpec spec;
+        private final String param;
+        private final String name;
+        private final float[][] k;
+
+        ImageKernel(LayerSpec spec, String param, String name, float[][] k) {
+            this.spec = spec;
+            this.param = param;
+            this.name = name;
+            this.k = k;
+        }
+
+        @Override
+        public void fill(Tensor t, Random r) {
+            fillKernel(spec, param, name, k, t);
+        }
     }
 
     private static void fillKernel(LayerSpec spec, String param, String name, float[][] k, Tensor t) {
@@ -284,11 +365,17 @@ public final class Initializers {
         return new Drawn(body);
     }
 
-    private static void fill(Tensor t, java.util.function.DoubleSupplier s) {
-        float[] a = t.data();
-        for (int i = 0; i < t.size(); i++) {
-            a[t.offset() + i] = (float) s.getAsDouble();
+    /** Fills a weight element by element, in order, with one {@link #draw} each. */
+    private abstract static class Draws implements Initializer {
+        @Override
+        public void fill(Tensor t, Random r) {
+            float[] a = t.data();
+            for (int i = 0; i < t.size(); i++) {
+                a[t.offset() + i] = (float) draw(r);
+            }
         }
+
+        abstract double draw(Random r);
     }
 
     private static double number(LayerSpec spec, String param, Map<?, ?> config, List<?> args, String key, int pos,

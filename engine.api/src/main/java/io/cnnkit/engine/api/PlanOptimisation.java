@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
 
 /**
  * What the engine did to a model's plan for {@link Model#predict} (trace runs every layer as
@@ -39,7 +41,13 @@ public record PlanOptimisation(int nodes, int optimisedNodes, Map<String, Intege
         parts.add(counts(folded, "folded into weights"));
         parts.add(counts(fused, "fused into kernels"));
         parts.add(counts(dropped, "dropped"));
-        parts.removeIf(String::isEmpty);
+        // (classes, not lambdas: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+        parts.removeIf(new Predicate<String>() {
+            @Override
+            public boolean test(String part) {
+                return part.isEmpty();
+            }
+        });
         return "optimised plan: " + nodes + " -> " + optimisedNodes + " nodes (" + String.join(", ", parts) + ")";
     }
 
@@ -48,7 +56,12 @@ public record PlanOptimisation(int nodes, int optimisedNodes, Map<String, Intege
             return "";
         }
         List<String> items = new ArrayList<>();
-        byType.forEach((type, n) -> items.add(n + " " + type));
+        byType.forEach(new BiConsumer<String, Integer>() {
+            @Override
+            public void accept(String type, Integer n) {
+                items.add(n + " " + type);
+            }
+        });
         return String.join(", ", items) + " " + what;
     }
 }

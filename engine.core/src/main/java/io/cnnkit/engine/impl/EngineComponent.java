@@ -2,6 +2,7 @@ package io.cnnkit.engine.impl;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
@@ -75,7 +76,8 @@ public final class EngineComponent implements Engine {
     void addLayerProvider(ServiceReference<LayerProvider> ref, ComponentServiceObjects<LayerProvider> objects) {
         // The type and Keras classes are the service properties (DS sets them from @LayerType);
         // the provider is created when a model first needs it, and checked against them then.
-        engine.addLayerProvider(objects::getService, string(ref, LayerProvider.TYPE),
+        // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+        engine.addLayerProvider(new GetService<>(objects), string(ref, LayerProvider.TYPE),
                 ref.getProperty(LayerProvider.KERAS_CLASS), ranking(ref), serviceId(ref), origin(ref));
     }
 
@@ -91,7 +93,7 @@ public final class EngineComponent implements Engine {
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
             target = "(" + Activation.NAME + "=*)")
     void addActivation(ServiceReference<Activation> ref, ComponentServiceObjects<Activation> objects) {
-        engine.addActivation(objects::getService, string(ref, Activation.NAME), ranking(ref), serviceId(ref),
+        engine.addActivation(new GetService<>(objects), string(ref, Activation.NAME), ranking(ref), serviceId(ref),
                 origin(ref));
     }
 
@@ -101,6 +103,20 @@ public final class EngineComponent implements Engine {
 
     void removeActivation(ServiceReference<Activation> ref) {
         engine.removeActivation(serviceId(ref));
+    }
+
+    /** Gets the service object from DS each time it is asked (the engine asks on first use). */
+    private static final class GetService<S> implements Supplier<S> {
+        private final ComponentServiceObjects<S> objects;
+
+        GetService(ComponentServiceObjects<S> objects) {
+            this.objects = objects;
+        }
+
+        @Override
+        public S get() {
+            return objects.getService();
+        }
     }
 
     /** A single-valued service property as a string, or null. */

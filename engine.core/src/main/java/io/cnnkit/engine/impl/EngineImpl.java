@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.cnnkit.engine.api.Activation;
@@ -37,8 +38,18 @@ public final class EngineImpl implements StandaloneEngine {
 
     public EngineImpl(int parallelism) {
         this.scheduler = new Scheduler(parallelism);
-        layerRegistry.addListener(type -> changed(SnapshotBuilder.LAYER_DEP + type));
-        activationRegistry.addListener(name -> changed(SnapshotBuilder.ACTIVATION_DEP + name));
+        layerRegistry.addListener(new Consumer<String>() {
+            @Override
+            public void accept(String type) {
+                changed(SnapshotBuilder.LAYER_DEP + type);
+            }
+        });
+        activationRegistry.addListener(new Consumer<String>() {
+            @Override
+            public void accept(String name) {
+                changed(SnapshotBuilder.ACTIVATION_DEP + name);
+            }
+        });
     }
 
     Object lock() {
@@ -57,12 +68,23 @@ public final class EngineImpl implements StandaloneEngine {
 
     @Override
     public void register(LayerProvider provider, int ranking) {
-        addLayerProvider(() -> provider, null, null, ranking, LOCAL_IDS.incrementAndGet(), provider.getClass().getName());
+        // (classes, not lambdas: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+        addLayerProvider(new Supplier<LayerProvider>() {
+            @Override
+            public LayerProvider get() {
+                return provider;
+            }
+        }, null, null, ranking, LOCAL_IDS.incrementAndGet(), provider.getClass().getName());
     }
 
     @Override
     public void register(Activation activation, int ranking) {
-        addActivation(() -> activation, null, ranking, LOCAL_IDS.incrementAndGet(), activation.getClass().getName());
+        addActivation(new Supplier<Activation>() {
+            @Override
+            public Activation get() {
+                return activation;
+            }
+        }, null, ranking, LOCAL_IDS.incrementAndGet(), activation.getClass().getName());
     }
 
     @Override
@@ -99,11 +121,23 @@ public final class EngineImpl implements StandaloneEngine {
         } else {
             type = typeProperty;
             kerasClasses = Declarations.strings(kerasClassProperty);
-            handle = Registry.Handle.lazy(() -> made(make, "layer provider", origin), p -> checked("layer provider",
-                    () -> {
-                        Declarations.layerType(p, typeProperty, origin);
-                        Declarations.kerasClasses(p, kerasClassProperty, origin);
-                    }));
+            handle = Registry.Handle.lazy(new Supplier<LayerProvider>() {
+                @Override
+                public LayerProvider get() {
+                    return made(make, "layer provider", origin);
+                }
+            }, new Consumer<LayerProvider>() {
+                @Override
+                public void accept(LayerProvider p) {
+                    checked("layer provider", new Runnable() {
+                        @Override
+                        public void run() {
+                            Declarations.layerType(p, typeProperty, origin);
+                            Declarations.kerasClasses(p, kerasClassProperty, origin);
+                        }
+                    });
+                }
+            });
         }
         layerRegistry.add(new Registry.Entry<>(type, handle, kerasClasses, ranking, serviceId, origin));
     }
@@ -123,8 +157,22 @@ public final class EngineImpl implements StandaloneEngine {
             handle = Registry.Handle.of(a);
         } else {
             name = nameProperty;
-            handle = Registry.Handle.lazy(() -> made(make, "activation", origin),
-                    a -> checked("activation", () -> Declarations.activationName(a, nameProperty, origin)));
+            handle = Registry.Handle.lazy(new Supplier<Activation>() {
+                @Override
+                public Activation get() {
+                    return made(make, "activation", origin);
+                }
+            }, new Consumer<Activation>() {
+                @Override
+                public void accept(Activation a) {
+                    checked("activation", new Runnable() {
+                        @Override
+                        public void run() {
+                            Declarations.activationName(a, nameProperty, origin);
+                        }
+                    });
+                }
+            });
         }
         activationRegistry.add(new Registry.Entry<>(name, handle, List.of(), ranking, serviceId, origin));
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.LayerInfo;
@@ -36,7 +37,13 @@ final class ModelHandle implements Model {
     ModelHandle(EngineImpl engine, ModelDescription namedDescription, Snapshot first) {
         this.engine = engine;
         this.description = namedDescription;
-        this.executor = new PlanExecutor(namedDescription.name(), engine::isClosed);
+        // (classes, not lambdas: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+        this.executor = new PlanExecutor(namedDescription.name(), new BooleanSupplier() {
+            @Override
+            public boolean getAsBoolean() {
+                return engine.isClosed();
+            }
+        });
         install(first);
     }
 
@@ -111,7 +118,12 @@ final class ModelHandle implements Model {
 
     @Override
     public List<Stage> trace(Tensor input, RunOptions options) {
-        return run(input, options, (s, ctx) -> executor.trace(s, input, ctx));
+        return run(input, options, new Run<List<Stage>>() {
+            @Override
+            public List<Stage> on(Snapshot s, ExecutionContext ctx) {
+                return executor.trace(s, input, ctx);
+            }
+        });
     }
 
     private interface Run<T> {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -109,7 +110,12 @@ final class Registry<T> {
     void add(Entry<T> e) {
         boolean changed;
         synchronized (this) {
-            List<Entry<T>> list = byKey.computeIfAbsent(e.key(), k -> new ArrayList<>());
+            List<Entry<T>> list = byKey.computeIfAbsent(e.key(), new Function<String, List<Entry<T>>>() {
+                @Override
+                public List<Entry<T>> apply(String k) {
+                    return new ArrayList<>();
+                }
+            });
             Entry<T> before = list.isEmpty() ? null : list.get(0);
             list.add(e);
             list.sort(BEST_FIRST);

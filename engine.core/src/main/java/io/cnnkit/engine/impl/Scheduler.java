@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 import io.cnnkit.engine.api.ExecutionContext;
 
@@ -97,15 +98,13 @@ public final class Scheduler implements AutoCloseable {
         if (closed) {
             throw new RejectedExecutionException("the cnnkit engine is stopped; its scheduler is closed");
         }
-        Crew crew = crews.computeIfAbsent(n, k -> {
-            int id = POOL_IDS.incrementAndGet();
-            AtomicInteger thread = new AtomicInteger();
-            return new Crew(new ForkJoinPool(k, p -> {
-                ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-                t.setName("cnnkit-fj-" + id + "-" + thread.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            }, null, false));
+        // (classes, not lambdas: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+        Crew crew = crews.computeIfAbsent(n, new Function<Integer, Crew>() {
+            @Override
+            public Crew apply(Integer k) {
+                int id = POOL_IDS.incrementAndGet();
+                return new Crew(new ForkJoinPool(k, new WorkerThreads(id), null, false));
+            }
         });
         if (closed) {
             // close() ran between the check above and computeIfAbsent and may not have seen this
@@ -115,6 +114,24 @@ public final class Scheduler implements AutoCloseable {
             throw new RejectedExecutionException("the cnnkit engine is stopped; its scheduler is closed");
         }
         return crew;
+    }
+
+    /** Makes pool {@code id}'s workers: daemon threads named cnnkit-fj-id-1, cnnkit-fj-id-2, ... */
+    private static final class WorkerThreads implements ForkJoinPool.ForkJoinWorkerThreadFactory {
+        private final int id;
+        private final AtomicInteger thread = new AtomicInteger();
+
+        WorkerThreads(int id) {
+            this.id = id;
+        }
+
+        @Override
+        public ForkJoinWorkerThread newThread(ForkJoinPool p) {
+            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
+            t.setName("cnnkit-fj-" + id + "-" + thread.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
     }
 
     /**
@@ -423,7 +440,12 @@ public final class Scheduler implements AutoCloseable {
         void submit(Shared loop) {
             alive.incrementAndGet();
             try {
-                pool.execute(() -> help(loop));
+                pool.execute(new Runnable() {
+                    @Override
+                    public void run() {
+                        help(loop);
+                    }
+                });
             } catch (RejectedExecutionException e) {
                 alive.decrementAndGet();
                 throw e;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
 
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.BuildContext;
@@ -294,7 +295,13 @@ final class SnapshotBuilder {
                     @Override
                     public void deferred(String name) {
                         if (deferred != null) {
-                            deferred.computeIfAbsent(spec.name(), k -> new LinkedHashSet<>()).add(name);
+                            // (a class, not a lambda: the class-data archive cannot hold a bundle's lambdas)
+                            deferred.computeIfAbsent(spec.name(), new Function<String, Set<String>>() {
+                                @Override
+                                public Set<String> apply(String k) {
+                                    return new LinkedHashSet<>();
+                                }
+                            }).add(name);
                         }
                     }
                 };

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerInfo;
@@ -72,7 +73,13 @@ final class WeightStore {
         Map<String, Map<String, Tensor>> next = new LinkedHashMap<>(byLayer);
         for (var e : weightsByLayer.entrySet()) {
             Map<String, Tensor> lw = new LinkedHashMap<>(next.getOrDefault(e.getKey(), Map.of()));
-            e.getValue().forEach((k, v) -> lw.put(k, v.copy()));
+            // (classes, not lambdas: the class-data archive cannot hold a bundle's lambdas)
+            e.getValue().forEach(new BiConsumer<String, Tensor>() {
+                @Override
+                public void accept(String k, Tensor v) {
+                    lw.put(k, v.copy());
+                }
+            });
             next.put(e.getKey(), lw);
         }
         byLayer = next;
@@ -103,7 +110,12 @@ final class WeightStore {
                     changed = true;
                 }
             }
-            have.forEach(merged::putIfAbsent);
+            have.forEach(new BiConsumer<String, Tensor>() {
+                @Override
+                public void accept(String k, Tensor v) {
+                    merged.putIfAbsent(k, v);
+                }
+            });
             if (changed || !List.copyOf(merged.keySet()).equals(List.copyOf(have.keySet()))) {
                 if (out == null) {
                     out = new LinkedHashMap<>(store);

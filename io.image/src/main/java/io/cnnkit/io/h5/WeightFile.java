@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 
 import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Tensor;
@@ -89,13 +90,17 @@ public final class WeightFile implements AutoCloseable {
     /** Opens and indexes a file; any failure names the file. */
     public static WeightFile open(Path file) {
         checkFile(file);
-        return H5Support.guarded(file, "read", () -> {
-            HdfFile hdf = openHdf(file);
-            try {
-                return new WeightFile(file, hdf);
-            } catch (RuntimeException e) {
-                hdf.close();
-                throw e;
+        // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+        return H5Support.guarded(file, "read", new Supplier<WeightFile>() {
+            @Override
+            public WeightFile get() {
+                HdfFile hdf = openHdf(file);
+                try {
+                    return new WeightFile(file, hdf);
+                } catch (RuntimeException e) {
+                    hdf.close();
+                    throw e;
+                }
             }
         });
     }
@@ -108,13 +113,16 @@ public final class WeightFile implements AutoCloseable {
      */
     public static String readModelConfig(Path file) {
         checkFile(file);
-        return H5Support.guarded(file, "read", () -> {
-            try (HdfFile hdf = openHdf(file)) {
-                String config = H5Support.string(hdf, "model_config");
-                if (config == null) {
-                    new WeightFile(file, hdf);
+        return H5Support.guarded(file, "read", new Supplier<String>() {
+            @Override
+            public String get() {
+                try (HdfFile hdf = openHdf(file)) {
+                    String config = H5Support.string(hdf, "model_config");
+                    if (config == null) {
+                        new WeightFile(file, hdf);
+                    }
+                    return config;
                 }
-                return config;
             }
         });
     }
@@ -334,25 +342,28 @@ public final class WeightFile implements AutoCloseable {
         if (n == 0) {
             return Tensor.zeros(w.shape());
         }
-        return H5Support.guarded(file, "read", () -> {
-            Object data = w.dataset().getDataFlat();
-            float[] out;
-            if (data instanceof float[] f) {
-                out = f;
-            } else if (data instanceof double[] d) {
-                out = new float[d.length];
-                for (int i = 0; i < d.length; i++) {
-                    out[i] = (float) d[i];
+        return H5Support.guarded(file, "read", new Supplier<Tensor>() {
+            @Override
+            public Tensor get() {
+                Object data = w.dataset().getDataFlat();
+                float[] out;
+                if (data instanceof float[] f) {
+                    out = f;
+                } else if (data instanceof double[] d) {
+                    out = new float[d.length];
+                    for (int i = 0; i < d.length; i++) {
+                        out[i] = (float) d[i];
+                    }
+                } else {
+                    throw new CnnIoException(file + ": dataset " + w.path() + " did not decode to floats ("
+                            + (data == null ? "null" : data.getClass().getSimpleName()) + ")");
                 }
-            } else {
-                throw new CnnIoException(file + ": dataset " + w.path() + " did not decode to floats ("
-                        + (data == null ? "null" : data.getClass().getSimpleName()) + ")");
+                if (out.length != n) {
+                    throw new CnnIoException(file + ": dataset " + w.path() + " declares shape "
+                            + Shape.format(w.shape()) + " but holds " + out.length + " values");
+                }
+                return Tensor.wrap(out, w.shape());
             }
-            if (out.length != n) {
-                throw new CnnIoException(file + ": dataset " + w.path() + " declares shape " + Shape.format(w.shape())
-                        + " but holds " + out.length + " values");
-            }
-            return Tensor.wrap(out, w.shape());
         });
     }
 

@@ -2,6 +2,7 @@ package io.cnnkit.io.h5;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /** Maps a weight name as stored in a file to the model's weight name. */
 final class WeightNames {
@@ -27,7 +28,8 @@ final class WeightNames {
     static String canonical(String layer, String stored) {
         String s = stored.substring(stored.lastIndexOf('/') + 1);
         int colon = s.lastIndexOf(':');
-        if (colon > 0 && s.substring(colon + 1).chars().allMatch(Character::isDigit) && colon < s.length() - 1) {
+        // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+        if (colon > 0 && s.substring(colon + 1).chars().allMatch(new IsDigit()) && colon < s.length() - 1) {
             s = s.substring(0, colon);
         }
         if (s.startsWith(layer + "_")) {
@@ -44,5 +46,12 @@ final class WeightNames {
             }
         }
         return s;
+    }
+
+    private static final class IsDigit implements IntPredicate {
+        @Override
+        public boolean test(int c) {
+            return Character.isDigit(c);
+        }
     }
 }

@@ -27,6 +27,8 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -73,7 +75,13 @@ public final class AtomicFiles {
 
     private static final Faults NONE = new Faults() {
     };
-    private static final ThreadLocal<Faults> FAULTS = ThreadLocal.withInitial(() -> NONE);
+    // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+    private static final ThreadLocal<Faults> FAULTS = ThreadLocal.withInitial(new Supplier<Faults>() {
+        @Override
+        public Faults get() {
+            return NONE;
+        }
+    });
     /** The folder the folder writer on this thread replaces (null: none, or it did not exist). */
     private static final ThreadLocal<Replaced> REPLACED = new ThreadLocal<>();
 
@@ -279,20 +287,28 @@ public final class AtomicFiles {
         List<Path> files = new ArrayList<>();
         List<Path> dirs = new ArrayList<>();
         try (Stream<Path> s = Files.walk(dir)) {
-            s.forEach(p -> (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? dirs : files).add(p));
+            s.forEach(new Consumer<Path>() {
+                @Override
+                public void accept(Path p) {
+                    (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? dirs : files).add(p);
+                }
+            });
         }
         AtomicInteger next = new AtomicInteger();
         AtomicReference<IOException> failed = new AtomicReference<>();
-        Runnable worker = () -> {
-            for (int i; (i = next.getAndIncrement()) < files.size() && failed.get() == null;) {
-                Path f = files.get(i);
-                if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                } catch (IOException e) {
-                    failed.compareAndSet(null, e);
+        Runnable worker = new Runnable() {
+            @Override
+            public void run() {
+                for (int i; (i = next.getAndIncrement()) < files.size() && failed.get() == null;) {
+                    Path f = files.get(i);
+                    if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                        continue;
+                    }
+                    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    } catch (IOException e) {
+                        failed.compareAndSet(null, e);
+                    }
                 }
             }
         };
@@ -385,7 +401,7 @@ public final class AtomicFiles {
     public static void cleanStale(Path target) {
         Path dir = target.getParent();
         String prefix = "." + target.getFileName() + ".";
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, p -> p.getFileName().toString().startsWith(prefix))) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, new NamePrefix(prefix))) {
             for (Path p : s) {
                 Matcher m = OURS.matcher(p.getFileName().toString().substring(prefix.length()));
                 if (!m.matches() || alive(m.group(1))) {
@@ -403,6 +419,19 @@ public final class AtomicFiles {
             }
         } catch (IOException | RuntimeException e) {
             // An unreadable folder fails the write itself with a clear error.
+        }
+    }
+
+    private static final class NamePrefix implements DirectoryStream.Filter<Path> {
+        private final String prefix;
+
+        NamePrefix(String prefix) {
+            this.prefix = prefix;
+        }
+
+        @Override
+        public boolean accept(Path p) {
+            return p.getFileName().toString().startsWith(prefix);
         }
     }
 

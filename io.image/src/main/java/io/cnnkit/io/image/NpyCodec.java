@@ -2,6 +2,7 @@ package io.cnnkit.io.image;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -52,24 +53,29 @@ public final class NpyCodec {
     /** Writes atomically (see {@link AtomicFiles}): the previous file stays whole if this fails. */
     public static void write(Tensor t, Path file) {
         byte[] h = header(t.shape()).getBytes(StandardCharsets.US_ASCII);
-        AtomicFiles.write(file, ".npy file", out -> {
-            ByteBuffer pre = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
-            pre.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) h.length);
-            out.write(pre.array());
-            out.write(h);
-            float[] d = t.data();
-            int off = t.offset();
-            // little-endian floats through a float view, a block at a time: a bulk copy, where a
-            // putFloat per value was a call per value on the client compiler (one-shot commands);
-            // no larger than the tensor (a report writes dozens of small ones)
-            ByteBuffer buf = ByteBuffer.allocate(4 * Math.max(1, Math.min(1 << 14, t.size()))).order(ByteOrder.LITTLE_ENDIAN);
-            FloatBuffer floats = buf.asFloatBuffer();
-            for (int i = 0, n = t.size(); i < n;) {
-                int k = Math.min(floats.capacity(), n - i);
-                floats.clear();
-                floats.put(d, off + i, k);
-                out.write(buf.array(), 0, 4 * k);
-                i += k;
+        // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+        AtomicFiles.write(file, ".npy file", new AtomicFiles.Body() {
+            @Override
+            public void write(OutputStream out) throws IOException {
+                ByteBuffer pre = ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN);
+                pre.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) h.length);
+                out.write(pre.array());
+                out.write(h);
+                float[] d = t.data();
+                int off = t.offset();
+                // little-endian floats through a float view, a block at a time: a bulk copy, where a
+                // putFloat per value was a call per value on the client compiler (one-shot commands);
+                // no larger than the tensor (a report writes dozens of small ones)
+                ByteBuffer buf = ByteBuffer.allocate(4 * Math.max(1, Math.min(1 << 14, t.size())))
+                        .order(ByteOrder.LITTLE_ENDIAN);
+                FloatBuffer floats = buf.asFloatBuffer();
+                for (int i = 0, n = t.size(); i < n;) {
+                    int k = Math.min(floats.capacity(), n - i);
+                    floats.clear();
+                    floats.put(d, off + i, k);
+                    out.write(buf.array(), 0, 4 * k);
+                    i += k;
+                }
             }
         });
     }

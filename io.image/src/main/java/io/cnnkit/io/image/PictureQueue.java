@@ -3,6 +3,7 @@ package io.cnnkit.io.image;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,10 +41,21 @@ final class PictureQueue implements AutoCloseable {
         for (int i = 0; i < stages.size(); i++) {
             Tensor t = stages.get(i);
             Path f = files.get(i);
-            tasks.add(new FutureTask<>(() -> Pictures.encode(t, f, options)));
+            // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+            tasks.add(new FutureTask<>(new Callable<Pictures.Encoded>() {
+                @Override
+                public Pictures.Encoded call() {
+                    return Pictures.encode(t, f, options);
+                }
+            }));
         }
         for (int h = 0; h < Math.min(helpers, tasks.size() - 1); h++) {
-            Thread t = new Thread(this::help, "cnnkit-pictures-" + h);
+            Thread t = new Thread(new Runnable() {
+                @Override
+                public void run() {
+                    help();
+                }
+            }, "cnnkit-pictures-" + h);
             t.setDaemon(true); // a failed report must not keep the JVM alive
             t.start();
         }

@@ -5,6 +5,8 @@ import java.awt.image.DataBufferInt;
 import java.awt.image.DirectColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -58,7 +60,13 @@ public final class Pictures {
     record Encoded(byte[] bytes, int width, int height) {
         /** Writes the bytes atomically (see {@link AtomicFiles}). */
         void writeTo(Path file) {
-            AtomicFiles.write(file, "picture", out -> out.write(bytes));
+            // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+            AtomicFiles.write(file, "picture", new AtomicFiles.Body() {
+                @Override
+                public void write(OutputStream out) throws IOException {
+                    out.write(bytes);
+                }
+            });
         }
     }
 

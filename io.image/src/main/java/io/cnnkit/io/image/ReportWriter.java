@@ -1,6 +1,7 @@
 package io.cnnkit.io.image;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -51,7 +52,11 @@ public final class ReportWriter {
     private final FileHook hook;
 
     public ReportWriter() {
-        this(f -> {
+        // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+        this(new FileHook() {
+            @Override
+            public void written(Path f) {
+            }
         });
     }
 
@@ -96,8 +101,12 @@ public final class ReportWriter {
             }
         }
         // every file of a report goes through io.image's writers once: unchanged ones may be kept
-        Path target = writeFolder(dir, "report folder", "report", true, tmp -> writeInto(tmp, title, stages, summary,
-                npy, pictures, top));
+        Path target = writeFolder(dir, "report folder", "report", true, new FolderBody() {
+            @Override
+            public void writeInto(Path tmp) throws IOException {
+                ReportWriter.this.writeInto(tmp, title, stages, summary, npy, pictures, top);
+            }
+        });
         return target.resolve(REPORT);
     }
 
@@ -150,7 +159,12 @@ public final class ReportWriter {
             // files equal to the replaced folder's are kept, not written again (AtomicFiles)
             AtomicFiles.fillingFolder(tmp,
                     keepUnchanged && Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS) ? target : null,
-                    () -> body.writeInto(tmp));
+                    new AtomicFiles.FolderBody<IOException>() {
+                        @Override
+                        public void run() throws IOException {
+                            body.writeInto(tmp);
+                        }
+                    });
             if (!AtomicFiles.insideFilledFolder(tmp)) { // else the outer folder forces this one with its own
                 AtomicFiles.forceTree(tmp);
             }
@@ -205,7 +219,12 @@ public final class ReportWriter {
         String svg = graph ? graphSvg(stages, reads) : null;
         String html = page(title, topClasses(top), summary, svg, body.toString());
         Path report = tmp.resolve(REPORT);
-        AtomicFiles.write(report, "report", out -> out.write(html.getBytes(StandardCharsets.UTF_8)));
+        AtomicFiles.write(report, "report", new AtomicFiles.Body() {
+            @Override
+            public void write(OutputStream out) throws IOException {
+                out.write(html.getBytes(StandardCharsets.UTF_8));
+            }
+        });
         hook.written(report);
     }
 

@@ -69,23 +69,32 @@ final class ClassPreload {
         if (Files.isRegularFile(list)) {
             // read on the preloading thread; the end's check or record compares with it
             AtomicReference<List<String>> listed = new AtomicReference<>();
-            Thread t = new Thread(() -> {
-                List<String> lines;
-                try {
-                    lines = Files.readAllLines(list);
-                } catch (IOException | RuntimeException e) {
-                    lines = List.of(); // unreadable: no preloading, and recorded again at the end
+            // (classes, not lambdas, on a replaying start: its class-data archive was recorded by
+            // a recording start, which never ran these, so their lambdas would be spun every time)
+            Thread t = new Thread(THREAD) {
+                @Override
+                public void run() {
+                    List<String> lines;
+                    try {
+                        lines = Files.readAllLines(list);
+                    } catch (IOException | RuntimeException e) {
+                        lines = List.of(); // unreadable: no preloading, and recorded again at the end
+                    }
+                    listed.set(lines);
+                    replay(system, lines);
                 }
-                listed.set(lines);
-                replay(system, lines);
-            }, THREAD);
+            };
             t.setDaemon(true);
             t.start();
             if (Files.exists(stale)) {
                 record(system, list, listed::get, stale);
             } else {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> check(system, listed.get(), stale, archive),
-                        THREAD + "-check"));
+                Runtime.getRuntime().addShutdownHook(new Thread(THREAD + "-check") {
+                    @Override
+                    public void run() {
+                        check(system, listed.get(), stale, archive);
+                    }
+                });
             }
         } else {
             record(system, list, List::of, stale);

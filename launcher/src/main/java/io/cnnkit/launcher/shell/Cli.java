@@ -31,10 +31,22 @@ public final class Cli {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean debug;
-    private final Function<String, Path> resolve = Path::of;
+    // (classes, not lambdas, on a one-shot command's path: a bundle's lambdas are spun at their
+    // first use, which the class-data archive cannot hold; a class comes from it)
+    private final Function<String, Path> resolve = new Function<>() {
+        @Override
+        public Path apply(String s) {
+            return Path.of(s);
+        }
+    };
 
     Cli(ShellCommands shell, PrintStream out, PrintStream err, boolean debug) {
-        this(shell.commands(), shell::typesWithBackends, null, out, err, debug);
+        this(shell.commands(), new Supplier<>() {
+            @Override
+            public Results.Types get() {
+                return shell.typesWithBackends();
+            }
+        }, null, out, err, debug);
     }
 
     private Cli(CnnCommands commands, Supplier<Results.Types> types, ClassifyRunner spark, PrintStream out,
@@ -94,7 +106,12 @@ public final class Cli {
      * JVM) on another core while the model loads, for a command that decodes images after that.
      */
     private static void startImageIo() {
-        Thread t = new Thread(() -> ImageIO.getImageReadersBySuffix("png").hasNext(), "cnnkit-imageio-start");
+        Thread t = new Thread("cnnkit-imageio-start") {
+            @Override
+            public void run() {
+                ImageIO.getImageReadersBySuffix("png").hasNext();
+            }
+        };
         t.setDaemon(true);
         t.start();
     }

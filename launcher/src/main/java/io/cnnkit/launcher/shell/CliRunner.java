@@ -78,32 +78,37 @@ public final class CliRunner {
         boolean debug = Boolean.parseBoolean(context.getProperty(DEBUG));
         // Not on the activating thread: this component activates at start level 2, and the
         // command must wait for the levels above it (FileInstall, the console's commands).
-        Thread t = new Thread(() -> {
-            // The process's own streams: System.out is Gogo's per-thread stream, which
-            // forwards to the session's output and would loop back into itself.
-            PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
-            PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
-            int code;
-            try {
-                code = runWhenReady(context, cli ? new Cli(commandsRegistered, out, err, debug) : null,
-                        command, script, debug, out, err);
-            } catch (InterruptedException e) {
-                code = 2;
-            }
-            if (debug) {
-                StartTimes.note("done");
-                String times = StartTimes.line();
-                if (times != null) {
-                    out.flush();
-                    err.println(times);
+        // (a class, not a lambda: a bundle's lambdas are spun at their first use, which the
+        // class-data archive cannot hold; a class comes from it)
+        Thread t = new Thread("cnnkit cli") {
+            @Override
+            public void run() {
+                // The process's own streams: System.out is Gogo's per-thread stream, which
+                // forwards to the session's output and would loop back into itself.
+                PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true);
+                PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
+                int code;
+                try {
+                    code = runWhenReady(context, cli ? new Cli(commandsRegistered, out, err, debug) : null,
+                            command, script, debug, out, err);
+                } catch (InterruptedException e) {
+                    code = 2;
                 }
+                if (debug) {
+                    StartTimes.note("done");
+                    String times = StartTimes.line();
+                    if (times != null) {
+                        out.flush();
+                        err.println(times);
+                    }
+                }
+                out.flush();
+                err.flush();
+                // No orderly framework stop: the command is done and nothing else needs stopping;
+                // the shutdown hooks still run (temporary files).
+                System.exit(code);
             }
-            out.flush();
-            err.flush();
-            // No orderly framework stop: the command is done and nothing else needs stopping;
-            // the shutdown hooks still run (temporary files).
-            System.exit(code);
-        }, "cnnkit cli");
+        };
         t.start();
     }
 
@@ -112,7 +117,10 @@ public final class CliRunner {
         RuntimeReady runtime = new RuntimeReady(context);
         RuntimeReady.Report ready = runtime.await(STARTUP_TIMEOUT_MS, PLUGIN_GRACE_MS);
         if (!ready.ready()) {
-            boolean pluginsOnly = ready.problems().stream().allMatch(p -> p.startsWith("plug-in "));
+            boolean pluginsOnly = true;
+            for (String p : ready.problems()) {
+                pluginsOnly &= p.startsWith("plug-in ");
+            }
             if (!pluginsOnly) {
                 err.println("cnnkit: the runtime did not finish starting within " + STARTUP_TIMEOUT_MS / 1000 + " s: "
                         + String.join("; ", ready.problems()));
@@ -129,7 +137,11 @@ public final class CliRunner {
             StartTimes.enable();
         }
         CacheGuard guard = CacheGuard.open(context);
-        if (java.util.Arrays.stream(context.getBundles()).anyMatch(runtime::isPlugin)) {
+        boolean plugin = false;
+        for (Bundle b : context.getBundles()) {
+            plugin |= runtime.isPlugin(b);
+        }
+        if (plugin) {
             // A kept cache never holds a plug-in: a plug-in bundle taken from it came up resolved
             // but not started on the next run (its start was not recorded before the JVM ended),
             // so with plug-ins present the next command starts from a fresh cache.
@@ -172,21 +184,27 @@ public final class CliRunner {
             this.context = context;
             this.marker = marker;
             this.level = frameworkLevel(context);
-            this.bundles = e -> {
-                switch (e.getType()) {
-                    case BundleEvent.INSTALLED, BundleEvent.UNINSTALLED, BundleEvent.UPDATED, BundleEvent.STOPPED,
-                            BundleEvent.UNRESOLVED -> mark("bundle " + e.getBundle().getSymbolicName() + " "
-                                    + eventName(e.getType()));
-                    default -> { } // lazy activation (STARTING, STARTED) is part of any run
+            this.bundles = new SynchronousBundleListener() {
+                @Override
+                public void bundleChanged(BundleEvent e) {
+                    switch (e.getType()) {
+                        case BundleEvent.INSTALLED, BundleEvent.UNINSTALLED, BundleEvent.UPDATED, BundleEvent.STOPPED,
+                                BundleEvent.UNRESOLVED -> mark("bundle " + e.getBundle().getSymbolicName() + " "
+                                        + eventName(e.getType()));
+                        default -> { } // lazy activation (STARTING, STARTED) is part of any run
+                    }
                 }
             };
             // Framework events come asynchronously: the start-up's own STARTLEVEL_CHANGED (the
             // beginning level reached) can arrive after the command began. Only a level other than
             // the command's first counts; a change and back stops or starts bundles, which the
             // bundle listener sees.
-            this.framework = e -> {
-                if (e.getType() == FrameworkEvent.STARTLEVEL_CHANGED && frameworkLevel(context) != level) {
-                    mark("the framework's start level changed to " + frameworkLevel(context));
+            this.framework = new FrameworkListener() {
+                @Override
+                public void frameworkEvent(FrameworkEvent e) {
+                    if (e.getType() == FrameworkEvent.STARTLEVEL_CHANGED && frameworkLevel(context) != level) {
+                        mark("the framework's start level changed to " + frameworkLevel(context));
+                    }
                 }
             };
         }

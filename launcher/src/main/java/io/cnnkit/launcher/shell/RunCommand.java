@@ -63,7 +63,9 @@ record RunCommand(ModelRegistry models) {
         StartTimes.step("trace");
         Map<String, Tensor> byName = outputs(m, stages, input, options);
         List<Results.Output> outputs = new ArrayList<>(byName.size());
-        byName.forEach((n, t) -> outputs.add(Results.Output.of(n, t)));
+        for (Map.Entry<String, Tensor> e : byName.entrySet()) {
+            outputs.add(Results.Output.of(e.getKey(), e.getValue()));
+        }
         List<TopClasses> top = TopK.of(m, byName, labels, p.top());
         Path out = p.out() != null ? p.out() : Path.of("out", name);
         Path report = Reports.writeTrace(name + " on " + image.getFileName(), stages, m.summary(), out, p.npy(),
@@ -76,7 +78,14 @@ record RunCommand(ModelRegistry models) {
     /** Reads an image and makes the tensor fit a model's input (resizing only when asked). */
     static Tensor readFor(Model m, Path image, RunParams p) {
         FileArgs.requireFile(image, "image");
-        return fit(m, image.toString(), io -> Images.read(image, io), p);
+        // (a class, not a lambda: a bundle's lambdas are spun at their first use, which the
+        // class-data archive cannot hold)
+        return fit(m, image.toString(), new Function<>() {
+            @Override
+            public Tensor apply(ImageOptions io) {
+                return Images.read(image, io);
+            }
+        }, p);
     }
 
     /** {@link #readFor(Model, Path, RunParams)} for an image's bytes; messages name {@code image} as the file's. */

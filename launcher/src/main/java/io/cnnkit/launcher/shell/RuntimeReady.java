@@ -1,6 +1,7 @@
 package io.cnnkit.launcher.shell;
 
 import java.io.File;
+import java.io.FilenameFilter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -13,9 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.ServiceEvent;
 import org.osgi.framework.ServiceListener;
 import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.startlevel.BundleStartLevel;
@@ -70,8 +74,20 @@ final class RuntimeReady {
         // safety net for changes no event announces (a file appearing in plugins/). Bundle events
         // synchronously, on the thread that starts the bundle: asynchronous ones queue behind every
         // other listener's (DS's), and the last bundle's start reached this thread about 10 ms late.
-        SynchronousBundleListener bl = e -> wake(signal);
-        FrameworkListener fl = e -> wake(signal);
+        // (classes, not lambdas: a bundle's lambdas are spun at their first use, which the
+        // class-data archive cannot hold; a class comes from it)
+        SynchronousBundleListener bl = new SynchronousBundleListener() {
+            @Override
+            public void bundleChanged(BundleEvent e) {
+                wake(signal);
+            }
+        };
+        FrameworkListener fl = new FrameworkListener() {
+            @Override
+            public void frameworkEvent(FrameworkEvent e) {
+                wake(signal);
+            }
+        };
         context.addBundleListener(bl);
         context.addFrameworkListener(fl);
         try {
@@ -104,6 +120,14 @@ final class RuntimeReady {
         }
     }
 
+    /** The plug-in jars of a folder (hidden files are not). */
+    private static final FilenameFilter JARS = new FilenameFilter() {
+        @Override
+        public boolean accept(File dir, String name) {
+            return name.endsWith(".jar") && !name.startsWith(".");
+        }
+    };
+
     /** Quiet period of service events that ends {@link #settlePlugins()}, and its cap. */
     static final long SETTLE_QUIET_MS = 150;
     static final long SETTLE_MAX_MS = 2_000;
@@ -115,13 +139,18 @@ final class RuntimeReady {
      * the engine then rebuilds for them. Without plug-ins a command does not wait.
      */
     private void settlePlugins() throws InterruptedException {
-        File[] jars = plugins == null ? null : plugins.listFiles((d, n) -> n.endsWith(".jar") && !n.startsWith("."));
+        File[] jars = plugins == null ? null : plugins.listFiles(JARS);
         if (jars == null || jars.length == 0) {
             return;
         }
         // written by the framework's event threads, read here
         AtomicLong last = new AtomicLong(System.nanoTime());
-        ServiceListener sl = e -> last.set(System.nanoTime());
+        ServiceListener sl = new ServiceListener() {
+            @Override
+            public void serviceChanged(ServiceEvent e) {
+                last.set(System.nanoTime());
+            }
+        };
         context.addServiceListener(sl);
         try {
             long end = System.nanoTime() + SETTLE_MAX_MS * 1_000_000L;
@@ -181,7 +210,7 @@ final class RuntimeReady {
                 managed.put(f, b);
             }
         }
-        File[] files = plugins.listFiles((d, n) -> n.endsWith(".jar") && !n.startsWith("."));
+        File[] files = plugins.listFiles(JARS);
         Set<File> present = files == null ? Set.of() : Set.of(files);
         for (File f : present) {
             Bundle b = managed.get(f);

@@ -40,7 +40,13 @@ final class TextTable {
         if (cells.size() != headers.size()) {
             throw new IllegalArgumentException("a row of " + cells.size() + " cells for " + headers.size() + " columns");
         }
-        rows.add(cells.stream().map(c -> c == null ? "" : c).toArray(String[]::new));
+        // (a loop, not a stream: a bundle's lambdas are spun at their first use, which the
+        // class-data archive cannot hold)
+        String[] row = new String[cells.size()];
+        for (int i = 0; i < row.length; i++) {
+            row[i] = cells.get(i) == null ? "" : cells.get(i);
+        }
+        rows.add(row);
         return this;
     }
 
@@ -59,7 +65,7 @@ final class TextTable {
         }
         StringBuilder b = new StringBuilder();
         if (showHeader) {
-            line(b, headers.toArray(String[]::new), w);
+            line(b, headers.toArray(new String[0]), w);
         }
         for (String[] r : rows) {
             line(b, r, w);

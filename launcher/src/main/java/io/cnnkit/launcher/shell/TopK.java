@@ -1,6 +1,7 @@
 package io.cnnkit.launcher.shell;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -165,13 +166,18 @@ final class TopK {
             order.add(i);
         }
         // List.sort is stable, so equal values keep class order (0.0 and -0.0 are equal here).
-        order.sort((a, b) -> {
-            float x = v[a];
-            float y = v[b];
-            if (Float.isNaN(x) || Float.isNaN(y)) {
-                return Boolean.compare(Float.isNaN(x), Float.isNaN(y));
+        // (a class, not a lambda: a bundle's lambdas are spun at their first use, which the
+        // class-data archive cannot hold)
+        order.sort(new Comparator<Integer>() {
+            @Override
+            public int compare(Integer a, Integer b) {
+                float x = v[a];
+                float y = v[b];
+                if (Float.isNaN(x) || Float.isNaN(y)) {
+                    return Boolean.compare(Float.isNaN(x), Float.isNaN(y));
+                }
+                return x > y ? -1 : x < y ? 1 : 0;
             }
-            return x > y ? -1 : x < y ? 1 : 0;
         });
         int n = Math.min(k, v.length);
         List<TopClasses.Ranked> out = new ArrayList<>(n);

@@ -123,61 +123,65 @@ final class DepthwiseKernels {
             final float clampHi = clamp != null ? clamp.upper() : Float.POSITIVE_INFINITY;
             // a clamp is applied per call (the row kernel's store, each edge pixel), not per row
             final boolean rowPass = fuse && wholeRows && clamp == null;
-            ctx.parallelFor(items, cost, (from, to) -> {
-                int[] xOff = new int[kh * kw];
-                int[] wOff = new int[kh * kw];
-                int[] xRow = new int[kh];
-                int[] wRow = new int[kh];
-                for (int item = from; item < to; item++) {
-                    int blk = item % blocks, row = item / blocks, oy = row % oh, b = row / oh;
-                    int o0 = blk * blockC, o1 = Math.min(o0 + blockC, c);
-                    int iy0 = oy * sh - pt;
-                    int kyLo = ConvKernels.firstInside(iy0, dh);
-                    int kyHi = ConvKernels.endInside(iy0, dh, h, kh);
-                    for (int ox = 0; ox < ow; ox++) {
-                        int yb = yo + ((b * oh + oy) * ow + ox) * cm + o0;
-                        if (rowCalls && ox == oxLo && kyLo < kyHi) {
-                            int rows = 0;
-                            for (int ky = kyLo; ky < kyHi; ky++, rows++) {
-                                xRow[rows] = xo + ((b * h + iy0 + ky * dh) * w + ox * sw - pl) * c;
-                                wRow[rows] = ko + ky * kw * c;
+            // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+            ctx.parallelFor(items, cost, new ExecutionContext.RangeBody() {
+                @Override
+                public void run(int from, int to) {
+                    int[] xOff = new int[kh * kw];
+                    int[] wOff = new int[kh * kw];
+                    int[] xRow = new int[kh];
+                    int[] wRow = new int[kh];
+                    for (int item = from; item < to; item++) {
+                        int blk = item % blocks, row = item / blocks, oy = row % oh, b = row / oh;
+                        int o0 = blk * blockC, o1 = Math.min(o0 + blockC, c);
+                        int iy0 = oy * sh - pt;
+                        int kyLo = ConvKernels.firstInside(iy0, dh);
+                        int kyHi = ConvKernels.endInside(iy0, dh, h, kh);
+                        for (int ox = 0; ox < ow; ox++) {
+                            int yb = yo + ((b * oh + oy) * ow + ox) * cm + o0;
+                            if (rowCalls && ox == oxLo && kyLo < kyHi) {
+                                int rows = 0;
+                                for (int ky = kyLo; ky < kyHi; ky++, rows++) {
+                                    xRow[rows] = xo + ((b * h + iy0 + ky * dh) * w + ox * sw - pl) * c;
+                                    wRow[rows] = ko + ky * kw * c;
+                                }
+                                dk.row(xd, xRow, rows, kw, sw, kd, wRow, bd, bo, yd, yb, run, c, clampLo, clampHi);
+                                ox += run - 1;
+                                continue;
                             }
-                            dk.row(xd, xRow, rows, kw, sw, kd, wRow, bd, bo, yd, yb, run, c, clampLo, clampHi);
-                            ox += run - 1;
-                            continue;
-                        }
-                        if (runs && ox == oxLo) {
-                            int ix0 = ox - pl, taps = 0;
+                            if (runs && ox == oxLo) {
+                                int ix0 = ox - pl, taps = 0;
+                                for (int ky = kyLo; ky < kyHi; ky++) {
+                                    int xrow = xo + ((b * h + iy0 + ky * dh) * w) * c;
+                                    for (int kx = 0; kx < kw; kx++, taps++) {
+                                        xOff[taps] = xrow + (ix0 + kx * dw) * c;
+                                        wOff[taps] = (ky * kw + kx) * run * c;
+                                    }
+                                }
+                                dk.pixel(xd, xOff, wt, wOff, taps, bt, 0, yd, yb, run * c);
+                                ox += run - 1;
+                                continue;
+                            }
+                            int ix0 = ox * sw - pl;
+                            int kxLo = ConvKernels.firstInside(ix0, dw);
+                            int kxHi = ConvKernels.endInside(ix0, dw, w, kw);
+                            int taps = 0;
                             for (int ky = kyLo; ky < kyHi; ky++) {
-                                int xrow = xo + ((b * h + iy0 + ky * dh) * w) * c;
-                                for (int kx = 0; kx < kw; kx++, taps++) {
+                                int xrow = xo + ((b * h + iy0 + ky * dh) * w) * c + o0;
+                                for (int kx = kxLo; kx < kxHi; kx++, taps++) {
                                     xOff[taps] = xrow + (ix0 + kx * dw) * c;
-                                    wOff[taps] = (ky * kw + kx) * run * c;
+                                    wOff[taps] = ko + (ky * kw + kx) * cm + o0;
                                 }
                             }
-                            dk.pixel(xd, xOff, wt, wOff, taps, bt, 0, yd, yb, run * c);
-                            ox += run - 1;
-                            continue;
-                        }
-                        int ix0 = ox * sw - pl;
-                        int kxLo = ConvKernels.firstInside(ix0, dw);
-                        int kxHi = ConvKernels.endInside(ix0, dw, w, kw);
-                        int taps = 0;
-                        for (int ky = kyLo; ky < kyHi; ky++) {
-                            int xrow = xo + ((b * h + iy0 + ky * dh) * w) * c + o0;
-                            for (int kx = kxLo; kx < kxHi; kx++, taps++) {
-                                xOff[taps] = xrow + (ix0 + kx * dw) * c;
-                                wOff[taps] = ko + (ky * kw + kx) * cm + o0;
+                            dk.pixel(xd, xOff, kd, wOff, taps, bd, bo + o0, yd, yb, o1 - o0);
+                            if (fuse && !rowPass) {
+                                act.apply(yd, yb, yd, yb, o1 - o0, o1 - o0);
                             }
                         }
-                        dk.pixel(xd, xOff, kd, wOff, taps, bd, bo + o0, yd, yb, o1 - o0);
-                        if (fuse && !rowPass) {
-                            act.apply(yd, yb, yd, yb, o1 - o0, o1 - o0);
+                        if (rowPass) {
+                            int y0 = yo + (b * oh + oy) * ow * cm;
+                            act.apply(yd, y0, yd, y0, ow * cm, cm);
                         }
-                    }
-                    if (rowPass) {
-                        int y0 = yo + (b * oh + oy) * ow * cm;
-                        act.apply(yd, y0, yd, y0, ow * cm, cm);
                     }
                 }
             });
@@ -186,58 +190,61 @@ final class DepthwiseKernels {
             }
             return;
         }
-        ctx.parallelFor(items, cost, (from, to) -> {
-            for (int item = from; item < to; item++) {
-                int blk = item % blocks;
-                int row = item / blocks;
-                int oy = row % oh;
-                int b = row / oh;
-                int c0 = blk * blockC;
-                int c1 = Math.min(c0 + blockC, c);
-                int o0 = c0 * m, o1 = c1 * m;
-                int iy0 = oy * sh - pt;
-                int kyLo = ConvKernels.firstInside(iy0, dh);
-                int kyHi = ConvKernels.endInside(iy0, dh, h, kh);
-                for (int ox = 0; ox < ow; ox++) {
-                    int yb = yo + ((b * oh + oy) * ow + ox) * cm;
-                    for (int o = o0; o < o1; o++) {
-                        yd[yb + o] = 0f;
-                    }
-                    int ix0 = ox * sw - pl;
-                    int kxLo = ConvKernels.firstInside(ix0, dw);
-                    int kxHi = ConvKernels.endInside(ix0, dw, w, kw);
-                    for (int ky = kyLo; ky < kyHi; ky++) {
-                        int xrow = xo + ((b * h + iy0 + ky * dh) * w) * c;
-                        for (int kx = kxLo; kx < kxHi; kx++) {
-                            int xb = xrow + (ix0 + kx * dw) * c;
-                            int wb = ko + (ky * kw + kx) * cm;
-                            if (m == 1) {
-                                for (int o = o0; o < o1; o++) {
-                                    yd[yb + o] += xd[xb + o] * kd[wb + o];
-                                }
-                            } else {
-                                for (int ci = c0; ci < c1; ci++) {
-                                    float xv = xd[xb + ci];
-                                    int base = ci * m;
-                                    for (int mi = 0; mi < m; mi++) {
-                                        yd[yb + base + mi] += xv * kd[wb + base + mi];
+        ctx.parallelFor(items, cost, new ExecutionContext.RangeBody() {
+            @Override
+            public void run(int from, int to) {
+                for (int item = from; item < to; item++) {
+                    int blk = item % blocks;
+                    int row = item / blocks;
+                    int oy = row % oh;
+                    int b = row / oh;
+                    int c0 = blk * blockC;
+                    int c1 = Math.min(c0 + blockC, c);
+                    int o0 = c0 * m, o1 = c1 * m;
+                    int iy0 = oy * sh - pt;
+                    int kyLo = ConvKernels.firstInside(iy0, dh);
+                    int kyHi = ConvKernels.endInside(iy0, dh, h, kh);
+                    for (int ox = 0; ox < ow; ox++) {
+                        int yb = yo + ((b * oh + oy) * ow + ox) * cm;
+                        for (int o = o0; o < o1; o++) {
+                            yd[yb + o] = 0f;
+                        }
+                        int ix0 = ox * sw - pl;
+                        int kxLo = ConvKernels.firstInside(ix0, dw);
+                        int kxHi = ConvKernels.endInside(ix0, dw, w, kw);
+                        for (int ky = kyLo; ky < kyHi; ky++) {
+                            int xrow = xo + ((b * h + iy0 + ky * dh) * w) * c;
+                            for (int kx = kxLo; kx < kxHi; kx++) {
+                                int xb = xrow + (ix0 + kx * dw) * c;
+                                int wb = ko + (ky * kw + kx) * cm;
+                                if (m == 1) {
+                                    for (int o = o0; o < o1; o++) {
+                                        yd[yb + o] += xd[xb + o] * kd[wb + o];
+                                    }
+                                } else {
+                                    for (int ci = c0; ci < c1; ci++) {
+                                        float xv = xd[xb + ci];
+                                        int base = ci * m;
+                                        for (int mi = 0; mi < m; mi++) {
+                                            yd[yb + base + mi] += xv * kd[wb + base + mi];
+                                        }
                                     }
                                 }
                             }
                         }
-                    }
-                    if (bd != null) {
-                        for (int o = o0; o < o1; o++) {
-                            yd[yb + o] += bd[bo + o];
+                        if (bd != null) {
+                            for (int o = o0; o < o1; o++) {
+                                yd[yb + o] += bd[bo + o];
+                            }
+                        }
+                        if (fuse && !wholeRows) {
+                            act.apply(yd, yb + o0, yd, yb + o0, o1 - o0, o1 - o0);
                         }
                     }
-                    if (fuse && !wholeRows) {
-                        act.apply(yd, yb + o0, yd, yb + o0, o1 - o0, o1 - o0);
+                    if (fuse && wholeRows) {
+                        int y0 = yo + (b * oh + oy) * ow * cm;
+                        act.apply(yd, y0, yd, y0, ow * cm, cm);
                     }
-                }
-                if (fuse && wholeRows) {
-                    int y0 = yo + (b * oh + oy) * ow * cm;
-                    act.apply(yd, y0, yd, y0, ow * cm, cm);
                 }
             }
         });

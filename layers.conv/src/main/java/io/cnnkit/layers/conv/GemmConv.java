@@ -177,60 +177,64 @@ final class GemmConv {
             }
             return;
         }
-        ctx.parallelFor(groups * segs * nSplit, cost, (from, to) -> {
-            float[] a = inPlace ? xd : PackBuffers.get(segLen * kLen);
-            int[] aOff = new int[MR];
-            int[] yOff = new int[MR];
-            for (int item = from; item < to; item++) {
-                int ns = item % nSplit, rest = item / nSplit;
-                int m0 = (rest % segs) * seg, grp = rest / segs;
-                int px = Math.min(seg, pixels - m0);
-                int f0 = grp * fg, c0 = grp * cg;
-                int nLo = f0 + ns * nPerItem, nHi = Math.min(f0 + fg, nLo + nPerItem);
-                if (!inPlace) {
-                    pack(xd, xo, h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, m0, px, a, 0, kLen);
-                }
-                int aBase = inPlace ? xo + m0 * kLen : 0;
-                if (blocks) {
-                    blockItem(a, aBase, kLen, px, m0, grp, f0, nbs, nLo, nHi, direct, kp, ko, f, yd, yo, bd, bo, lo,
-                            hi, mk, br);
-                } else {
-                    for (int n0 = nLo; n0 < nHi; n0 += NB) {
-                        int nw = Math.min(NB, nHi - n0);
-                        for (int k0 = 0; k0 < kLen; k0 += KC) {
-                            int kc = Math.min(KC, kLen - k0);
-                            float[] b;
-                            int bOff, ldk;
-                            if (direct) {
-                                b = kd;
-                                bOff = ko + k0 * f + n0;
-                                ldk = f;
-                            } else {
-                                b = kp;
-                                bOff = ((grp * nbs + (n0 - f0) / NB) * kLen + k0) * NB;
-                                ldk = NB;
-                            }
-                            boolean first = k0 == 0;
-                            float[] bsl = k0 + kc == kLen ? bd : null;
-                            for (int p0 = 0; p0 < px; p0 += MR) {
-                                int rows = Math.min(MR, px - p0);
-                                for (int r = 0; r < MR; r++) {
-                                    int p = p0 + Math.min(r, rows - 1);
-                                    aOff[r] = aBase + p * kLen + k0;
-                                    yOff[r] = yo + (m0 + p) * f;
+        // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+        ctx.parallelFor(groups * segs * nSplit, cost, new ExecutionContext.RangeBody() {
+            @Override
+            public void run(int from, int to) {
+                float[] a = inPlace ? xd : PackBuffers.get(segLen * kLen);
+                int[] aOff = new int[MR];
+                int[] yOff = new int[MR];
+                for (int item = from; item < to; item++) {
+                    int ns = item % nSplit, rest = item / nSplit;
+                    int m0 = (rest % segs) * seg, grp = rest / segs;
+                    int px = Math.min(seg, pixels - m0);
+                    int f0 = grp * fg, c0 = grp * cg;
+                    int nLo = f0 + ns * nPerItem, nHi = Math.min(f0 + fg, nLo + nPerItem);
+                    if (!inPlace) {
+                        pack(xd, xo, h, w, c, c0, cg, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, m0, px, a, 0, kLen);
+                    }
+                    int aBase = inPlace ? xo + m0 * kLen : 0;
+                    if (blocks) {
+                        blockItem(a, aBase, kLen, px, m0, grp, f0, nbs, nLo, nHi, direct, kp, ko, f, yd, yo, bd, bo, lo,
+                                hi, mk, br);
+                    } else {
+                        for (int n0 = nLo; n0 < nHi; n0 += NB) {
+                            int nw = Math.min(NB, nHi - n0);
+                            for (int k0 = 0; k0 < kLen; k0 += KC) {
+                                int kc = Math.min(KC, kLen - k0);
+                                float[] b;
+                                int bOff, ldk;
+                                if (direct) {
+                                    b = kd;
+                                    bOff = ko + k0 * f + n0;
+                                    ldk = f;
+                                } else {
+                                    b = kp;
+                                    bOff = ((grp * nbs + (n0 - f0) / NB) * kLen + k0) * NB;
+                                    ldk = NB;
                                 }
-                                mk.tile(a, aOff, kc, b, bOff, ldk, yd, yOff, n0, nw, rows, first, bsl, bo + n0);
+                                boolean first = k0 == 0;
+                                float[] bsl = k0 + kc == kLen ? bd : null;
+                                for (int p0 = 0; p0 < px; p0 += MR) {
+                                    int rows = Math.min(MR, px - p0);
+                                    for (int r = 0; r < MR; r++) {
+                                        int p = p0 + Math.min(r, rows - 1);
+                                        aOff[r] = aBase + p * kLen + k0;
+                                        yOff[r] = yo + (m0 + p) * f;
+                                    }
+                                    mk.tile(a, aOff, kc, b, bOff, ldk, yd, yOff, n0, nw, rows, first, bsl, bo + n0);
+                                }
                             }
                         }
                     }
-                }
-                if (fuse) {
-                    int yb = yo + m0 * f;
-                    if (nLo == 0 && nHi == f) {
-                        act.apply(yd, yb, yd, yb, px * f, f); // the item's outputs are contiguous
-                    } else {
-                        for (int p = 0; p < px; p++, yb += f) {
-                            act.apply(yd, yb + nLo, yd, yb + nLo, nHi - nLo, nHi - nLo);
+                    if (fuse) {
+                        int yb = yo + m0 * f;
+                        if (nLo == 0 && nHi == f) {
+                            act.apply(yd, yb, yd, yb, px * f, f); // the item's outputs are contiguous
+                        } else {
+                            for (int p = 0; p < px; p++, yb += f) {
+                                act.apply(yd, yb + nLo, yd, yb + nLo, nHi - nLo, nHi - nLo);
+                            }
                         }
                     }
                 }

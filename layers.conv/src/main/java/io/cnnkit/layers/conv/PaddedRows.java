@@ -60,33 +60,37 @@ final class PaddedRows {
         final float hi = clamp != null ? clamp.upper() : Float.POSITIVE_INFINITY;
         final boolean rowPass = act != null && act.elementWise() && clamp == null;
         final int rows = x.dim(0) * oh;
-        ctx.parallelFor(rows, 2L * ow * KH * KW * c, (from, to) -> {
-            // KH slots for input rows (slot iy mod KH: one output row's rows never share one) and a
-            // zero row for the rows above and below the input; the padding columns stay zero
-            float[] win = PackBuffers.zeroed((KH + 1) * rowFloats);
-            int[] slotRow = new int[KH];
-            Arrays.fill(slotRow, -1);
-            int[] xRow = new int[KH];
-            int[] wRow = {ko, ko + KW * c, ko + 2 * KW * c};
-            for (int row = from; row < to; row++) {
-                int oy = row % oh, b = row / oh;
-                for (int ky = 0; ky < KH; ky++) {
-                    int iy = oy * sh - pt + ky;
-                    if (iy < 0 || iy >= h) {
-                        xRow[ky] = KH * rowFloats;
-                        continue;
+        // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+        ctx.parallelFor(rows, 2L * ow * KH * KW * c, new ExecutionContext.RangeBody() {
+            @Override
+            public void run(int from, int to) {
+                // KH slots for input rows (slot iy mod KH: one output row's rows never share one) and a
+                // zero row for the rows above and below the input; the padding columns stay zero
+                float[] win = PackBuffers.zeroed((KH + 1) * rowFloats);
+                int[] slotRow = new int[KH];
+                Arrays.fill(slotRow, -1);
+                int[] xRow = new int[KH];
+                int[] wRow = {ko, ko + KW * c, ko + 2 * KW * c};
+                for (int row = from; row < to; row++) {
+                    int oy = row % oh, b = row / oh;
+                    for (int ky = 0; ky < KH; ky++) {
+                        int iy = oy * sh - pt + ky;
+                        if (iy < 0 || iy >= h) {
+                            xRow[ky] = KH * rowFloats;
+                            continue;
+                        }
+                        int slot = iy % KH, tag = b * h + iy;
+                        if (slotRow[slot] != tag) {
+                            slotRow[slot] = tag;
+                            System.arraycopy(xd, xo + tag * w * c, win, slot * rowFloats + pl * c, w * c);
+                        }
+                        xRow[ky] = slot * rowFloats;
                     }
-                    int slot = iy % KH, tag = b * h + iy;
-                    if (slotRow[slot] != tag) {
-                        slotRow[slot] = tag;
-                        System.arraycopy(xd, xo + tag * w * c, win, slot * rowFloats + pl * c, w * c);
+                    int yr = yo + row * ow * c;
+                    dk.row(win, xRow, KH, KW, sw, kd, wRow, bd, bo, yd, yr, ow, c, lo, hi);
+                    if (rowPass) {
+                        act.apply(yd, yr, yd, yr, ow * c, c);
                     }
-                    xRow[ky] = slot * rowFloats;
-                }
-                int yr = yo + row * ow * c;
-                dk.row(win, xRow, KH, KW, sw, kd, wRow, bd, bo, yd, yr, ow, c, lo, hi);
-                if (rowPass) {
-                    act.apply(yd, yr, yd, yr, ow * c, c);
                 }
             }
         });

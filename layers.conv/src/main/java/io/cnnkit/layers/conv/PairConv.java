@@ -79,37 +79,41 @@ final class PairConv {
         final float[] xd = x.data(), yd = y.data();
         final int xo = x.offset(), yo = y.offset();
         long cost = 2L * band * ow * kh * segLen * f;
-        ctx.parallelFor(batch * perImage, cost, (from, to) -> {
-            for (int item = from; item < to; item++) {
-                int b = item / perImage, oy0 = item % perImage * band, oy1 = Math.min(oh, oy0 + band);
-                int iyLo = Math.max(0, oy0 * sh - pt), iyHi = Math.min(h, (oy1 - 1) * sh - pt + reach);
-                float[] a = PackBuffers.get(Math.max(1, iyHi - iyLo) * rowFloats);
-                for (int iy = iyLo, d = 0; iy < iyHi; iy++, d += rowFloats) {
-                    GemmConv.copyPadded(xd, xo + (b * h + iy) * w * c, w * c, a, d, pl * c, rowFloats);
-                }
-                for (int oy = oy0; oy < oy1; oy++) {
-                    int iy0 = oy * sh - pt;
-                    int kyLo = ConvKernels.firstInside(iy0, dh), kyHi = ConvKernels.endInside(iy0, dh, h, kh);
-                    int yRow = yo + (b * oh + oy) * ow * f;
-                    if (kyLo >= kyHi) { // no kernel row inside the input: the bias alone
-                        for (int q = 0; q < ow * f; q++) {
-                            float v = 0f;
-                            if (bd != null) {
-                                v += bd[q % f];
+        // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+        ctx.parallelFor(batch * perImage, cost, new ExecutionContext.RangeBody() {
+            @Override
+            public void run(int from, int to) {
+                for (int item = from; item < to; item++) {
+                    int b = item / perImage, oy0 = item % perImage * band, oy1 = Math.min(oh, oy0 + band);
+                    int iyLo = Math.max(0, oy0 * sh - pt), iyHi = Math.min(h, (oy1 - 1) * sh - pt + reach);
+                    float[] a = PackBuffers.get(Math.max(1, iyHi - iyLo) * rowFloats);
+                    for (int iy = iyLo, d = 0; iy < iyHi; iy++, d += rowFloats) {
+                        GemmConv.copyPadded(xd, xo + (b * h + iy) * w * c, w * c, a, d, pl * c, rowFloats);
+                    }
+                    for (int oy = oy0; oy < oy1; oy++) {
+                        int iy0 = oy * sh - pt;
+                        int kyLo = ConvKernels.firstInside(iy0, dh), kyHi = ConvKernels.endInside(iy0, dh, h, kh);
+                        int yRow = yo + (b * oh + oy) * ow * f;
+                        if (kyLo >= kyHi) { // no kernel row inside the input: the bias alone
+                            for (int q = 0; q < ow * f; q++) {
+                                float v = 0f;
+                                if (bd != null) {
+                                    v += bd[q % f];
+                                }
+                                yd[yRow + q] = Math.min(Math.max(v, lo), hi);
                             }
-                            yd[yRow + q] = Math.min(Math.max(v, lo), hi);
+                            continue;
                         }
-                        continue;
+                        int aRow = (iy0 + kyLo * dh - iyLo) * rowFloats;
+                        for (int ox = 0; ox < ow; ox += p) {
+                            mk.convPairTile(a, aRow + ox * lda, lda, segLen, dh * rowFloats, kyHi - kyLo, wd,
+                                    kyLo * segLen * 2 * f, yd, yRow + ox * f, f, Math.min(p, ow - ox), bd, 0, lo, hi);
+                        }
                     }
-                    int aRow = (iy0 + kyLo * dh - iyLo) * rowFloats;
-                    for (int ox = 0; ox < ow; ox += p) {
-                        mk.convPairTile(a, aRow + ox * lda, lda, segLen, dh * rowFloats, kyHi - kyLo, wd,
-                                kyLo * segLen * 2 * f, yd, yRow + ox * f, f, Math.min(p, ow - ox), bd, 0, lo, hi);
+                    if (fused != null) {
+                        int yb = yo + (b * oh + oy0) * ow * f;
+                        fused.apply(yd, yb, yd, yb, (oy1 - oy0) * ow * f, f);
                     }
-                }
-                if (fused != null) {
-                    int yb = yo + (b * oh + oy0) * ow * f;
-                    fused.apply(yd, yb, yd, yb, (oy1 - oy0) * ow * f, f);
                 }
             }
         });

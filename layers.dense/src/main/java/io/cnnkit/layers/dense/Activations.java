@@ -17,8 +17,13 @@ final class Activations {
         if (rows == 0 || lastAxis == 0) {
             return;
         }
-        context.parallelFor(rows, 4L * lastAxis, (from, to) -> f.apply(src, srcOff + from * lastAxis, dst,
-                dstOff + from * lastAxis, (to - from) * lastAxis, lastAxis));
+        // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+        context.parallelFor(rows, 4L * lastAxis, new ExecutionContext.RangeBody() {
+            @Override
+            public void run(int from, int to) {
+                f.apply(src, srcOff + from * lastAxis, dst, dstOff + from * lastAxis, (to - from) * lastAxis, lastAxis);
+            }
+        });
     }
 
     /** Whether {@code f} is the identity and can be skipped. */

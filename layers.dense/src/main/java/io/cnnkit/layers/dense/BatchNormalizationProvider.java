@@ -169,16 +169,20 @@ public class BatchNormalizationProvider implements LayerProvider {
             int xo = input.offset();
             int yo = output.offset();
             int in = inner;
-            context.parallelFor(outer, 3L * block, (from, to) -> {
-                for (int o = from; o < to; o++) {
-                    int base = o * block;
-                    for (int c = 0; c < channels; c++) {
-                        float s = scale[c];
-                        float b = shift[c];
-                        float mu = m[c];
-                        int start = base + c * in;
-                        for (int k = 0; k < in; k++) {
-                            y[yo + start + k] = (x[xo + start + k] - mu) * s + b;
+            // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+            context.parallelFor(outer, 3L * block, new ExecutionContext.RangeBody() {
+                @Override
+                public void run(int from, int to) {
+                    for (int o = from; o < to; o++) {
+                        int base = o * block;
+                        for (int c = 0; c < channels; c++) {
+                            float s = scale[c];
+                            float b = shift[c];
+                            float mu = m[c];
+                            int start = base + c * in;
+                            for (int k = 0; k < in; k++) {
+                                y[yo + start + k] = (x[xo + start + k] - mu) * s + b;
+                            }
                         }
                     }
                 }

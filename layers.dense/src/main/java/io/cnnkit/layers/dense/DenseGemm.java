@@ -14,7 +14,14 @@ interface DenseGemm {
     void multiply(float[] x, int xOff, int rows, int in, float[] kernel, int kOff, float[] bias, int bOff, int units,
             float[] y, int yOff, ExecutionContext context);
 
-    DenseGemm SCALAR = DenseKernels::tiled;
+    // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+    DenseGemm SCALAR = new DenseGemm() {
+        @Override
+        public void multiply(float[] x, int xOff, int rows, int in, float[] kernel, int kOff, float[] bias, int bOff,
+                int units, float[] y, int yOff, ExecutionContext context) {
+            DenseKernels.tiled(x, xOff, rows, in, kernel, kOff, bias, bOff, units, y, yOff, context);
+        }
+    };
 
     /** The backend's GEMM when it has one, else {@link #SCALAR}. */
     static DenseGemm of(KernelBackend backend) {

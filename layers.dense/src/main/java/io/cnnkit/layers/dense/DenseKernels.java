@@ -48,26 +48,30 @@ final class DenseKernels {
             return;
         }
         long cost = 2L * in * Math.min(units, UNIT_BLOCK) * Math.min(rows, ROW_BLOCK);
-        context.parallelFor(rowBlocks * unitBlocks, cost, (from, to) -> {
-            int[] xr = new int[ROW_BLOCK];
-            int[] yr = new int[ROW_BLOCK];
-            for (int item = from; item < to; item++) {
-                int r0 = (item / unitBlocks) * ROW_BLOCK;
-                int u0 = (item % unitBlocks) * UNIT_BLOCK;
-                int n = Math.min(ROW_BLOCK, rows - r0);
-                int uEnd = Math.min(units, u0 + UNIT_BLOCK);
-                for (int r = 0; r < ROW_BLOCK; r++) {
-                    // rows past the end repeat the last row (computed, never stored)
-                    int row = r0 + Math.min(r, n - 1);
-                    xr[r] = xOff + row * in;
-                    yr[r] = yOff + row * units;
-                }
-                int u = u0;
-                for (; u + 4 <= uEnd; u += 4) {
-                    tile4x4(x, xr, in, kernel, kOff, units, u, bias, bOff, y, yr, n);
-                }
-                for (; u < uEnd; u++) {
-                    tile4x1(x, xr, in, kernel, kOff, units, u, bias, bOff, y, yr, n);
+        // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+        context.parallelFor(rowBlocks * unitBlocks, cost, new ExecutionContext.RangeBody() {
+            @Override
+            public void run(int from, int to) {
+                int[] xr = new int[ROW_BLOCK];
+                int[] yr = new int[ROW_BLOCK];
+                for (int item = from; item < to; item++) {
+                    int r0 = (item / unitBlocks) * ROW_BLOCK;
+                    int u0 = (item % unitBlocks) * UNIT_BLOCK;
+                    int n = Math.min(ROW_BLOCK, rows - r0);
+                    int uEnd = Math.min(units, u0 + UNIT_BLOCK);
+                    for (int r = 0; r < ROW_BLOCK; r++) {
+                        // rows past the end repeat the last row (computed, never stored)
+                        int row = r0 + Math.min(r, n - 1);
+                        xr[r] = xOff + row * in;
+                        yr[r] = yOff + row * units;
+                    }
+                    int u = u0;
+                    for (; u + 4 <= uEnd; u += 4) {
+                        tile4x4(x, xr, in, kernel, kOff, units, u, bias, bOff, y, yr, n);
+                    }
+                    for (; u < uEnd; u++) {
+                        tile4x1(x, xr, in, kernel, kOff, units, u, bias, bOff, y, yr, n);
+                    }
                 }
             }
         });

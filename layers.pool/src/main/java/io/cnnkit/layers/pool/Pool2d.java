@@ -99,16 +99,20 @@ final class Pool2d extends AbstractLayer {
         long cost = (long) ow * c * config.pool[0] * config.pool[1];
         // One item = one output row of one sample; items never share output cells.
         boolean max = config.kind == Kind.MAX;
-        context.parallelFor(batch * oh, cost, (from, to) -> {
-            float[] rowMax = max ? new float[w * c] : null, row = max ? new float[w * c] : null;
-            float[] shifted = max && c < 8 ? new float[w * c] : null;
-            float[] acc = new float[c], col = new float[c];
-            for (int item = from; item < to; item++) {
-                if (max) {
-                    maxPooledRow(config, input, output, item / oh, item % oh, h, w, c, ow, rowMax, row, shifted, acc,
-                            col);
-                } else {
-                    pooledRow(config, input, output, item / oh, item % oh, h, w, c, ow, acc, col);
+        // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+        context.parallelFor(batch * oh, cost, new ExecutionContext.RangeBody() {
+            @Override
+            public void run(int from, int to) {
+                float[] rowMax = max ? new float[w * c] : null, row = max ? new float[w * c] : null;
+                float[] shifted = max && c < 8 ? new float[w * c] : null;
+                float[] acc = new float[c], col = new float[c];
+                for (int item = from; item < to; item++) {
+                    if (max) {
+                        maxPooledRow(config, input, output, item / oh, item % oh, h, w, c, ow, rowMax, row, shifted,
+                                acc, col);
+                    } else {
+                        pooledRow(config, input, output, item / oh, item % oh, h, w, c, ow, acc, col);
+                    }
                 }
             }
         });

@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerSpec;
@@ -205,7 +206,13 @@ final class KerasJsonParser {
 
     private static List<JsonNode> list(JsonNode layers) {
         List<JsonNode> out = new ArrayList<>();
-        layers.forEach(out::add);
+        // (classes, not lambdas: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+        layers.forEach(new Consumer<JsonNode>() {
+            @Override
+            public void accept(JsonNode l) {
+                out.add(l);
+            }
+        });
         return out;
     }
 
@@ -339,7 +346,12 @@ final class KerasJsonParser {
         }
         int[] pending = new int[names.size()];
         List<List<Integer>> consumers = new ArrayList<>();
-        names.forEach(n -> consumers.add(new ArrayList<>()));
+        names.forEach(new Consumer<String>() {
+            @Override
+            public void accept(String n) {
+                consumers.add(new ArrayList<>());
+            }
+        });
         java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>();
         for (int i = 0; i < names.size(); i++) {
             for (String in : inputs.get(names.get(i))) {
@@ -363,7 +375,12 @@ final class KerasJsonParser {
                 }
             }
         }
-        inputs.forEach(out::putIfAbsent);
+        inputs.forEach(new BiConsumer<String, List<String>>() {
+            @Override
+            public void accept(String k, List<String> v) {
+                out.putIfAbsent(k, v);
+            }
+        });
         return out;
     }
 
@@ -391,7 +408,7 @@ final class KerasJsonParser {
                 at.add(new int[] {h.size() > 1 ? h.get(1).asInt() : 0, h.size() > 2 ? h.get(2).asInt() : 0});
                 return;
             }
-            node.forEach(child -> collectSources(child, out, at));
+            node.forEach(new SourceCollector(out, at));
             return;
         }
         if (node.isArray()) {
@@ -405,7 +422,23 @@ final class KerasJsonParser {
                 }
                 return;
             }
-            node.forEach(child -> collectSources(child, out, at));
+            node.forEach(new SourceCollector(out, at));
+        }
+    }
+
+    /** {@link #collectSources} on each child of a node. */
+    private static final class SourceCollector implements Consumer<JsonNode> {
+        private final List<String> out;
+        private final List<int[]> at;
+
+        SourceCollector(List<String> out, List<int[]> at) {
+            this.out = out;
+            this.at = at;
+        }
+
+        @Override
+        public void accept(JsonNode child) {
+            collectSources(child, out, at);
         }
     }
 
