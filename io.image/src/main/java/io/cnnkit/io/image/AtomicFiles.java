@@ -10,13 +10,16 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.ReadOnlyFileSystemException;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.LinkOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,11 +30,9 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import io.cnnkit.io.api.CnnIoException;
 
@@ -286,14 +287,20 @@ public final class AtomicFiles {
     static void forceTree(Path dir) throws IOException {
         List<Path> files = new ArrayList<>();
         List<Path> dirs = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.forEach(new Consumer<Path>() {
-                @Override
-                public void accept(Path p) {
-                    (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? dirs : files).add(p);
-                }
-            });
-        }
+        // (a visitor, not Files.walk: its stream is the JDK's lambdas, spun at first use on a one-shot JVM)
+        Files.walkFileTree(dir, new SimpleFileVisitor<Path>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                dirs.add(d);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+                files.add(f);
+                return FileVisitResult.CONTINUE;
+            }
+        });
         AtomicInteger next = new AtomicInteger();
         AtomicReference<IOException> failed = new AtomicReference<>();
         Runnable worker = new Runnable() {
