@@ -3,7 +3,6 @@ package io.cnnkit.engine.api;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 
 /**
  * The Keras 1 config spellings that several layer types share, declared once for their
@@ -60,16 +59,14 @@ public final class Keras1 {
      */
     public static Map<String, Object> rename(Map<String, Object> config, Set<String> accepted,
             Map<String, Object> out) {
-        // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
-        RENAMED.forEach(new BiConsumer<String, String>() {
-            @Override
-            public void accept(String k1, String k2) {
-                Object v = config.get(k1);
-                if (v != null && accepted.contains(k2) && out.get(k2) == null) {
-                    out.put(k2, k1.equals("dim_ordering") ? dataFormat(v) : v);
-                }
+        // (a loop, not forEach with a lambda: a bundle's lambdas are spun at first use, which the
+        // class-data archive cannot hold)
+        for (Map.Entry<String, String> e : RENAMED.entrySet()) {
+            Object v = config.get(e.getKey());
+            if (v != null && accepted.contains(e.getValue()) && out.get(e.getValue()) == null) {
+                out.put(e.getValue(), e.getKey().equals("dim_ordering") ? dataFormat(v) : v);
             }
-        });
+        }
         if ((config.get("nb_row") != null || config.get("nb_col") != null) && accepted.contains("kernel_size")
                 && out.get("kernel_size") == null) {
             out.put("kernel_size", Arrays.asList(config.get("nb_row"), config.get("nb_col")));

@@ -3,7 +3,6 @@ package io.cnnkit.engine.api;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -79,15 +78,13 @@ public interface LayerProvider {
     default Map<String, Object> fromKeras(String kerasClass, Map<String, Object> config) {
         Map<String, Object> out = new java.util.LinkedHashMap<>();
         Set<String> accepted = parameters();
-        // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
-        config.forEach(new BiConsumer<String, Object>() {
-            @Override
-            public void accept(String k, Object v) {
-                if (accepted.contains(k)) {
-                    out.put(k, v);
-                }
+        // (a loop, not forEach with a lambda: a bundle's lambdas are spun at first use, which the
+        // class-data archive cannot hold)
+        for (Map.Entry<String, Object> e : config.entrySet()) {
+            if (accepted.contains(e.getKey())) {
+                out.put(e.getKey(), e.getValue());
             }
-        });
+        }
         return out;
     }
 

@@ -5,8 +5,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
-import java.util.function.Predicate;
 
 /**
  * What the engine did to a model's plan for {@link Model#predict} (trace runs every layer as
@@ -37,17 +35,14 @@ public record PlanOptimisation(int nodes, int optimisedNodes, Map<String, Intege
         if (nodes == optimisedNodes) {
             return "optimised plan: " + nodes + " nodes, nothing folded, fused or dropped";
         }
+        // (loops, not lambdas: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
         List<String> parts = new ArrayList<>();
-        parts.add(counts(folded, "folded into weights"));
-        parts.add(counts(fused, "fused into kernels"));
-        parts.add(counts(dropped, "dropped"));
-        // (classes, not lambdas: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
-        parts.removeIf(new Predicate<String>() {
-            @Override
-            public boolean test(String part) {
-                return part.isEmpty();
+        for (String part : new String[] {counts(folded, "folded into weights"), counts(fused, "fused into kernels"),
+                counts(dropped, "dropped")}) {
+            if (!part.isEmpty()) {
+                parts.add(part);
             }
-        });
+        }
         return "optimised plan: " + nodes + " -> " + optimisedNodes + " nodes (" + String.join(", ", parts) + ")";
     }
 
@@ -56,12 +51,9 @@ public record PlanOptimisation(int nodes, int optimisedNodes, Map<String, Intege
             return "";
         }
         List<String> items = new ArrayList<>();
-        byType.forEach(new BiConsumer<String, Integer>() {
-            @Override
-            public void accept(String type, Integer n) {
-                items.add(n + " " + type);
-            }
-        });
+        for (Map.Entry<String, Integer> e : byType.entrySet()) {
+            items.add(e.getValue() + " " + e.getKey());
+        }
         return String.join(", ", items) + " " + what;
     }
 }

@@ -121,21 +121,15 @@ public final class EngineImpl implements StandaloneEngine {
         } else {
             type = typeProperty;
             kerasClasses = Declarations.strings(kerasClassProperty);
-            handle = Registry.Handle.lazy(new Supplier<LayerProvider>() {
-                @Override
-                public LayerProvider get() {
-                    return made(make, "layer provider", origin);
-                }
-            }, new Consumer<LayerProvider>() {
+            handle = Registry.Handle.lazy(new Made<>(make, "layer provider", origin), new Consumer<LayerProvider>() {
                 @Override
                 public void accept(LayerProvider p) {
-                    checked("layer provider", new Runnable() {
-                        @Override
-                        public void run() {
-                            Declarations.layerType(p, typeProperty, origin);
-                            Declarations.kerasClasses(p, kerasClassProperty, origin);
-                        }
-                    });
+                    try {
+                        Declarations.layerType(p, typeProperty, origin);
+                        Declarations.kerasClasses(p, kerasClassProperty, origin);
+                    } catch (IllegalArgumentException e) {
+                        throw foundOnFirstUse("layer provider", e);
+                    }
                 }
             });
         }
@@ -157,20 +151,14 @@ public final class EngineImpl implements StandaloneEngine {
             handle = Registry.Handle.of(a);
         } else {
             name = nameProperty;
-            handle = Registry.Handle.lazy(new Supplier<Activation>() {
-                @Override
-                public Activation get() {
-                    return made(make, "activation", origin);
-                }
-            }, new Consumer<Activation>() {
+            handle = Registry.Handle.lazy(new Made<>(make, "activation", origin), new Consumer<Activation>() {
                 @Override
                 public void accept(Activation a) {
-                    checked("activation", new Runnable() {
-                        @Override
-                        public void run() {
-                            Declarations.activationName(a, nameProperty, origin);
-                        }
-                    });
+                    try {
+                        Declarations.activationName(a, nameProperty, origin);
+                    } catch (IllegalArgumentException e) {
+                        throw foundOnFirstUse("activation", e);
+                    }
                 }
             });
         }
@@ -178,21 +166,34 @@ public final class EngineImpl implements StandaloneEngine {
     }
 
     /** A provider's check on first use: a packaging error found then is a model error naming it. */
-    private static void checked(String kind, Runnable check) {
-        try {
-            check.run();
-        } catch (IllegalArgumentException e) {
-            throw new ModelException(e.getMessage() + " (found when the " + kind + " was first used)", e);
-        }
+    private static ModelException foundOnFirstUse(String kind, IllegalArgumentException e) {
+        return new ModelException(e.getMessage() + " (found when the " + kind + " was first used)", e);
     }
 
-    private static <T> T made(Supplier<T> make, String kind, String origin) {
-        T t = make.get();
-        if (t == null) {
-            throw new ModelException("the " + kind + " of " + origin + " could not be created (DS gave no object; "
-                    + "the framework log says why)");
+    /**
+     * Makes a lazily registered service on its first use (a class, not a lambda: a bundle's
+     * lambdas are spun at first use, which the class-data archive cannot hold).
+     */
+    private static final class Made<T> implements Supplier<T> {
+        private final Supplier<T> make;
+        private final String kind;
+        private final String origin;
+
+        Made(Supplier<T> make, String kind, String origin) {
+            this.make = make;
+            this.kind = kind;
+            this.origin = origin;
         }
-        return t;
+
+        @Override
+        public T get() {
+            T t = make.get();
+            if (t == null) {
+                throw new ModelException("the " + kind + " of " + origin + " could not be created (DS gave no "
+                        + "object; the framework log says why)");
+            }
+            return t;
+        }
     }
 
     public void removeLayerProvider(long serviceId) {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.ActivationFunctionLayer;
@@ -197,12 +196,8 @@ final class PlanOptimizer {
     }
 
     private static void count(Map<String, Integer> byType, Layer l) {
-        // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
-        byType.merge(l.type(), 1, new BiFunction<Integer, Integer, Integer>() {
-            @Override
-            public Integer apply(Integer a, Integer b) {
-                return Integer.sum(a, b);
-            }
-        });
+        // (no merge with Integer::sum: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+        Integer n = byType.get(l.type());
+        byType.put(l.type(), n == null ? 1 : n + 1);
     }
 }

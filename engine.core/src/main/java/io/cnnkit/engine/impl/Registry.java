@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -110,12 +109,11 @@ final class Registry<T> {
     void add(Entry<T> e) {
         boolean changed;
         synchronized (this) {
-            List<Entry<T>> list = byKey.computeIfAbsent(e.key(), new Function<String, List<Entry<T>>>() {
-                @Override
-                public List<Entry<T>> apply(String k) {
-                    return new ArrayList<>();
-                }
-            });
+            List<Entry<T>> list = byKey.get(e.key()); // (no computeIfAbsent lambda: spun at first use in a bundle)
+            if (list == null) {
+                list = new ArrayList<>();
+                byKey.put(e.key(), list);
+            }
             Entry<T> before = list.isEmpty() ? null : list.get(0);
             list.add(e);
             list.sort(BEST_FIRST);

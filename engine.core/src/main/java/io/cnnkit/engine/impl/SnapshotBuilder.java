@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.Function;
 
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.BuildContext;
@@ -295,13 +294,13 @@ final class SnapshotBuilder {
                     @Override
                     public void deferred(String name) {
                         if (deferred != null) {
-                            // (a class, not a lambda: the class-data archive cannot hold a bundle's lambdas)
-                            deferred.computeIfAbsent(spec.name(), new Function<String, Set<String>>() {
-                                @Override
-                                public Set<String> apply(String k) {
-                                    return new LinkedHashSet<>();
-                                }
-                            }).add(name);
+                            // (no computeIfAbsent lambda: the class-data archive cannot hold a bundle's lambdas)
+                            Set<String> names = deferred.get(spec.name());
+                            if (names == null) {
+                                names = new LinkedHashSet<>();
+                                deferred.put(spec.name(), names);
+                            }
+                            names.add(name);
                         }
                     }
                 };

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 
 import io.cnnkit.engine.api.Layer;
 import io.cnnkit.engine.api.LayerInfo;
@@ -73,13 +72,10 @@ final class WeightStore {
         Map<String, Map<String, Tensor>> next = new LinkedHashMap<>(byLayer);
         for (var e : weightsByLayer.entrySet()) {
             Map<String, Tensor> lw = new LinkedHashMap<>(next.getOrDefault(e.getKey(), Map.of()));
-            // (classes, not lambdas: the class-data archive cannot hold a bundle's lambdas)
-            e.getValue().forEach(new BiConsumer<String, Tensor>() {
-                @Override
-                public void accept(String k, Tensor v) {
-                    lw.put(k, v.copy());
-                }
-            });
+            // (loops, not forEach with lambdas: the class-data archive cannot hold a bundle's lambdas)
+            for (Map.Entry<String, Tensor> w : e.getValue().entrySet()) {
+                lw.put(w.getKey(), w.getValue().copy());
+            }
             next.put(e.getKey(), lw);
         }
         byLayer = next;
@@ -110,12 +106,9 @@ final class WeightStore {
                     changed = true;
                 }
             }
-            have.forEach(new BiConsumer<String, Tensor>() {
-                @Override
-                public void accept(String k, Tensor v) {
-                    merged.putIfAbsent(k, v);
-                }
-            });
+            for (Map.Entry<String, Tensor> w : have.entrySet()) {
+                merged.putIfAbsent(w.getKey(), w.getValue());
+            }
             if (changed || !List.copyOf(merged.keySet()).equals(List.copyOf(have.keySet()))) {
                 if (out == null) {
                     out = new LinkedHashMap<>(store);

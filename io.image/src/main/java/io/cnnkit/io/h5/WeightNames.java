@@ -2,7 +2,6 @@ package io.cnnkit.io.h5;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntPredicate;
 
 /** Maps a weight name as stored in a file to the model's weight name. */
 final class WeightNames {
@@ -28,8 +27,7 @@ final class WeightNames {
     static String canonical(String layer, String stored) {
         String s = stored.substring(stored.lastIndexOf('/') + 1);
         int colon = s.lastIndexOf(':');
-        // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
-        if (colon > 0 && s.substring(colon + 1).chars().allMatch(new IsDigit()) && colon < s.length() - 1) {
+        if (colon > 0 && colon < s.length() - 1 && digits(s, colon + 1)) {
             s = s.substring(0, colon);
         }
         if (s.startsWith(layer + "_")) {
@@ -48,10 +46,16 @@ final class WeightNames {
         return s;
     }
 
-    private static final class IsDigit implements IntPredicate {
-        @Override
-        public boolean test(int c) {
-            return Character.isDigit(c);
+    /**
+     * Whether {@code s} from {@code from} on is digits only (a loop: a bundle's lambdas and the
+     * stream pipeline are set up at their first use on a one-shot JVM).
+     */
+    private static boolean digits(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
         }
+        return true;
     }
 }

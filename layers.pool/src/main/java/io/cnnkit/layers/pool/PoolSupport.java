@@ -2,7 +2,6 @@ package io.cnnkit.layers.pool;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BiConsumer;
 
 import io.cnnkit.engine.api.Keras1;
 import io.cnnkit.engine.api.LayerSpec;
@@ -35,15 +34,13 @@ final class PoolSupport {
      */
     static Map<String, Object> fromKeras(Map<String, Object> config, java.util.Set<String> accepted) {
         Map<String, Object> out = new LinkedHashMap<>();
-        // (a class, not a lambda: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
-        config.forEach(new BiConsumer<String, Object>() {
-            @Override
-            public void accept(String k, Object v) {
-                if (accepted.contains(k)) {
-                    out.put(k, v);
-                }
+        // (a loop, not forEach with a lambda: a bundle's lambdas are spun at first use, which the
+        // class-data archive cannot hold)
+        for (Map.Entry<String, Object> e : config.entrySet()) {
+            if (accepted.contains(e.getKey())) {
+                out.put(e.getKey(), e.getValue());
             }
-        });
+        }
         Keras1.rename(config, accepted, out);
         if (out.get("data_format") == null) {
             out.remove("data_format");

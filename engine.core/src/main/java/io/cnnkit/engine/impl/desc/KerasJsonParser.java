@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiConsumer;
-import java.util.function.Consumer;
 
 import io.cnnkit.engine.api.LayerProvider;
 import io.cnnkit.engine.api.LayerSpec;
@@ -206,13 +204,10 @@ final class KerasJsonParser {
 
     private static List<JsonNode> list(JsonNode layers) {
         List<JsonNode> out = new ArrayList<>();
-        // (classes, not lambdas: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
-        layers.forEach(new Consumer<JsonNode>() {
-            @Override
-            public void accept(JsonNode l) {
-                out.add(l);
-            }
-        });
+        // (loops, not lambdas: a bundle's lambdas are spun at first use, which the class-data archive cannot hold)
+        for (JsonNode l : layers) {
+            out.add(l);
+        }
         return out;
     }
 
@@ -346,12 +341,9 @@ final class KerasJsonParser {
         }
         int[] pending = new int[names.size()];
         List<List<Integer>> consumers = new ArrayList<>();
-        names.forEach(new Consumer<String>() {
-            @Override
-            public void accept(String n) {
-                consumers.add(new ArrayList<>());
-            }
-        });
+        for (int i = 0; i < names.size(); i++) {
+            consumers.add(new ArrayList<>());
+        }
         java.util.PriorityQueue<Integer> ready = new java.util.PriorityQueue<>();
         for (int i = 0; i < names.size(); i++) {
             for (String in : inputs.get(names.get(i))) {
@@ -375,12 +367,9 @@ final class KerasJsonParser {
                 }
             }
         }
-        inputs.forEach(new BiConsumer<String, List<String>>() {
-            @Override
-            public void accept(String k, List<String> v) {
-                out.putIfAbsent(k, v);
-            }
-        });
+        for (Map.Entry<String, List<String>> e : inputs.entrySet()) {
+            out.putIfAbsent(e.getKey(), e.getValue());
+        }
         return out;
     }
 
@@ -408,7 +397,9 @@ final class KerasJsonParser {
                 at.add(new int[] {h.size() > 1 ? h.get(1).asInt() : 0, h.size() > 2 ? h.get(2).asInt() : 0});
                 return;
             }
-            node.forEach(new SourceCollector(out, at));
+            for (JsonNode child : node) {
+                collectSources(child, out, at);
+            }
             return;
         }
         if (node.isArray()) {
@@ -422,23 +413,9 @@ final class KerasJsonParser {
                 }
                 return;
             }
-            node.forEach(new SourceCollector(out, at));
-        }
-    }
-
-    /** {@link #collectSources} on each child of a node. */
-    private static final class SourceCollector implements Consumer<JsonNode> {
-        private final List<String> out;
-        private final List<int[]> at;
-
-        SourceCollector(List<String> out, List<int[]> at) {
-            this.out = out;
-            this.at = at;
-        }
-
-        @Override
-        public void accept(JsonNode child) {
-            collectSources(child, out, at);
+            for (JsonNode child : node) {
+                collectSources(child, out, at);
+            }
         }
     }
 
