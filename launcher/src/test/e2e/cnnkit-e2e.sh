@@ -108,9 +108,11 @@ fi
 # 3b. bench: a workload and a description file, ending with the one bench line; a bad option is one line + hint
 if check bench-w1 0 "$CNNKIT" bench W1 --threads 2 --runs 2 --warmup 1; then
     if echo "$OUT" | tail -n 1 | grep -Eq '^bench: W1 batch=1 threads=2 median_ms=[0-9.]+ p90_ms=[0-9.]+ gflops=[0-9.]+ peak_heap_mb=[0-9.]+ weights_mb=[0-9.]+ top2_act_mb=[0-9.]+ live_mb=[0-9.]+ run_peak_mb=[0-9.]+$' \
-            && grep -q "^cold (first) run: " <<<"$OUT"; then ok bench-w1; else bad "bench-w1: $OUT"; fi
+            && grep -q "^cold (first) run: " <<<"$OUT" \
+            && grep -Eq "^[0-9]+ runs of warm-up in [0-9.]+ s; 2 runs timed$" <<<"$OUT"; then ok bench-w1
+    else bad "bench-w1: $OUT"; fi
 fi
-if check bench-file 0 "$CNNKIT" bench "$TMP/m.json" --batch 4 --threads 1 --runs 2 --warmup 0; then
+if check bench-file 0 "$CNNKIT" bench "$TMP/m.json" --batch 4 --threads 1 --runs 2 --warmup 0 --warmup-seconds 0; then
     if echo "$OUT" | tail -n 1 | grep -q '^bench: tiny batch=4 threads=1 '; then ok bench-file; else bad "bench-file: $OUT"; fi
 fi
 if check bench-bad-runs 2 "$CNNKIT" bench W1 --runs 0; then

@@ -12,8 +12,8 @@ import io.cnnkit.engine.api.Shape;
 import io.cnnkit.engine.api.Tensor;
 
 /**
- * Times a model on random input of its input shape: one cold (first) run, {@code warmup}
- * untimed runs, then {@code runs} timed runs, each a {@link Model#predictAll} (every output of
+ * Times a model on random input of its input shape: one cold (first) run, untimed warm-up runs
+ * (at least {@code warmup}, and for at least {@code warmupSeconds}), then {@code runs} timed runs, each a {@link Model#predictAll} (every output of
  * a graph model; the nodes no output needs are skipped); reports cold, median and p90 milliseconds,
  * GFLOP/s (conv, dense and merge FLOPs from the model's layers, see {@link Flops}, over the median
  * time) and the process's peak heap in use (see {@link HeapMonitor}); a library run then measures
@@ -37,10 +37,19 @@ public final class Bench {
      * @param batch   samples per run
      * @param threads threads per run (cnnkit's RunOptions.threads)
      * @param runs    timed runs (at least 1)
-     * @param warmup  untimed runs after the cold run
+     * @param warmup  untimed runs after the cold run, at least
+     * @param warmupSeconds the warm-up goes on (whole runs) until this many seconds have passed
+     *                too: a JVM's compilers need time, not a number of runs (before C2 compiles the
+     *                Vector API kernels a run of ResNet-8 takes 30 ms instead of 0.2, and every
+     *                vector is a garbage object)
      * @param seed    seed of the random input
      */
-    public record Options(int batch, int threads, int runs, int warmup, long seed) {
+    public record Options(int batch, int threads, int runs, int warmup, double warmupSeconds, long seed) {
+        /** Most seconds of warm-up (an hour: a typo's 2000 instead of 2 should fail, not hang). */
+        static final double MAX_WARMUP_SECONDS = 3600;
+        /** Seconds of warm-up by default: the ResNet-8 and MobileNet of ../shared/keras-real are at their speed after 1 s. */
+        public static final double DEFAULT_WARMUP_SECONDS = 2;
+
         public Options {
             positive("batch", batch);
             positive("threads", threads);
@@ -48,26 +57,39 @@ public final class Bench {
             if (warmup < 0) {
                 throw new IllegalArgumentException("--warmup must be >= 0, got " + warmup);
             }
+            if (!(warmupSeconds >= 0 && warmupSeconds <= MAX_WARMUP_SECONDS)) {
+                throw new IllegalArgumentException("--warmup-seconds must be 0 to " + (int) MAX_WARMUP_SECONDS
+                        + ", got " + warmupSeconds);
+            }
+        }
+
+        /** Warm-up by runs only ({@code warmupSeconds} 0): for callers that warm the model up themselves. */
+        public Options(int batch, int threads, int runs, int warmup, long seed) {
+            this(batch, threads, runs, warmup, 0, seed);
         }
 
         public static Options defaults() {
-            return new Options(1, Runtime.getRuntime().availableProcessors(), 10, 2, 42);
+            return new Options(1, Runtime.getRuntime().availableProcessors(), 10, 2, DEFAULT_WARMUP_SECONDS, 42);
         }
 
         public Options withBatch(int n) {
-            return new Options(n, threads, runs, warmup, seed);
+            return new Options(n, threads, runs, warmup, warmupSeconds, seed);
         }
 
         public Options withThreads(int n) {
-            return new Options(batch, n, runs, warmup, seed);
+            return new Options(batch, n, runs, warmup, warmupSeconds, seed);
         }
 
         public Options withRuns(int n) {
-            return new Options(batch, threads, n, warmup, seed);
+            return new Options(batch, threads, n, warmup, warmupSeconds, seed);
         }
 
         public Options withWarmup(int n) {
-            return new Options(batch, threads, runs, n, seed);
+            return new Options(batch, threads, runs, n, warmupSeconds, seed);
+        }
+
+        public Options withWarmupSeconds(double s) {
+            return new Options(batch, threads, runs, warmup, s, seed);
         }
 
         private static void positive(String what, int v) {
@@ -267,11 +289,25 @@ public final class Bench {
             long t0 = System.nanoTime();
             model.predictAll(input, ro);
             cold = (System.nanoTime() - t0) / 1e6;
-            report(progress, "cold run: %.3f ms; %d warm-up runs", cold, options.warmup());
-            for (int i = 0; i < options.warmup(); i++) {
-                model.predictAll(input, ro);
+            if (options.warmupSeconds() > 0) {
+                report(progress, "cold run: %.3f ms; warming up for %s s (at least %s)", cold,
+                        seconds(options.warmupSeconds()), runs(options.warmup()));
+            } else {
+                report(progress, "cold run: %.3f ms; %s of warm-up", cold, runs(options.warmup()));
             }
-            report(progress, "%d timed runs", times.length);
+            long w0 = System.nanoTime();
+            long until = w0 + (long) (options.warmupSeconds() * 1e9);
+            int warm = 0;
+            while (warm < options.warmup() || System.nanoTime() - until < 0) {
+                model.predictAll(input, ro);
+                warm++;
+            }
+            if (options.warmupSeconds() > 0) {
+                report(progress, "%s of warm-up in %.1f s; %s timed", runs(warm), (System.nanoTime() - w0) / 1e9,
+                        runs(times.length));
+            } else {
+                report(progress, "%s timed", runs(times.length));
+            }
             for (int i = 0; i < times.length; i++) {
                 long t = System.nanoTime();
                 model.predictAll(input, ro);
@@ -282,6 +318,16 @@ public final class Bench {
         }
         return new Result(model.name(), input.dim(0), options.threads(), cold, times, flops, heap.peakBytes(),
                 heap.watchesCollections(), Memory.of(model, input.dim(0)));
+    }
+
+    /** "1 run", "2 runs". */
+    public static String runs(int n) {
+        return n + (n == 1 ? " run" : " runs");
+    }
+
+    /** Seconds as written: 2 not 2.0, 0.5 as 0.5. */
+    public static String seconds(double s) {
+        return s == Math.rint(s) ? Long.toString((long) s) : Double.toString(s);
     }
 
     private static void report(PrintStream progress, String format, Object... args) {

@@ -20,6 +20,7 @@ import static io.cnnkit.launcher.cli.Options.SKIP_MISMATCH;
 import static io.cnnkit.launcher.cli.Options.THREADS;
 import static io.cnnkit.launcher.cli.Options.VERBOSE;
 import static io.cnnkit.launcher.cli.Options.WARMUP;
+import static io.cnnkit.launcher.cli.Options.WARMUP_SECONDS;
 import static io.cnnkit.launcher.cli.Options.WEIGHTS;
 
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ public final class Commands {
     static final List<Opt> LOAD = List.of(WEIGHTS, BY_NAME, BY_ORDER, SKIP_MISMATCH);
     static final List<Opt> IMAGE_INPUT = List.of(RESCALE, BGR, GREY, RESIZE);
     static final List<Opt> RUN = List.of(OUT_DIR, NPY, THREADS, Options.LABELS, Options.TOP);
-    static final List<Opt> BENCH = List.of(BATCH, THREADS, RUNS, WARMUP, INPUT_SEED, INPUT);
+    static final List<Opt> BENCH = List.of(BATCH, THREADS, RUNS, WARMUP, WARMUP_SECONDS, INPUT_SEED, INPUT);
 
     static final Arg MODEL = new Arg("MODEL",
             "a cnnkit or Keras JSON file, a full-model Keras .h5, or a one-line description such as "
@@ -89,7 +90,8 @@ public final class Commands {
             "list a Keras HDF5 file's layers and weights", "");
     public static final CommandSpec BENCH_CLI = cli("bench", List.of(BENCH_MODEL), BENCH,
             "time a model on seeded random input",
-            "One cold run, --warmup untimed runs, then --runs timed runs; prints cold, median and p90 ms,\n"
+            "One cold run, untimed warm-up runs (at least --warmup, for at least --warmup-seconds: the JIT\n"
+                    + "compiles the kernels meanwhile), then --runs timed runs; prints cold, median and p90 ms,\n"
                     + "GFLOP/s and peak heap, and ends with one line:\n"
                     + "  bench: <model> batch=<n> threads=<t> median_ms=<x> p90_ms=<y> gflops=<z> peak_heap_mb=<m>");
     public static final CommandSpec SHELL_CLI = cli("shell", List.of(), List.of(),

@@ -36,7 +36,9 @@ public final class Options {
     // bench
     public static final Opt BATCH = new Opt("--batch", "N", "samples per run (default 1, or the workload's batch)");
     public static final Opt RUNS = new Opt("--runs", "N", "timed runs (default 10)");
-    public static final Opt WARMUP = new Opt("--warmup", "N", "untimed runs after the cold run (default 2)");
+    public static final Opt WARMUP = new Opt("--warmup", "N", "untimed runs after the cold run, at least (default 2)");
+    public static final Opt WARMUP_SECONDS = new Opt("--warmup-seconds", "S",
+            "and warm up until S seconds have passed (default 2; 0: --warmup runs only)");
     public static final Opt INPUT_SEED = new Opt("--seed", "N", "seed of the random input (default 42)");
     public static final Opt INPUT = new Opt("--input", "HxWxC",
             "input shape for descriptions that leave it open, e.g. 224x224x3");

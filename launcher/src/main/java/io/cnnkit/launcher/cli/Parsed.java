@@ -98,8 +98,8 @@ public final class Parsed {
         return v;
     }
 
-    /** A finite decimal number, or {@code fallback} when absent. */
-    public double number(Opt o, double fallback) {
+    /** A finite decimal number, or {@code fallback} when absent; an error shows {@code example}. */
+    public double number(Opt o, double fallback, String example) {
         String s = text(o, null);
         if (s == null) {
             return fallback;
@@ -112,7 +112,7 @@ public final class Parsed {
         } catch (NumberFormatException e) {
             // told below
         }
-        throw spec.error(o.name() + " expects a number, got '" + s + "'", "e.g. " + o.name() + " 0.00392156862745098");
+        throw spec.error(o.name() + " expects a number, got '" + s + "'", "e.g. " + o.name() + " " + example);
     }
 
     /** A shape written HxWxC (positive sizes joined by x), or null when absent. */

@@ -22,11 +22,14 @@ record BenchCommand(Engine engine, ModelRegistry models, PrintStream progress) {
 
     /**
      * Options of {@link #bench}: batch (0: 1, or the workload's), threads (0: every core), timed
-     * runs, untimed warm-up runs after the cold one, seed of the random input, and an input
-     * shape for descriptions that leave it open (null: the model's).
+     * runs, untimed warm-up runs after the cold one (at least {@code warmup}, for at least
+     * {@code warmupSeconds}), seed of the random input, and an input shape for descriptions that
+     * leave it open (null: the model's).
      */
-    public record BenchParams(int batch, int threads, int runs, int warmup, long seed, Shape input) {
-        public static final BenchParams DEFAULT = new BenchParams(0, 0, 10, 2, 42, null);
+    public record BenchParams(int batch, int threads, int runs, int warmup, double warmupSeconds, long seed,
+            Shape input) {
+        public static final BenchParams DEFAULT = new BenchParams(0, 0, 10, 2, Bench.Options.DEFAULT_WARMUP_SECONDS,
+                42, null);
     }
 
     /**
@@ -46,7 +49,7 @@ record BenchCommand(Engine engine, ModelRegistry models, PrintStream progress) {
         Bench.Options options;
         try {
             options = new Bench.Options(batch, p.threads() > 0 ? p.threads() : Runtime.getRuntime().availableProcessors(),
-                    p.runs(), p.warmup(), p.seed());
+                    p.runs(), p.warmup(), p.warmupSeconds(), p.seed());
         } catch (IllegalArgumentException e) {
             throw new CommandException(e.getMessage(), "./cnnkit help bench");
         }
@@ -85,8 +88,10 @@ record BenchCommand(Engine engine, ModelRegistry models, PrintStream progress) {
             throw new CommandException("model '" + m.name() + "' takes input " + m.inputShape()
                     + " with open dimensions", "give one with --input HxWxC, e.g. --input 224x224x3");
         }
-        progress.printf(Locale.ROOT, "bench %s: batch %d, threads %d, %d warm-up + %d timed runs%n", m.name(),
-                options.batch(), options.threads(), options.warmup(), options.runs());
+        String warmup = options.warmupSeconds() > 0 ? Bench.seconds(options.warmupSeconds()) + " s of warm-up (at least "
+                + Bench.runs(options.warmup()) + ")" : Bench.runs(options.warmup()) + " of warm-up";
+        progress.printf(Locale.ROOT, "bench %s: batch %d, threads %d, %s + %s timed%n", m.name(), options.batch(),
+                options.threads(), warmup, Bench.runs(options.runs()));
         Tensor input = Bench.randomInput(m.inputShape(), options.batch(), options.seed());
         return Bench.run(m, input, options, progress);
     }

@@ -31,11 +31,14 @@ final class Params {
         return loaded.verbose(p.flag(Options.VERBOSE));
     }
 
+    /** 1/255, the --rescale of 8-bit pixels to [0, 1], as an error's example. */
+    private static final String ONE_255 = "0.00392156862745098";
+
     static RunCommand.RunParams run(Parsed p, Function<String, Path> resolve) {
         String out = p.path(Options.OUT_DIR);
         String labels = p.path(Options.LABELS);
         return new RunCommand.RunParams(out == null ? null : resolve.apply(out), p.flag(Options.NPY),
-                p.integer(Options.THREADS, 0, 1), p.number(Options.RESCALE, 1.0), p.flag(Options.BGR),
+                p.integer(Options.THREADS, 0, 1), p.number(Options.RESCALE, 1.0, ONE_255), p.flag(Options.BGR),
                 p.flag(Options.GREY), p.flag(Options.RESIZE), labels == null ? null : resolve.apply(labels),
                 p.integer(Options.TOP, 0, 1));
     }
@@ -48,7 +51,8 @@ final class Params {
                 out == null ? null : resolve.apply(out), labels == null ? null : resolve.apply(labels),
                 p.integer(Options.TOP, 0, 1), p.text(Options.FEATURES, null), p.flag(Options.RESUME),
                 p.integer(Options.CLASSIFY_BATCH, 0, 1), p.integer(Options.THREADS, 0, 1),
-                p.number(Options.RESCALE, 1.0), p.flag(Options.BGR), p.flag(Options.GREY), p.flag(Options.RESIZE),
+                p.number(Options.RESCALE, 1.0, ONE_255), p.flag(Options.BGR), p.flag(Options.GREY),
+                p.flag(Options.RESIZE),
                 p.has(Options.SPARK) ? p.text(Options.SPARK, null) : null);
     }
 
@@ -61,6 +65,7 @@ final class Params {
         BenchCommand.BenchParams d = BenchCommand.BenchParams.DEFAULT;
         return new BenchCommand.BenchParams(p.integer(Options.BATCH, 0, 1), p.integer(Options.THREADS, 0, 1),
                 p.integer(Options.RUNS, d.runs(), 1), p.integer(Options.WARMUP, d.warmup(), 0),
+                p.number(Options.WARMUP_SECONDS, d.warmupSeconds(), "0.5"),
                 p.whole(Options.INPUT_SEED, d.seed(), Long.MIN_VALUE), p.shape(Options.INPUT));
     }
 }

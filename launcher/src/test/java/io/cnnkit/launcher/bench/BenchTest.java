@@ -59,7 +59,7 @@ class BenchTest {
             assertEquals(1, java.util.Arrays.stream(lines).filter(l -> l.startsWith("bench:")).count(), r.report());
             assertTrue(r.report().contains("cold (first) run: "), r.report());
             String p = buf.toString(StandardCharsets.UTF_8);
-            assertTrue(p.startsWith("cold run: ") && p.contains("1 warm-up runs") && p.contains("2 timed runs"), p);
+            assertTrue(p.startsWith("cold run: ") && p.contains("; 1 run of warm-up\n") && p.contains("2 runs timed"), p);
         }
     }
 
@@ -106,6 +106,12 @@ class BenchTest {
         assertTrue(ex.getMessage().contains("--runs must be >= 1"), ex.getMessage());
         ex = assertThrows(IllegalArgumentException.class, () -> new Bench.Options(1, 1, 1, -1, 1));
         assertTrue(ex.getMessage().contains("--warmup must be >= 0"), ex.getMessage());
+        for (double s : new double[] {-0.5, Double.NaN, 3601}) {
+            ex = assertThrows(IllegalArgumentException.class, () -> new Bench.Options(1, 1, 1, 0, s, 1));
+            assertTrue(ex.getMessage().startsWith("--warmup-seconds must be 0 to 3600, got "), ex.getMessage());
+        }
+        assertEquals(2.0, Bench.Options.defaults().warmupSeconds());
+        assertEquals(0.0, new Bench.Options(1, 1, 1, 0, 1).warmupSeconds());
         ex = assertThrows(IllegalArgumentException.class,
                 () -> Bench.randomInput(io.cnnkit.engine.api.Shape.of(-1, -1, 3), 1, 1));
         assertTrue(ex.getMessage().contains("--input"), ex.getMessage());

@@ -28,10 +28,10 @@ class CommandSpecTest {
         assertEquals("m.json", p.arg(0));
         assertEquals("img.png", p.arg(1));
         assertEquals(2, p.integer(Options.THREADS, 0, 1));
-        assertEquals(0.5, p.number(Options.RESCALE, 1.0));
+        assertEquals(0.5, p.number(Options.RESCALE, 1.0, "0.5"));
         assertTrue(p.flag(Options.NPY));
         assertFalse(p.flag(Options.GREY));
-        assertEquals(1.0, parse(Commands.RUN_CLI, "a", "b").number(Options.RESCALE, 1.0));
+        assertEquals(1.0, parse(Commands.RUN_CLI, "a", "b").number(Options.RESCALE, 1.0, "0.5"));
     }
 
     @Test
@@ -58,7 +58,7 @@ class CommandSpecTest {
     void valuesAreCheckedByName() {
         assertEquals("./cnnkit run: --rescale expects a number, got 'abc'",
                 assertThrows(UsageException.class, () -> parse(Commands.RUN_CLI, "m", "i", "--rescale", "abc")
-                        .number(Options.RESCALE, 1)).getMessage());
+                        .number(Options.RESCALE, 1, "0.00392156862745098")).getMessage());
         assertEquals("./cnnkit bench: --runs must be at least 1, got 0",
                 assertThrows(UsageException.class, () -> parse(Commands.BENCH_CLI, "W1", "--runs", "0")
                         .integer(Options.RUNS, 10, 1)).getMessage());
@@ -71,7 +71,7 @@ class CommandSpecTest {
         assertEquals(Shape.of(8, 8, 3), parse(Commands.BENCH_CLI, "W1", "--input", "8x8x3").shape(Options.INPUT));
         assertNull(parse(Commands.BENCH_CLI, "W1").shape(Options.INPUT));
         assertThrows(UsageException.class, () -> parse(Commands.RUN_CLI, "m", "i", "--rescale", "NaN")
-                .number(Options.RESCALE, 1));
+                .number(Options.RESCALE, 1, "0.00392156862745098"));
     }
 
     @Test

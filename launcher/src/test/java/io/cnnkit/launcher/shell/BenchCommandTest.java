@@ -26,7 +26,7 @@ class BenchCommandTest {
             + " p90_ms=\\d+\\.\\d{3} gflops=\\d+\\.\\d{3} peak_heap_mb=\\d+\\.\\d"
             + " weights_mb=\\d+\\.\\d{2} top2_act_mb=\\d+\\.\\d{2} live_mb=\\d+\\.\\d{2}"
             + " run_peak_mb=\\d+\\.\\d{2}");
-    static final String QUICK = " --threads 1 --runs 2 --warmup 0 ";
+    static final String QUICK = " --threads 1 --runs 2 --warmup 0 --warmup-seconds 0 ";
 
     @TempDir
     Path dir;
@@ -66,6 +66,35 @@ class BenchCommandTest {
         // conv 2*3*3*3*4 per output position, 6x5 positions, 3 samples
         assertTrue(text.contains("batch 3, threads 1, 1.944e-05 GFLOP per run"), text);
         assertTrue(text.contains("cold (first) run: "), text);
+    }
+
+    /**
+     * The warm-up goes on until both --warmup runs are done and --warmup-seconds have passed (the
+     * default: 2 s), and says how many runs it took.
+     */
+    @Test
+    void theWarmUpLastsAtLeastItsSecondsAndItsRuns() {
+        assertEquals(0, exec("cnn:bench --threads 1 --runs 2 --warmup 3 --warmup-seconds 0.25 'conv2d(2, 3)'"
+                + " --input 6x6x1"), gogo.err());
+        lastLine();
+        String text = gogo.out() + gogo.err();
+        assertTrue(text.contains("0.25 s of warm-up (at least 3 runs) + 2 runs timed"), text);
+        assertTrue(text.contains("warming up for 0.25 s (at least 3 runs)"), text);
+        Matcher w = Pattern.compile("(\\d+) runs of warm-up in (\\d+\\.\\d) s; 2 runs timed").matcher(text);
+        assertTrue(w.find(), text);
+        assertTrue(Integer.parseInt(w.group(1)) >= 3, text);
+        assertTrue(Double.parseDouble(w.group(2)) >= 0.2, text); // 0.25 s, printed to a tenth
+
+        assertEquals(0, exec("cnn:bench --threads 1 --runs 1 --warmup 2 --warmup-seconds 0 'conv2d(2, 3)' --input 6x6x1"),
+                gogo.err());
+        text = gogo.out() + gogo.err();
+        assertTrue(text.contains("2 runs of warm-up + 1 run timed") && text.contains("; 2 runs of warm-up\n"), text);
+
+        assertEquals(1, exec("cnn:bench --warmup-seconds -1 W1"));
+        assertError("--warmup-seconds must be 0 to 3600, got -1.0");
+        assertEquals(1, exec("cnn:bench --warmup-seconds 2s W1"));
+        assertError("--warmup-seconds expects a number, got '2s'");
+        assertTrue(gogo.err().contains("e.g. --warmup-seconds 0.5"), gogo.err());
     }
 
     @Test

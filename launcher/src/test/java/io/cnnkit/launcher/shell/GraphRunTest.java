@@ -243,7 +243,7 @@ class GraphRunTest {
 
     @Test
     void benchTimesEveryOutputOfAGraphAndCountsOnlyNeededLayers() throws Exception {
-        assertEquals(0, exec("cnn:load two '" + file("two.json", TWO) + "' ; cnn:bench --runs 2 --warmup 0 two"),
+        assertEquals(0, exec("cnn:load two '" + file("two.json", TWO) + "' ; cnn:bench --runs 2 --warmup 0 --warmup-seconds 0 two"),
                 gogo.err());
         assertTrue(out().contains("bench: two batch=1 threads="), out());
         assertEquals(0, exec("cnn:load u '" + file("u.json", UNUSED) + "'"), gogo.err());
