@@ -1,6 +1,7 @@
 package io.cnnkit.launcher.shell;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -45,6 +46,10 @@ record BenchCommand(Engine engine, ModelRegistry models, PrintStream progress) {
                     + p.batch() + " and " + p.threads(), "./cnnkit help bench");
         }
         Workload w = loaded == null ? Workload.find(model) : null;
+        if (loaded == null && w == null && model.matches("[Ww][0-9]+") && !Files.exists(Path.of(model))) {
+            throw new CommandException("no workload '" + model + "'", "the workloads are W1 to W"
+                    + Workload.ALL.size() + "; MODEL may also be a JSON or .h5 file or a one-line description");
+        }
         int batch = p.batch() > 0 ? p.batch() : w != null ? w.batch() : 1;
         Bench.Options options;
         try {

@@ -167,6 +167,9 @@ class BenchCommandTest {
         assertTrue(gogo.err().contains("--input HxWxC"), gogo.err());
         assertEquals(1, exec("cnn:bench --input 8xbig 'conv2d(4, 3)'"));
         assertError("--input expects positive sizes joined by x");
+        assertEquals(1, exec("cnn:bench W9"));
+        assertError("cnn:bench: no workload 'W9'");
+        assertTrue(gogo.err().contains("the workloads are W1 to W4"), gogo.err());
         assertEquals(1, exec("cnn:bench missing.json"));
         assertError("no such model file: missing.json");
         Path f = dir.resolve("net.json");
