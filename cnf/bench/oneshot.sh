@@ -20,6 +20,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 N="${1:-5}"
 BASE="${2:-}"
+[[ "$N" =~ ^[1-9][0-9]*$ ]] || { echo "oneshot: N must be a whole number of runs >= 1, got '$N' (usage: cnf/bench/oneshot.sh [N] [BASE])" >&2; exit 2; }
 CNNKIT="$ROOT/cnnkit"
 [ -z "$BASE" ] || [ -x "$BASE/cnnkit" ] || { echo "oneshot: $BASE/cnnkit is missing (BASE: a built checkout)" >&2; exit 1; }
 MODEL="$ROOT/../shared/keras-real/k2-vww96-mobilenet.h5"
