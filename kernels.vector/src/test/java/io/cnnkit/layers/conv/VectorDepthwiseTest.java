@@ -104,6 +104,37 @@ class VectorDepthwiseTest {
         }
     }
 
+    /**
+     * Rows long enough for several of the row kernel's four-pixel steps and their tails: 3x3 at
+     * stride 1 and 2, half a vector of channels (two pixels a vector), whole vectors and more,
+     * bit for bit what a call per output pixel gives.
+     */
+    @Test
+    void longRowsAtStrideOneAndTwoEqualOneCallPerPixelBitForBit() {
+        assertTrue(VectorBackend.available(), VectorBackend.reason());
+        Random r = new Random(45);
+        int half = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length() / 2;
+        int[] channels = {half, 2 * half, 4 * half, 6 * half, 2 * half + 3};
+        Activation[] acts = {null, new io.cnnkit.activations.relu.Relu(), new io.cnnkit.activations.relu6.Relu6()};
+        for (int trial = 0; trial < 40; trial++) {
+            int c = channels[trial % channels.length];
+            int s = 1 + trial / 2 % 2;
+            int h = 3 + r.nextInt(4), w = 8 + r.nextInt(33);
+            Window win = new Window(3, 3, s, s, 1, 1, trial % 3 != 0);
+            Tensor x = VectorConvTest.random(r, 1, h, w, c);
+            Tensor kernel = VectorConvTest.random(r, 3, 3, c, 1);
+            Tensor b = trial % 4 == 0 ? null : VectorConvTest.random(r, c);
+            Activation act = acts[trial % acts.length];
+            ConvKernels.Geometry g = ConvKernels.Geometry.of(win, h, w, 1);
+            Tensor fast = Tensor.zeros(1, win.outH(h), win.outW(w), c);
+            java.util.Arrays.fill(fast.data(), Float.NaN);
+            VectorBackend.depthwise(x, kernel, b, fast, g, act, new ShuffledContext(trial));
+            Tensor perPixel = perPixel(x, kernel, b, g, fast.dim(1), fast.dim(2), act);
+            assertTrue(perPixel.contentEquals(fast), "trial " + trial + " x" + x.shapeString() + " " + win.describe()
+                    + (b == null ? " no bias" : "") + (act == null ? "" : " " + act.name()));
+        }
+    }
+
     /** The micro-kernel called once per output pixel with that pixel's taps inside the input. */
     private static Tensor perPixel(Tensor x, Tensor k, Tensor b, ConvKernels.Geometry g, int oh, int ow,
             Activation act) {
