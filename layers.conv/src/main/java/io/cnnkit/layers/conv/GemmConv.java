@@ -303,98 +303,104 @@ final class GemmConv {
         // are copied next to each other
         final int inputRow = padded ? wPad * c : dh * w * c;
         long cost = 2L * rowsPerItem * ow * kLen * Math.min(f, nPerItem);
-        ctx.parallelFor(rowItems * nSplit, cost, (from, to) -> {
-            for (int item = from; item < to; item++) {
-                int ns = item % nSplit, row0 = item / nSplit * rowsPerItem, row1 = Math.min(rows, row0 + rowsPerItem);
-                int nLo = ns * nPerItem, nHi = Math.min(f, nLo + nPerItem);
-                // the packed pixels of the item's rows, in row order, then their GEMM into scratch
-                float[] a = PackBuffers.get((row1 - row0) * ow * kLen);
-                int q = 0;
-                for (int row = row0; row < row1; row++) {
-                    int m0 = row * ow;
-                    if (hasInterior(row % oh, sh, pt, dh, h, kh) && oxLo < oxHi) {
-                        pack(xd, xo, h, w, c, 0, c, kh, kw, sh, sw, dh, 1, pt, pl, oh, ow, m0, oxLo, a, q, kLen);
-                        q += oxLo;
-                        pack(xd, xo, h, w, c, 0, c, kh, kw, sh, sw, dh, 1, pt, pl, oh, ow, m0 + oxHi, ow - oxHi, a, q,
-                                kLen);
-                        q += ow - oxHi;
-                    } else {
-                        pack(xd, xo, h, w, c, 0, c, kh, kw, sh, sw, dh, 1, pt, pl, oh, ow, m0, ow, a, q, kLen);
-                        q += ow;
-                    }
-                }
-                float[] src = xd;
-                if (padded && oxLo < oxHi) {
-                    src = PackBuffers.rows((row1 - row0) * kh * inputRow);
-                    for (int row = row0; row < row1; row++) {
-                        int iy0 = row % oh * sh - pt, b = row / oh;
-                        int kyLo = ConvKernels.firstInside(iy0, dh), kyHi = ConvKernels.endInside(iy0, dh, h, kh);
-                        for (int ky = kyLo, d = ((row - row0) * kh + kyLo) * inputRow; ky < kyHi; ky++, d += inputRow) {
-                            copyPadded(xd, xo + (b * h + iy0 + ky * dh) * w * c, w * c, src, d, pl * c, inputRow);
-                        }
-                    }
-                }
-                if (q > 0) {
-                    float[] out = PackBuffers.outputs(q * f);
-                    blockItem(a, 0, kLen, q, 0, 0, 0, nbs, nLo, nHi, direct, kp, ko, f, out, 0, bd, bo, lo, hi, mk, r);
-                    int i = 0;
+        // (a class, not a lambda: the lambda's method took its ~40 captured values as parameters,
+        // more than C2's calling convention takes, so C2 never compiled this loop and it ran on
+        // the client compiler's code; a class keeps them in fields)
+        ctx.parallelFor(rowItems * nSplit, cost, new ExecutionContext.RangeBody() {
+            @Override
+            public void run(int from, int to) {
+                for (int item = from; item < to; item++) {
+                    int ns = item % nSplit, row0 = item / nSplit * rowsPerItem, row1 = Math.min(rows, row0 + rowsPerItem);
+                    int nLo = ns * nPerItem, nHi = Math.min(f, nLo + nPerItem);
+                    // the packed pixels of the item's rows, in row order, then their GEMM into scratch
+                    float[] a = PackBuffers.get((row1 - row0) * ow * kLen);
+                    int q = 0;
                     for (int row = row0; row < row1; row++) {
                         int m0 = row * ow;
-                        boolean interior = hasInterior(row % oh, sh, pt, dh, h, kh) && oxLo < oxHi;
-                        for (int ox = 0; ox < ow; ox++) {
-                            if (!interior || ox < oxLo || ox >= oxHi) {
-                                System.arraycopy(out, i++ * f + nLo, yd, yo + (m0 + ox) * f + nLo, nHi - nLo);
+                        if (hasInterior(row % oh, sh, pt, dh, h, kh) && oxLo < oxHi) {
+                            pack(xd, xo, h, w, c, 0, c, kh, kw, sh, sw, dh, 1, pt, pl, oh, ow, m0, oxLo, a, q, kLen);
+                            q += oxLo;
+                            pack(xd, xo, h, w, c, 0, c, kh, kw, sh, sw, dh, 1, pt, pl, oh, ow, m0 + oxHi, ow - oxHi, a, q,
+                                    kLen);
+                            q += ow - oxHi;
+                        } else {
+                            pack(xd, xo, h, w, c, 0, c, kh, kw, sh, sw, dh, 1, pt, pl, oh, ow, m0, ow, a, q, kLen);
+                            q += ow;
+                        }
+                    }
+                    float[] src = xd;
+                    if (padded && oxLo < oxHi) {
+                        src = PackBuffers.rows((row1 - row0) * kh * inputRow);
+                        for (int row = row0; row < row1; row++) {
+                            int iy0 = row % oh * sh - pt, b = row / oh;
+                            int kyLo = ConvKernels.firstInside(iy0, dh), kyHi = ConvKernels.endInside(iy0, dh, h, kh);
+                            for (int ky = kyLo, d = ((row - row0) * kh + kyLo) * inputRow; ky < kyHi; ky++, d += inputRow) {
+                                copyPadded(xd, xo + (b * h + iy0 + ky * dh) * w * c, w * c, src, d, pl * c, inputRow);
                             }
                         }
                     }
-                }
-                // per kernel slice (whole kernel rows up to KC_ROWS values, read in place in one call
-                // as segments an input row apart; or a part of one long kernel row), every row of
-                // the item: the slice stays in cache across their tiles
-                for (int n0 = nLo; oxLo < oxHi && n0 < nHi; n0 += NB) {
-                    int nw = Math.min(NB, nHi - n0);
-                    for (int ky0 = 0; ky0 < kh; ky0 += kyPerSlice) {
-                        for (int s0 = 0; s0 < rowLen; s0 += KC_ROWS) {
-                            int kc = Math.min(KC_ROWS, rowLen - s0);
-                            for (int row = row0; row < row1; row++) {
-                                int oy = row % oh, b = row / oh, m0 = row * ow, iy0 = oy * sh - pt;
-                                int kyLo = ConvKernels.firstInside(iy0, dh);
-                                int kyHi = ConvKernels.endInside(iy0, dh, h, kh);
-                                int kyA = Math.max(ky0, kyLo), kyB = Math.min(ky0 + kyPerSlice, kyHi);
-                                if (kyA >= kyB) {
-                                    continue;
+                    if (q > 0) {
+                        float[] out = PackBuffers.outputs(q * f);
+                        blockItem(a, 0, kLen, q, 0, 0, 0, nbs, nLo, nHi, direct, kp, ko, f, out, 0, bd, bo, lo, hi, mk, r);
+                        int i = 0;
+                        for (int row = row0; row < row1; row++) {
+                            int m0 = row * ow;
+                            boolean interior = hasInterior(row % oh, sh, pt, dh, h, kh) && oxLo < oxHi;
+                            for (int ox = 0; ox < ow; ox++) {
+                                if (!interior || ox < oxLo || ox >= oxHi) {
+                                    System.arraycopy(out, i++ * f + nLo, yd, yo + (m0 + ox) * f + nLo, nHi - nLo);
                                 }
-                                int k0 = kyA * rowLen + s0;
-                                int bOff = direct ? ko + k0 * f + n0 : ((n0 / NB) * kLen + k0) * NB;
-                                int ldk = direct ? f : NB;
-                                boolean firstSlice = kyA == kyLo && s0 == 0;
-                                boolean last = kyB == kyHi && s0 + kc == rowLen;
-                                float l = last ? lo : Float.NEGATIVE_INFINITY;
-                                float u = last ? hi : Float.POSITIVE_INFINITY;
-                                int xrow = padded ? ((row - row0) * kh + kyA) * inputRow + oxLo * sw * c + s0
-                                        : xo + ((b * h + iy0 + kyA * dh) * w + oxLo * sw - pl) * c + s0;
-                                int kAll = (kyB - kyA) * kc;
-                                for (int ox = oxLo, aOff = xrow, n; ox < oxHi; ox += n, aOff += n * lda) {
-                                    n = ox + r <= oxHi ? r : rb;
-                                    int yOff = yo + (m0 + ox) * f + n0;
-                                    if (kyB - kyA == 1) { // one kernel row (or part of one): contiguous
-                                        mk.tileRows(src, aOff, lda, kc, kp, bOff, ldk, yd, yOff, f, nw, n, firstSlice,
-                                                last ? bd : null, bo + n0, l, u);
-                                    } else {
-                                        mk.tileRowsSegmented(src, aOff, lda, kc, inputRow, kAll, kp, bOff, ldk, yd,
-                                                yOff, f, nw, n, firstSlice, last ? bd : null, bo + n0, l, u);
+                            }
+                        }
+                    }
+                    // per kernel slice (whole kernel rows up to KC_ROWS values, read in place in one call
+                    // as segments an input row apart; or a part of one long kernel row), every row of
+                    // the item: the slice stays in cache across their tiles
+                    for (int n0 = nLo; oxLo < oxHi && n0 < nHi; n0 += NB) {
+                        int nw = Math.min(NB, nHi - n0);
+                        for (int ky0 = 0; ky0 < kh; ky0 += kyPerSlice) {
+                            for (int s0 = 0; s0 < rowLen; s0 += KC_ROWS) {
+                                int kc = Math.min(KC_ROWS, rowLen - s0);
+                                for (int row = row0; row < row1; row++) {
+                                    int oy = row % oh, b = row / oh, m0 = row * ow, iy0 = oy * sh - pt;
+                                    int kyLo = ConvKernels.firstInside(iy0, dh);
+                                    int kyHi = ConvKernels.endInside(iy0, dh, h, kh);
+                                    int kyA = Math.max(ky0, kyLo), kyB = Math.min(ky0 + kyPerSlice, kyHi);
+                                    if (kyA >= kyB) {
+                                        continue;
+                                    }
+                                    int k0 = kyA * rowLen + s0;
+                                    int bOff = direct ? ko + k0 * f + n0 : ((n0 / NB) * kLen + k0) * NB;
+                                    int ldk = direct ? f : NB;
+                                    boolean firstSlice = kyA == kyLo && s0 == 0;
+                                    boolean last = kyB == kyHi && s0 + kc == rowLen;
+                                    float l = last ? lo : Float.NEGATIVE_INFINITY;
+                                    float u = last ? hi : Float.POSITIVE_INFINITY;
+                                    int xrow = padded ? ((row - row0) * kh + kyA) * inputRow + oxLo * sw * c + s0
+                                            : xo + ((b * h + iy0 + kyA * dh) * w + oxLo * sw - pl) * c + s0;
+                                    int kAll = (kyB - kyA) * kc;
+                                    for (int ox = oxLo, aOff = xrow, n; ox < oxHi; ox += n, aOff += n * lda) {
+                                        n = ox + r <= oxHi ? r : rb;
+                                        int yOff = yo + (m0 + ox) * f + n0;
+                                        if (kyB - kyA == 1) { // one kernel row (or part of one): contiguous
+                                            mk.tileRows(src, aOff, lda, kc, kp, bOff, ldk, yd, yOff, f, nw, n, firstSlice,
+                                                    last ? bd : null, bo + n0, l, u);
+                                        } else {
+                                            mk.tileRowsSegmented(src, aOff, lda, kc, inputRow, kAll, kp, bOff, ldk, yd,
+                                                    yOff, f, nw, n, firstSlice, last ? bd : null, bo + n0, l, u);
+                                        }
                                     }
                                 }
                             }
                         }
                     }
-                }
-                if (fused != null && nLo == 0 && nHi == f) {
-                    int yb = yo + row0 * ow * f; // the item's outputs are contiguous: one call
-                    fused.apply(yd, yb, yd, yb, (row1 - row0) * ow * f, f);
-                } else if (fused != null) {
-                    for (int p = row0 * ow, yb = yo + p * f; p < row1 * ow; p++, yb += f) {
-                        fused.apply(yd, yb + nLo, yd, yb + nLo, nHi - nLo, nHi - nLo);
+                    if (fused != null && nLo == 0 && nHi == f) {
+                        int yb = yo + row0 * ow * f; // the item's outputs are contiguous: one call
+                        fused.apply(yd, yb, yd, yb, (row1 - row0) * ow * f, f);
+                    } else if (fused != null) {
+                        for (int p = row0 * ow, yb = yo + p * f; p < row1 * ow; p++, yb += f) {
+                            fused.apply(yd, yb + nLo, yd, yb + nLo, nHi - nLo, nHi - nLo);
+                        }
                     }
                 }
             }
