@@ -13,8 +13,9 @@ import io.cnnkit.engine.api.Tensor;
 
 /**
  * Times a model on random input of its input shape: one cold (first) run, untimed warm-up runs
- * (at least {@code warmup}, and for at least {@code warmupSeconds}), then {@code runs} timed runs, each a {@link Model#predictAll} (every output of
- * a graph model; the nodes no output needs are skipped); reports cold, median and p90 milliseconds,
+ * (at least {@code warmup}, and for at least {@code warmupSeconds}), then {@code runs} timed
+ * runs, each a {@link Model#predictAll} (every output of a graph model; the nodes no output
+ * needs are skipped); reports cold, median and p90 milliseconds,
  * GFLOP/s (conv, dense and merge FLOPs from the model's layers, see {@link Flops}, over the median
  * time) and the process's peak heap in use (see {@link HeapMonitor}); a library run then measures
  * what the runs hold live and a run's peak heap (see {@link Result#runPeakBytes()}), both set
@@ -47,7 +48,10 @@ public final class Bench {
     public record Options(int batch, int threads, int runs, int warmup, double warmupSeconds, long seed) {
         /** Most seconds of warm-up (an hour: a typo's 2000 instead of 2 should fail, not hang). */
         static final double MAX_WARMUP_SECONDS = 3600;
-        /** Seconds of warm-up by default: the ResNet-8 and MobileNet of ../shared/keras-real are at their speed after 1 s. */
+        /**
+         * Seconds of warm-up by default: the ResNet-8 and MobileNet of ../shared/keras-real ran at
+         * about their warm speed after 1 s, not after 0.5.
+         */
         public static final double DEFAULT_WARMUP_SECONDS = 2;
 
         public Options {
@@ -86,10 +90,6 @@ public final class Bench {
 
         public Options withWarmup(int n) {
             return new Options(batch, threads, runs, n, warmupSeconds, seed);
-        }
-
-        public Options withWarmupSeconds(double s) {
-            return new Options(batch, threads, runs, warmup, s, seed);
         }
 
         private static void positive(String what, int v) {
