@@ -532,5 +532,52 @@ expected=9 # the corpus files that load without error (some fail only when run) 
 if [ -z "$why" ]; then ok "shell-errors ($errors errors)"; else bad "shell-errors:$why
 $(grep -v '^g! $' <<<"$SHELL_OUT" | head -40)"; fi
 
+# 6. the JIT takes every kernel: models that reach each Vector API kernel through ./cnnkit bench
+# with -XX:+PrintCompilation. A kernel method too big for the client compiler's profiling tier
+# (tier 3: "COMPILE SKIPPED: out of virtual registers in linear scan") after a first, non-profiling
+# tier-2 compilation (chosen when C2's queue is long) is never handed to C2 on JDK 17: it stays on
+# C1's code, its vectors objects, the model 10 to 170 times slower for the process's life; a method
+# C2 skips runs on C1's code too. Either is a skipped compilation of an io.cnnkit method here
+# (a retry after concurrent class loading aside), whichever tier the run happened to take.
+JIT_MODELS=(
+    # every row-tile shape: 64, 32, 16 (12 and 6 rows), 8 filters over 64 channels (kernel rows
+    # in place as segments), the row kernels at stride 1 and 2, depthwise, dense of 64, 48, 24 and 10
+    'input(12, 20, 64) | conv2d(64, 3, padding=same, activation=relu) | conv2d(32, 3, padding=same) | conv2d(64, 3, padding=same) | conv2d(16, 3, padding=same) | conv2d(64, 3, padding=same) | conv2d(8, 3, padding=same) | conv2d(16, 3, strides=2, padding=same) | depthwise_conv2d(3, padding=same) | flatten | dense(64) | dense(48) | dense(24) | dense(10)'
+    # the planar few-filter kernel (3 and 4 filters: rows of 64 pixels and more) and depthwise 5x5
+    'input(32, 130, 3) | conv2d(4, 3) | depthwise_conv2d(5, padding=same) | depthwise_conv2d(5, strides=2, use_bias=false)'
+    # the CIFAR CNN (the tile of the last filters read a whole vector wide, tile6x1Padded)
+    W3
+)
+[ -d "$KR" ] && JIT_MODELS+=("$KR/k2-vww96-mobilenet.h5" "$KR/k2-resnet8-cifar10.h5")
+JIT_LOG="$TMP/jit.log"; : > "$JIT_LOG"; JIT_WHY=""
+for m in "${JIT_MODELS[@]}"; do
+    if ! CNNKIT_KERNELS=vector CNNKIT_JAVA_OPTS="-XX:+PrintCompilation" "$CNNKIT" bench "$m" --batch 8 --runs 2 \
+            >> "$JIT_LOG" 2>&1; then
+        JIT_WHY="$JIT_WHY; bench failed on ${m:0:60}"
+    fi
+done
+JIT_SKIPPED="$(grep 'COMPILE SKIPPED' "$JIT_LOG" | grep ' io\.cnnkit\.' | grep -v 'concurrent class loading')"
+[ -z "$JIT_SKIPPED" ] || JIT_WHY="$JIT_WHY; skipped:
+$JIT_SKIPPED"
+# the models still reach every kernel that runs hot (a routing change would leave one unchecked;
+# the 4-row GEMM tiles' narrow variants, the row path's remainders, are not always compiled in a
+# run this short); the row and pair kernels are AVX-512's only (32 vector registers)
+JIT_KERNELS=(VectorRowTiles::tile6x4 VectorRowTiles::tile6x2 VectorRowTiles::tile6x1 VectorRowTiles::tile12x1
+    VectorRowTiles::tile6x2Segments VectorRowTiles::tile6x1Segments VectorRowTiles::tile12x1Segments
+    VectorRowTiles::tile6x1HalfSegments VectorRowTiles::tile6x1Padded VectorDepthwise::row3x3 VectorDepthwise::row
+    VectorDepthwise::withBiasPreferred VectorDepthwise::noBiasPreferred VectorPlanar::threeFilters
+    VectorPlanar::four VectorGemm::tile4x4)
+JIT_BACKEND="$("$CNNKIT" types 2>/dev/null | awk '$1 == "kernels" { print $2 }')"
+[ "$JIT_BACKEND" = vector512 ] && JIT_KERNELS+=(VectorConvRows::tile12x1 VectorConvRows::tile8x2
+    VectorConvRows::tile12x1Stride2 VectorConvRows::tile8x2Stride2 VectorPairTiles::tile16)
+[ -n "$JIT_BACKEND" ] || JIT_WHY="$JIT_WHY; no kernels bundle in ./cnnkit types"
+JIT_REACHED=0
+for k in "${JIT_KERNELS[@]}"; do
+    if grep -q "io\.cnnkit\.kernels\.vector\.$k " "$JIT_LOG"; then JIT_REACHED=$((JIT_REACHED + 1))
+    elif [ -d "$KR" ]; then JIT_WHY="$JIT_WHY; $k never compiled"; fi
+done
+if [ -z "$JIT_WHY" ]; then ok "jit-every-kernel ($JIT_BACKEND: ${#JIT_MODELS[@]} models, $JIT_REACHED kernels compiled, none skipped)"
+else bad "jit-every-kernel:$JIT_WHY"; fi
+
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

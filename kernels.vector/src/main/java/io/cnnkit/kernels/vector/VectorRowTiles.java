@@ -15,7 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  * +infinity leave every value, NaN included, as it is).
  *
  * <p>Written out per variant: every vector is a local of one method, since JDK 17 boxes a vector
- * that crosses a method or loop boundary or is chosen by a branch.
+ * that crosses a method or loop boundary or is chosen by a branch. And no method much bigger
+ * than {@link #tile6x4}: one that C1's profiling tier cannot compile ("out of virtual
+ * registers") can stay on C1's code for good, its vectors objects (README, "The JIT and the
+ * Vector kernels"; the e2e check jit-every-kernel).
  */
 final class VectorRowTiles {
     /** Rows per micro-tile. */
