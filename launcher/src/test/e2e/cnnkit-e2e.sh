@@ -25,6 +25,7 @@ bad() { echo "FAIL $1"; fail=$((fail + 1)); }
 
 # 1. types lists the layer types and activations with their bundles
 if check types 0 "$CNNKIT" types; then
+    TYPES_OUT="$OUT" # section 6 reads the kernel backend from it
     if grep -q "conv2d" <<<"$OUT" && grep -q "io.cnnkit.layers.conv" <<<"$OUT"; then ok types
     else bad "types: no conv2d from io.cnnkit.layers.conv in: $OUT"; fi
 fi
@@ -564,7 +565,7 @@ $JIT_SKIPPED"
 # run this short). The models' shapes are chosen for AVX-512's 16 floats a vector (the row and
 # pair kernels are AVX-512's only): with narrower vectors other tiles serve them, and only some
 # kernel having been compiled is checked.
-JIT_BACKEND="$("$CNNKIT" types 2>/dev/null | awk '$1 == "kernels" { print $2 }')"
+JIT_BACKEND="$(awk '$1 == "kernels" { print $2 }' <<<"${TYPES_OUT:-}")"
 if [ "$JIT_BACKEND" = vector512 ]; then
     JIT_KERNELS=(VectorRowTiles::tile6x4 VectorRowTiles::tile6x2 VectorRowTiles::tile6x1 VectorRowTiles::tile12x1
         VectorRowTiles::tile6x2Segments VectorRowTiles::tile6x1Segments VectorRowTiles::tile12x1Segments
@@ -578,7 +579,7 @@ elif [[ "$JIT_BACKEND" == vector* ]]; then
 else
     JIT_KERNELS=() # no Vector API kernels: the check for skipped compilations alone
 fi
-[ -n "$JIT_BACKEND" ] || JIT_WHY="$JIT_WHY; no kernels bundle in ./cnnkit types"
+[ -n "$JIT_BACKEND" ] || JIT_WHY="$JIT_WHY; no kernels line in section 1's ./cnnkit types"
 JIT_REACHED=0
 for k in ${JIT_KERNELS[@]+"${JIT_KERNELS[@]}"}; do
     if grep -q "io\.cnnkit\.kernels\.vector\.$k " "$JIT_LOG"; then JIT_REACHED=$((JIT_REACHED + 1))
