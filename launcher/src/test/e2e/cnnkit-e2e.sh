@@ -541,9 +541,10 @@ $(grep -v '^g! $' <<<"$SHELL_OUT" | head -40)"; fi
 # C2 skips runs on C1's code too. Either is a skipped compilation of an io.cnnkit method here
 # (a retry after concurrent class loading aside), whichever tier the run happened to take.
 JIT_MODELS=(
-    # every row-tile shape: 64, 32, 16 (12 and 6 rows), 8 filters over 64 channels (kernel rows
-    # in place as segments), the row kernels at stride 1 and 2, depthwise, dense of 64, 48, 24 and 10
-    'input(12, 20, 64) | conv2d(64, 3, padding=same, activation=relu) | conv2d(32, 3, padding=same) | conv2d(64, 3, padding=same) | conv2d(16, 3, padding=same) | conv2d(64, 3, padding=same) | conv2d(8, 3, padding=same) | conv2d(16, 3, strides=2, padding=same) | depthwise_conv2d(3, padding=same) | flatten | dense(64) | dense(48) | dense(24) | dense(10)'
+    # Winograd (3x3, 64 filters over 64 and 32 channels), every row-tile shape: 32 (5x5), 16 (12
+    # and 6 rows), 8 and 64 filters over 64 and 16 channels (kernel rows in place as segments), the
+    # row kernels at stride 1 and 2, depthwise, dense of 64, 48, 24 and 10
+    'input(12, 20, 64) | conv2d(64, 3, padding=same, activation=relu) | conv2d(32, 5, padding=same) | conv2d(64, 3, padding=same) | conv2d(16, 3, padding=same) | conv2d(64, 3, padding=same) | conv2d(8, 3, padding=same) | conv2d(16, 3, strides=2, padding=same) | depthwise_conv2d(3, padding=same) | flatten | dense(64) | dense(48) | dense(24) | dense(10)'
     # the planar few-filter kernel (3 and 4 filters: rows of 64 pixels and more) and depthwise 5x5
     'input(32, 130, 3) | conv2d(4, 3) | depthwise_conv2d(5, padding=same) | depthwise_conv2d(5, strides=2, use_bias=false)'
     # the CIFAR CNN (the tile of the last filters read a whole vector wide, tile6x1Padded)
@@ -567,7 +568,9 @@ $JIT_SKIPPED"
 # kernel having been compiled is checked.
 JIT_BACKEND="$(awk '$1 == "kernels" { print $2 }' <<<"${TYPES_OUT:-}")"
 if [ "$JIT_BACKEND" = vector512 ]; then
-    JIT_KERNELS=(VectorRowTiles::tile6x4 VectorRowTiles::tile6x2 VectorRowTiles::tile6x1 VectorRowTiles::tile12x1
+    JIT_KERNELS=(VectorRowTiles::tile6x4First VectorRowTiles::tile6x4Next VectorRowTiles::finish
+        VectorWinograd::inputRows01 VectorWinograd::inputRows23 VectorWinograd::outputRow0
+        VectorWinograd::outputRow1 VectorRowTiles::tile6x2 VectorRowTiles::tile6x1 VectorRowTiles::tile12x1
         VectorRowTiles::tile6x2Segments VectorRowTiles::tile6x1Segments VectorRowTiles::tile12x1Segments
         VectorRowTiles::tile6x1HalfSegments VectorRowTiles::tile6x1Padded VectorDepthwise::row3x3
         VectorDepthwise::row VectorDepthwise::withBiasPreferred VectorDepthwise::noBiasPreferred
@@ -575,7 +578,7 @@ if [ "$JIT_BACKEND" = vector512 ]; then
         VectorConvRows::tile8x2 VectorConvRows::tile12x1Stride2 VectorConvRows::tile8x2Stride2
         VectorPairTiles::tile16)
 elif [[ "$JIT_BACKEND" == vector* ]]; then
-    JIT_KERNELS=(VectorRowTiles::tile6x4)
+    JIT_KERNELS=(VectorRowTiles::tile6x4First)
 else
     JIT_KERNELS=() # no Vector API kernels: the check for skipped compilations alone
 fi

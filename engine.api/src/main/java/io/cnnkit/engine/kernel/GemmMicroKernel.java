@@ -273,4 +273,97 @@ public interface GemmMicroKernel {
             }
         }
     }
+
+    /**
+     * Whether drivers take 3x3 convolutions at stride 1 (ungrouped, undilated) through
+     * Winograd's F(2x2, 3x3) on this kernel: {@link #winogradInput}, then one {@link #tileRows}
+     * GEMM per transform element (16 products of c values where the direct sum takes 36 for
+     * each 2x2 block of outputs), then {@link #winogradOutput}. The results are the convolution's
+     * up to rounding, not the direct sum's bits. The default is false (a kernel whose transforms
+     * would not be faster than its direct tiles keeps drivers on those).
+     *
+     * @since 1.8
+     */
+    default boolean winograd() {
+        return false;
+    }
+
+    /**
+     * Winograd F(2x2, 3x3)'s input transform V = B<sup>T</sup> d B of {@code tiles} tiles side
+     * by side (each two input columns right of the last): value k of d(i, j) (i, j &lt; 4) of
+     * tile t is {@code a[aOff + i*lda + (2t + j)*c + k]}, k &lt; c. With e(i, j) = d(0, j) -
+     * d(2, j), d(1, j) + d(2, j), d(2, j) - d(1, j), d(1, j) - d(3, j) for i = 0, 1, 2, 3, V(i, 0..3)
+     * = e(i, 0) - e(i, 2), e(i, 1) + e(i, 2), e(i, 2) - e(i, 1), e(i, 1) - e(i, 3), each operation
+     * rounded on its own; value k of V(i, j) of tile t goes to
+     * {@code v[vOff + (4i + j)*vStride + t*c + k]}. The default is that plain loop.
+     *
+     * @since 1.8
+     */
+    default void winogradInput(float[] a, int aOff, int lda, int c, int tiles, float[] v, int vOff, int vStride) {
+        for (int t = 0; t < tiles; t++) {
+            for (int k = 0; k < c; k++) {
+                int d = aOff + 2 * t * c + k, o = vOff + t * c + k;
+                for (int i = 0; i < 4; i++) {
+                    // e(i) combines input rows p and q: d(0)-d(2), d(1)+d(2), d(2)-d(1), d(1)-d(3)
+                    int p = d + (i == 0 ? 0 : i == 2 ? 2 : 1) * lda;
+                    int q = d + (i == 0 || i == 1 ? 2 : i == 2 ? 1 : 3) * lda;
+                    float e0, e1, e2, e3;
+                    if (i == 1) {
+                        e0 = a[p] + a[q];
+                        e1 = a[p + c] + a[q + c];
+                        e2 = a[p + 2 * c] + a[q + 2 * c];
+                        e3 = a[p + 3 * c] + a[q + 3 * c];
+                    } else {
+                        e0 = a[p] - a[q];
+                        e1 = a[p + c] - a[q + c];
+                        e2 = a[p + 2 * c] - a[q + 2 * c];
+                        e3 = a[p + 3 * c] - a[q + 3 * c];
+                    }
+                    v[o + 4 * i * vStride] = e0 - e2;
+                    v[o + (4 * i + 1) * vStride] = e1 + e2;
+                    v[o + (4 * i + 2) * vStride] = e2 - e1;
+                    v[o + (4 * i + 3) * vStride] = e1 - e3;
+                }
+            }
+        }
+    }
+
+    /**
+     * Winograd F(2x2, 3x3)'s output transform Y = A<sup>T</sup> M A of {@code tiles} tiles, then
+     * the bias and a clamp: value j &lt; f of M(i, jj) of tile t is
+     * {@code m[mOff + (4i + jj)*mStride + t*f + j]}. With s(0, jj) = (M(0, jj) + M(1, jj)) +
+     * M(2, jj) and s(1, jj) = (M(1, jj) - M(2, jj)) - M(3, jj), output row r &lt; 2 of the tile
+     * is v(r, 0) = (s(r, 0) + s(r, 1)) + s(r, 2) and v(r, 1) = (s(r, 1) - s(r, 2)) - s(r, 3), then
+     * {@code + bias[biasOff + j]} when {@code bias} is not null, each operation rounded on its
+     * own; {@code y[yOff + r*ldy + (2t + col)*f + j] = Math.min(Math.max(v(r, col), lo), hi)} for
+     * r &lt; {@code rows} and 2t + col &lt; {@code cols} (an image's last row or column may end
+     * inside a tile); nothing else of {@code y} is written. The default is that plain loop.
+     *
+     * @since 1.8
+     */
+    default void winogradOutput(float[] m, int mOff, int mStride, int f, int tiles, float[] bias, int biasOff,
+            float[] y, int yOff, int ldy, int rows, int cols, float lo, float hi) {
+        float[] s = new float[8];
+        for (int t = 0; t < tiles; t++) {
+            for (int j = 0; j < f; j++) {
+                int q = mOff + t * f + j;
+                for (int jj = 0; jj < 4; jj++) {
+                    float m0 = m[q + jj * mStride], m1 = m[q + (4 + jj) * mStride];
+                    float m2 = m[q + (8 + jj) * mStride], m3 = m[q + (12 + jj) * mStride];
+                    s[jj] = m0 + m1 + m2;
+                    s[4 + jj] = m1 - m2 - m3;
+                }
+                for (int r = 0; r < rows; r++) {
+                    for (int col = 0; col < 2 && 2 * t + col < cols; col++) {
+                        int o = 4 * r;
+                        float v = col == 0 ? s[o] + s[o + 1] + s[o + 2] : s[o + 1] - s[o + 2] - s[o + 3];
+                        if (bias != null) {
+                            v += bias[biasOff + j];
+                        }
+                        y[yOff + r * ldy + (2 * t + col) * f + j] = Math.min(Math.max(v, lo), hi);
+                    }
+                }
+            }
+        }
+    }
 }

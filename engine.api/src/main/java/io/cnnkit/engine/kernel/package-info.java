@@ -32,9 +32,13 @@
  * <p>1.7: {@link io.cnnkit.engine.kernel.GemmMicroKernel#convPairTile} (a convolution with few
  * filters, two output pixels' sums in one vector: MobileNet's 8-filter first layer at AVX-512),
  * offered through {@code convPairPixels}, whose default (0) keeps 1.6 backends on the paths before.
+ * <p>1.8: Winograd F(2x2, 3x3) for 3x3 convolutions at stride 1:
+ * {@link io.cnnkit.engine.kernel.GemmMicroKernel#winogradInput} and
+ * {@link io.cnnkit.engine.kernel.GemmMicroKernel#winogradOutput} (plain loops as defaults),
+ * offered through {@code winograd()}, whose default (false) keeps 1.7 backends on the direct tiles.
  */
 @Export
-@Version("1.7.0")
+@Version("1.8.0")
 package io.cnnkit.engine.kernel;
 
 import org.osgi.annotation.bundle.Export;

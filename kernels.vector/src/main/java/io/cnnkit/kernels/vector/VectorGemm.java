@@ -74,9 +74,16 @@ final class VectorGemm implements GemmMicroKernel {
             return;
         }
         int j = 0;
+        boolean plain = bias == null && lo == Float.NEGATIVE_INFINITY && hi == Float.POSITIVE_INFINITY;
         for (; j + 4 * L <= nw; j += 4 * L) {
-            VectorRowTiles.tile6x4(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, rows, first, bias,
-                    biasOff + j, lo, hi);
+            if (first) {
+                VectorRowTiles.tile6x4First(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, rows);
+            } else {
+                VectorRowTiles.tile6x4Next(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, rows);
+            }
+            if (!plain) {
+                VectorRowTiles.finish(y, yOff + j, ldy, rows, 4 * L, bias, biasOff + j, lo, hi);
+            }
         }
         if (j + 2 * L <= nw) {
             VectorRowTiles.tile6x2(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, rows, first, bias,
@@ -497,5 +504,22 @@ final class VectorGemm implements GemmMicroKernel {
         }
         VectorPairTiles.tile16(a, aOff, lda, segLen, segStride, segments, b, bOff, y, yOff, pixels, bias, biasOff,
                 lo, hi);
+    }
+
+    /** Winograd F(2x2, 3x3) on the 3x3 convolutions at stride 1: their GEMMs on {@link #tileRows}. */
+    @Override
+    public boolean winograd() {
+        return true;
+    }
+
+    @Override
+    public void winogradInput(float[] a, int aOff, int lda, int c, int tiles, float[] v, int vOff, int vStride) {
+        VectorWinograd.input(a, aOff, lda, c, tiles, v, vOff, vStride);
+    }
+
+    @Override
+    public void winogradOutput(float[] m, int mOff, int mStride, int f, int tiles, float[] bias, int biasOff,
+            float[] y, int yOff, int ldy, int rows, int cols, float lo, float hi) {
+        VectorWinograd.output(m, mOff, mStride, f, tiles, bias, biasOff, y, yOff, ldy, rows, cols, lo, hi);
     }
 }

@@ -165,7 +165,8 @@ public final class Conv2dProvider implements LayerProvider {
         private final Tensor bias;
         private final Kernels kernels;
         /**
-         * The kernel packed for its GEMM or row path (GemmConv.panels), at the first run (the
+         * The kernel as its path keeps it (ConvKernels.panels: Winograd's transform, the GEMM's or
+         * the row path's panels), at the first run (the
          * weights are set after the constructor, before any run, and never change: new weights
          * build new layers); null until then and for kernels read in place. Packing twice is
          * harmless.
@@ -236,10 +237,10 @@ public final class Conv2dProvider implements LayerProvider {
             ConvKernels.conv2d(input, kernel, bias, output, g, act, context, kernels.gemm(), panels(g));
         }
 
-        /** The kept panels; none for the few-filter kernels, which never run the GEMM. */
+        /** The kept panels; none for the few-filter kernels, which read the kernel in place. */
         private float[] panels(ConvKernels.Geometry g) {
             if (!packed) {
-                panels = FewFilterConv.applies(kernel, g) ? null : GemmConv.panels(kernel, g, kernels.gemm());
+                panels = ConvKernels.panels(kernel, g, kernels.gemm());
                 packed = true;
             }
             return panels;

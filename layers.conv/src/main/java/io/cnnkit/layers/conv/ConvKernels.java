@@ -103,16 +103,31 @@ final class ConvKernels {
         conv2d(x, kernel, bias, y, g, act, ctx, mk, null);
     }
 
-    /** As above, the GEMM reading the kernel's panels packed once ({@link GemmConv#panels}), or null. */
+    /**
+     * As above, on a kernel's fastest path: {@link WinogradConv} for 3x3 convolutions at stride 1
+     * when {@code mk} offers it (results then equal the definition up to rounding, not bit for
+     * bit), else the few-filter or GEMM paths. {@code panels} is the kernel as that path keeps it
+     * ({@link WinogradConv#transform} or {@link GemmConv#panels}; see {@link #panels}), or null.
+     */
     static void conv2d(Tensor x, Tensor kernel, Tensor bias, Tensor y, Geometry g, Activation act,
             ExecutionContext ctx, GemmMicroKernel mk, float[] panels) {
-        if (PlanarFewFilterConv.applies(kernel, g)) {
+        if (WinogradConv.applies(kernel, g, mk)) {
+            WinogradConv.conv2d(x, kernel, bias, y, g, act, ctx, mk, panels);
+        } else if (PlanarFewFilterConv.applies(kernel, g)) {
             PlanarFewFilterConv.conv2d(x, kernel, bias, y, g, act, ctx, mk);
         } else if (FewFilterConv.applies(kernel, g)) {
             FewFilterConv.conv2d(x, kernel, bias, y, g, act, ctx);
         } else {
             GemmConv.conv2d(x, kernel, bias, y, g, act, ctx, mk, panels);
         }
+    }
+
+    /** The kernel as {@link #conv2d} keeps it for its path on {@code mk}, or null when that path reads it in place. */
+    static float[] panels(Tensor kernel, Geometry g, GemmMicroKernel mk) {
+        if (WinogradConv.applies(kernel, g, mk)) {
+            return WinogradConv.kept(kernel);
+        }
+        return FewFilterConv.applies(kernel, g) ? null : GemmConv.panels(kernel, g, mk);
     }
 
     /** First kernel tap k (>= 0) with start + k*d >= 0. */
