@@ -14,7 +14,9 @@ import io.cnnkit.engine.kernel.GemmMicroKernel;
  * input channel; the bias last), so the scalar fast kernels give bit-identical results to the
  * naive one and for every thread count: each work item is computed by exactly one task. (The
  * naive kernel skips taps outside the input; the GEMM adds their zero products, which leaves
- * a float sum that starts at +0 unchanged.)
+ * a float sum that starts at +0 unchanged.) On a kernel backend that offers it, 3x3 layers at
+ * stride 1 run as {@link WinogradConv}: the same bits for every thread count, equal to the
+ * definition up to rounding.
  */
 final class ConvKernels {
     /** Channels per depthwise work item: a contiguous inner loop long enough to vectorise. */
