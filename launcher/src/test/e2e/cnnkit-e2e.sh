@@ -568,7 +568,7 @@ $JIT_SKIPPED"
 # kernel having been compiled is checked.
 JIT_BACKEND="$(awk '$1 == "kernels" { print $2 }' <<<"${TYPES_OUT:-}")"
 if [ "$JIT_BACKEND" = vector512 ]; then
-    JIT_KERNELS=(VectorRowTiles::tile6x4First VectorRowTiles::tile6x4Next VectorRowTiles::finish
+    JIT_KERNELS=(VectorRowTiles::tile6x4 VectorRowTiles::finish
         VectorWinograd::inputRows01 VectorWinograd::inputRows23 VectorWinograd::outputRow0
         VectorWinograd::outputRow1 VectorRowTiles::tile6x2 VectorRowTiles::tile6x1 VectorRowTiles::tile12x1
         VectorRowTiles::tile6x2Segments VectorRowTiles::tile6x1Segments VectorRowTiles::tile12x1Segments
@@ -578,7 +578,7 @@ if [ "$JIT_BACKEND" = vector512 ]; then
         VectorConvRows::tile8x2 VectorConvRows::tile12x1Stride2 VectorConvRows::tile8x2Stride2
         VectorPairTiles::tile16)
 elif [[ "$JIT_BACKEND" == vector* ]]; then
-    JIT_KERNELS=(VectorRowTiles::tile6x4First)
+    JIT_KERNELS=(VectorRowTiles::tile6x4)
 else
     JIT_KERNELS=() # no Vector API kernels: the check for skipped compilations alone
 fi

@@ -76,11 +76,7 @@ final class VectorGemm implements GemmMicroKernel {
         int j = 0;
         boolean plain = bias == null && lo == Float.NEGATIVE_INFINITY && hi == Float.POSITIVE_INFINITY;
         for (; j + 4 * L <= nw; j += 4 * L) {
-            if (first) {
-                VectorRowTiles.tile6x4First(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, rows);
-            } else {
-                VectorRowTiles.tile6x4Next(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, rows);
-            }
+            VectorRowTiles.tile6x4(a, aOff, lda, kLen, b, bOff + j, ldb, y, yOff + j, ldy, rows, first);
             if (!plain) {
                 VectorRowTiles.finish(y, yOff + j, ldy, rows, 4 * L, bias, biasOff + j, lo, hi);
             }

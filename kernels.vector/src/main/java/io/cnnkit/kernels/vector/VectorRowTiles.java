@@ -57,27 +57,27 @@ final class VectorRowTiles {
     }
 
     /**
-     * 6 rows x 4 vectors (64 filters with AVX-512) continuing stored sums (a K-slice after the
-     * first), stored as they are; {@link #tile6x4First} starts from +0 and {@link #finish} adds the
-     * bias and applies the clamp after the last slice. Three methods where there was one: the
-     * 6 x 4 tile with its loads, bias and clamp (about 130 vector operations) sometimes ran out of
-     * C2's inlining budget (NodeCountInliningCutoff in LogCompilation), which then left its 24
-     * stores as calls and boxed every sum: W3 1.5x slower in the processes where it happened.
+     * 6 rows x 4 vectors (64 filters with AVX-512): sums from +0 ({@code first}) or from the
+     * stored ones, stored as they are; {@link #finish} adds the bias and applies the clamp after
+     * the last K-slice. Two methods where there was one: the 6 x 4 tile with its bias and clamp
+     * in the store (about 130 vector operations) sometimes ran out of C2's inlining budget
+     * (NodeCountInliningCutoff in LogCompilation), which then left its 24 stores as calls and
+     * boxed every sum: W3 1.5x slower in the processes where it happened.
      */
-    static void tile6x4Next(float[] a, int ao, int lda, int kLen, float[] b, int wb, int ldb, float[] y, int yo,
-            int ldy, int rows) {
-        int s0 = yo;
-        float[] y0 = y;
-        float[] y1 = rows <= 1 ? ZEROS : y;
-        int s1 = rows <= 1 ? 0 : yo + ldy;
-        float[] y2 = rows <= 2 ? ZEROS : y;
-        int s2 = rows <= 2 ? 0 : yo + 2 * ldy;
-        float[] y3 = rows <= 3 ? ZEROS : y;
-        int s3 = rows <= 3 ? 0 : yo + 3 * ldy;
-        float[] y4 = rows <= 4 ? ZEROS : y;
-        int s4 = rows <= 4 ? 0 : yo + 4 * ldy;
-        float[] y5 = rows <= 5 ? ZEROS : y;
-        int s5 = rows <= 5 ? 0 : yo + 5 * ldy;
+    static void tile6x4(float[] a, int ao, int lda, int kLen, float[] b, int wb, int ldb, float[] y, int yo,
+            int ldy, int rows, boolean first) {
+        float[] y0 = first ? ZEROS : y;
+        int s0 = first ? 0 : yo;
+        float[] y1 = first || rows <= 1 ? ZEROS : y;
+        int s1 = first || rows <= 1 ? 0 : yo + ldy;
+        float[] y2 = first || rows <= 2 ? ZEROS : y;
+        int s2 = first || rows <= 2 ? 0 : yo + 2 * ldy;
+        float[] y3 = first || rows <= 3 ? ZEROS : y;
+        int s3 = first || rows <= 3 ? 0 : yo + 3 * ldy;
+        float[] y4 = first || rows <= 4 ? ZEROS : y;
+        int s4 = first || rows <= 4 ? 0 : yo + 4 * ldy;
+        float[] y5 = first || rows <= 5 ? ZEROS : y;
+        int s5 = first || rows <= 5 ? 0 : yo + 5 * ldy;
         FloatVector c00 = FloatVector.fromArray(S, y0, s0);
         FloatVector c01 = FloatVector.fromArray(S, y0, s0 + L);
         FloatVector c02 = FloatVector.fromArray(S, y0, s0 + 2 * L);
@@ -196,96 +196,6 @@ final class VectorRowTiles {
             }
         }
         cap(y, yo, ldy, rows, width, hi);
-    }
-
-    /**
-     * 6 rows x 4 vectors (64 filters with AVX-512) from +0 (a first K-slice), stored as they are
-     * (see {@link #tile6x4Next}): a chain from +0 never holds -0.
-     */
-    static void tile6x4First(float[] a, int ao, int lda, int kLen, float[] b, int wb, int ldb, float[] y, int yo,
-            int ldy, int rows) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S), c02 = FloatVector.zero(S), c03 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S), c12 = FloatVector.zero(S), c13 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S), c22 = FloatVector.zero(S), c23 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S), c32 = FloatVector.zero(S), c33 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S), c42 = FloatVector.zero(S), c43 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S), c52 = FloatVector.zero(S), c53 = FloatVector.zero(S);
-        int a0 = ao;
-        int a1 = ao + Math.min(1, rows - 1) * lda;
-        int a2 = ao + Math.min(2, rows - 1) * lda;
-        int a3 = ao + Math.min(3, rows - 1) * lda;
-        int a4 = ao + Math.min(4, rows - 1) * lda;
-        int a5 = ao + Math.min(5, rows - 1) * lda;
-        for (int k = 0; k < kLen; k++, wb += ldb) {
-            FloatVector b0 = FloatVector.fromArray(S, b, wb);
-            FloatVector b1 = FloatVector.fromArray(S, b, wb + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, wb + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, b, wb + 3 * L);
-            FloatVector x0 = FloatVector.broadcast(S, a[a0 + k]);
-            c00 = x0.fma(b0, c00);
-            c01 = x0.fma(b1, c01);
-            c02 = x0.fma(b2, c02);
-            c03 = x0.fma(b3, c03);
-            FloatVector x1 = FloatVector.broadcast(S, a[a1 + k]);
-            c10 = x1.fma(b0, c10);
-            c11 = x1.fma(b1, c11);
-            c12 = x1.fma(b2, c12);
-            c13 = x1.fma(b3, c13);
-            FloatVector x2 = FloatVector.broadcast(S, a[a2 + k]);
-            c20 = x2.fma(b0, c20);
-            c21 = x2.fma(b1, c21);
-            c22 = x2.fma(b2, c22);
-            c23 = x2.fma(b3, c23);
-            FloatVector x3 = FloatVector.broadcast(S, a[a3 + k]);
-            c30 = x3.fma(b0, c30);
-            c31 = x3.fma(b1, c31);
-            c32 = x3.fma(b2, c32);
-            c33 = x3.fma(b3, c33);
-            FloatVector x4 = FloatVector.broadcast(S, a[a4 + k]);
-            c40 = x4.fma(b0, c40);
-            c41 = x4.fma(b1, c41);
-            c42 = x4.fma(b2, c42);
-            c43 = x4.fma(b3, c43);
-            FloatVector x5 = FloatVector.broadcast(S, a[a5 + k]);
-            c50 = x5.fma(b0, c50);
-            c51 = x5.fma(b1, c51);
-            c52 = x5.fma(b2, c52);
-            c53 = x5.fma(b3, c53);
-        }
-        c00.intoArray(y, yo);
-        c01.intoArray(y, yo + L);
-        c02.intoArray(y, yo + 2 * L);
-        c03.intoArray(y, yo + 3 * L);
-        if (rows > 1) {
-            c10.intoArray(y, yo + ldy);
-            c11.intoArray(y, yo + ldy + L);
-            c12.intoArray(y, yo + ldy + 2 * L);
-            c13.intoArray(y, yo + ldy + 3 * L);
-        }
-        if (rows > 2) {
-            c20.intoArray(y, yo + 2 * ldy);
-            c21.intoArray(y, yo + 2 * ldy + L);
-            c22.intoArray(y, yo + 2 * ldy + 2 * L);
-            c23.intoArray(y, yo + 2 * ldy + 3 * L);
-        }
-        if (rows > 3) {
-            c30.intoArray(y, yo + 3 * ldy);
-            c31.intoArray(y, yo + 3 * ldy + L);
-            c32.intoArray(y, yo + 3 * ldy + 2 * L);
-            c33.intoArray(y, yo + 3 * ldy + 3 * L);
-        }
-        if (rows > 4) {
-            c40.intoArray(y, yo + 4 * ldy);
-            c41.intoArray(y, yo + 4 * ldy + L);
-            c42.intoArray(y, yo + 4 * ldy + 2 * L);
-            c43.intoArray(y, yo + 4 * ldy + 3 * L);
-        }
-        if (rows > 5) {
-            c50.intoArray(y, yo + 5 * ldy);
-            c51.intoArray(y, yo + 5 * ldy + L);
-            c52.intoArray(y, yo + 5 * ldy + 2 * L);
-            c53.intoArray(y, yo + 5 * ldy + 3 * L);
-        }
     }
 
     /** 6 rows x 2 vectors (32 filters with AVX-512). */

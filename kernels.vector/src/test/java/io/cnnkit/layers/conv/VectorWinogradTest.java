@@ -11,10 +11,13 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import io.cnnkit.activations.relu.Relu;
+import io.cnnkit.activations.relu6.Relu6;
+import io.cnnkit.activations.softmax.Softmax;
+import io.cnnkit.activations.tanh.Tanh;
 import io.cnnkit.engine.api.Activation;
 import io.cnnkit.engine.api.ExecutionContext;
 import io.cnnkit.engine.api.Tensor;
-import io.cnnkit.engine.kernel.ClampActivation;
 import io.cnnkit.engine.kernel.GemmMicroKernel;
 import io.cnnkit.testkit.Approx;
 import io.cnnkit.testkit.ShuffledContext;
@@ -36,68 +39,6 @@ class VectorWinogradTest {
             throw new UnsupportedOperationException("not used here");
         }
     };
-
-    /** min(max(x, lo), hi), offered as a clamp the kernels fuse (relu, relu6). */
-    record Clamp(float lo, float hi) implements Activation, ClampActivation {
-        @Override
-        public String name() {
-            return "clamp";
-        }
-
-        @Override
-        public float apply(float x) {
-            return Math.min(Math.max(x, lo), hi);
-        }
-
-        @Override
-        public Bounds clamp() {
-            return new Bounds(lo, hi);
-        }
-    }
-
-    /** Element-wise, not a clamp: applied to each work item's outputs. */
-    static final class Tanh implements Activation {
-        @Override
-        public String name() {
-            return "tanh";
-        }
-
-        @Override
-        public float apply(float x) {
-            return (float) Math.tanh(x);
-        }
-    }
-
-    /** Not element-wise: applied in a pass over whole rows after the kernel. */
-    static final class Softmax implements Activation {
-        @Override
-        public String name() {
-            return "softmax";
-        }
-
-        @Override
-        public boolean elementWise() {
-            return false;
-        }
-
-        @Override
-        public float apply(float x) {
-            throw new UnsupportedOperationException("softmax needs its row");
-        }
-
-        @Override
-        public void apply(float[] src, int srcOff, float[] dst, int dstOff, int length, int lastAxis) {
-            for (int row = 0; row < length; row += lastAxis) {
-                double sum = 0;
-                for (int i = 0; i < lastAxis; i++) {
-                    sum += Math.exp(src[srcOff + row + i]);
-                }
-                for (int i = 0; i < lastAxis; i++) {
-                    dst[dstOff + row + i] = (float) (Math.exp(src[srcOff + row + i]) / sum);
-                }
-            }
-        }
-    }
 
     /** Values in [-1, 1), a few of them -0 and +0 (signed zeros must come out as the definition has them). */
     static float[] values(Random r, int n) {
@@ -182,8 +123,9 @@ class VectorWinogradTest {
     @Test
     void convolutionMatchesTheDefinitionForAnyChunking() {
         Random r = new Random(47);
-        Activation[] acts = {null, new Clamp(0f, Float.POSITIVE_INFINITY), new Clamp(0f, 6f), new Tanh(),
-            new Softmax()};
+        // clamps fused into the output transform's store, an element-wise function applied to each
+        // item's outputs, and one over whole rows after the kernel
+        Activation[] acts = {null, new Relu(), new Relu6(), new Tanh(), new Softmax()};
         // batch, height, width, channels, filters, same: odd and tiny images, valid padding, one
         // filter panel and several (with a partial one), channels not a whole number of vectors
         int[][] cases = {{1, 9, 7, 32, 32, 1}, {2, 6, 6, 40, 64, 1}, {1, 1, 1, 32, 33, 1}, {1, 2, 5, 48, 48, 0},
@@ -231,7 +173,7 @@ class VectorWinogradTest {
         Tensor b = VectorConvTest.random(r, 80);
         Tensor residual = VectorConvTest.random(r, 2, 11, 9, 80);
         ConvKernels.Geometry g = new ConvKernels.Geometry(1, 1, 1, 1, 1, 1, 1);
-        Clamp relu = new Clamp(0f, Float.POSITIVE_INFINITY);
+        Relu relu = new Relu();
         Tensor fused = Tensor.zeros(2, 11, 9, 80);
         VectorBackend.conv2d(x, k, b, fused, g, new ResidualEpilogue(residual, fused, relu), new ShuffledContext(3));
         Tensor apart = Tensor.zeros(2, 11, 9, 80);

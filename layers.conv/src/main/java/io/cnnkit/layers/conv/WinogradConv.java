@@ -155,10 +155,10 @@ final class WinogradConv {
             throw new IllegalArgumentException("conv2d: a Winograd kernel of " + u.length + " floats does not fit kernel "
                     + kernel.shapeString() + "; transform it with WinogradConv.transform");
         }
-        final float[] ut = u != null ? u : transform(kernel, PackBuffers.kernel(transformedSize(kernel)));
         if (y.size() == 0) {
             return;
         }
+        final float[] ut = u != null ? u : transform(kernel, PackBuffers.kernel(transformedSize(kernel)));
         final int br = mk.blockRows(Math.min(f, NB));
         final int th = (oh + 1) / 2, tw = (ow + 1) / 2, tiles = n * th * tw;
         final int bt = tilesPerItem(tiles, c, f, br);
@@ -235,9 +235,7 @@ final class WinogradConv {
                 Arrays.fill(rows, d, d + cols * c, 0f);
                 continue;
             }
-            Arrays.fill(rows, d, d + inLo * c, 0f);
-            System.arraycopy(xd, xo + (iy * w + ix0 + inLo) * c, rows, d + inLo * c, (inHi - inLo) * c);
-            Arrays.fill(rows, d + inHi * c, d + cols * c, 0f);
+            GemmConv.copyPadded(xd, xo + (iy * w + ix0 + inLo) * c, (inHi - inLo) * c, rows, d, inLo * c, cols * c);
         }
     }
 }
